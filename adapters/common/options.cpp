@@ -1,0 +1,85 @@
+// Readers for adapter options that name the offending option in their errors.
+#include "adapters/common/options.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace suanwang::adapters {
+
+std::string option_path(std::string_view parent, std::string_view key) {
+  std::string out(parent);
+  out += '.';
+  out += key;
+  return out;
+}
+
+std::string option_path(std::string_view parent, size_t index) {
+  return std::string(parent) + "[" + std::to_string(index) + "]";
+}
+
+std::unexpected<AdapterError> option_error(std::string_view path, std::string_view what) {
+  std::string message(path);
+  message += ' ';
+  message += what;
+  return adapter_fail(AdapterErrc::invalid_config, std::move(message));
+}
+
+AdapterResult<void> require_object(const nlohmann::json& value, std::string_view path,
+                                   std::initializer_list<std::string_view> known) {
+  if (value.is_null()) return {};
+  if (!value.is_object()) return option_error(path, "must be a JSON object");
+  for (const auto& [key, unused] : value.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string list;
+      for (auto k : known) {
+        if (!list.empty()) list += ", ";
+        list += k;
+      }
+      return option_error(option_path(path, key), "is not a known option (known: " + list + ")");
+    }
+  }
+  return {};
+}
+
+AdapterResult<std::optional<int64_t>> optional_int(const nlohmann::json& object,
+                                                   std::string_view key, std::string_view parent,
+                                                   int64_t min, int64_t max,
+                                                   std::string_view must_be) {
+  if (!object.is_object()) return std::optional<int64_t>{};
+  auto it = object.find(key);
+  if (it == object.end()) return std::optional<int64_t>{};
+  const auto path = option_path(parent, key);
+  const auto fail = [&] { return option_error(path, "must be " + std::string(must_be)); };
+  int64_t value = 0;
+  if (it->is_number_unsigned()) {
+    const auto u = it->get<uint64_t>();
+    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return fail();
+    value = static_cast<int64_t>(u);
+  } else if (it->is_number_integer()) {
+    value = it->get<int64_t>();
+  } else {
+    return fail();
+  }
+  if (value < min || value > max) return fail();
+  return std::optional<int64_t>{value};
+}
+
+AdapterResult<std::optional<double>> optional_number(const nlohmann::json& object,
+                                                     std::string_view key, std::string_view parent,
+                                                     double min, double max, bool min_exclusive,
+                                                     std::string_view must_be) {
+  if (!object.is_object()) return std::optional<double>{};
+  auto it = object.find(key);
+  if (it == object.end()) return std::optional<double>{};
+  const auto path = option_path(parent, key);
+  if (!it->is_number()) return option_error(path, "must be " + std::string(must_be));
+  const double value = it->get<double>();
+  const bool below = min_exclusive ? value <= min : value < min;
+  if (!std::isfinite(value) || below || value > max) {
+    return option_error(path, "must be " + std::string(must_be));
+  }
+  return std::optional<double>{value};
+}
+
+}  // namespace suanwang::adapters

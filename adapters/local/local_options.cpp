@@ -1,0 +1,39 @@
+// Parsing and validation of the local adapter's options.
+#include "adapters/local/local_options.hpp"
+
+#include <limits>
+
+#include "adapters/common/options.hpp"
+
+namespace suanwang::adapters::local {
+
+AdapterResult<LocalOptions> parse_local_options(const nlohmann::json& options) {
+  constexpr std::string_view kRoot = "options";
+  if (auto ok = require_object(options, kRoot, {"cpus", "memory_gb", "max_walltime_s", "rtt_ms"});
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  LocalOptions out;
+  auto cpus = optional_int(options, "cpus", kRoot, 1, std::numeric_limits<int>::max(),
+                           "a positive integer");
+  if (!cpus) return std::unexpected(cpus.error());
+  if (*cpus) out.cpus = static_cast<int>(**cpus);
+
+  auto memory = optional_number(options, "memory_gb", kRoot, 0,
+                                std::numeric_limits<double>::max(), true, "a positive number");
+  if (!memory) return std::unexpected(memory.error());
+  out.memory_gb = *memory;
+
+  auto walltime = optional_int(options, "max_walltime_s", kRoot, 0,
+                               std::numeric_limits<int64_t>::max(),
+                               "a non-negative integer (0 = no limit)");
+  if (!walltime) return std::unexpected(walltime.error());
+  out.max_walltime_s = walltime->value_or(0);
+
+  auto rtt = optional_number(options, "rtt_ms", kRoot, 0, std::numeric_limits<double>::max(),
+                             false, "a non-negative number");
+  if (!rtt) return std::unexpected(rtt.error());
+  return out;
+}
+
+}  // namespace suanwang::adapters::local

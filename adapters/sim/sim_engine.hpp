@@ -1,0 +1,90 @@
+// SimEngine: the emulated compute center behind the sim adapter, as a lazy discrete-event
+// simulation. It has no timers: every call first advances the model to the caller's `now`,
+// completing jobs in time order and starting queued ones at the moment resources freed, so
+// the outcome depends only on the calls, their times and the seed (never on wall time).
+// Single-threaded: the adapter calls it from its strand.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <queue>
+#include <random>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "adapters/common/resources.hpp"
+#include "adapters/sim/sim_options.hpp"
+#include "adapters/site_adapter.hpp"
+
+namespace suanwang::adapters::sim {
+
+class SimEngine {
+ public:
+  SimEngine(SimOptions options, uint64_t seed);
+
+  Description describe() const;
+  Health health() const;
+  Capacity capacity(TimePoint now);
+  AdapterResult<SubmitResult> submit(const JobRequest& job, TimePoint now);
+  std::vector<RemoteStatus> status(const std::vector<std::string>& remote_ids, TimePoint now);
+  AdapterResult<void> cancel(const std::string& remote_id, TimePoint now);
+  AdapterResult<LogChunk> logs(const std::string& remote_id, int64_t offset, int64_t max_bytes,
+                               TimePoint now);
+
+ private:
+  using Duration = TimePoint::duration;
+
+  // How a job ends if nothing cancels it; drawn at submit so the RNG sequence depends only on
+  // the order of submits, not on when the caller happens to poll.
+  enum class Outcome { exits, walltime_exceeded, lost };
+
+  struct Job {
+    std::string key;
+    size_t pool = 0;
+    Demand demand;
+    int64_t walltime_s = 0;
+    Duration hold{};  // how long it occupies its resources once started
+    Outcome outcome = Outcome::exits;
+    RemoteState state = RemoteState::queued;
+    TimePoint submitted_at{};
+    std::optional<TimePoint> started_at;
+    std::optional<TimePoint> finished_at;
+  };
+
+  struct Pool {
+    SimPool spec;
+    FreeResources total;
+    FreeResources free;
+    std::deque<size_t> queue;  // job indexes, FIFO
+    std::set<size_t> running;  // job indexes
+  };
+
+  struct Release {
+    TimePoint at;
+    size_t job;
+    bool operator>(const Release& o) const { return at != o.at ? at > o.at : job > o.job; }
+  };
+
+  void advance_to(TimePoint now);
+  void start_queued(Pool& pool, TimePoint at);
+  void start(size_t index, TimePoint at);
+  void release(size_t index, TimePoint at, RemoteState final_state);
+  std::optional<size_t> find(const std::string& remote_id) const;
+  RemoteStatus status_of(size_t index) const;
+  std::string log_text(size_t index) const;
+  double draw();  // uniform in [0, 1), the same on every platform
+
+  SimOptions options_;
+  std::vector<Pool> pools_;
+  std::vector<Job> jobs_;  // index i has remote id "sim-<i+1>"
+  std::unordered_map<std::string, size_t> by_key_;
+  std::priority_queue<Release, std::vector<Release>, std::greater<>> releases_;
+  std::mt19937_64 rng_;
+  TimePoint clock_{};  // how far the model has advanced; never moves back
+  bool started_clock_ = false;
+};
+
+}  // namespace suanwang::adapters::sim

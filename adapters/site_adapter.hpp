@@ -1,0 +1,184 @@
+// SiteAdapter: the one interface between the gateway and a compute center (DESIGN §4).
+// This header owns the value types that cross the boundary; the gateway maps its own types
+// onto them. Nothing under adapters/ includes anything under gateway/.
+//
+// Threading: an adapter is created on, and only ever called from, the executor in its
+// AdapterContext (a strand); implementations need no locks of their own for that state.
+// Every call may be abandoned by a caller's timeout (see common/timeout.hpp); an adapter must
+// leave its state consistent when a coroutine is destroyed at a suspension point.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+namespace suanwang::adapters {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// ---- errors -------------------------------------------------------------------------------
+
+enum class AdapterErrc {
+  invalid_config,  // the site's adapter settings are wrong (caught at registration)
+  unreachable,     // the site did not answer (connection refused, DNS, TLS)
+  timeout,         // the site answered too slowly
+  refused,         // the site answered and rejected the request (e.g. job refused)
+  not_found,       // the site does not know this job
+  bad_response,    // the site answered something we cannot understand
+  unsupported,     // this adapter cannot do that
+  internal,        // a local failure (disk, fork)
+};
+
+const char* adapter_errc_name(AdapterErrc code);
+
+struct AdapterError {
+  AdapterErrc code = AdapterErrc::internal;
+  std::string message;  // never contains credentials
+};
+
+template <class T>
+using AdapterResult = std::expected<T, AdapterError>;
+
+inline std::unexpected<AdapterError> adapter_fail(AdapterErrc code, std::string message) {
+  return std::unexpected<AdapterError>(AdapterError{code, std::move(message)});
+}
+
+// ---- what the gateway sends -----------------------------------------------------------------
+
+struct AcceleratorRequest {
+  std::string model;  // e.g. "H100", "Ascend910B"
+  int count = 0;
+};
+
+// What a site needs to know of a job: no owner, no prices, no placement reasons.
+struct JobRequest {
+  std::string key;      // the gateway job id; embedded at the site so a retry finds the job
+  std::string name;
+  std::string command;  // exactly one of command / script is non-empty
+  std::string script;
+  std::string image;    // optional container image; adapters that cannot run images refuse
+  std::map<std::string, std::string> env;
+  int cpus = 1;
+  double memory_gb = 1;
+  std::optional<AcceleratorRequest> accelerators;
+  int64_t walltime_s = 3600;
+  std::optional<int64_t> expected_runtime_s;  // a hint; emulated sites use it as the runtime
+};
+
+// ---- what a site reports -------------------------------------------------------------------
+
+struct AcceleratorCount {
+  int total = 0;
+  int free = 0;
+};
+
+struct PoolCapacity {
+  std::string name;  // partition / queue / pool
+  int cpus_total = 0;
+  int cpus_free = 0;
+  double memory_gb_total = 0;
+  double memory_gb_free = 0;
+  std::map<std::string, AcceleratorCount> accelerators;  // by model
+  int64_t max_walltime_s = 0;                            // 0 = no limit known
+};
+
+struct Capacity {
+  std::vector<PoolCapacity> pools;
+  int running_jobs = 0;
+  int queued_jobs = 0;
+  double queued_work_core_s = 0;  // queued jobs' cpus x runtime still to run, for wait estimates
+  double est_queue_wait_s = 0;    // the site's own estimate for a new job, 0 when unknown
+  TimePoint observed_at{};
+};
+
+struct Description {
+  std::string adapter;      // "sim", "local", "slurm", "peer"
+  std::string api_version;  // of the site's API, when it has one
+  std::vector<std::string> accelerator_models;
+  bool supports_images = false;
+  bool supports_scripts = true;
+  int64_t max_walltime_s = 0;  // 0 = no limit known
+};
+
+struct SubmitResult {
+  std::string remote_id;
+  bool already_existed = false;  // the key was found at the site: nothing new was started
+};
+
+enum class RemoteState { queued, running, succeeded, failed, canceled, lost };
+
+const char* remote_state_name(RemoteState s);
+
+struct RemoteStatus {
+  std::string remote_id;
+  RemoteState state = RemoteState::queued;
+  std::optional<int> exit_code;
+  std::string reason;  // the site's words for the state (e.g. "TIMEOUT", "walltime exceeded")
+  std::optional<TimePoint> started_at;
+  std::optional<TimePoint> finished_at;
+};
+
+struct LogChunk {
+  std::string data;
+  int64_t offset = 0;       // where `data` starts
+  int64_t next_offset = 0;  // where the next read should start
+  bool eof = false;         // no more output will ever come (the job has ended and all was read)
+};
+
+struct Health {
+  bool reachable = false;
+  double rtt_ms = 0;
+  std::string detail;
+};
+
+// ---- the interface -------------------------------------------------------------------------
+
+class SiteAdapter {
+ public:
+  virtual ~SiteAdapter() = default;
+
+  virtual Description describe() const = 0;
+  virtual boost::asio::awaitable<AdapterResult<Capacity>> capacity() = 0;
+  // Idempotent by job.key: when the site already has a job with this key, returns its id with
+  // already_existed = true and starts nothing.
+  virtual boost::asio::awaitable<AdapterResult<SubmitResult>> submit(const JobRequest& job) = 0;
+  // One entry per id the site knows; ids it does not know come back with state `lost`.
+  virtual boost::asio::awaitable<AdapterResult<std::vector<RemoteStatus>>> status(
+      const std::vector<std::string>& remote_ids) = 0;
+  // Idempotent: cancelling a finished job succeeds.
+  virtual boost::asio::awaitable<AdapterResult<void>> cancel(const std::string& remote_id) = 0;
+  // The job's combined stdout+stderr from byte `offset`, at most `max_bytes`.
+  virtual boost::asio::awaitable<AdapterResult<LogChunk>> logs(const std::string& remote_id,
+                                                               int64_t offset,
+                                                               int64_t max_bytes) = 0;
+  virtual boost::asio::awaitable<AdapterResult<Health>> health() = 0;
+};
+
+// ---- construction --------------------------------------------------------------------------
+
+// Everything an adapter may use from its host, handed to its factory.
+struct AdapterContext {
+  boost::asio::any_io_executor executor;  // a strand: the adapter's calls all run here
+  std::function<TimePoint()> now;         // injectable clock
+  std::string work_dir;                   // a directory this site may own (logs, job dirs)
+  uint64_t seed = 0;                      // for adapters with randomness (sim)
+};
+
+// How a site's adapter is configured: `type` picks the factory; the rest is its business.
+struct AdapterConfig {
+  std::string type;
+  std::string endpoint;
+  nlohmann::json options = nlohmann::json::object();
+  nlohmann::json credentials = nlohmann::json::object();  // secret: never logged or returned
+};
+
+}  // namespace suanwang::adapters

@@ -1,0 +1,106 @@
+// Shared API plumbing: error mapping, authentication, bodies, the route table.
+#include "gateway/api/api.hpp"
+
+#include "gateway/http/problem.hpp"
+
+namespace suanwang::api {
+
+http::Handler bind(ApiContext& c, HandlerFn fn) {
+  return [&c, fn](RequestContext& rc) { return fn(c, rc); };
+}
+
+Status status_for(Errc code) {
+  switch (code) {
+    case Errc::invalid_argument: return Status::bad_request;
+    case Errc::not_found: return Status::not_found;
+    case Errc::already_exists: return Status::conflict;
+    case Errc::conflict: return Status::conflict;
+    case Errc::unauthenticated: return Status::unauthorized;
+    case Errc::forbidden: return Status::forbidden;
+    case Errc::payload_too_large: return Status::payload_too_large;
+    case Errc::unprocessable: return Status::unprocessable_entity;
+    case Errc::unavailable: return Status::service_unavailable;
+    case Errc::internal: return Status::internal_server_error;
+  }
+  return Status::internal_server_error;
+}
+
+namespace {
+const char* title_for(Errc code) {
+  switch (code) {
+    case Errc::invalid_argument: return "Invalid request";
+    case Errc::not_found: return "Not found";
+    case Errc::already_exists: return "Already exists";
+    case Errc::conflict: return "Conflict";
+    case Errc::unauthenticated: return "Unauthenticated";
+    case Errc::forbidden: return "Forbidden";
+    case Errc::payload_too_large: return "Payload too large";
+    case Errc::unprocessable: return "Cannot be satisfied";
+    case Errc::unavailable: return "Service unavailable";
+    case Errc::internal: return "Internal error";
+  }
+  return "Internal error";
+}
+}  // namespace
+
+Response problem(const RequestContext& rc, const Error& e, Json extra) {
+  http::Problem p;
+  p.status = status_for(e.code);
+  p.code = errc_name(e.code);
+  p.title = title_for(e.code);
+  // Internal details stay in the log; the client gets the request id to quote.
+  p.detail = e.code == Errc::internal ? "internal error; quote the request_id when reporting it"
+                                      : e.message;
+  p.field = e.field;
+  p.extra = std::move(extra);
+  Response res = http::problem_response(p, rc.request_id, rc.request.version());
+  if (e.code == Errc::unauthenticated) res.set(http::bhttp::field::www_authenticate, "Bearer");
+  return res;
+}
+
+Response json(const RequestContext& rc, Status status, const Json& body) {
+  return http::json_response(status, body, rc.request.version());
+}
+
+boost::asio::awaitable<Result<auth::Principal>> authenticate(ApiContext& c, RequestContext& rc) {
+  co_return co_await c.auth.authenticate(rc.header("Authorization"));
+}
+
+Result<Json> json_body(ApiContext& c, const RequestContext& rc) {
+  const auto ct = rc.header("Content-Type");
+  if (!ct.empty() && ct.find("json") == std::string_view::npos) {
+    return fail(Error::invalid("Content-Type", "the body must be application/json, not " +
+                                                   std::string(ct.substr(0, 64))));
+  }
+  if (rc.request.body().empty()) return fail(Error::invalid("", "a JSON body is required"));
+  return parse_json(rc.request.body(), c.config.max_json_depth);
+}
+
+Result<int> page_size(const RequestContext& rc) {
+  auto v = rc.query_param("page_size");
+  if (!v) return 50;
+  int n = 0;
+  try {
+    std::size_t used = 0;
+    n = std::stoi(*v, &used);
+    if (used != v->size()) throw std::invalid_argument("");
+  } catch (const std::exception&) {
+    return fail(Error::invalid("page_size", "page_size must be an integer from 1 to 500"));
+  }
+  if (n < 1 || n > 500) {
+    return fail(Error::invalid("page_size", "page_size must be an integer from 1 to 500"));
+  }
+  return n;
+}
+
+void register_routes(http::Router& r, ApiContext& c) {
+  register_health(r, c);
+  register_orgs(r, c);
+  register_network(r, c);
+  register_sites(r, c);
+  register_capacity(r, c);
+  register_datasets(r, c);
+  register_jobs(r, c);
+}
+
+}  // namespace suanwang::api

@@ -1,0 +1,76 @@
+// The REST API: what every resource file shares, and the one function that builds the route
+// table. api/ translates HTTP to domain calls; it holds no state of its own.
+#pragma once
+
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "adapters/registry.hpp"
+#include "gateway/auth/authenticator.hpp"
+#include "gateway/core/config.hpp"
+#include "gateway/core/ids.hpp"
+#include "gateway/core/logging.hpp"
+#include "gateway/core/random.hpp"
+#include "gateway/federation/capacity_aggregator.hpp"
+#include "gateway/federation/geography.hpp"
+#include "gateway/federation/site_directory.hpp"
+#include "gateway/http/message.hpp"
+#include "gateway/http/router.hpp"
+#include "gateway/jobs/job_service.hpp"
+#include "gateway/store/store.hpp"
+
+namespace suanwang::api {
+
+using http::RequestContext;
+using http::Response;
+using http::Status;
+using http::Verb;
+using Awaitable = boost::asio::awaitable<Response>;
+
+// Everything a handler may use, owned elsewhere (main / App), passed by reference.
+struct ApiContext {
+  const Config& config;
+  store::Store& store;
+  auth::Authenticator& auth;
+  federation::SiteDirectory& directory;
+  federation::Geography& geography;
+  jobs::JobService& jobs;
+  const adapters::AdapterRegistry& registry;
+  IdGenerator& ids;
+  Random& random;
+  const Clock& clock;
+  Logger& log;
+};
+
+// Builds the route table (every route of schema/openapi.json).
+void register_routes(http::Router& router, ApiContext& c);
+
+// ---- shared by the resource files ----------------------------------------------------------
+
+using HandlerFn = Awaitable (*)(ApiContext&, RequestContext&);
+// Adapts a free coroutine function to a route handler without capturing into a coroutine
+// lambda (whose captures would not outlive the first suspension).
+http::Handler bind(ApiContext& c, HandlerFn fn);
+
+// The one mapping from domain errors to HTTP (house rule 2).
+Status status_for(Errc code);
+Response problem(const RequestContext& rc, const Error& e, Json extra = Json::object());
+Response json(const RequestContext& rc, Status status, const Json& body);
+
+boost::asio::awaitable<Result<auth::Principal>> authenticate(ApiContext& c, RequestContext& rc);
+// The JSON body, bounded in depth; a 400 naming Content-Type for a non-JSON content type.
+Result<Json> json_body(ApiContext& c, const RequestContext& rc);
+// page_size (1..500, default 50).
+Result<int> page_size(const RequestContext& rc);
+
+// Each resource file registers its routes.
+void register_health(http::Router& r, ApiContext& c);
+void register_orgs(http::Router& r, ApiContext& c);
+void register_network(http::Router& r, ApiContext& c);
+void register_sites(http::Router& r, ApiContext& c);
+void register_capacity(http::Router& r, ApiContext& c);
+void register_datasets(http::Router& r, ApiContext& c);
+void register_jobs(http::Router& r, ApiContext& c);
+
+}  // namespace suanwang::api

@@ -1,0 +1,66 @@
+// GET /api/v1/capacity: national totals, by region, by accelerator model, and per site with
+// the age of its report. Stale reports are listed but not counted in the totals.
+#include "gateway/api/api.hpp"
+
+namespace suanwang::api {
+namespace {
+
+Awaitable national_capacity(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  const TimePoint now = c.clock.now();
+  const double stale_after = std::chrono::duration<double>(c.config.capacity_stale_after).count();
+  model::CapacityTotals national;
+  std::map<std::string, model::CapacityTotals> by_region;
+  std::map<std::string, Json> by_model;
+  Json sites = Json::array();
+  for (const auto& v : c.directory.views()) {
+    Json s = {{"site", v.site.id},
+              {"name", v.site.name},
+              {"region", v.site.region},
+              {"status", model::site_status_name(v.site.status)}};
+    if (!v.capacity) {
+      s["age_s"] = nullptr;
+      s["stale"] = true;
+      s["totals"] = nullptr;
+      sites.push_back(std::move(s));
+      continue;
+    }
+    const double age = std::max(0.0, std::chrono::duration<double>(now - v.capacity->observed_at).count());
+    const bool stale = age > stale_after;
+    model::CapacityTotals t;
+    t.add(*v.capacity);
+    s["age_s"] = age;
+    s["stale"] = stale;
+    s["totals"] = model::to_json(t);
+    sites.push_back(std::move(s));
+    if (stale || v.site.status == model::SiteStatus::offline) continue;
+    national.add(*v.capacity);
+    by_region[v.site.region].add(*v.capacity);
+    for (const auto& [m, a] : v.capacity->accelerators()) {
+      Json& e = by_model[m];
+      if (e.is_null()) e = {{"total", 0}, {"free", 0}, {"sites", 0}};
+      e["total"] = e["total"].get<int>() + a.total;
+      e["free"] = e["free"].get<int>() + a.free;
+      e["sites"] = e["sites"].get<int>() + 1;
+    }
+  }
+  Json regions = Json::object();
+  for (const auto& [r, t] : by_region) regions[r] = model::to_json(t);
+  Json models = Json::object();
+  for (const auto& [m, e] : by_model) models[m] = e;
+  co_return json(rc, Status::ok,
+                 {{"observed_at", format_rfc3339(now)},
+                  {"national", model::to_json(national)},
+                  {"by_region", regions},
+                  {"by_accelerator", models},
+                  {"sites", sites}});
+}
+
+}  // namespace
+
+void register_capacity(http::Router& r, ApiContext& c) {
+  r.add(Verb::get, "/api/v1/capacity", bind(c, national_capacity));
+}
+
+}  // namespace suanwang::api

@@ -1,0 +1,150 @@
+// Orgs and API keys: /api/v1/orgs, /api/v1/api-keys.
+#include "gateway/api/api.hpp"
+#include "gateway/auth/api_key.hpp"
+#include "gateway/store/org_repo.hpp"
+
+namespace suanwang::api {
+namespace {
+
+Json org_json(const model::Org& o) {
+  return {{"id", o.id},
+          {"name", o.name},
+          {"kind", model::org_kind_name(o.kind)},
+          {"budget_cny", o.budget_cny ? Json(round_cny(*o.budget_cny)) : Json(nullptr)},
+          {"created_at", format_rfc3339(o.created_at)}};
+}
+
+Json key_json(const store::ApiKeyRecord& k) {
+  return {{"id", k.id},
+          {"org_id", k.org_id},
+          {"name", k.name},
+          {"prefix", k.prefix},
+          {"created_at", format_rfc3339(k.created_at)},
+          {"last_used_at", k.last_used_at ? Json(format_rfc3339(*k.last_used_at)) : Json(nullptr)},
+          {"revoked_at", k.revoked_at ? Json(format_rfc3339(*k.revoked_at)) : Json(nullptr)}};
+}
+
+Awaitable create_org(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  if (!who->is_admin()) co_return problem(rc, Error::forbidden("only admins create orgs"));
+  auto body = json_body(c, rc);
+  if (!body) co_return problem(rc, body.error());
+  JsonReader r(*body, "");
+  if (auto v = r.expect_object(); !v) co_return problem(rc, v.error());
+  if (auto v = r.reject_unknown({"name", "kind", "budget_cny"}); !v) co_return problem(rc, v.error());
+  auto name = r.string("name", 64);
+  if (!name) co_return problem(rc, name.error());
+  auto kind = r.string("kind", 16);
+  if (!kind) co_return problem(rc, kind.error());
+  auto k = model::parse_org_kind(*kind);
+  if (!k) co_return problem(rc, Error::invalid("kind", "kind must be operator, user or admin"));
+  auto budget = r.opt_number("budget_cny", 0, 1e12);
+  if (!budget) co_return problem(rc, budget.error());
+  model::Org org{c.ids.next("org"), *name, *k, *budget, c.clock.now()};
+  auto ins = co_await c.store.run([org](store::Db& db) { return store::insert_org(db, org); });
+  if (!ins) co_return problem(rc, ins.error());
+  co_return json(rc, Status::created, org_json(org));
+}
+
+Awaitable list_orgs(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  auto orgs = co_await c.store.run([](store::Db& db) { return store::list_orgs(db); });
+  if (!orgs) co_return problem(rc, orgs.error());
+  Json items = Json::array();
+  for (const auto& o : *orgs) {
+    if (who->owns(o.id)) items.push_back(org_json(o));
+  }
+  co_return json(rc, Status::ok, {{"items", items}, {"next_page_token", nullptr}});
+}
+
+Awaitable get_org(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  const std::string id = rc.param("id");
+  if (!who->owns(id)) co_return problem(rc, Error::not_found("no org " + id));
+  auto org = co_await c.store.run([id](store::Db& db) { return store::find_org(db, id); });
+  if (!org) co_return problem(rc, org.error());
+  if (!*org) co_return problem(rc, Error::not_found("no org " + id));
+  co_return json(rc, Status::ok, org_json(**org));
+}
+
+Awaitable create_key(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  auto body = json_body(c, rc);
+  if (!body) co_return problem(rc, body.error());
+  JsonReader r(*body, "");
+  if (auto v = r.expect_object(); !v) co_return problem(rc, v.error());
+  if (auto v = r.reject_unknown({"name", "org_id"}); !v) co_return problem(rc, v.error());
+  auto name = r.string("name", 64);
+  if (!name) co_return problem(rc, name.error());
+  auto org_id = r.opt_string("org_id", 64);
+  if (!org_id) co_return problem(rc, org_id.error());
+  std::string org = org_id->value_or(who->org_id);
+  if (!who->owns(org)) co_return problem(rc, Error::not_found("no org " + org));
+  auto exists = co_await c.store.run([org](store::Db& db) { return store::find_org(db, org); });
+  if (!exists) co_return problem(rc, exists.error());
+  if (!*exists) co_return problem(rc, Error::not_found("no org " + org));
+  const auto key = auth::generate_api_key(c.random);
+  store::ApiKeyRecord rec{c.ids.next("key"), org, *name, key.prefix, c.clock.now(), {}, {}};
+  auto ins = co_await c.store.run(
+      [rec, hash = key.hash](store::Db& db) { return store::insert_api_key(db, rec, hash); });
+  if (!ins) co_return problem(rc, ins.error());
+  Json out = key_json(rec);
+  out["key"] = key.secret;  // the only time it is ever shown
+  co_return json(rc, Status::created, out);
+}
+
+Awaitable list_keys(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  const std::string org = rc.query_param("org_id").value_or(who->org_id);
+  if (!who->owns(org)) co_return problem(rc, Error::not_found("no org " + org));
+  auto keys = co_await c.store.run([org](store::Db& db) { return store::list_api_keys(db, org); });
+  if (!keys) co_return problem(rc, keys.error());
+  Json items = Json::array();
+  for (const auto& k : *keys) items.push_back(key_json(k));
+  co_return json(rc, Status::ok, {{"items", items}, {"next_page_token", nullptr}});
+}
+
+Awaitable revoke_key(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  const std::string id = rc.param("id");
+  // Admins may revoke any key: look up its org first.
+  std::string org = who->org_id;
+  if (who->is_admin()) {
+    auto all = co_await c.store.run([id](store::Db& db) -> Result<std::string> {
+      auto st = db.prepare("SELECT org_id FROM api_keys WHERE id = ?");
+      if (!st) return fail(st.error());
+      st->bind(1, id);
+      auto row = st->step();
+      if (!row) return fail(row.error());
+      return *row ? st->text(0) : std::string();
+    });
+    if (all && !all->empty()) org = *all;
+  }
+  const TimePoint now = c.clock.now();
+  auto done = co_await c.store.run(
+      [org, id, now](store::Db& db) { return store::revoke_api_key(db, org, id, now); });
+  if (!done) co_return problem(rc, done.error());
+  if (!*done) co_return problem(rc, Error::not_found("no active key " + id));
+  c.auth.forget_key(id);
+  http::Response res{Status::no_content, rc.request.version()};
+  co_return res;
+}
+
+}  // namespace
+
+void register_orgs(http::Router& r, ApiContext& c) {
+  r.add(Verb::post, "/api/v1/orgs", bind(c, create_org));
+  r.add(Verb::get, "/api/v1/orgs", bind(c, list_orgs));
+  r.add(Verb::get, "/api/v1/orgs/{id}", bind(c, get_org));
+  r.add(Verb::post, "/api/v1/api-keys", bind(c, create_key));
+  r.add(Verb::get, "/api/v1/api-keys", bind(c, list_keys));
+  r.add(Verb::delete_, "/api/v1/api-keys/{id}", bind(c, revoke_key));
+}
+
+}  // namespace suanwang::api

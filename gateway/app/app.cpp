@@ -1,0 +1,155 @@
+// The composition root (see app.hpp).
+#include "gateway/app/app.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "build_info.hpp"
+#include "gateway/http/problem.hpp"
+#include "gateway/store/network_repo.hpp"
+#include "gateway/store/site_repo.hpp"
+
+namespace suanwang::app {
+
+App::App(Config config, Logger& log, const Clock& clock, Random& random)
+    : config_(std::move(config)),
+      log_(log),
+      clock_(clock),
+      random_(random),
+      io_(config_.io_threads),
+      ids_(clock_, random_),
+      registry_(adapters::AdapterRegistry::builtin()) {}
+
+App::~App() {
+  stop();
+  wait();
+}
+
+Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock& clock,
+                                         Random& random) {
+  std::unique_ptr<App> a(new App(std::move(config), log, clock, random));
+  std::error_code ec;
+  std::filesystem::create_directories(a->config_.data_dir, ec);
+  if (ec) {
+    return fail(Error::unavailable("cannot create data dir " + a->config_.data_dir.string() +
+                                   ": " + ec.message()));
+  }
+  auto store = store::Store::open(a->config_.data_dir / "suanwang.db");
+  if (!store) return fail(store.error());
+  a->store_ = std::move(*store);
+  auto boot = bootstrap(*a->store_, a->config_.data_dir, a->config_.demo, a->ids_, a->random_,
+                        a->clock_, a->log_);
+  if (!boot) return fail(boot.error());
+  a->boot_ = *boot;
+
+  auto geo = a->store_->blocking([](store::Db& db) -> Result<std::pair<std::vector<model::Region>,
+                                                                       std::vector<model::NetworkLink>>> {
+    auto regions = store::load_regions(db);
+    if (!regions) return fail(regions.error());
+    auto links = store::load_links(db);
+    if (!links) return fail(links.error());
+    return std::pair{std::move(*regions), std::move(*links)};
+  });
+  if (!geo) return fail(geo.error());
+  a->geography_.set(std::move(geo->first), std::move(geo->second));
+
+  a->directory_ = std::make_unique<federation::SiteDirectory>(
+      a->io_, a->registry_, a->clock_, a->config_.data_dir / "sites", a->config_.adapter_timeout,
+      a->log_);
+  auto sites = a->store_->blocking([](store::Db& db) { return store::list_sites(db); });
+  if (!sites) return fail(sites.error());
+  for (const auto& s : *sites) {
+    if (auto r = a->directory_->upsert(s); !r) {
+      // A site whose adapter cannot be built is listed as offline rather than stopping start-up.
+      a->log_.error("cannot start adapter", {{"site", s.id}, {"error", r.error().message}});
+    }
+  }
+  a->aggregator_ = std::make_unique<federation::CapacityAggregator>(a->io_, *a->directory_,
+                                                                    *a->store_, a->config_, a->log_);
+  a->planner_ = std::make_unique<jobs::Planner>(*a->directory_, a->geography_, a->config_, a->clock_);
+  a->dispatcher_ = std::make_unique<jobs::Dispatcher>(a->io_, *a->store_, *a->directory_,
+                                                      *a->planner_, a->config_, a->clock_, a->log_);
+  auto* dispatcher = a->dispatcher_.get();
+  a->job_service_ = std::make_unique<jobs::JobService>(*a->store_, *a->planner_, *a->directory_,
+                                                       a->ids_, a->clock_,
+                                                       [dispatcher] { dispatcher->wake(); });
+  a->auth_ = std::make_unique<auth::Authenticator>(*a->store_, a->clock_);
+  a->api_context_.reset(new api::ApiContext{a->config_, *a->store_, *a->auth_, *a->directory_,
+                                            a->geography_, *a->job_service_, a->registry_, a->ids_,
+                                            a->random_, a->clock_, a->log_});
+  api::register_routes(a->router_, *a->api_context_);
+  a->static_files_ = std::make_unique<http::StaticFiles>(
+      a->config_.web_dir.empty() ? std::filesystem::path(build_info::kDefaultWebDir)
+                                 : a->config_.web_dir);
+  http::ServerLimits limits{a->config_.max_header_bytes, a->config_.max_body_bytes,
+                            a->config_.read_timeout,    a->config_.idle_timeout,
+                            a->config_.write_timeout,   a->config_.shutdown_grace};
+  App* self = a.get();
+  a->server_ = std::make_unique<http::Server>(
+      a->io_, [self](http::RequestContext& rc) { return self->handle(rc); }, a->log_, a->random_,
+      limits);
+  return a;
+}
+
+boost::asio::awaitable<http::Response> App::handle(http::RequestContext& rc) {
+  auto m = router_.match(rc.request.method(), rc.path);
+  if (m.route != nullptr) {
+    rc.path_params = std::move(m.params);
+    co_return co_await m.route->handler(rc);
+  }
+  if (!m.allowed.empty()) {
+    std::string allow;
+    for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+    auto res = http::problem_response({http::Status::method_not_allowed, "method_not_allowed",
+                                       "Method not allowed",
+                                       std::string(rc.request.method_string()) + " is not allowed on " +
+                                           std::string(rc.path) + "; allowed: " + allow},
+                                      rc.request_id, rc.request.version());
+    res.set(http::bhttp::field::allow, allow);
+    co_return res;
+  }
+  if (!rc.path.starts_with("/api/")) {
+    if (auto file = static_files_->serve(rc.request, rc.path)) co_return std::move(*file);
+  }
+  co_return http::problem_response({http::Status::not_found, "not_found", "Not found",
+                                    "no route for " + std::string(rc.request.method_string()) +
+                                        " " + std::string(rc.path.substr(0, 256))},
+                                   rc.request_id, rc.request.version());
+}
+
+Result<uint16_t> App::start() {
+  auto port = server_->listen(config_.listen_address, config_.listen_port);
+  if (!port) return port;
+  port_ = *port;
+  server_->start();
+  aggregator_->start();
+  dispatcher_->start();
+  for (int i = 0; i < config_.io_threads; ++i) {
+    threads_.emplace_back([this] { io_.run(); });
+  }
+  log_.info("suanwang serving", {{"url", "http://" + config_.listen_address + ":" +
+                                             std::to_string(port_)},
+                                 {"data_dir", config_.data_dir.string()},
+                                 {"sites", directory_->site_ids().size()},
+                                 {"version", build_info::kVersion}});
+  return port_;
+}
+
+void App::stop() {
+  if (stopping_.exchange(true) || threads_.empty()) return;
+  aggregator_->stop();
+  dispatcher_->stop();
+  // The server's graceful stop runs on the io threads; wait for it, bounded by its own grace.
+  auto done = boost::asio::co_spawn(io_, server_->stop(), boost::asio::use_future);
+  done.wait();
+  io_.stop();
+}
+
+void App::wait() {
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace suanwang::app

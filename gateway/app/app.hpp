@@ -1,0 +1,81 @@
+// App: the composition root of `suanwang serve`. It builds every object once, passes them by
+// reference, and owns their lifetimes and the I/O threads. Tests start an App on port 0 with a
+// temporary data dir, exactly as the binary does.
+#pragma once
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "adapters/registry.hpp"
+#include "gateway/api/api.hpp"
+#include "gateway/app/bootstrap.hpp"
+#include "gateway/auth/authenticator.hpp"
+#include "gateway/core/config.hpp"
+#include "gateway/federation/capacity_aggregator.hpp"
+#include "gateway/federation/geography.hpp"
+#include "gateway/federation/site_directory.hpp"
+#include "gateway/http/router.hpp"
+#include "gateway/http/server.hpp"
+#include "gateway/http/static_files.hpp"
+#include "gateway/jobs/dispatcher.hpp"
+#include "gateway/jobs/job_service.hpp"
+#include "gateway/jobs/planner.hpp"
+
+namespace suanwang::app {
+
+class App {
+ public:
+  // Opens the data dir and database, bootstraps, and loads the federation. Does not listen.
+  static Result<std::unique_ptr<App>> create(Config config, Logger& log, const Clock& clock,
+                                             Random& random);
+  ~App();
+
+  // Listens, starts the federation loops and the I/O threads. Returns the bound port.
+  Result<uint16_t> start();
+  // Graceful stop: in-flight requests finish within config.shutdown_grace; then the loops and
+  // the threads stop. Safe to call from a signal handler's thread; idempotent.
+  void stop();
+  // Blocks until the I/O threads have exited.
+  void wait();
+
+  const BootstrapResult& bootstrap_result() const { return boot_; }
+  const Config& config() const { return config_; }
+  uint16_t port() const { return port_; }
+  const http::Router& router() const { return router_; }
+  jobs::Dispatcher& dispatcher() { return *dispatcher_; }
+  federation::CapacityAggregator& aggregator() { return *aggregator_; }
+  store::Store& store() { return *store_; }
+
+ private:
+  App(Config config, Logger& log, const Clock& clock, Random& random);
+  boost::asio::awaitable<http::Response> handle(http::RequestContext& rc);
+
+  Config config_;
+  Logger& log_;
+  const Clock& clock_;
+  Random& random_;
+  boost::asio::io_context io_;
+  IdGenerator ids_;
+  adapters::AdapterRegistry registry_;
+  std::unique_ptr<store::Store> store_;
+  BootstrapResult boot_;
+  federation::Geography geography_;
+  std::unique_ptr<federation::SiteDirectory> directory_;
+  std::unique_ptr<federation::CapacityAggregator> aggregator_;
+  std::unique_ptr<jobs::Planner> planner_;
+  std::unique_ptr<jobs::Dispatcher> dispatcher_;
+  std::unique_ptr<jobs::JobService> job_service_;
+  std::unique_ptr<auth::Authenticator> auth_;
+  std::unique_ptr<api::ApiContext> api_context_;
+  http::Router router_;
+  std::unique_ptr<http::StaticFiles> static_files_;
+  std::unique_ptr<http::Server> server_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stopping_{false};
+  uint16_t port_ = 0;
+};
+
+}  // namespace suanwang::app

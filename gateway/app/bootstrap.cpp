@@ -1,0 +1,143 @@
+// First-start bootstrap and the demo federation (see bootstrap.hpp).
+#include "gateway/app/bootstrap.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "gateway/auth/api_key.hpp"
+#include "gateway/core/embedded.hpp"
+#include "gateway/model/site.hpp"
+#include "gateway/store/network_repo.hpp"
+#include "gateway/store/org_repo.hpp"
+#include "gateway/store/site_repo.hpp"
+
+namespace suanwang::app {
+namespace {
+
+// Writes `content` to `path` with mode 0600, atomically (temp file + rename).
+Result<void> write_private_file(const std::filesystem::path& path, const std::string& content) {
+  const auto tmp = path.string() + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(Error::unavailable("cannot write " + tmp));
+  const bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+                  ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return fail(Error::unavailable("cannot write " + path.string()));
+  }
+  return suanwang::ok();
+}
+
+struct OrgWithKey {
+  model::Org org;
+  std::string key;  // empty when the org existed already
+};
+
+Result<OrgWithKey> ensure_org(store::Db& db, const std::string& name, model::OrgKind kind,
+                              IdGenerator& ids, Random& random, const Clock& clock) {
+  auto found = store::find_org_by_name(db, name);
+  if (!found) return fail(found.error());
+  if (*found) return OrgWithKey{**found, ""};
+  model::Org org{ids.next("org"), name, kind, std::nullopt, clock.now()};
+  if (auto r = store::insert_org(db, org); !r) return fail(r.error());
+  const auto key = auth::generate_api_key(random);
+  store::ApiKeyRecord rec{ids.next("key"), org.id, name + " (demo)", key.prefix, clock.now(), {}, {}};
+  if (auto r = store::insert_api_key(db, rec, key.hash); !r) return fail(r.error());
+  return OrgWithKey{org, key.secret};
+}
+
+Result<void> seed_demo(store::Db& db, const std::filesystem::path& data_dir, IdGenerator& ids,
+                       Random& random, const Clock& clock, BootstrapResult& out) {
+  auto text = embedded::find("demo/federation.json");
+  if (!text) return fail(Error::internal("demo federation data missing from the binary"));
+  auto fed = parse_json(*text, 64);
+  if (!fed) return fail(fed.error());
+  auto regions = model::parse_regions((*fed)["regions"]);
+  if (!regions) return fail(regions.error());
+  auto existing = store::load_regions(db);
+  if (!existing) return fail(existing.error());
+  if (existing->empty()) {
+    if (auto r = store::replace_regions(db, *regions); !r) return r;
+    auto links = model::parse_links((*fed)["links"], *regions);
+    if (!links) return fail(links.error());
+    if (auto r = store::replace_links(db, *links); !r) return r;
+  }
+  auto user = ensure_org(db, (*fed)["orgs"]["user"], model::OrgKind::user, ids, random, clock);
+  if (!user) return fail(user.error());
+  auto op = ensure_org(db, (*fed)["orgs"]["operator"], model::OrgKind::operator_, ids, random, clock);
+  if (!op) return fail(op.error());
+  auto sites = store::list_sites(db);
+  if (!sites) return fail(sites.error());
+  const bool have_sites = std::any_of(sites->begin(), sites->end(),
+                                      [&](const auto& s) { return s.org_id == op->org.id; });
+  if (!have_sites) {
+    Json all = (*fed)["sites"];
+    all.push_back((*fed)["local_site"]);
+    for (const auto& body : all) {
+      auto site = model::parse_site(body);
+      if (!site) return fail(Error::internal("demo site invalid: " + site.error().message));
+      site->id = ids.next("site");
+      site->org_id = op->org.id;
+      site->created_at = site->updated_at = clock.now();
+      if (auto r = store::insert_site(db, *site); !r) return r;
+    }
+  }
+  const auto keys_file = data_dir / "demo-keys.json";
+  if (!user->key.empty() || !op->key.empty() || !std::filesystem::exists(keys_file)) {
+    // Keys are only known at creation; an existing file keeps the earlier ones.
+    if (!user->key.empty() && !op->key.empty()) {
+      Json keys = {{"demo-user", {{"org_id", user->org.id}, {"api_key", user->key}}},
+                   {"demo-operator", {{"org_id", op->org.id}, {"api_key", op->key}}}};
+      if (auto r = write_private_file(keys_file, keys.dump(2) + "\n"); !r) return r;
+    }
+  }
+  if (std::filesystem::exists(keys_file)) out.demo_keys_file = keys_file;
+  return suanwang::ok();
+}
+
+}  // namespace
+
+Result<BootstrapResult> bootstrap(store::Store& store, const std::filesystem::path& data_dir,
+                                  bool demo, IdGenerator& ids, Random& random, const Clock& clock,
+                                  Logger& log) {
+  return store.blocking([&](store::Db& db) -> Result<BootstrapResult> {
+    BootstrapResult out;
+    auto r = db.transaction([&]() -> Result<void> {
+      auto admin = store::find_org_by_name(db, "admin");
+      if (!admin) return fail(admin.error());
+      if (!*admin) {
+        model::Org org{ids.next("org"), "admin", model::OrgKind::admin, std::nullopt, clock.now()};
+        if (auto e = store::insert_org(db, org); !e) return e;
+        const char* env = std::getenv("SUANWANG_ADMIN_KEY");
+        const bool from_env = env != nullptr && *env != '\0';
+        if (from_env && !auth::looks_like_api_key(env)) {
+          return fail(Error::invalid("SUANWANG_ADMIN_KEY",
+                                     "SUANWANG_ADMIN_KEY must be 16-256 printable characters"));
+        }
+        const auto key = from_env ? auth::key_from_secret(env) : auth::generate_api_key(random);
+        store::ApiKeyRecord rec{ids.next("key"), org.id, "bootstrap admin key", key.prefix,
+                                clock.now(), {}, {}};
+        if (auto e = store::insert_api_key(db, rec, key.hash); !e) return e;
+        out.created_admin = true;
+        if (!from_env) {
+          const auto file = data_dir / "admin.key";
+          if (auto e = write_private_file(file, key.secret + "\n"); !e) return e;
+          out.admin_key_file = file;
+        }
+        log.info("bootstrap: created the admin org and key",
+                 {{"key_source", from_env ? "SUANWANG_ADMIN_KEY" : "admin.key file"}});
+      }
+      if (demo) return seed_demo(db, data_dir, ids, random, clock, out);
+      return suanwang::ok();
+    });
+    if (!r) return fail(r.error());
+    if (!out.admin_key_file && std::filesystem::exists(data_dir / "admin.key")) {
+      out.admin_key_file = data_dir / "admin.key";
+    }
+    return out;
+  });
+}
+
+}  // namespace suanwang::app

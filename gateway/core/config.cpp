@@ -1,0 +1,133 @@
+// Config loading and validation (see config.hpp).
+#include "gateway/core/config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+namespace suanwang {
+
+Result<void> parse_listen(Config& c, std::string_view v) {
+  const auto colon = v.rfind(':');
+  if (colon == std::string_view::npos) {
+    return fail(Error::invalid("listen", "--listen must be ADDR:PORT, e.g. 127.0.0.1:8080"));
+  }
+  std::string_view host = v.substr(0, colon);
+  std::string_view port = v.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned p = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (ec != std::errc() || ptr != port.data() + port.size() || p > 65535) {
+    return fail(Error::invalid("listen", "port '" + std::string(port) + "' is not 0-65535"));
+  }
+  c.listen_address = host.empty() ? "0.0.0.0" : std::string(host);
+  c.listen_port = static_cast<uint16_t>(p);
+  return ok();
+}
+
+Result<void> apply_config_json(Config& c, const Json& j) {
+  JsonReader r(j, "");
+  if (auto v = r.expect_object(); !v) return v;
+  if (auto v = r.reject_unknown(
+          {"listen", "data_dir", "web_dir", "demo", "io_threads", "log_level",
+           "max_header_bytes", "max_body_bytes", "max_json_depth", "read_timeout_ms",
+           "idle_timeout_ms", "write_timeout_ms", "shutdown_grace_ms", "capacity_interval_ms",
+           "reconcile_interval_ms", "adapter_timeout_ms", "capacity_stale_after_ms",
+           "max_placement_attempts", "failures_until_degraded", "failures_until_offline"});
+      !v) {
+    return v;
+  }
+  if (auto l = r.opt_string("listen", 300); !l) {
+    return fail(l.error());
+  } else if (*l) {
+    if (auto p = parse_listen(c, **l); !p) return p;
+  }
+  if (auto d = r.opt_string("data_dir", 4096); !d) return fail(d.error()); else if (*d) c.data_dir = **d;
+  if (auto d = r.opt_string("web_dir", 4096); !d) return fail(d.error()); else if (*d) c.web_dir = **d;
+  if (auto d = r.opt_bool("demo"); !d) return fail(d.error()); else if (*d) c.demo = **d;
+  if (auto d = r.opt_string("log_level", 16); !d) {
+    return fail(d.error());
+  } else if (*d) {
+    if (**d != "debug" && **d != "info" && **d != "warn" && **d != "error") {
+      return fail(Error::invalid("log_level", "log_level must be debug, info, warn or error"));
+    }
+    c.log_level = **d;
+  }
+  auto int_field = [&](std::string_view key, auto& dest, int64_t lo, int64_t hi) -> Result<void> {
+    auto v = r.opt_int(key, lo, hi);
+    if (!v) return fail(v.error());
+    if (*v) dest = static_cast<std::remove_reference_t<decltype(dest)>>(**v);
+    return ok();
+  };
+  auto ms_field = [&](std::string_view key, std::chrono::milliseconds& dest, int64_t lo,
+                      int64_t hi) -> Result<void> {
+    auto v = r.opt_int(key, lo, hi);
+    if (!v) return fail(v.error());
+    if (*v) dest = std::chrono::milliseconds(**v);
+    return ok();
+  };
+  for (auto res : {int_field("io_threads", c.io_threads, 1, 256),
+                   int_field("max_header_bytes", c.max_header_bytes, 1024, 1 << 20),
+                   int_field("max_body_bytes", c.max_body_bytes, 1024, 1 << 30),
+                   int_field("max_json_depth", c.max_json_depth, 4, 512),
+                   ms_field("read_timeout_ms", c.read_timeout, 10, 3'600'000),
+                   ms_field("idle_timeout_ms", c.idle_timeout, 10, 3'600'000),
+                   ms_field("write_timeout_ms", c.write_timeout, 10, 3'600'000),
+                   ms_field("shutdown_grace_ms", c.shutdown_grace, 0, 600'000),
+                   ms_field("capacity_interval_ms", c.capacity_interval, 10, 3'600'000),
+                   ms_field("reconcile_interval_ms", c.reconcile_interval, 10, 3'600'000),
+                   ms_field("adapter_timeout_ms", c.adapter_timeout, 10, 600'000),
+                   ms_field("capacity_stale_after_ms", c.capacity_stale_after, 100, 86'400'000),
+                   int_field("max_placement_attempts", c.max_placement_attempts, 1, 100),
+                   int_field("failures_until_degraded", c.failures_until_degraded, 1, 1000),
+                   int_field("failures_until_offline", c.failures_until_offline, 1, 1000)}) {
+    if (!res) return res;
+  }
+  if (c.failures_until_offline < c.failures_until_degraded) {
+    return fail(Error::invalid("failures_until_offline",
+                               "failures_until_offline must be >= failures_until_degraded"));
+  }
+  return ok();
+}
+
+Result<void> load_config_file(Config& c, const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return fail(Error::invalid("config", "cannot read config file " + path.string()));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto j = parse_json(ss.str(), 16);
+  if (!j) {
+    return fail(Error::invalid("config", path.string() + ": " + j.error().message));
+  }
+  if (auto r = apply_config_json(c, *j); !r) {
+    return fail(Error::invalid(r.error().field, path.string() + ": " + r.error().message));
+  }
+  return ok();
+}
+
+Json config_to_json(const Config& c) {
+  return {{"listen", c.listen_address + ":" + std::to_string(c.listen_port)},
+          {"data_dir", c.data_dir.string()},
+          {"web_dir", c.web_dir.string()},
+          {"demo", c.demo},
+          {"io_threads", c.io_threads},
+          {"log_level", c.log_level},
+          {"max_header_bytes", c.max_header_bytes},
+          {"max_body_bytes", c.max_body_bytes},
+          {"max_json_depth", c.max_json_depth},
+          {"read_timeout_ms", c.read_timeout.count()},
+          {"idle_timeout_ms", c.idle_timeout.count()},
+          {"write_timeout_ms", c.write_timeout.count()},
+          {"shutdown_grace_ms", c.shutdown_grace.count()},
+          {"capacity_interval_ms", c.capacity_interval.count()},
+          {"reconcile_interval_ms", c.reconcile_interval.count()},
+          {"adapter_timeout_ms", c.adapter_timeout.count()},
+          {"capacity_stale_after_ms", c.capacity_stale_after.count()},
+          {"max_placement_attempts", c.max_placement_attempts},
+          {"failures_until_degraded", c.failures_until_degraded},
+          {"failures_until_offline", c.failures_until_offline}};
+}
+
+}  // namespace suanwang

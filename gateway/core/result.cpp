@@ -1,0 +1,22 @@
+// Names of error codes, as they appear in logs and problem+json `code` members.
+#include "gateway/core/result.hpp"
+
+namespace suanwang {
+
+const char* errc_name(Errc code) {
+  switch (code) {
+    case Errc::invalid_argument: return "invalid_argument";
+    case Errc::not_found: return "not_found";
+    case Errc::already_exists: return "already_exists";
+    case Errc::conflict: return "conflict";
+    case Errc::unauthenticated: return "unauthenticated";
+    case Errc::forbidden: return "forbidden";
+    case Errc::payload_too_large: return "payload_too_large";
+    case Errc::unprocessable: return "unprocessable";
+    case Errc::unavailable: return "unavailable";
+    case Errc::internal: return "internal";
+  }
+  return "internal";
+}
+
+}  // namespace suanwang

@@ -1,0 +1,51 @@
+// Result<T>: the value-or-error type every fallible gateway function returns (house rule 2).
+// Error codes are domain words; gateway/api/errors.cpp maps them to HTTP status in one place.
+#pragma once
+
+#include <expected>
+#include <string>
+#include <utility>
+
+namespace suanwang {
+
+enum class Errc {
+  invalid_argument,     // the caller's input is malformed or out of range
+  not_found,            // no such object, or not visible to the caller
+  already_exists,       // a unique name or key is taken
+  conflict,             // the object's state does not allow this now
+  unauthenticated,      // no or bad credentials
+  forbidden,            // authenticated, but the role does not allow it
+  payload_too_large,    // a body or field exceeds its limit
+  unprocessable,        // well-formed but cannot be satisfied (e.g. no feasible site)
+  unavailable,          // a dependency (site, disk) is not answering now
+  internal,             // a bug or an unexpected system failure
+};
+
+const char* errc_name(Errc code);
+
+struct Error {
+  Errc code = Errc::internal;
+  std::string message;  // a sentence for humans; never contains secrets
+  std::string field;    // JSON pointer-ish path of the offending field, when one is to blame
+
+  static Error invalid(std::string field, std::string message) {
+    return {Errc::invalid_argument, std::move(message), std::move(field)};
+  }
+  static Error not_found(std::string message) { return {Errc::not_found, std::move(message), {}}; }
+  static Error conflict(std::string message) { return {Errc::conflict, std::move(message), {}}; }
+  static Error internal(std::string message) { return {Errc::internal, std::move(message), {}}; }
+  static Error forbidden(std::string message) { return {Errc::forbidden, std::move(message), {}}; }
+  static Error unavailable(std::string message) {
+    return {Errc::unavailable, std::move(message), {}};
+  }
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+
+// A Result<void> success, spelled once.
+inline Result<void> ok() { return {}; }
+
+inline std::unexpected<Error> fail(Error e) { return std::unexpected<Error>(std::move(e)); }
+
+}  // namespace suanwang

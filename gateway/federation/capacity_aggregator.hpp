@@ -1,0 +1,43 @@
+// CapacityAggregator: polls every site's capacity concurrently on an interval, keeps the
+// latest report (with its time) in the SiteDirectory, and moves sites between online,
+// degraded and offline by consecutive failures. Status changes are persisted.
+#pragma once
+
+#include <atomic>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "gateway/core/config.hpp"
+#include "gateway/core/logging.hpp"
+#include "gateway/federation/site_directory.hpp"
+#include "gateway/store/store.hpp"
+
+namespace suanwang::federation {
+
+class CapacityAggregator {
+ public:
+  CapacityAggregator(boost::asio::io_context& io, SiteDirectory& directory, store::Store& store,
+                     const Config& config, Logger& log);
+
+  void start();
+  void stop();
+  // One round over every site, returning when all polls have answered or timed out.
+  boost::asio::awaitable<void> poll_all();
+
+ private:
+  boost::asio::awaitable<void> loop();
+  boost::asio::awaitable<void> poll_one(std::string site_id);
+
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  SiteDirectory& directory_;
+  store::Store& store_;
+  const Config& config_;
+  Logger& log_;
+  boost::asio::steady_timer timer_;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace suanwang::federation

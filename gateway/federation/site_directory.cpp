@@ -1,0 +1,159 @@
+// The live site directory (see site_directory.hpp).
+#include "gateway/federation/site_directory.hpp"
+
+#include <functional>
+
+namespace suanwang::federation {
+
+adapters::AdapterConfig to_adapter_config(const model::SiteAdapterSettings& s) {
+  return {s.type, s.endpoint, s.options, s.credentials};
+}
+
+model::SiteCapacity to_model(const adapters::Capacity& c) {
+  model::SiteCapacity m;
+  for (const auto& p : c.pools) {
+    model::PoolCapacity mp{p.name, p.cpus_total, p.cpus_free, p.memory_gb_total, p.memory_gb_free,
+                           {}, p.max_walltime_s};
+    for (const auto& [model, a] : p.accelerators) mp.accelerators[model] = {a.total, a.free};
+    m.pools.push_back(std::move(mp));
+  }
+  m.running_jobs = c.running_jobs;
+  m.queued_jobs = c.queued_jobs;
+  m.queued_work_core_s = c.queued_work_core_s;
+  m.est_queue_wait_s = c.est_queue_wait_s;
+  m.observed_at = c.observed_at;
+  return m;
+}
+
+SiteDirectory::SiteDirectory(boost::asio::io_context& io, const adapters::AdapterRegistry& registry,
+                             const Clock& clock, std::filesystem::path work_root,
+                             std::chrono::milliseconds call_timeout, Logger& log)
+    : io_(io),
+      registry_(registry),
+      clock_(clock),
+      work_root_(std::move(work_root)),
+      call_timeout_(call_timeout),
+      log_(log) {}
+
+Result<void> SiteDirectory::upsert(const model::Site& site) {
+  auto config = to_adapter_config(site.adapter);
+  {
+    // Same adapter settings: keep the live adapter (and its state), update the rest.
+    std::lock_guard lock(mu_);
+    auto it = sites_.find(site.id);
+    if (it != sites_.end() && it->second->adapter_config.type == config.type &&
+        it->second->adapter_config.endpoint == config.endpoint &&
+        it->second->adapter_config.options == config.options &&
+        it->second->adapter_config.credentials == config.credentials) {
+      it->second->site = site;
+      return ok();
+    }
+  }
+  auto live = std::make_shared<Live>(io_);
+  adapters::AdapterContext ctx;
+  ctx.executor = live->strand;
+  ctx.now = [&clock = clock_] { return clock.now(); };
+  ctx.work_dir = (work_root_ / site.id).string();
+  ctx.seed = std::hash<std::string>{}(site.id);
+  auto adapter = registry_.create(config, ctx);
+  if (!adapter) {
+    return fail(Error::invalid("adapter", "adapter: " + adapter.error().message));
+  }
+  live->adapter = std::move(*adapter);
+  live->description = live->adapter->describe();
+  live->adapter_config = std::move(config);
+  live->site = site;
+  std::lock_guard lock(mu_);
+  sites_[site.id] = std::move(live);
+  return ok();
+}
+
+void SiteDirectory::remove(const std::string& site_id) {
+  std::lock_guard lock(mu_);
+  sites_.erase(site_id);
+}
+
+namespace {
+template <class L>
+SiteView make_view(const L& l) {
+  return {l.site, l.capacity, l.description, l.consecutive_failures, l.last_error, l.rtt_ms};
+}
+}  // namespace
+
+std::optional<SiteView> SiteDirectory::view(const std::string& site_id) const {
+  std::lock_guard lock(mu_);
+  auto it = sites_.find(site_id);
+  if (it == sites_.end()) return std::nullopt;
+  return make_view(*it->second);
+}
+
+std::vector<SiteView> SiteDirectory::views() const {
+  std::lock_guard lock(mu_);
+  std::vector<SiteView> out;
+  out.reserve(sites_.size());
+  for (const auto& [id, l] : sites_) out.push_back(make_view(*l));
+  return out;
+}
+
+std::vector<std::string> SiteDirectory::site_ids() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [id, l] : sites_) out.push_back(id);
+  return out;
+}
+
+void SiteDirectory::record_capacity(const std::string& site_id, model::SiteCapacity capacity,
+                                    double rtt_ms) {
+  std::lock_guard lock(mu_);
+  auto it = sites_.find(site_id);
+  if (it == sites_.end()) return;
+  it->second->capacity = std::move(capacity);
+  it->second->rtt_ms = rtt_ms;
+}
+
+std::optional<model::Site> SiteDirectory::record_failure(const std::string& site_id,
+                                                         const std::string& error,
+                                                         int until_degraded, int until_offline) {
+  std::lock_guard lock(mu_);
+  auto it = sites_.find(site_id);
+  if (it == sites_.end()) return std::nullopt;
+  auto& l = *it->second;
+  l.consecutive_failures += 1;
+  l.last_error = error;
+  if (l.site.drained) return std::nullopt;
+  auto next = l.site.status;
+  if (l.consecutive_failures >= until_offline) {
+    next = model::SiteStatus::offline;
+  } else if (l.consecutive_failures >= until_degraded) {
+    next = model::SiteStatus::degraded;
+  }
+  if (next == l.site.status) return std::nullopt;
+  log_.warn("site health changed", {{"site", site_id},
+                                    {"status", model::site_status_name(next)},
+                                    {"error", error}});
+  l.site.status = next;
+  l.site.updated_at = clock_.now();
+  return l.site;
+}
+
+std::optional<model::Site> SiteDirectory::record_success(const std::string& site_id) {
+  std::lock_guard lock(mu_);
+  auto it = sites_.find(site_id);
+  if (it == sites_.end()) return std::nullopt;
+  auto& l = *it->second;
+  l.consecutive_failures = 0;
+  l.last_error.clear();
+  if (l.site.drained || l.site.status == model::SiteStatus::online) return std::nullopt;
+  log_.info("site healthy again", {{"site", site_id}});
+  l.site.status = model::SiteStatus::online;
+  l.site.updated_at = clock_.now();
+  return l.site;
+}
+
+void SiteDirectory::update_config(const model::Site& site) {
+  std::lock_guard lock(mu_);
+  auto it = sites_.find(site.id);
+  if (it != sites_.end()) it->second->site = site;
+}
+
+}  // namespace suanwang::federation

@@ -1,0 +1,115 @@
+// SiteDirectory: the live federation — every registered site with its adapter, its latest
+// capacity report and its health. The API and the job loops read it; the capacity aggregator
+// writes capacity and health into it.
+//
+// Threading: all members are guarded by mu_. Each adapter runs on its own strand; call() hops
+// there, bounds the call with the configured timeout, and hops back.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "adapters/common/timeout.hpp"
+#include "adapters/registry.hpp"
+#include "adapters/site_adapter.hpp"
+#include "gateway/core/clock.hpp"
+#include "gateway/core/logging.hpp"
+#include "gateway/model/capacity.hpp"
+#include "gateway/model/site.hpp"
+
+namespace suanwang::federation {
+
+// What the directory knows of one site at an instant (a copy).
+struct SiteView {
+  model::Site site;
+  std::optional<model::SiteCapacity> capacity;
+  adapters::Description description;
+  int consecutive_failures = 0;
+  std::string last_error;
+  double rtt_ms = 0;
+};
+
+class SiteDirectory {
+ public:
+  SiteDirectory(boost::asio::io_context& io, const adapters::AdapterRegistry& registry,
+                const Clock& clock, std::filesystem::path work_root,
+                std::chrono::milliseconds call_timeout, Logger& log);
+
+  // Builds the site's adapter and adds it; replaces an existing entry with the same id.
+  Result<void> upsert(const model::Site& site);
+  void remove(const std::string& site_id);
+
+  std::optional<SiteView> view(const std::string& site_id) const;
+  std::vector<SiteView> views() const;
+  std::vector<std::string> site_ids() const;
+
+  void record_capacity(const std::string& site_id, model::SiteCapacity capacity, double rtt_ms);
+  // Returns the updated site when its health status changed (for the caller to persist).
+  std::optional<model::Site> record_failure(const std::string& site_id, const std::string& error,
+                                            int until_degraded, int until_offline);
+  std::optional<model::Site> record_success(const std::string& site_id);
+  // Replaces the stored config (pricing, policy, drain, status) without rebuilding the adapter.
+  void update_config(const model::Site& site);
+
+  // Runs f(SiteAdapter&) -> awaitable<AdapterResult<T>> on the site's strand with the timeout.
+  template <class F>
+  auto call(const std::string& site_id, F f)
+      -> boost::asio::awaitable<std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type> {
+    using R = typename std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type;
+    std::shared_ptr<Live> live;
+    {
+      std::lock_guard lock(mu_);
+      auto it = sites_.find(site_id);
+      if (it != sites_.end()) live = it->second;
+    }
+    if (!live) {
+      co_return R(adapters::adapter_fail(adapters::AdapterErrc::not_found,
+                                         "site " + site_id + " is not registered"));
+    }
+    const auto timeout = call_timeout_;
+    co_return co_await boost::asio::co_spawn(
+        live->strand,
+        [live, f = std::move(f), timeout]() mutable -> boost::asio::awaitable<R> {
+          co_return co_await adapters::with_timeout(f(*live->adapter), timeout);
+        },
+        boost::asio::use_awaitable);
+  }
+
+ private:
+  struct Live {
+    explicit Live(boost::asio::io_context& io) : strand(boost::asio::make_strand(io)) {}
+    boost::asio::strand<boost::asio::io_context::executor_type> strand;
+    std::unique_ptr<adapters::SiteAdapter> adapter;
+    adapters::Description description;
+    adapters::AdapterConfig adapter_config;
+    model::Site site;
+    std::optional<model::SiteCapacity> capacity;
+    int consecutive_failures = 0;
+    std::string last_error;
+    double rtt_ms = 0;
+  };
+
+  boost::asio::io_context& io_;
+  const adapters::AdapterRegistry& registry_;
+  const Clock& clock_;
+  std::filesystem::path work_root_;
+  std::chrono::milliseconds call_timeout_;
+  Logger& log_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<Live>> sites_;  // REQUIRES: mu_ held
+};
+
+adapters::AdapterConfig to_adapter_config(const model::SiteAdapterSettings& s);
+model::SiteCapacity to_model(const adapters::Capacity& c);
+
+}  // namespace suanwang::federation

@@ -1,0 +1,72 @@
+// Request-context helpers and response builders.
+#include "gateway/http/message.hpp"
+
+namespace suanwang::http {
+
+const std::string& RequestContext::param(std::string_view name) const {
+  static const std::string kEmpty;
+  auto it = path_params.find(name);
+  return it == path_params.end() ? kEmpty : it->second;
+}
+
+std::optional<std::string> RequestContext::query_param(std::string_view name) const {
+  std::string_view q = query;
+  while (!q.empty()) {
+    const auto amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+    const auto eq = pair.find('=');
+    if (percent_decode(pair.substr(0, eq)) == name) {
+      return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view RequestContext::header(std::string_view name) const {
+  auto it = request.find(name);
+  return it == request.end() ? std::string_view{} : it->value();
+}
+
+Response json_response(Status status, const Json& body, unsigned version) {
+  Response res{status, version};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::cache_control, "no-store");
+  res.body() = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  res.prepare_payload();
+  return res;
+}
+
+Response text_response(Status status, std::string body, std::string_view content_type,
+                       unsigned version) {
+  Response res{status, version};
+  res.set(bhttp::field::content_type, content_type);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 &&
+        hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else if (s[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace suanwang::http

@@ -1,0 +1,48 @@
+// HTTP message types and the per-request context handlers receive. gateway/http knows
+// nothing of jobs or sites: handlers are plain functions from a RequestContext to a Response.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "gateway/core/json.hpp"
+
+namespace suanwang::http {
+
+namespace bhttp = boost::beast::http;
+using Request = bhttp::request<bhttp::string_body>;
+using Response = bhttp::response<bhttp::string_body>;
+using Verb = bhttp::verb;
+using Status = bhttp::status;
+
+struct RequestContext {
+  const Request& request;
+  std::string request_id;
+  std::string remote_address;
+  std::string_view path;   // without the query string
+  std::string_view query;  // after '?', undecoded
+  std::map<std::string, std::string, std::less<>> path_params;
+
+  const std::string& param(std::string_view name) const;
+  // The first value of a query parameter, percent-decoded.
+  std::optional<std::string> query_param(std::string_view name) const;
+  std::string_view header(std::string_view name) const;
+};
+
+using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;
+
+// Responses with the house headers (Content-Type, Cache-Control: no-store for API data).
+Response json_response(Status status, const Json& body, unsigned version = 11);
+Response text_response(Status status, std::string body, std::string_view content_type,
+                       unsigned version = 11);
+
+std::string percent_decode(std::string_view s);
+
+}  // namespace suanwang::http

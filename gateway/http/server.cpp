@@ -1,0 +1,255 @@
+// The Beast coroutine server (see server.hpp).
+#include "gateway/http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "gateway/http/problem.hpp"
+
+namespace suanwang::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+struct Server::Connection {
+  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  std::atomic<bool> idle{true};  // waiting for a request's first byte
+  std::string remote;
+};
+
+Server::Server(asio::io_context& io, Handler handler, Logger& log, Random& random,
+               ServerLimits limits)
+    : io_(io),
+      handler_(std::move(handler)),
+      log_(log),
+      random_(random),
+      limits_(limits),
+      acceptor_(asio::make_strand(io)) {}
+
+Server::~Server() = default;
+
+Result<uint16_t> Server::listen(const std::string& address, uint16_t port) {
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(address, ec);
+  if (ec) return fail(Error::invalid("listen", "'" + address + "' is not an IP address"));
+  tcp::endpoint ep(addr, port);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return fail(Error::unavailable("cannot listen on " + address + ":" + std::to_string(port) +
+                                   ": " + ec.message()));
+  }
+  return acceptor_.local_endpoint().port();
+}
+
+void Server::start() {
+  asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+}
+
+std::size_t Server::open_connections() const {
+  std::lock_guard lock(mu_);
+  return connections_.size();
+}
+
+asio::awaitable<void> Server::accept_loop() {
+  while (!stopping_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kTuple);
+    if (ec) {
+      if (stopping_ || ec == asio::error::operation_aborted) break;
+      // Out of file descriptors and similar: back off briefly rather than spin.
+      log_.warn("accept failed", {{"error", ec.message()}});
+      asio::steady_timer t(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      co_await t.async_wait(kTuple);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    conn->remote = conn->stream.socket().remote_endpoint(ec).address().to_string();
+    {
+      std::lock_guard lock(mu_);
+      connections_.insert(conn);
+    }
+    asio::co_spawn(conn->stream.get_executor(), serve(conn), asio::detached);
+  }
+}
+
+std::string Server::request_id_for(const Request& req) {
+  // Accept a caller's id if it is short and plain, so ids can be followed across services.
+  auto it = req.find("X-Request-Id");
+  if (it != req.end()) {
+    const auto v = it->value();
+    bool ok = !v.empty() && v.size() <= 64;
+    for (char c : v) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+                                 c == '_' || c == '.');
+    if (ok) return std::string(v);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::string raw = random_.bytes(8);
+  std::string id = "req_";
+  for (unsigned char b : raw) {
+    id.push_back(kHex[b >> 4]);
+    id.push_back(kHex[b & 15]);
+  }
+  return id;
+}
+
+asio::awaitable<Response> Server::dispatch(Request& req, const std::string& request_id,
+                                           const std::string& remote) {
+  const std::string_view target = req.target();
+  const auto q = target.find('?');
+  RequestContext ctx{req,
+                     request_id,
+                     remote,
+                     target.substr(0, q),
+                     q == std::string_view::npos ? std::string_view{} : target.substr(q + 1),
+                     {}};
+  try {
+    co_return co_await handler_(ctx);
+  } catch (const std::exception& e) {
+    // A handler that throws has a bug; the client gets a 500 and the log gets the reason.
+    log_.error("handler threw", {{"request_id", request_id}, {"error", e.what()}});
+  }
+  co_return problem_response({Status::internal_server_error, "internal", "Internal error",
+                              "the server failed to handle this request; quote the request_id "
+                              "when reporting it"},
+                             request_id, req.version());
+}
+
+asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
+  beast::flat_buffer buffer;
+  auto& stream = conn->stream;
+  bool first = true;
+  for (;;) {
+    if (stopping_) break;
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
+    parser.body_limit(limits_.body_bytes);
+    // One deadline covers the whole request: a slow-loris client cannot keep it open by
+    // trickling bytes. The idle allowance between keep-alive requests is longer.
+    stream.expires_after(first ? limits_.read_timeout : limits_.idle_timeout);
+    conn->idle = true;
+    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+    conn->idle = false;
+    first = false;
+    const auto started = std::chrono::steady_clock::now();
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
+      break;
+    }
+    if (ec) {
+      // The request could not be read whole: answer once, then close the connection.
+      Problem p;
+      if (ec == bhttp::error::body_limit) {
+        p = {Status::payload_too_large, "payload_too_large", "Payload too large",
+             "the request body exceeds " + std::to_string(limits_.body_bytes) + " bytes"};
+      } else if (ec == bhttp::error::header_limit) {
+        p = {Status::request_header_fields_too_large, "header_too_large",
+             "Request header fields too large",
+             "the request header exceeds " + std::to_string(limits_.header_bytes) + " bytes"};
+      } else {
+        p = {Status::bad_request, "bad_request", "Bad request",
+             "malformed HTTP request: " + ec.message()};
+      }
+      const std::string rid = request_id_for(parser.get());
+      Response res = problem_response(p, rid);
+      res.keep_alive(false);
+      stream.expires_after(limits_.write_timeout);
+      co_await bhttp::async_write(stream, res, kTuple);
+      log_.info("access", {{"request_id", rid}, {"remote", conn->remote},
+                           {"status", static_cast<int>(p.status)}, {"error", ec.message()}});
+      // Lingering close: read and drop what the client is still sending (bounded), so our
+      // answer is not lost to a TCP reset.
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      stream.expires_after(std::chrono::seconds(1));
+      std::array<char, 16384> sink;
+      for (std::size_t drained = 0; drained < 8 * limits_.body_bytes;) {
+        auto [rec, rn] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+        if (rec) break;
+        drained += rn;
+      }
+      break;
+    }
+
+    Request req = parser.release();
+    const std::string rid = request_id_for(req);
+    Response res = co_await dispatch(req, rid, conn->remote);
+    res.set("X-Request-Id", rid);
+    res.set(bhttp::field::server, "suanwang");
+    res.keep_alive(req.keep_alive() && !stopping_);
+    const bool keep = res.keep_alive();
+    stream.expires_after(limits_.write_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    log_.info("access", {{"request_id", rid},
+                         {"remote", conn->remote},
+                         {"method", std::string(req.method_string())},
+                         {"path", std::string(req.target().substr(0, 512))},
+                         {"status", res.result_int()},
+                         {"bytes", wn},
+                         {"duration_ms", static_cast<double>(us) / 1000.0}});
+    if (wec || !keep) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream.socket().close(ignored);
+  std::lock_guard lock(mu_);
+  connections_.erase(conn);
+}
+
+asio::awaitable<void> Server::stop() {
+  stopping_ = true;
+  asio::post(acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  // Close idle connections now; busy ones finish their request and close themselves.
+  auto close_where = [this](bool only_idle) {
+    std::lock_guard lock(mu_);
+    for (const auto& c : connections_) {
+      if (only_idle && !c->idle) continue;
+      // Re-checked on the connection's strand: it may have started a request meanwhile.
+      asio::post(c->stream.get_executor(), [c, only_idle] {
+        if (only_idle && !c->idle) return;
+        beast::error_code ignored;
+        c->stream.socket().cancel(ignored);
+        c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      });
+    }
+  };
+  close_where(true);
+  asio::steady_timer timer(io_);
+  const auto deadline = std::chrono::steady_clock::now() + limits_.shutdown_grace;
+  while (open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+    // Connections that went idle since the last look close too.
+    close_where(true);
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(kTuple);
+  }
+  if (open_connections() > 0) {
+    log_.warn("shutdown grace expired; closing busy connections",
+              {{"connections", open_connections()}});
+    close_where(false);
+  }
+}
+
+}  // namespace suanwang::http

@@ -1,0 +1,72 @@
+// Server: HTTP/1.1 on Boost.Beast with C++20 coroutines. One coroutine per connection runs the
+// loop of Beast's examples: set a deadline, read with header and body limits, handle, write,
+// stop unless keep-alive. It adds a request id and one access-log line per request, and turns
+// protocol errors (oversize, malformed, slow) into problem+json or a closed connection.
+//
+// Threading: connections run on strands of the io_context; the handler may be called from
+// several threads at once. stop() is graceful: the acceptor closes, idle connections close,
+// in-flight requests finish (their responses say Connection: close) within `shutdown_grace`,
+// then whatever is left is closed.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "gateway/core/logging.hpp"
+#include "gateway/core/random.hpp"
+#include "gateway/core/result.hpp"
+#include "gateway/http/message.hpp"
+
+namespace suanwang::http {
+
+struct ServerLimits {
+  std::size_t header_bytes = 16 * 1024;
+  std::size_t body_bytes = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{15000};   // to read one whole request once it starts
+  std::chrono::milliseconds idle_timeout{60000};   // between requests on a keep-alive connection
+  std::chrono::milliseconds write_timeout{15000};
+  std::chrono::milliseconds shutdown_grace{10000};
+};
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, Handler handler, Logger& log, Random& random,
+         ServerLimits limits);
+  ~Server();
+
+  // Binds and listens; port 0 picks a free port. Returns the bound port.
+  Result<uint16_t> listen(const std::string& address, uint16_t port);
+  // Starts accepting (call after listen).
+  void start();
+  // Graceful stop; completes when every connection is closed (or the grace ran out).
+  boost::asio::awaitable<void> stop();
+
+  std::size_t open_connections() const;
+
+ private:
+  struct Connection;
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
+  boost::asio::awaitable<Response> dispatch(Request& req, const std::string& request_id,
+                                            const std::string& remote);
+  std::string request_id_for(const Request& req);
+
+  boost::asio::io_context& io_;
+  Handler handler_;
+  Logger& log_;
+  Random& random_;
+  ServerLimits limits_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex mu_;
+  std::set<std::shared_ptr<Connection>> connections_;  // REQUIRES: mu_ held
+};
+
+}  // namespace suanwang::http

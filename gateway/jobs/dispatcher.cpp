@@ -1,0 +1,366 @@
+// The job dispatcher and reconciler (see dispatcher.hpp).
+#include "gateway/jobs/dispatcher.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "gateway/accounting/cost.hpp"
+#include "gateway/core/wait_group.hpp"
+#include "gateway/jobs/state_machine.hpp"
+#include "gateway/store/job_repo.hpp"
+#include "gateway/store/site_repo.hpp"
+
+namespace suanwang::jobs {
+
+namespace asio = boost::asio;
+using S = model::JobState;
+
+namespace {
+constexpr int kUnreachableSubmitsBeforeFailover = 3;
+
+adapters::JobRequest to_request(const model::JobRecord& job) {
+  adapters::JobRequest r;
+  r.key = job.id;
+  r.name = job.spec.name;
+  r.command = job.spec.command;
+  r.script = job.spec.script;
+  r.image = job.spec.image;
+  r.env = job.spec.env;
+  r.cpus = job.spec.resources.cpus;
+  r.memory_gb = job.spec.resources.memory_gb;
+  if (job.spec.resources.accelerators) {
+    r.accelerators = adapters::AcceleratorRequest{job.spec.resources.accelerators->model,
+                                                  job.spec.resources.accelerators->count};
+  }
+  r.walltime_s = job.spec.resources.walltime_s;
+  r.expected_runtime_s = job.spec.expected_runtime_s;
+  return r;
+}
+
+// Refusals are final for this site; transport trouble may pass.
+bool is_refusal(adapters::AdapterErrc c) {
+  using E = adapters::AdapterErrc;
+  return c == E::refused || c == E::unsupported || c == E::invalid_config || c == E::not_found;
+}
+
+// Rejections that no amount of waiting fixes.
+bool all_permanent(const placement::Decision& d) {
+  for (const auto& r : d.rejected) {
+    if (r.code == "offline" || r.code == "capacity_unknown" || r.code == "capacity_stale" ||
+        r.code == "in_flight_cap" || r.code == "draining") {
+      return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+Dispatcher::Dispatcher(asio::io_context& io, store::Store& store,
+                       federation::SiteDirectory& directory, Planner& planner,
+                       const Config& config, const Clock& clock, Logger& log)
+    : strand_(asio::make_strand(io)),
+      store_(store),
+      directory_(directory),
+      planner_(planner),
+      config_(config),
+      clock_(clock),
+      log_(log),
+      timer_(strand_) {}
+
+void Dispatcher::start() { asio::co_spawn(strand_, loop(), asio::detached); }
+
+void Dispatcher::stop() {
+  stopped_ = true;
+  asio::post(strand_, [this] { timer_.cancel(); });
+}
+
+void Dispatcher::wake() {
+  woken_ = true;
+  asio::post(strand_, [this] { timer_.cancel(); });
+}
+
+asio::awaitable<void> Dispatcher::loop() {
+  while (!stopped_) {
+    woken_ = false;
+    try {
+      co_await run_pass();
+    } catch (const std::exception& e) {
+      log_.error("dispatcher pass failed", {{"error", e.what()}});
+    }
+    if (stopped_ || woken_) continue;
+    timer_.expires_after(config_.reconcile_interval);
+    co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+asio::awaitable<void> Dispatcher::run_pass() {
+  auto active = co_await store_.run([](store::Db& db) { return store::list_active_jobs(db, 100000); });
+  if (!active) {
+    log_.error("cannot list active jobs", {{"error", active.error().message}});
+    co_return;
+  }
+  std::map<std::string, int> in_flight;
+  std::map<std::string, std::vector<model::JobRecord>> by_site;
+  std::vector<model::JobRecord> to_place, to_submit;
+  for (auto& j : *active) {
+    if (!j.site_id.empty() && j.state != S::pending) in_flight[j.site_id] += 1;
+    if (busy_.contains(j.id)) continue;
+    switch (j.state) {
+      case S::pending: to_place.push_back(std::move(j)); break;
+      case S::placed: to_submit.push_back(std::move(j)); break;
+      case S::submitted:
+      case S::running: by_site[j.site_id].push_back(std::move(j)); break;
+      default: break;
+    }
+  }
+  planner_.set_in_flight(std::move(in_flight));
+
+  for (auto& j : to_place) co_await place(std::move(j));
+
+  auto ex = co_await asio::this_coro::executor;
+  WaitGroup wg(ex);
+  for (auto& j : to_submit) {
+    busy_.insert(j.id);
+    wg.add();
+    const std::string id = j.id;
+    asio::co_spawn(ex, submit(std::move(j)), [this, &wg, id](std::exception_ptr e) {
+      busy_.erase(id);
+      if (e) log_.error("submit task failed", {{"job", id}});
+      wg.done();
+    });
+  }
+  for (auto& [site, jobs] : by_site) {
+    for (const auto& j : jobs) busy_.insert(j.id);
+    std::vector<std::string> ids;
+    for (const auto& j : jobs) ids.push_back(j.id);
+    wg.add();
+    asio::co_spawn(ex, reconcile_site(site, std::move(jobs)),
+                   [this, &wg, ids](std::exception_ptr e) {
+                     for (const auto& id : ids) busy_.erase(id);
+                     if (e) log_.error("reconcile task failed", {});
+                     wg.done();
+                   });
+  }
+  co_await wg.wait();
+}
+
+asio::awaitable<bool> Dispatcher::transition(model::JobRecord& next, S from, std::string type,
+                                             std::string reason) {
+  if (!can_transition(from, next.state)) {
+    // A bug in this file: log loudly and refuse to write it.
+    log_.error("illegal job transition", {{"job", next.id},
+                                          {"from", model::job_state_name(from)},
+                                          {"to", model::job_state_name(next.state)}});
+    co_return false;
+  }
+  const TimePoint now = clock_.now();
+  next.updated_at = now;
+  next.reason = reason;
+  model::JobEvent ev{0, now, std::move(type), next.state, next.site_id, next.attempt,
+                     std::move(reason)};
+  auto applied = co_await store_.run(
+      [&next, from, ev](store::Db& db) { return store::update_job(db, next, from, ev); });
+  if (!applied) {
+    log_.error("cannot record job transition", {{"job", next.id}, {"error", applied.error().message}});
+    co_return false;
+  }
+  if (*applied) {
+    log_.info("job transition", {{"job", next.id},
+                                 {"from", model::job_state_name(from)},
+                                 {"to", model::job_state_name(next.state)},
+                                 {"site", next.site_id},
+                                 {"reason", next.reason}});
+  }
+  co_return *applied;
+}
+
+asio::awaitable<void> Dispatcher::place(model::JobRecord job) {
+  if (job.cancel_requested) {
+    model::JobRecord next = job;
+    next.state = S::canceled;
+    next.finished_at = clock_.now();
+    co_await transition(next, S::pending, "canceled", "canceled before it reached a site");
+    co_return;
+  }
+  const std::string org = job.org_id;
+  auto datasets = co_await store_.run(
+      [org](store::Db& db) { return store::list_datasets(db, std::string_view(org)); });
+  if (!datasets) co_return;
+  auto decision = planner_.plan(job.spec, job.org_id, job.blocked_sites, *datasets);
+  model::JobRecord next = job;
+  if (!decision.feasible()) {
+    if (job.attempt >= config_.max_placement_attempts || all_permanent(decision)) {
+      next.state = S::failed;
+      next.failure = model::FailureKind::system_error;
+      next.finished_at = clock_.now();
+      next.decision = placement::to_json(decision);
+      co_await transition(next, S::pending, "failed",
+                          "no site can run the job after " + std::to_string(job.attempt) +
+                              " attempt(s): " + decision.summary);
+    }
+    co_return;  // otherwise wait for a site to come back
+  }
+  if (job.attempt >= config_.max_placement_attempts) {
+    next.state = S::failed;
+    next.failure = model::FailureKind::system_error;
+    next.finished_at = clock_.now();
+    co_await transition(next, S::pending, "failed",
+                        "gave up after " + std::to_string(job.attempt) + " placement attempts");
+    co_return;
+  }
+  const auto& best = decision.ranked.front();
+  next.state = S::placed;
+  next.site_id = best.site_id;
+  next.remote_id.clear();
+  next.attempt = job.attempt + 1;
+  next.decision = placement::to_json(decision);
+  next.estimated_cost_cny = best.total_cost_cny;
+  if (co_await transition(next, S::pending, "placed", decision.summary)) {
+    planner_.add_in_flight(next.site_id, 1);
+    busy_.insert(next.id);
+    co_await submit(std::move(next));
+    busy_.erase(job.id);
+  }
+}
+
+asio::awaitable<void> Dispatcher::fail_over(model::JobRecord job, std::string why) {
+  const S from = job.state;
+  model::JobRecord next = job;
+  next.state = S::pending;
+  if (std::find(next.blocked_sites.begin(), next.blocked_sites.end(), job.site_id) ==
+      next.blocked_sites.end()) {
+    next.blocked_sites.push_back(job.site_id);
+  }
+  next.remote_id.clear();
+  if (co_await transition(next, from, "requeued", why)) {
+    planner_.add_in_flight(job.site_id, -1);
+    next.site_id.clear();
+    co_await place(std::move(next));
+  }
+}
+
+asio::awaitable<void> Dispatcher::submit(model::JobRecord job) {
+  auto request = to_request(job);
+  auto r = co_await directory_.call(
+      job.site_id, [request](adapters::SiteAdapter& a) { return a.submit(request); });
+  if (!r) {
+    const auto& e = r.error();
+    const std::string why = std::string("site ") + job.site_id + " " +
+                            (is_refusal(e.code) ? "refused the job: " : "did not answer: ") +
+                            e.message;
+    if (is_refusal(e.code) ||
+        ++submit_failures_[job.id] >= kUnreachableSubmitsBeforeFailover) {
+      submit_failures_.erase(job.id);
+      co_await fail_over(std::move(job), why);
+    } else {
+      log_.warn("submit failed; will retry", {{"job", job.id}, {"error", why}});
+    }
+    co_return;
+  }
+  submit_failures_.erase(job.id);
+  model::JobRecord next = job;
+  next.state = S::submitted;
+  next.remote_id = r->remote_id;
+  const std::string reason =
+      r->already_existed ? "found at the site as " + r->remote_id + " (submitted before a restart)"
+                         : "accepted by the site as " + r->remote_id;
+  if (!co_await transition(next, S::placed, "submitted", reason)) {
+    // Canceled while we were submitting: take it back from the site.
+    const std::string remote = r->remote_id;
+    (void)co_await directory_.call(job.site_id,
+                                   [remote](adapters::SiteAdapter& a) { return a.cancel(remote); });
+  }
+}
+
+asio::awaitable<void> Dispatcher::reconcile_site(std::string site_id,
+                                                 std::vector<model::JobRecord> jobs) {
+  std::vector<std::string> remote_ids;
+  std::map<std::string, model::JobRecord*> by_remote;
+  for (auto& j : jobs) {
+    if (j.cancel_requested) {
+      const std::string remote = j.remote_id;
+      auto c = co_await directory_.call(site_id,
+                                        [remote](adapters::SiteAdapter& a) { return a.cancel(remote); });
+      if (!c) log_.warn("cancel at site failed", {{"job", j.id}, {"error", c.error().message}});
+    }
+    remote_ids.push_back(j.remote_id);
+    by_remote[j.remote_id] = &j;
+  }
+  auto statuses = co_await directory_.call(
+      site_id, [remote_ids](adapters::SiteAdapter& a) { return a.status(remote_ids); });
+  if (!statuses) {
+    log_.debug("status call failed", {{"site", site_id}, {"error", statuses.error().message}});
+    co_return;
+  }
+  const auto view = directory_.view(site_id);
+  for (const auto& st : *statuses) {
+    auto it = by_remote.find(st.remote_id);
+    if (it == by_remote.end()) continue;
+    model::JobRecord& job = *it->second;
+    model::JobRecord next = job;
+    const TimePoint now = clock_.now();
+    auto finish = [&](S state) {
+      next.state = state;
+      next.exit_code = st.exit_code;
+      if (!next.started_at && st.started_at) next.started_at = st.started_at;
+      next.finished_at = st.finished_at.value_or(now);
+      const int64_t used =
+          next.started_at ? std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(
+                                                     *next.finished_at - *next.started_at)
+                                                     .count())
+                          : 0;
+      next.final_cost_cny =
+          view ? accounting::compute_cost_cny(view->site.pricing, job.spec.resources, used) : 0.0;
+    };
+    switch (st.state) {
+      case adapters::RemoteState::queued:
+        break;
+      case adapters::RemoteState::running:
+        if (job.state == S::submitted) {
+          next.state = S::running;
+          next.started_at = st.started_at.value_or(now);
+          co_await transition(next, S::submitted, "started", "running at " + site_id);
+        }
+        break;
+      case adapters::RemoteState::succeeded:
+        finish(S::succeeded);
+        if (co_await transition(next, job.state, "succeeded", "exit code 0")) {
+          planner_.add_in_flight(site_id, -1);
+        }
+        break;
+      case adapters::RemoteState::failed: {
+        finish(S::failed);
+        next.failure = st.exit_code ? model::FailureKind::executor_error
+                                    : model::FailureKind::system_error;
+        const std::string why = st.reason.empty() ? "the job failed at the site" : st.reason;
+        if (co_await transition(next, job.state, "failed", why)) planner_.add_in_flight(site_id, -1);
+        break;
+      }
+      case adapters::RemoteState::canceled:
+        finish(S::canceled);
+        if (co_await transition(next, job.state, "canceled",
+                                job.cancel_requested ? "canceled at the owner's request"
+                                                     : "canceled by the site: " + st.reason)) {
+          planner_.add_in_flight(site_id, -1);
+        }
+        break;
+      case adapters::RemoteState::lost:
+        if (job.state == S::submitted && !job.cancel_requested) {
+          co_await fail_over(job, "site " + site_id + " lost the job before it ran: " + st.reason);
+        } else {
+          finish(job.cancel_requested ? S::canceled : S::failed);
+          next.failure = job.cancel_requested ? model::FailureKind::none
+                                              : model::FailureKind::system_error;
+          if (co_await transition(next, job.state, job.cancel_requested ? "canceled" : "failed",
+                                  "site " + site_id + " lost the job: " + st.reason)) {
+            planner_.add_in_flight(site_id, -1);
+          }
+        }
+        break;
+    }
+  }
+}
+
+}  // namespace suanwang::jobs

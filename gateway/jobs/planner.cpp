@@ -1,0 +1,90 @@
+// Snapshot building and reference checks for placement (see planner.hpp).
+#include "gateway/jobs/planner.hpp"
+
+#include <algorithm>
+
+namespace suanwang::jobs {
+
+placement::Decision Planner::plan(const model::JobSpec& spec, const std::string& org_id,
+                                  const std::vector<std::string>& blocked_sites,
+                                  const std::vector<model::Dataset>& datasets) {
+  const auto views = directory_.views();
+  const auto network = geography_.network();
+  const TimePoint now = clock_.now();
+  placement::Snapshot snap;
+  snap.network = network.get();
+  snap.now = now;
+  snap.capacity_stale_after_s =
+      std::chrono::duration<double>(config_.capacity_stale_after).count();
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& v : views) {
+      placement::SiteState st;
+      st.site = &v.site;
+      st.capacity = v.capacity;
+      if (v.capacity) {
+        st.capacity_age_s = std::max(
+            0.0, std::chrono::duration<double>(now - v.capacity->observed_at).count());
+      }
+      auto it = in_flight_.find(v.site.id);
+      st.in_flight = it == in_flight_.end() ? 0 : it->second;
+      st.supports_images = v.description.supports_images;
+      snap.sites.push_back(std::move(st));
+    }
+  }
+  for (const auto& d : datasets) snap.datasets[d.id] = &d;
+  placement::Request req{&spec, org_id, blocked_sites};
+  return placement::decide(req, snap);
+}
+
+void Planner::set_in_flight(std::map<std::string, int> counts) {
+  std::lock_guard lock(mu_);
+  in_flight_ = std::move(counts);
+}
+
+void Planner::add_in_flight(const std::string& site_id, int delta) {
+  std::lock_guard lock(mu_);
+  in_flight_[site_id] = std::max(0, in_flight_[site_id] + delta);
+}
+
+Result<void> Planner::check_references(const model::JobSpec& spec,
+                                       const std::vector<model::Dataset>& datasets) const {
+  auto region_ok = [&](const std::string& r) { return geography_.has_region(r); };
+  auto unknown = [](std::string field, const std::string& what) {
+    return fail(Error{Errc::unprocessable, field + ": unknown " + what, field});
+  };
+  if (!spec.submitter_region.empty() && !region_ok(spec.submitter_region)) {
+    return unknown("submitter_region", "region '" + spec.submitter_region + "'");
+  }
+  for (std::size_t i = 0; i < spec.inputs.size(); ++i) {
+    const auto& in = spec.inputs[i];
+    const std::string f = "inputs[" + std::to_string(i) + "]";
+    if (!in.dataset.empty()) {
+      if (std::none_of(datasets.begin(), datasets.end(),
+                       [&](const auto& d) { return d.id == in.dataset; })) {
+        return unknown(f + ".dataset", "dataset '" + in.dataset + "'");
+      }
+    } else if (!region_ok(in.region)) {
+      return unknown(f + ".region", "region '" + in.region + "'");
+    }
+  }
+  if (spec.outputs && !region_ok(spec.outputs->region)) {
+    return unknown("outputs.region", "region '" + spec.outputs->region + "'");
+  }
+  for (const auto& [list, name] :
+       {std::pair{&spec.constraints.regions, "constraints.regions"},
+        std::pair{&spec.constraints.deny_regions, "constraints.deny_regions"}}) {
+    for (const auto& r : *list) {
+      if (!region_ok(r)) return unknown(name, "region '" + r + "'");
+    }
+  }
+  for (const auto& [list, name] : {std::pair{&spec.constraints.sites, "constraints.sites"},
+                                   std::pair{&spec.constraints.deny_sites, "constraints.deny_sites"}}) {
+    for (const auto& s : *list) {
+      if (!directory_.view(s)) return unknown(name, "site '" + s + "'");
+    }
+  }
+  return ok();
+}
+
+}  // namespace suanwang::jobs

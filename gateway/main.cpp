@@ -1,0 +1,153 @@
+// suanwang: the national compute-network gateway. `suanwang serve` runs the gateway;
+// `suanwang version` prints the version. Each command has --help.
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "build_info.hpp"
+#include "gateway/app/app.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: suanwang <command> [options]
+
+The national compute-network gateway: one API over many compute centers.
+
+commands:
+  serve     run the gateway
+  version   print the version
+  help      show this help
+
+Run 'suanwang <command> --help' for a command's options.
+)";
+
+constexpr const char* kServeUsage = R"(usage: suanwang serve [options]
+
+Run the gateway until SIGINT or SIGTERM (graceful: in-flight requests finish).
+
+options:
+  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080; port 0 picks one)
+  --data-dir DIR       database, keys and site work dirs (default ./var)
+  --demo               create the demo federation on first start (10 hub sites + this machine)
+  --config FILE        JSON config file; flags given here override it
+  --web-dir DIR        portal files to serve (default: the source tree's web/)
+  --log-level LEVEL    debug, info, warn or error (default info)
+  -h, --help           show this help
+
+environment:
+  SUANWANG_ADMIN_KEY   the admin API key to create on first start (else one is generated
+                       and written to <data-dir>/admin.key, mode 0600)
+)";
+
+int usage_error(const std::string& msg, const char* usage) {
+  std::cerr << "suanwang: " << msg << "\n\n" << usage;
+  return 2;
+}
+
+int serve(const std::vector<std::string>& args) {
+  suanwang::Config config;
+  // The config file is applied first, so that flags override it wherever they appear.
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config") {
+      if (i + 1 >= args.size()) return usage_error("--config needs a file", kServeUsage);
+      if (auto r = suanwang::load_config_file(config, args[i + 1]); !r) {
+        std::cerr << "suanwang: " << r.error().message << "\n";
+        return 2;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string* {
+      return i + 1 < args.size() ? &args[++i] : nullptr;
+    };
+    if (a == "-h" || a == "--help") {
+      std::cout << kServeUsage;
+      return 0;
+    } else if (a == "--demo") {
+      config.demo = true;
+    } else if (a == "--config") {
+      ++i;
+    } else if (a == "--listen" || a == "--data-dir" || a == "--web-dir" || a == "--log-level") {
+      const std::string* v = value();
+      if (v == nullptr) return usage_error(a + " needs a value", kServeUsage);
+      suanwang::Result<void> r;
+      if (a == "--listen") r = suanwang::parse_listen(config, *v);
+      if (a == "--data-dir") config.data_dir = *v;
+      if (a == "--web-dir") config.web_dir = *v;
+      if (a == "--log-level") r = suanwang::apply_config_json(config, {{"log_level", *v}});
+      if (!r) return usage_error(r.error().message, kServeUsage);
+    } else {
+      return usage_error("unknown option '" + a + "'", kServeUsage);
+    }
+  }
+
+  // Signals are taken by sigwait in this thread only; the I/O threads never see them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  const auto level = config.log_level == "debug"  ? suanwang::LogLevel::debug
+                     : config.log_level == "warn" ? suanwang::LogLevel::warn
+                     : config.log_level == "error" ? suanwang::LogLevel::error
+                                                   : suanwang::LogLevel::info;
+  suanwang::Logger log(std::cerr, level);
+  suanwang::SystemClock clock;
+  suanwang::SecureRandom random;
+  auto app = suanwang::app::App::create(config, log, clock, random);
+  if (!app) {
+    std::cerr << "suanwang: " << app.error().message << "\n";
+    return 1;
+  }
+  auto port = (*app)->start();
+  if (!port) {
+    std::cerr << "suanwang: " << port.error().message << "\n";
+    return 1;
+  }
+  const auto& boot = (*app)->bootstrap_result();
+  std::cout << "suanwang " << suanwang::build_info::kVersion << " listening on http://"
+            << config.listen_address << ":" << *port << "\n";
+  if (boot.admin_key_file) std::cout << "  admin key:  " << boot.admin_key_file->string() << "\n";
+  if (boot.demo_keys_file) std::cout << "  demo keys:  " << boot.demo_keys_file->string() << "\n";
+  std::cout.flush();
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log.info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  (*app)->stop();
+  (*app)->wait();
+  log.info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string cmd = args.front();
+  args.erase(args.begin());
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (cmd == "version" || cmd == "--version") {
+    if (!args.empty() && (args[0] == "-h" || args[0] == "--help")) {
+      std::cout << "usage: suanwang version\n\nPrint the version and build type.\n";
+      return 0;
+    }
+    std::cout << "suanwang " << suanwang::build_info::kVersion << " ("
+              << suanwang::build_info::kBuildType << ")\n";
+    return 0;
+  }
+  if (cmd == "serve") return serve(args);
+  return usage_error("unknown command '" + cmd + "'", kUsage);
+}

@@ -1,0 +1,375 @@
+// Job spec validation (every error names its field) and the JSON forms of jobs and events.
+#include "gateway/model/job.hpp"
+
+#include <regex>
+
+#include "gateway/model/site.hpp"
+
+namespace suanwang::model {
+namespace {
+
+constexpr std::size_t kMaxCommand = 64 * 1024;
+constexpr std::size_t kMaxScript = 256 * 1024;
+constexpr int64_t kMaxWalltime = 366LL * 24 * 3600;
+
+Result<Resources> parse_resources(const Json* j) {
+  Resources res;
+  if (j == nullptr) return res;
+  JsonReader r(*j, "resources.");
+  if (auto v = r.expect_object(); !v) return fail(v.error());
+  if (auto v = r.reject_unknown({"cpus", "memory_gb", "walltime_s", "accelerators"}); !v) {
+    return fail(v.error());
+  }
+  auto cpus = r.opt_int("cpus", 1, 1'000'000);
+  if (!cpus) return fail(cpus.error());
+  res.cpus = static_cast<int>(cpus->value_or(1));
+  auto mem = r.opt_number("memory_gb", 0.001, 1e8);
+  if (!mem) return fail(mem.error());
+  res.memory_gb = mem->value_or(1);
+  auto wt = r.opt_int("walltime_s", 1, kMaxWalltime);
+  if (!wt) return fail(wt.error());
+  res.walltime_s = wt->value_or(3600);
+  if (const Json* acc = r.get("accelerators")) {
+    JsonReader ar(*acc, "resources.accelerators.");
+    if (auto v = ar.expect_object(); !v) return fail(v.error());
+    if (auto v = ar.reject_unknown({"model", "count"}); !v) return fail(v.error());
+    auto model = ar.string("model", 32);
+    if (!model) return fail(model.error());
+    if (!valid_accelerator_model(*model)) {
+      return fail(Error::invalid("resources.accelerators.model",
+                                 "'" + *model + "' is not a valid accelerator model name"));
+    }
+    auto count = ar.opt_int("count", 1, 100'000);
+    if (!count) return fail(count.error());
+    res.accelerators = AcceleratorNeed{*model, static_cast<int>(count->value_or(1))};
+  }
+  return res;
+}
+
+Result<std::vector<InputSpec>> parse_inputs(const Json* j) {
+  std::vector<InputSpec> out;
+  if (j == nullptr) return out;
+  if (!j->is_array()) return fail(Error::invalid("inputs", "inputs must be an array"));
+  if (j->size() > 64) return fail(Error::invalid("inputs", "at most 64 inputs"));
+  for (std::size_t i = 0; i < j->size(); ++i) {
+    const std::string path = "inputs[" + std::to_string(i) + "].";
+    JsonReader r((*j)[i], path);
+    if (auto v = r.expect_object(); !v) return fail(v.error());
+    if (auto v = r.reject_unknown({"dataset", "size_bytes", "region"}); !v) return fail(v.error());
+    InputSpec in;
+    auto ds = r.opt_string("dataset", 64);
+    if (!ds) return fail(ds.error());
+    in.dataset = ds->value_or("");
+    auto size = r.opt_int("size_bytes", 0, int64_t{1} << 56);
+    if (!size) return fail(size.error());
+    auto region = r.opt_string("region", 63);
+    if (!region) return fail(region.error());
+    if (in.dataset.empty()) {
+      if (!*size || !*region) {
+        return fail(Error::invalid(path + "dataset",
+                                   path + "dataset, or both " + path + "size_bytes and " + path +
+                                       "region, are required"));
+      }
+      in.size_bytes = **size;
+      in.region = **region;
+    } else if (*size || *region) {
+      return fail(Error::invalid(path + "size_bytes",
+                                 "give either " + path + "dataset or size_bytes+region, not both"));
+    }
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
+Result<Constraints> parse_constraints(const Json* j) {
+  Constraints c;
+  if (j == nullptr) return c;
+  JsonReader r(*j, "constraints.");
+  if (auto v = r.expect_object(); !v) return fail(v.error());
+  if (auto v = r.reject_unknown(
+          {"regions", "deny_regions", "sites", "deny_sites", "max_price_cny", "deadline"});
+      !v) {
+    return fail(v.error());
+  }
+  for (auto [key, dest] : {std::pair{"regions", &c.regions}, std::pair{"deny_regions", &c.deny_regions},
+                           std::pair{"sites", &c.sites}, std::pair{"deny_sites", &c.deny_sites}}) {
+    auto l = r.string_list(key, 1000, 64);
+    if (!l) return fail(l.error());
+    *dest = std::move(*l);
+  }
+  auto mp = r.opt_number("max_price_cny", 0, 1e9);
+  if (!mp) return fail(mp.error());
+  c.max_price_cny = *mp;
+  auto dl = r.opt_string("deadline", 64);
+  if (!dl) return fail(dl.error());
+  if (*dl) {
+    c.deadline = parse_rfc3339(**dl);
+    if (!c.deadline) {
+      return fail(Error::invalid("constraints.deadline",
+                                 "constraints.deadline must be an RFC 3339 time such as "
+                                 "2026-11-21T18:00:00Z"));
+    }
+  }
+  return c;
+}
+
+Result<Routing> parse_routing(const Json* j) {
+  Routing rt;
+  if (j == nullptr) return rt;
+  JsonReader r(*j, "routing.");
+  if (auto v = r.expect_object(); !v) return fail(v.error());
+  if (auto v = r.reject_unknown({"policy", "weights"}); !v) return fail(v.error());
+  auto policy = r.opt_string("policy", 32);
+  if (!policy) return fail(policy.error());
+  const Json* w = r.get("weights");
+  if (w != nullptr) {
+    if (*policy && **policy != "custom") {
+      return fail(Error::invalid("routing.weights",
+                                 "routing.weights goes with policy 'custom' (or no policy)"));
+    }
+    JsonReader wr(*w, "routing.weights.");
+    if (auto v = wr.expect_object(); !v) return fail(v.error());
+    if (auto v = wr.reject_unknown({"price", "time", "latency", "locality"}); !v) {
+      return fail(v.error());
+    }
+    Weights weights;
+    for (auto [key, dest] : {std::pair{"price", &weights.price}, std::pair{"time", &weights.time},
+                             std::pair{"latency", &weights.latency},
+                             std::pair{"locality", &weights.locality}}) {
+      auto v = wr.opt_number(key, 0, 1000);
+      if (!v) return fail(v.error());
+      *dest = v->value_or(0);
+    }
+    if (weights.price + weights.time + weights.latency + weights.locality <= 0) {
+      return fail(Error::invalid("routing.weights", "at least one weight must be positive"));
+    }
+    rt.policy = "custom";
+    rt.weights = weights;
+    return rt;
+  }
+  rt.policy = policy->value_or("balanced");
+  if (rt.policy != "balanced" && rt.policy != "cheapest" && rt.policy != "fastest" &&
+      rt.policy != "data-local") {
+    return fail(Error::invalid("routing.policy",
+                               "routing.policy must be one of balanced, cheapest, fastest, "
+                               "data-local (or give routing.weights)"));
+  }
+  return rt;
+}
+
+}  // namespace
+
+Result<JobSpec> parse_job_spec(const Json& body) {
+  JsonReader r(body, "");
+  if (auto v = r.expect_object(); !v) return fail(v.error());
+  if (auto v = r.reject_unknown({"name", "command", "script", "image", "env", "resources",
+                                 "expected_runtime_s", "inputs", "outputs", "constraints",
+                                 "routing", "submitter_region"});
+      !v) {
+    return fail(v.error());
+  }
+  JobSpec s;
+  auto name = r.opt_string("name", 128);
+  if (!name) return fail(name.error());
+  if (*name && !(*name)->empty()) s.name = **name;
+  auto command = r.opt_string("command", kMaxCommand);
+  if (!command) return fail(command.error());
+  auto script = r.opt_string("script", kMaxScript);
+  if (!script) return fail(script.error());
+  s.command = command->value_or("");
+  s.script = script->value_or("");
+  if (s.command.empty() == s.script.empty()) {
+    return fail(Error::invalid("command", "exactly one of command or script is required"));
+  }
+  auto image = r.opt_string("image", 512);
+  if (!image) return fail(image.error());
+  s.image = image->value_or("");
+  if (const Json* env = r.get("env")) {
+    if (!env->is_object()) {
+      return fail(Error::invalid("env", "env must be an object of NAME -> string"));
+    }
+    if (env->size() > 256) return fail(Error::invalid("env", "at most 256 variables"));
+    static const std::regex name_re("^[A-Za-z_][A-Za-z0-9_]{0,127}$");
+    for (const auto& [k, v] : env->items()) {
+      if (!std::regex_match(k, name_re)) {
+        return fail(Error::invalid("env." + k.substr(0, 64),
+                                   "'" + k.substr(0, 64) + "' is not a valid variable name"));
+      }
+      if (!v.is_string() || v.get_ref<const std::string&>().size() > 32 * 1024) {
+        return fail(Error::invalid("env." + k, "env." + k + " must be a string of at most 32 KiB"));
+      }
+      s.env[k] = v.get<std::string>();
+    }
+  }
+  auto res = parse_resources(r.get("resources"));
+  if (!res) return fail(res.error());
+  s.resources = *res;
+  auto rt = r.opt_int("expected_runtime_s", 1, kMaxWalltime);
+  if (!rt) return fail(rt.error());
+  s.expected_runtime_s = *rt;
+  if (s.expected_runtime_s && *s.expected_runtime_s > s.resources.walltime_s) {
+    return fail(Error::invalid("expected_runtime_s",
+                               "expected_runtime_s must not exceed resources.walltime_s (" +
+                                   std::to_string(s.resources.walltime_s) + ")"));
+  }
+  auto inputs = parse_inputs(r.get("inputs"));
+  if (!inputs) return fail(inputs.error());
+  s.inputs = std::move(*inputs);
+  if (const Json* out = r.get("outputs")) {
+    JsonReader orr(*out, "outputs.");
+    if (auto v = orr.expect_object(); !v) return fail(v.error());
+    if (auto v = orr.reject_unknown({"region", "size_bytes"}); !v) return fail(v.error());
+    auto region = orr.string("region", 63);
+    if (!region) return fail(region.error());
+    auto size = orr.opt_int("size_bytes", 0, int64_t{1} << 56);
+    if (!size) return fail(size.error());
+    s.outputs = OutputSpec{*region, size->value_or(0)};
+  }
+  auto c = parse_constraints(r.get("constraints"));
+  if (!c) return fail(c.error());
+  s.constraints = std::move(*c);
+  auto routing = parse_routing(r.get("routing"));
+  if (!routing) return fail(routing.error());
+  s.routing = std::move(*routing);
+  auto sr = r.opt_string("submitter_region", 63);
+  if (!sr) return fail(sr.error());
+  s.submitter_region = sr->value_or("");
+  return s;
+}
+
+Json to_json(const JobSpec& s) {
+  Json j = {{"name", s.name}};
+  if (!s.command.empty()) j["command"] = s.command;
+  if (!s.script.empty()) j["script"] = s.script;
+  if (!s.image.empty()) j["image"] = s.image;
+  j["env"] = s.env;
+  Json res = {{"cpus", s.resources.cpus},
+              {"memory_gb", s.resources.memory_gb},
+              {"walltime_s", s.resources.walltime_s}};
+  if (s.resources.accelerators) {
+    res["accelerators"] = {{"model", s.resources.accelerators->model},
+                           {"count", s.resources.accelerators->count}};
+  }
+  j["resources"] = std::move(res);
+  if (s.expected_runtime_s) j["expected_runtime_s"] = *s.expected_runtime_s;
+  Json inputs = Json::array();
+  for (const auto& in : s.inputs) {
+    if (!in.dataset.empty()) {
+      inputs.push_back({{"dataset", in.dataset}});
+    } else {
+      inputs.push_back({{"size_bytes", in.size_bytes}, {"region", in.region}});
+    }
+  }
+  j["inputs"] = std::move(inputs);
+  if (s.outputs) j["outputs"] = {{"region", s.outputs->region}, {"size_bytes", s.outputs->size_bytes}};
+  Json c = {{"regions", s.constraints.regions},
+            {"deny_regions", s.constraints.deny_regions},
+            {"sites", s.constraints.sites},
+            {"deny_sites", s.constraints.deny_sites}};
+  if (s.constraints.max_price_cny) c["max_price_cny"] = *s.constraints.max_price_cny;
+  if (s.constraints.deadline) c["deadline"] = format_rfc3339(*s.constraints.deadline);
+  j["constraints"] = std::move(c);
+  if (s.routing.weights) {
+    j["routing"] = {{"policy", "custom"},
+                    {"weights",
+                     {{"price", s.routing.weights->price},
+                      {"time", s.routing.weights->time},
+                      {"latency", s.routing.weights->latency},
+                      {"locality", s.routing.weights->locality}}}};
+  } else {
+    j["routing"] = {{"policy", s.routing.policy}};
+  }
+  if (!s.submitter_region.empty()) j["submitter_region"] = s.submitter_region;
+  return j;
+}
+
+Json to_redacted_json(const JobSpec& s) {
+  Json j = to_json(s);
+  for (auto& [k, v] : j["env"].items()) v = "(withheld)";
+  return j;
+}
+
+const char* job_state_name(JobState s) {
+  switch (s) {
+    case JobState::pending: return "pending";
+    case JobState::placed: return "placed";
+    case JobState::submitted: return "submitted";
+    case JobState::running: return "running";
+    case JobState::succeeded: return "succeeded";
+    case JobState::failed: return "failed";
+    case JobState::canceled: return "canceled";
+  }
+  return "pending";
+}
+
+std::optional<JobState> parse_job_state(std::string_view s) {
+  for (JobState st : {JobState::pending, JobState::placed, JobState::submitted, JobState::running,
+                      JobState::succeeded, JobState::failed, JobState::canceled}) {
+    if (s == job_state_name(st)) return st;
+  }
+  return std::nullopt;
+}
+
+bool is_terminal(JobState s) {
+  return s == JobState::succeeded || s == JobState::failed || s == JobState::canceled;
+}
+
+const char* failure_kind_name(FailureKind k) {
+  switch (k) {
+    case FailureKind::none: return "";
+    case FailureKind::executor_error: return "executor_error";
+    case FailureKind::system_error: return "system_error";
+  }
+  return "";
+}
+
+std::optional<FailureKind> parse_failure_kind(std::string_view s) {
+  if (s.empty()) return FailureKind::none;
+  if (s == "executor_error") return FailureKind::executor_error;
+  if (s == "system_error") return FailureKind::system_error;
+  return std::nullopt;
+}
+
+Json to_json(const JobRecord& j, bool redact) {
+  Json out = {{"id", j.id},
+              {"org_id", j.org_id},
+              {"name", j.spec.name},
+              {"state", job_state_name(j.state)},
+              {"reason", j.reason},
+              {"attempt", j.attempt},
+              {"spec", redact ? to_redacted_json(j.spec) : to_json(j.spec)},
+              {"cancel_requested", j.cancel_requested},
+              {"created_at", format_rfc3339(j.created_at)},
+              {"updated_at", format_rfc3339(j.updated_at)}};
+  out["site"] = j.site_id.empty() ? Json(nullptr) : Json(j.site_id);
+  out["remote_id"] = j.remote_id.empty() ? Json(nullptr) : Json(j.remote_id);
+  out["blocked_sites"] = j.blocked_sites;
+  out["estimated_cost_cny"] =
+      j.estimated_cost_cny ? Json(round_cny(*j.estimated_cost_cny)) : Json(nullptr);
+  out["final_cost_cny"] = j.final_cost_cny ? Json(round_cny(*j.final_cost_cny)) : Json(nullptr);
+  out["exit_code"] = j.exit_code ? Json(*j.exit_code) : Json(nullptr);
+  out["failure"] = j.failure == FailureKind::none ? Json(nullptr)
+                                                  : Json(failure_kind_name(j.failure));
+  out["started_at"] = j.started_at ? Json(format_rfc3339(*j.started_at)) : Json(nullptr);
+  out["finished_at"] = j.finished_at ? Json(format_rfc3339(*j.finished_at)) : Json(nullptr);
+  if (j.decision.is_object() && j.decision.contains("chosen") && j.decision["chosen"].is_object()) {
+    out["placement"] = j.decision["chosen"];
+    out["placement"]["summary"] = j.decision.value("summary", "");
+  } else {
+    out["placement"] = nullptr;
+  }
+  return out;
+}
+
+Json to_json(const JobEvent& e) {
+  Json j = {{"seq", e.seq},
+            {"at", format_rfc3339(e.at)},
+            {"type", e.type},
+            {"state", job_state_name(e.state)},
+            {"attempt", e.attempt},
+            {"reason", e.reason}};
+  j["site"] = e.site_id.empty() ? Json(nullptr) : Json(e.site_id);
+  return j;
+}
+
+}  // namespace suanwang::model

@@ -1,0 +1,134 @@
+// Job: what a user submits (JobSpec), and the gateway's record of it (JobRecord) with its
+// append-only events (DESIGN §2). The state is a projection of the events; the transitions
+// live in gateway/jobs/state_machine.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/core/clock.hpp"
+#include "gateway/core/json.hpp"
+
+namespace suanwang::model {
+
+struct AcceleratorNeed {
+  std::string model;
+  int count = 0;
+};
+
+struct Resources {
+  int cpus = 1;
+  double memory_gb = 1;
+  int64_t walltime_s = 3600;
+  std::optional<AcceleratorNeed> accelerators;
+};
+
+// One input: a dataset by id, or an anonymous blob of `size_bytes` sitting in `region`.
+struct InputSpec {
+  std::string dataset;
+  int64_t size_bytes = 0;
+  std::string region;
+};
+
+struct OutputSpec {
+  std::string region;
+  int64_t size_bytes = 0;
+};
+
+struct Constraints {
+  std::vector<std::string> regions;       // allowed; empty = any
+  std::vector<std::string> deny_regions;
+  std::vector<std::string> sites;         // allowed; empty = any
+  std::vector<std::string> deny_sites;
+  std::optional<double> max_price_cny;
+  std::optional<TimePoint> deadline;
+};
+
+struct Weights {
+  double price = 0;
+  double time = 0;
+  double latency = 0;
+  double locality = 0;
+};
+
+struct Routing {
+  std::string policy = "balanced";  // balanced | cheapest | fastest | data-local | custom
+  std::optional<Weights> weights;   // set when policy == "custom"
+};
+
+struct JobSpec {
+  std::string name = "job";
+  std::string command;
+  std::string script;
+  std::string image;
+  std::map<std::string, std::string> env;
+  Resources resources;
+  std::optional<int64_t> expected_runtime_s;
+  std::vector<InputSpec> inputs;
+  std::optional<OutputSpec> outputs;
+  Constraints constraints;
+  Routing routing;
+  std::string submitter_region;
+
+  // The runtime estimates use: expected_runtime_s when given, else the walltime.
+  int64_t runtime_estimate_s() const { return expected_runtime_s.value_or(resources.walltime_s); }
+};
+
+Result<JobSpec> parse_job_spec(const Json& body);
+Json to_json(const JobSpec& s);
+// As shown to an operator whose site runs the job: env values are withheld.
+Json to_redacted_json(const JobSpec& s);
+
+enum class JobState { pending, placed, submitted, running, succeeded, failed, canceled };
+
+const char* job_state_name(JobState s);
+std::optional<JobState> parse_job_state(std::string_view s);
+bool is_terminal(JobState s);
+
+// Whose fault a failure was (DESIGN §2).
+enum class FailureKind { none, executor_error, system_error };
+const char* failure_kind_name(FailureKind k);
+std::optional<FailureKind> parse_failure_kind(std::string_view s);
+
+struct JobRecord {
+  std::string id;
+  std::string org_id;
+  JobSpec spec;
+  JobState state = JobState::pending;
+  std::string site_id;
+  std::string remote_id;
+  int attempt = 0;                         // placement attempts so far
+  std::vector<std::string> blocked_sites;  // refused or lost this job; never placed there again
+  Json decision;                           // the latest placement explanation (null if none)
+  std::optional<double> estimated_cost_cny;
+  std::optional<double> final_cost_cny;
+  std::optional<int> exit_code;
+  FailureKind failure = FailureKind::none;
+  std::string reason;  // why the job is in its state (latest event's reason)
+  bool cancel_requested = false;
+  std::string idempotency_key;
+  std::string request_hash;
+  TimePoint created_at{};
+  TimePoint updated_at{};
+  std::optional<TimePoint> started_at;
+  std::optional<TimePoint> finished_at;
+};
+
+struct JobEvent {
+  int64_t seq = 0;
+  TimePoint at{};
+  std::string type;  // created, placed, submitted, started, requeued, cancel_requested, ...
+  JobState state = JobState::pending;  // the state after this event
+  std::string site_id;
+  int attempt = 0;
+  std::string reason;
+};
+
+// `redact` hides the spec's env (an operator looking at a job on its site).
+Json to_json(const JobRecord& j, bool redact = false);
+Json to_json(const JobEvent& e);
+
+}  // namespace suanwang::model

@@ -1,0 +1,135 @@
+// Region and network-link parsing, and the symmetric link lookup.
+#include "gateway/model/region.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+namespace suanwang::model {
+namespace {
+std::pair<std::string, std::string> ordered(const std::string& a, const std::string& b) {
+  return a < b ? std::pair{a, b} : std::pair{b, a};
+}
+
+bool valid_slug(const std::string& s) {
+  static const std::regex re("^[a-z0-9][a-z0-9-]{0,62}$");
+  return std::regex_match(s, re);
+}
+}  // namespace
+
+Network::Network(std::vector<NetworkLink> links, LinkDefaults defaults)
+    : links_(std::move(links)), defaults_(defaults) {
+  for (std::size_t i = 0; i < links_.size(); ++i) index_[ordered(links_[i].a, links_[i].b)] = i;
+}
+
+NetworkLink Network::link(const std::string& a, const std::string& b) const {
+  if (a == b) {
+    if (auto it = index_.find({a, b}); it != index_.end()) return links_[it->second];
+    return {a, b, defaults_.same_region_rtt_ms, defaults_.same_region_bandwidth_gbps, 0.0};
+  }
+  if (auto it = index_.find(ordered(a, b)); it != index_.end()) return links_[it->second];
+  return {a, b, defaults_.between_rtt_ms, defaults_.between_bandwidth_gbps,
+          defaults_.between_egress_cny_per_gb};
+}
+
+Result<std::vector<Region>> parse_regions(const Json& body) {
+  const Json* arr = &body;
+  if (body.is_object() && body.contains("regions")) arr = &body["regions"];
+  if (!arr->is_array()) {
+    return fail(Error::invalid("regions", "regions must be an array of region objects"));
+  }
+  if (arr->size() > 1000) return fail(Error::invalid("regions", "at most 1000 regions"));
+  std::vector<Region> out;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = "regions[" + std::to_string(i) + "].";
+    JsonReader r((*arr)[i], path);
+    if (auto v = r.expect_object(); !v) return fail(v.error());
+    if (auto v = r.reject_unknown({"id", "name", "hub", "side", "lat", "lon"}); !v) {
+      return fail(v.error());
+    }
+    Region reg;
+    auto id = r.string("id", 63);
+    if (!id) return fail(id.error());
+    if (!valid_slug(*id)) {
+      return fail(Error::invalid(path + "id", path + "id must be lowercase letters, digits and '-'"));
+    }
+    if (!seen.insert(*id).second) {
+      return fail(Error::invalid(path + "id", "region '" + *id + "' is listed twice"));
+    }
+    reg.id = *id;
+    auto name = r.string("name", 128);
+    if (!name) return fail(name.error());
+    reg.name = *name;
+    auto hub = r.opt_string("hub", 128);
+    if (!hub) return fail(hub.error());
+    reg.hub = hub->value_or("");
+    auto side = r.opt_string("side", 16);
+    if (!side) return fail(side.error());
+    reg.side = side->value_or("");
+    auto lat = r.opt_number("lat", -90, 90);
+    if (!lat) return fail(lat.error());
+    reg.lat = lat->value_or(0);
+    auto lon = r.opt_number("lon", -180, 180);
+    if (!lon) return fail(lon.error());
+    reg.lon = lon->value_or(0);
+    out.push_back(std::move(reg));
+  }
+  return out;
+}
+
+Json to_json(const Region& r) {
+  return {{"id", r.id}, {"name", r.name}, {"hub", r.hub},
+          {"side", r.side}, {"lat", r.lat}, {"lon", r.lon}};
+}
+
+Result<std::vector<NetworkLink>> parse_links(const Json& body, const std::vector<Region>& known) {
+  const Json* arr = &body;
+  if (body.is_object() && body.contains("links")) arr = &body["links"];
+  if (!arr->is_array()) return fail(Error::invalid("links", "links must be an array"));
+  if (arr->size() > 100000) return fail(Error::invalid("links", "at most 100000 links"));
+  auto is_known = [&](const std::string& id) {
+    return std::any_of(known.begin(), known.end(), [&](const Region& r) { return r.id == id; });
+  };
+  std::vector<NetworkLink> out;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const std::string path = "links[" + std::to_string(i) + "].";
+    JsonReader r((*arr)[i], path);
+    if (auto v = r.expect_object(); !v) return fail(v.error());
+    if (auto v = r.reject_unknown({"a", "b", "rtt_ms", "bandwidth_gbps", "egress_cny_per_gb"});
+        !v) {
+      return fail(v.error());
+    }
+    NetworkLink l;
+    auto a = r.string("a", 63);
+    if (!a) return fail(a.error());
+    auto b = r.string("b", 63);
+    if (!b) return fail(b.error());
+    if (!is_known(*a)) return fail(Error::invalid(path + "a", "unknown region '" + *a + "'"));
+    if (!is_known(*b)) return fail(Error::invalid(path + "b", "unknown region '" + *b + "'"));
+    if (!seen.insert(ordered(*a, *b)).second) {
+      return fail(Error::invalid(path + "a", "link " + *a + " <-> " + *b + " is listed twice"));
+    }
+    l.a = *a;
+    l.b = *b;
+    auto rtt = r.number("rtt_ms", 0, 10000);
+    if (!rtt) return fail(rtt.error());
+    l.rtt_ms = *rtt;
+    auto bw = r.opt_number("bandwidth_gbps", 0.001, 100000);
+    if (!bw) return fail(bw.error());
+    l.bandwidth_gbps = bw->value_or(*a == *b ? 25.0 : 10.0);
+    auto eg = r.opt_number("egress_cny_per_gb", 0, 1000);
+    if (!eg) return fail(eg.error());
+    l.egress_cny_per_gb = eg->value_or(*a == *b ? 0.0 : 0.15);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+Json to_json(const NetworkLink& l) {
+  return {{"a", l.a}, {"b", l.b}, {"rtt_ms", l.rtt_ms}, {"bandwidth_gbps", l.bandwidth_gbps},
+          {"egress_cny_per_gb", l.egress_cny_per_gb}};
+}
+
+}  // namespace suanwang::model

@@ -1,0 +1,64 @@
+// Regions of the national network and the links between them (DESIGN §2).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gateway/core/json.hpp"
+
+namespace suanwang::model {
+
+struct Region {
+  std::string id;    // "cn-gz-guian"
+  std::string name;  // "Gui'an"
+  std::string hub;   // "贵州 Guizhou"
+  std::string side;  // "east" | "west" | "central"
+  double lat = 0;
+  double lon = 0;
+};
+
+struct NetworkLink {
+  std::string a;
+  std::string b;
+  double rtt_ms = 0;
+  double bandwidth_gbps = 0;
+  double egress_cny_per_gb = 0;
+};
+
+// Defaults for pairs the matrix does not name (hubs.json's link_defaults).
+struct LinkDefaults {
+  double same_region_rtt_ms = 1;
+  double same_region_bandwidth_gbps = 25;
+  double between_rtt_ms = 30;
+  double between_bandwidth_gbps = 10;
+  double between_egress_cny_per_gb = 0.15;
+};
+
+// The symmetric link matrix. Lookups are O(log n); links are stored once per unordered pair.
+class Network {
+ public:
+  Network() = default;
+  Network(std::vector<NetworkLink> links, LinkDefaults defaults = {});
+
+  // The link between two regions: same region -> the local defaults; unknown pair -> the
+  // between-hub defaults. Never fails, so placement can always estimate.
+  NetworkLink link(const std::string& a, const std::string& b) const;
+  const std::vector<NetworkLink>& links() const { return links_; }
+  const LinkDefaults& defaults() const { return defaults_; }
+
+ private:
+  std::vector<NetworkLink> links_;
+  std::map<std::pair<std::string, std::string>, std::size_t> index_;
+  LinkDefaults defaults_;
+};
+
+Result<std::vector<Region>> parse_regions(const Json& body);
+Json to_json(const Region& r);
+// `known` lists the region ids links may refer to.
+Result<std::vector<NetworkLink>> parse_links(const Json& body, const std::vector<Region>& known);
+Json to_json(const NetworkLink& l);
+
+}  // namespace suanwang::model

@@ -1,0 +1,228 @@
+// Site parsing and JSON forms (see site.hpp).
+#include "gateway/model/site.hpp"
+
+#include <regex>
+
+namespace suanwang::model {
+
+const char* site_kind_name(SiteKind k) {
+  switch (k) {
+    case SiteKind::hpc: return "hpc";
+    case SiteKind::ai: return "ai";
+    case SiteKind::general: return "general";
+  }
+  return "general";
+}
+
+const char* site_status_name(SiteStatus s) {
+  switch (s) {
+    case SiteStatus::online: return "online";
+    case SiteStatus::degraded: return "degraded";
+    case SiteStatus::offline: return "offline";
+    case SiteStatus::draining: return "draining";
+  }
+  return "offline";
+}
+
+std::optional<SiteStatus> parse_site_status(std::string_view s) {
+  if (s == "online") return SiteStatus::online;
+  if (s == "degraded") return SiteStatus::degraded;
+  if (s == "offline") return SiteStatus::offline;
+  if (s == "draining") return SiteStatus::draining;
+  return std::nullopt;
+}
+
+bool valid_accelerator_model(std::string_view m) {
+  static const std::regex re("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$");
+  return std::regex_match(m.begin(), m.end(), re);
+}
+
+namespace {
+constexpr double kMaxPrice = 1e6;
+
+Result<Pricing> parse_pricing(const Json& j) {
+  JsonReader r(j, "pricing.");
+  if (auto v = r.expect_object(); !v) return fail(v.error());
+  if (auto v = r.reject_unknown({"cpu_core_hour", "memory_gb_hour", "gpu_hour", "egress_gb",
+                                 "billing_granularity_s"});
+      !v) {
+    return fail(v.error());
+  }
+  Pricing p;
+  auto cpu = r.number("cpu_core_hour", 0, kMaxPrice);
+  if (!cpu) return fail(cpu.error());
+  p.cpu_core_hour = *cpu;
+  auto mem = r.opt_number("memory_gb_hour", 0, kMaxPrice);
+  if (!mem) return fail(mem.error());
+  p.memory_gb_hour = mem->value_or(0);
+  auto eg = r.opt_number("egress_gb", 0, kMaxPrice);
+  if (!eg) return fail(eg.error());
+  p.egress_gb = eg->value_or(0);
+  auto gran = r.opt_int("billing_granularity_s", 1, 86400);
+  if (!gran) return fail(gran.error());
+  p.billing_granularity_s = gran->value_or(1);
+  if (const Json* g = r.get("gpu_hour")) {
+    if (!g->is_object()) {
+      return fail(Error::invalid("pricing.gpu_hour",
+                                 "pricing.gpu_hour must be an object of model -> CNY per hour"));
+    }
+    if (g->size() > 64) return fail(Error::invalid("pricing.gpu_hour", "at most 64 models"));
+    for (const auto& [model, price] : g->items()) {
+      const std::string f = "pricing.gpu_hour." + model;
+      if (!valid_accelerator_model(model)) {
+        return fail(Error::invalid(f, "'" + model + "' is not a valid accelerator model name"));
+      }
+      if (!price.is_number() || price.get<double>() < 0 || price.get<double>() > kMaxPrice) {
+        return fail(Error::invalid(f, f + " must be a price between 0 and 1000000 CNY"));
+      }
+      p.gpu_hour[model] = price.get<double>();
+    }
+  }
+  return p;
+}
+
+Result<SitePolicy> parse_policy(const Json& j) {
+  JsonReader r(j, "policy.");
+  if (auto v = r.expect_object(); !v) return fail(v.error());
+  if (auto v = r.reject_unknown({"max_walltime_s", "max_in_flight", "allowed_orgs", "denied_orgs"});
+      !v) {
+    return fail(v.error());
+  }
+  SitePolicy p;
+  auto wt = r.opt_int("max_walltime_s", 60, 366LL * 24 * 3600);
+  if (!wt) return fail(wt.error());
+  p.max_walltime_s = wt->value_or(p.max_walltime_s);
+  auto mif = r.opt_int("max_in_flight", 1, 1000000);
+  if (!mif) return fail(mif.error());
+  p.max_in_flight = static_cast<int>(mif->value_or(p.max_in_flight));
+  auto allowed = r.string_list("allowed_orgs", 1000, 64);
+  if (!allowed) return fail(allowed.error());
+  p.allowed_orgs = std::move(*allowed);
+  auto denied = r.string_list("denied_orgs", 1000, 64);
+  if (!denied) return fail(denied.error());
+  p.denied_orgs = std::move(*denied);
+  return p;
+}
+
+Result<SiteAdapterSettings> parse_adapter(const Json& j) {
+  JsonReader r(j, "adapter.");
+  if (auto v = r.expect_object(); !v) return fail(v.error());
+  if (auto v = r.reject_unknown({"type", "endpoint", "options", "credentials"}); !v) {
+    return fail(v.error());
+  }
+  SiteAdapterSettings a;
+  auto type = r.string("type", 32);
+  if (!type) return fail(type.error());
+  a.type = *type;
+  auto ep = r.opt_string("endpoint", 2048);
+  if (!ep) return fail(ep.error());
+  a.endpoint = ep->value_or("");
+  if (const Json* o = r.get("options")) {
+    if (!o->is_object()) {
+      return fail(Error::invalid("adapter.options", "adapter.options must be an object"));
+    }
+    a.options = *o;
+  }
+  if (const Json* c = r.get("credentials")) {
+    if (!c->is_object()) {
+      return fail(Error::invalid("adapter.credentials", "adapter.credentials must be an object"));
+    }
+    a.credentials = *c;
+  }
+  return a;
+}
+}  // namespace
+
+Result<Site> parse_site(const Json& body) {
+  JsonReader r(body, "");
+  if (auto v = r.expect_object(); !v) return fail(v.error());
+  if (auto v = r.reject_unknown({"name", "region", "kind", "adapter", "pricing", "policy"}); !v) {
+    return fail(v.error());
+  }
+  Site s;
+  auto name = r.string("name", 128);
+  if (!name) return fail(name.error());
+  s.name = *name;
+  auto region = r.string("region", 63);
+  if (!region) return fail(region.error());
+  s.region = *region;
+  auto kind = r.opt_string("kind", 16);
+  if (!kind) return fail(kind.error());
+  const std::string k = kind->value_or("general");
+  if (k == "hpc") {
+    s.kind = SiteKind::hpc;
+  } else if (k == "ai") {
+    s.kind = SiteKind::ai;
+  } else if (k == "general") {
+    s.kind = SiteKind::general;
+  } else {
+    return fail(Error::invalid("kind", "kind must be one of hpc, ai, general"));
+  }
+  const Json* adapter = r.get("adapter");
+  if (adapter == nullptr) return fail(Error::invalid("adapter", "adapter is required"));
+  auto a = parse_adapter(*adapter);
+  if (!a) return fail(a.error());
+  s.adapter = std::move(*a);
+  const Json* pricing = r.get("pricing");
+  if (pricing == nullptr) return fail(Error::invalid("pricing", "pricing is required"));
+  auto p = parse_pricing(*pricing);
+  if (!p) return fail(p.error());
+  s.pricing = std::move(*p);
+  if (const Json* policy = r.get("policy")) {
+    auto pol = parse_policy(*policy);
+    if (!pol) return fail(pol.error());
+    s.policy = std::move(*pol);
+  }
+  return s;
+}
+
+Json to_json(const Pricing& p) {
+  return {{"cpu_core_hour", p.cpu_core_hour},
+          {"memory_gb_hour", p.memory_gb_hour},
+          {"gpu_hour", p.gpu_hour},
+          {"egress_gb", p.egress_gb},
+          {"billing_granularity_s", p.billing_granularity_s}};
+}
+
+Json to_json(const SitePolicy& p) {
+  return {{"max_walltime_s", p.max_walltime_s},
+          {"max_in_flight", p.max_in_flight},
+          {"allowed_orgs", p.allowed_orgs},
+          {"denied_orgs", p.denied_orgs}};
+}
+
+Json site_to_stored_json(const Site& s) {
+  return {{"name", s.name},
+          {"region", s.region},
+          {"kind", site_kind_name(s.kind)},
+          {"adapter",
+           {{"type", s.adapter.type},
+            {"endpoint", s.adapter.endpoint},
+            {"options", s.adapter.options},
+            {"credentials", s.adapter.credentials}}},
+          {"pricing", to_json(s.pricing)},
+          {"policy", to_json(s.policy)}};
+}
+
+Json site_to_json(const Site& s, bool detailed) {
+  Json j = {{"id", s.id},
+            {"org_id", s.org_id},
+            {"name", s.name},
+            {"region", s.region},
+            {"kind", site_kind_name(s.kind)},
+            {"status", site_status_name(s.status)},
+            {"drained", s.drained},
+            {"pricing", to_json(s.pricing)},
+            {"policy", to_json(s.policy)},
+            {"created_at", format_rfc3339(s.created_at)},
+            {"updated_at", format_rfc3339(s.updated_at)}};
+  j["adapter"] = {{"type", s.adapter.type}};
+  if (detailed) {
+    j["adapter"]["endpoint"] = s.adapter.endpoint;
+    j["adapter"]["options"] = s.adapter.options;
+    j["adapter"]["credentials_set"] = !s.adapter.credentials.empty();
+  }
+  return j;
+}
+
+}  // namespace suanwang::model

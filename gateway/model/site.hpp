@@ -1,0 +1,74 @@
+// Site: one compute center owned by an operator org, with its adapter settings, prices and
+// policy (DESIGN §2). Parsing validates a registration body and names the offending field.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/core/clock.hpp"
+#include "gateway/core/json.hpp"
+
+namespace suanwang::model {
+
+enum class SiteKind { hpc, ai, general };
+enum class SiteStatus { online, degraded, offline, draining };
+
+const char* site_kind_name(SiteKind k);
+const char* site_status_name(SiteStatus s);
+std::optional<SiteStatus> parse_site_status(std::string_view s);
+
+struct Pricing {
+  double cpu_core_hour = 0;
+  double memory_gb_hour = 0;
+  std::map<std::string, double> gpu_hour;  // per accelerator model
+  double egress_gb = 0;
+  int64_t billing_granularity_s = 1;  // usage is rounded up to a multiple of this
+};
+
+struct SitePolicy {
+  int64_t max_walltime_s = 7 * 24 * 3600;
+  int max_in_flight = 1000;  // jobs from the gateway placed, submitted or running here
+  std::vector<std::string> allowed_orgs;  // empty = everyone
+  std::vector<std::string> denied_orgs;
+};
+
+struct SiteAdapterSettings {
+  std::string type;
+  std::string endpoint;
+  Json options = Json::object();
+  Json credentials = Json::object();  // secret: never in responses or logs
+};
+
+struct Site {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::string region;
+  SiteKind kind = SiteKind::general;
+  SiteAdapterSettings adapter;
+  Pricing pricing;
+  SitePolicy policy;
+  SiteStatus status = SiteStatus::online;  // as set by the operator or by health checks
+  bool drained = false;                    // the operator's drain flag; wins over health
+  TimePoint created_at{};
+  TimePoint updated_at{};
+};
+
+// A registration body -> a Site without id/org/timestamps. Region existence and adapter
+// options are checked by the caller (they need the store and the adapter registry).
+Result<Site> parse_site(const Json& body);
+// The full stored form, credentials included (for the store only).
+Json site_to_stored_json(const Site& s);
+// What the API shows. `detailed` adds the adapter's type, endpoint and options (owner/admin);
+// credentials are never shown, only whether they are set.
+Json site_to_json(const Site& s, bool detailed);
+
+Json to_json(const Pricing& p);
+Json to_json(const SitePolicy& p);
+
+bool valid_accelerator_model(std::string_view m);
+
+}  // namespace suanwang::model

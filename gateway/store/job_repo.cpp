@@ -1,0 +1,252 @@
+// Job and job-event rows.
+#include "gateway/store/job_repo.hpp"
+
+namespace suanwang::store {
+namespace {
+constexpr const char* kJobCols =
+    "id, org_id, spec_json, state, site_id, remote_id, attempt, blocked_sites_json,"
+    " decision_json, estimated_cost_cny, final_cost_cny, exit_code, failure, reason,"
+    " cancel_requested, idempotency_key, request_hash, created_at, updated_at, started_at,"
+    " finished_at";
+
+std::optional<int64_t> opt_ms(const std::optional<TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return to_unix_ms(*t);
+}
+
+Result<model::JobRecord> read_job(const Statement& st) {
+  model::JobRecord j;
+  j.id = st.text(0);
+  j.org_id = st.text(1);
+  auto spec_json = parse_json(st.text(2), 64);
+  if (!spec_json) return fail(Error::internal("stored job " + j.id + " has unreadable spec"));
+  auto spec = model::parse_job_spec(*spec_json);
+  if (!spec) return fail(Error::internal("stored job " + j.id + ": " + spec.error().message));
+  j.spec = std::move(*spec);
+  j.state = model::parse_job_state(st.text(3)).value_or(model::JobState::failed);
+  j.site_id = st.opt_text(4).value_or("");
+  j.remote_id = st.opt_text(5).value_or("");
+  j.attempt = static_cast<int>(st.int64(6));
+  if (auto b = parse_json(st.text(7), 4); b && b->is_array()) {
+    for (const auto& s : *b) {
+      if (s.is_string()) j.blocked_sites.push_back(s.get<std::string>());
+    }
+  }
+  if (auto d = st.opt_text(8)) {
+    auto parsed = parse_json(*d, 64);
+    if (parsed) j.decision = std::move(*parsed);
+  }
+  j.estimated_cost_cny = st.opt_real(9);
+  j.final_cost_cny = st.opt_real(10);
+  if (auto e = st.opt_int64(11)) j.exit_code = static_cast<int>(*e);
+  j.failure = model::parse_failure_kind(st.text(12)).value_or(model::FailureKind::system_error);
+  j.reason = st.text(13);
+  j.cancel_requested = st.int64(14) != 0;
+  j.idempotency_key = st.opt_text(15).value_or("");
+  j.request_hash = st.opt_text(16).value_or("");
+  j.created_at = from_unix_ms(st.int64(17));
+  j.updated_at = from_unix_ms(st.int64(18));
+  if (auto v = st.opt_int64(19)) j.started_at = from_unix_ms(*v);
+  if (auto v = st.opt_int64(20)) j.finished_at = from_unix_ms(*v);
+  return j;
+}
+
+Result<std::vector<model::JobRecord>> read_jobs(Statement& st) {
+  std::vector<model::JobRecord> out;
+  for (;;) {
+    auto row = st.step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    auto j = read_job(st);
+    if (!j) return fail(j.error());
+    out.push_back(std::move(*j));
+  }
+  return out;
+}
+
+Result<void> append_event(Db& db, std::string_view job_id, const model::JobEvent& e) {
+  auto st = db.prepare(
+      "INSERT INTO job_events (job_id, seq, at, type, state, site_id, attempt, reason)"
+      " VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = ?1),"
+      " ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!st) return fail(st.error());
+  st->bind(1, job_id).bind(2, to_unix_ms(e.at)).bind(3, e.type)
+      .bind(4, model::job_state_name(e.state)).bind(5, e.site_id).bind(6, e.attempt)
+      .bind(7, e.reason);
+  return st->run();
+}
+
+std::optional<std::string> decision_text(const model::JobRecord& j) {
+  if (j.decision.is_null()) return std::nullopt;
+  return j.decision.dump();
+}
+}  // namespace
+
+Result<void> insert_job(Db& db, const model::JobRecord& j,
+                        const std::vector<model::JobEvent>& events) {
+  return db.transaction([&]() -> Result<void> {
+    auto st = db.prepare(std::string("INSERT INTO jobs (") + kJobCols +
+                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!st) return fail(st.error());
+    st->bind(1, j.id).bind(2, j.org_id).bind(3, model::to_json(j.spec).dump())
+        .bind(4, model::job_state_name(j.state));
+    if (j.site_id.empty()) st->bind_null(5); else st->bind(5, j.site_id);
+    if (j.remote_id.empty()) st->bind_null(6); else st->bind(6, j.remote_id);
+    st->bind(7, j.attempt).bind(8, Json(j.blocked_sites).dump()).bind(9, decision_text(j))
+        .bind(10, j.estimated_cost_cny).bind(11, j.final_cost_cny);
+    if (j.exit_code) st->bind(12, *j.exit_code); else st->bind_null(12);
+    st->bind(13, model::failure_kind_name(j.failure)).bind(14, j.reason)
+        .bind(15, j.cancel_requested);
+    if (j.idempotency_key.empty()) st->bind_null(16); else st->bind(16, j.idempotency_key);
+    if (j.request_hash.empty()) st->bind_null(17); else st->bind(17, j.request_hash);
+    st->bind(18, to_unix_ms(j.created_at)).bind(19, to_unix_ms(j.updated_at))
+        .bind(20, opt_ms(j.started_at)).bind(21, opt_ms(j.finished_at));
+    if (auto r = st->run(); !r) {
+      if (r.error().code == Errc::conflict) {
+        return fail(Error{Errc::already_exists, "Idempotency-Key already used", "Idempotency-Key"});
+      }
+      return r;
+    }
+    for (const auto& e : events) {
+      if (auto r = append_event(db, j.id, e); !r) return r;
+    }
+    return ok();
+  });
+}
+
+Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expected_state,
+                        model::JobEvent event) {
+  return db.transaction([&]() -> Result<bool> {
+    auto st = db.prepare(
+        "UPDATE jobs SET state = ?, site_id = ?, remote_id = ?, attempt = ?,"
+        " blocked_sites_json = ?, decision_json = ?, estimated_cost_cny = ?, final_cost_cny = ?,"
+        " exit_code = ?, failure = ?, reason = ?, cancel_requested = ?, updated_at = ?,"
+        " started_at = ?, finished_at = ? WHERE id = ? AND state = ?");
+    if (!st) return fail(st.error());
+    st->bind(1, model::job_state_name(j.state));
+    if (j.site_id.empty()) st->bind_null(2); else st->bind(2, j.site_id);
+    if (j.remote_id.empty()) st->bind_null(3); else st->bind(3, j.remote_id);
+    st->bind(4, j.attempt).bind(5, Json(j.blocked_sites).dump()).bind(6, decision_text(j))
+        .bind(7, j.estimated_cost_cny).bind(8, j.final_cost_cny);
+    if (j.exit_code) st->bind(9, *j.exit_code); else st->bind_null(9);
+    st->bind(10, model::failure_kind_name(j.failure)).bind(11, j.reason)
+        .bind(12, j.cancel_requested).bind(13, to_unix_ms(j.updated_at))
+        .bind(14, opt_ms(j.started_at)).bind(15, opt_ms(j.finished_at)).bind(16, j.id)
+        .bind(17, model::job_state_name(expected_state));
+    if (auto r = st->run(); !r) return fail(r.error());
+    if (db.changes() == 0) return false;
+    event.state = j.state;
+    if (auto r = append_event(db, j.id, event); !r) return fail(r.error());
+    return true;
+  });
+}
+
+Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at) {
+  return db.transaction([&]() -> Result<void> {
+    auto st = db.prepare(
+        "UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ? AND"
+        " cancel_requested = 0 RETURNING state, COALESCE(site_id, ''), attempt");
+    if (!st) return fail(st.error());
+    st->bind(1, to_unix_ms(at)).bind(2, job_id);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return ok();  // already requested
+    model::JobEvent e;
+    e.at = at;
+    e.type = "cancel_requested";
+    e.state = model::parse_job_state(st->text(0)).value_or(model::JobState::pending);
+    e.site_id = st->text(1);
+    e.attempt = static_cast<int>(st->int64(2));
+    e.reason = "cancellation requested by the owner";
+    if (auto r = st->run(); !r) return r;
+    return append_event(db, job_id, e);
+  });
+}
+
+Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id) {
+  auto st = db.prepare(std::string("SELECT ") + kJobCols + " FROM jobs WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, id);
+  auto rows = read_jobs(*st);
+  if (!rows) return fail(rows.error());
+  if (rows->empty()) return std::optional<model::JobRecord>{};
+  return std::optional<model::JobRecord>{std::move(rows->front())};
+}
+
+Result<std::optional<model::JobRecord>> find_job_by_idempotency_key(Db& db, std::string_view org_id,
+                                                                     std::string_view key) {
+  auto st = db.prepare(std::string("SELECT ") + kJobCols +
+                       " FROM jobs WHERE org_id = ? AND idempotency_key = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, org_id).bind(2, key);
+  auto rows = read_jobs(*st);
+  if (!rows) return fail(rows.error());
+  if (rows->empty()) return std::optional<model::JobRecord>{};
+  return std::optional<model::JobRecord>{std::move(rows->front())};
+}
+
+Result<std::vector<model::JobRecord>> list_jobs(Db& db, const JobFilter& f) {
+  std::string sql = std::string("SELECT ") + kJobCols + " FROM jobs WHERE 1=1";
+  std::vector<std::string> args;
+  if (f.org_id) {
+    sql += " AND org_id = ?";
+    args.push_back(*f.org_id);
+  }
+  if (f.site_ids) {
+    if (f.site_ids->empty()) return std::vector<model::JobRecord>{};
+    sql += " AND site_id IN (";
+    for (std::size_t i = 0; i < f.site_ids->size(); ++i) {
+      sql += i ? ",?" : "?";
+      args.push_back((*f.site_ids)[i]);
+    }
+    sql += ")";
+  }
+  if (f.state) {
+    sql += " AND state = ?";
+    args.push_back(model::job_state_name(*f.state));
+  }
+  if (f.before_id) {
+    sql += " AND id < ?";
+    args.push_back(*f.before_id);
+  }
+  sql += " ORDER BY id DESC LIMIT " + std::to_string(f.limit);
+  auto st = db.prepare(sql);
+  if (!st) return fail(st.error());
+  for (std::size_t i = 0; i < args.size(); ++i) st->bind(static_cast<int>(i + 1), args[i]);
+  return read_jobs(*st);
+}
+
+Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, int limit) {
+  auto st = db.prepare(std::string("SELECT ") + kJobCols +
+                       " FROM jobs WHERE state IN ('pending','placed','submitted','running')"
+                       " ORDER BY id LIMIT ?");
+  if (!st) return fail(st.error());
+  st->bind(1, limit);
+  return read_jobs(*st);
+}
+
+Result<std::vector<model::JobEvent>> list_job_events(Db& db, std::string_view job_id) {
+  auto st = db.prepare(
+      "SELECT seq, at, type, state, site_id, attempt, reason FROM job_events WHERE job_id = ?"
+      " ORDER BY seq");
+  if (!st) return fail(st.error());
+  st->bind(1, job_id);
+  std::vector<model::JobEvent> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    model::JobEvent e;
+    e.seq = st->int64(0);
+    e.at = from_unix_ms(st->int64(1));
+    e.type = st->text(2);
+    e.state = model::parse_job_state(st->text(3)).value_or(model::JobState::pending);
+    e.site_id = st->text(4);
+    e.attempt = static_cast<int>(st->int64(5));
+    e.reason = st->text(6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace suanwang::store

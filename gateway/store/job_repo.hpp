@@ -1,0 +1,44 @@
+// Jobs and their append-only events in the database. Every change to a job's state is written
+// together with the event that caused it, in one transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/model/job.hpp"
+#include "gateway/store/db.hpp"
+
+namespace suanwang::store {
+
+// Inserts the job and its first events atomically. An Idempotency-Key already used by the org
+// fails with Errc::already_exists.
+Result<void> insert_job(Db& db, const model::JobRecord& job,
+                        const std::vector<model::JobEvent>& events);
+
+// Writes the job's mutable columns and appends `event` (its seq is assigned here) in one
+// transaction. The update applies only if the stored state is still `expected_state`, so two
+// actors cannot both move a job; returns false when it was not applied.
+Result<bool> update_job(Db& db, const model::JobRecord& job, model::JobState expected_state,
+                        model::JobEvent event);
+// Sets cancel_requested (no state change) and appends a cancel_requested event.
+Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at);
+
+Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id);
+Result<std::optional<model::JobRecord>> find_job_by_idempotency_key(Db& db, std::string_view org_id,
+                                                                     std::string_view key);
+
+struct JobFilter {
+  std::optional<std::string> org_id;         // jobs of this org
+  std::optional<std::vector<std::string>> site_ids;  // or: jobs placed on these sites (operator)
+  std::optional<model::JobState> state;
+  std::optional<std::string> before_id;      // keyset pagination: ids < this, newest first
+  int limit = 50;
+};
+Result<std::vector<model::JobRecord>> list_jobs(Db& db, const JobFilter& filter);
+// Jobs not in a final state, oldest first: what the dispatcher and reconciler work on.
+Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, int limit);
+Result<std::vector<model::JobEvent>> list_job_events(Db& db, std::string_view job_id);
+
+}  // namespace suanwang::store

@@ -1,0 +1,42 @@
+// Orgs and API keys in the database. Functions run on the database thread (see store.hpp).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/model/org.hpp"
+#include "gateway/store/db.hpp"
+
+namespace suanwang::store {
+
+Result<void> insert_org(Db& db, const model::Org& org);
+Result<std::optional<model::Org>> find_org(Db& db, std::string_view id);
+Result<std::optional<model::Org>> find_org_by_name(Db& db, std::string_view name);
+Result<std::vector<model::Org>> list_orgs(Db& db);
+Result<int64_t> count_orgs(Db& db);
+
+struct ApiKeyRecord {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::string prefix;  // the first characters of the key, to tell keys apart in lists
+  TimePoint created_at{};
+  std::optional<TimePoint> last_used_at;
+  std::optional<TimePoint> revoked_at;
+};
+
+// `hash` is the SHA-256 of the whole key; the key itself is never stored.
+Result<void> insert_api_key(Db& db, const ApiKeyRecord& key, std::string_view hash);
+struct KeyOwner {
+  ApiKeyRecord key;
+  model::Org org;
+};
+Result<std::optional<KeyOwner>> find_active_key(Db& db, std::string_view hash);
+Result<std::vector<ApiKeyRecord>> list_api_keys(Db& db, std::string_view org_id);
+// false when no active key with that id belongs to the org.
+Result<bool> revoke_api_key(Db& db, std::string_view org_id, std::string_view key_id, TimePoint at);
+Result<void> touch_api_key(Db& db, std::string_view key_id, TimePoint at);
+
+}  // namespace suanwang::store

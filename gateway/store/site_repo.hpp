@@ -1,0 +1,27 @@
+// Sites and datasets in the database.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "gateway/model/dataset.hpp"
+#include "gateway/model/site.hpp"
+#include "gateway/store/db.hpp"
+
+namespace suanwang::store {
+
+Result<void> insert_site(Db& db, const model::Site& site);
+// Writes every mutable column of `site` (name, region, spec, status, drained, updated_at).
+Result<void> update_site(Db& db, const model::Site& site);
+Result<void> delete_site(Db& db, std::string_view id, TimePoint at);
+// Live (not deleted) sites, ordered by id.
+Result<std::vector<model::Site>> list_sites(Db& db);
+Result<std::optional<model::Site>> find_site(Db& db, std::string_view id);
+
+Result<void> insert_dataset(Db& db, const model::Dataset& d);
+Result<std::vector<model::Dataset>> list_datasets(Db& db, std::optional<std::string_view> org_id);
+Result<std::optional<model::Dataset>> find_dataset(Db& db, std::string_view id);
+Result<bool> delete_dataset(Db& db, std::string_view org_id, std::string_view id, TimePoint at);
+
+}  // namespace suanwang::store
