@@ -5,13 +5,12 @@ namespace suanwang::adapters {
 
 nlohmann::json job_to_json(const JobRequest& job) {
   nlohmann::json out = {
-      {"key", job.key},         {"name", job.name},      {"command", job.command},
-      {"script", job.script},   {"image", job.image},    {"env", job.env},
-      {"cpus", job.cpus},       {"memory_gb", job.memory_gb}, {"walltime_s", job.walltime_s},
+      {"key", job.key},       {"name", job.name},           {"command", job.command},
+      {"script", job.script}, {"image", job.image},         {"env", job.env},
+      {"cpus", job.cpus},     {"memory_gb", job.memory_gb}, {"walltime_s", job.walltime_s},
   };
   if (job.accelerators) {
-    out["accelerators"] = {{"model", job.accelerators->model},
-                           {"count", job.accelerators->count}};
+    out["accelerators"] = {{"model", job.accelerators->model}, {"count", job.accelerators->count}};
   }
   if (job.expected_runtime_s) out["expected_runtime_s"] = *job.expected_runtime_s;
   return out;
@@ -41,7 +40,8 @@ AdapterResult<JobRequest> job_from_json(const nlohmann::json& value) {
     }
     return job;
   } catch (const nlohmann::json::exception& e) {
-    return adapter_fail(AdapterErrc::bad_response, std::string("stored job is malformed: ") + e.what());
+    return adapter_fail(AdapterErrc::bad_response,
+                        std::string("stored job is malformed: ") + e.what());
   }
 }
 

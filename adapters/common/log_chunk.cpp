@@ -6,7 +6,8 @@
 namespace suanwang::adapters {
 
 LogWindow log_window(int64_t offset, int64_t max_bytes) {
-  return LogWindow{std::max<int64_t>(offset, 0), std::clamp<int64_t>(max_bytes, 0, kMaxLogChunkBytes)};
+  return LogWindow{std::max<int64_t>(offset, 0),
+                   std::clamp<int64_t>(max_bytes, 0, kMaxLogChunkBytes)};
 }
 
 LogChunk slice_log(std::string_view text, LogWindow window, bool ended) {

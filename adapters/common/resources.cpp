@@ -11,7 +11,9 @@ int64_t gb_to_mib(double gb) {
   return static_cast<int64_t>(std::ceil(gb * 1024.0));
 }
 
-double mib_to_gb(int64_t mib) { return static_cast<double>(mib) / 1024.0; }
+double mib_to_gb(int64_t mib) {
+  return static_cast<double>(mib) / 1024.0;
+}
 
 Demand demand_of(const JobRequest& job) {
   Demand d;
@@ -35,13 +37,17 @@ void take(FreeResources& free, const Demand& demand) {
   assert(fits(free, demand));
   free.cpus -= demand.cpus;
   free.memory_mib -= demand.memory_mib;
-  if (demand.accelerator_count > 0) free.accelerators[demand.accelerator_model] -= demand.accelerator_count;
+  if (demand.accelerator_count > 0) {
+    free.accelerators[demand.accelerator_model] -= demand.accelerator_count;
+  }
 }
 
 void give(FreeResources& free, const Demand& demand) {
   free.cpus += demand.cpus;
   free.memory_mib += demand.memory_mib;
-  if (demand.accelerator_count > 0) free.accelerators[demand.accelerator_model] += demand.accelerator_count;
+  if (demand.accelerator_count > 0) {
+    free.accelerators[demand.accelerator_model] += demand.accelerator_count;
+  }
 }
 
 }  // namespace suanwang::adapters

@@ -33,6 +33,7 @@ JobPaths::JobPaths(std::filesystem::path job_dir)
     : dir(std::move(job_dir)),
       job_json(dir / "job.json"),
       script(dir / "job.sh"),
+      claim(dir / "start.claim"),
       output(dir / "output.log"),
       pid(dir / "pid"),
       exit_code(dir / "exit_code"),
@@ -43,7 +44,8 @@ JobPaths::JobPaths(std::filesystem::path job_dir)
 
 bool is_valid_key(std::string_view key) {
   if (key.empty() || key.size() > 200) return false;
-  if (key.front() == '.' || key.front() == '-') return false;  // no ".", "..", hidden or option-like
+  // No ".", "..", hidden names or names that look like options.
+  if (key.front() == '.' || key.front() == '-') return false;
   for (char c : key) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '-' || c == '.';
@@ -79,7 +81,8 @@ AdapterResult<JobRecord> record_from_text(std::string_view text) {
     }
     return record;
   } catch (const nlohmann::json::exception& e) {
-    return adapter_fail(AdapterErrc::bad_response, std::string("job.json is malformed: ") + e.what());
+    return adapter_fail(AdapterErrc::bad_response,
+                        std::string("job.json is malformed: ") + e.what());
   }
 }
 
@@ -127,6 +130,18 @@ AdapterResult<void> write_file_atomic(const std::filesystem::path& path, std::st
   return {};
 }
 
+AdapterResult<bool> create_exclusive(const std::filesystem::path& path, std::string_view content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    if (errno == EEXIST) return false;
+    return adapter_fail(AdapterErrc::internal, errno_text("cannot create", path));
+  }
+  // The content is informative only; the file's existence is the claim.
+  [[maybe_unused]] const auto n = ::write(fd, content.data(), content.size());
+  ::close(fd);
+  return true;
+}
+
 std::optional<std::string> read_small_file(const std::filesystem::path& path, size_t limit) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
@@ -147,12 +162,12 @@ std::optional<std::string> read_small_file(const std::filesystem::path& path, si
 }
 
 bool file_exists(const std::filesystem::path& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
 }
 
 std::optional<TimePoint> file_mtime(const std::filesystem::path& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
   return TimePoint{} + std::chrono::duration_cast<TimePoint::duration>(
                            std::chrono::seconds(st.st_mtim.tv_sec) +
@@ -164,7 +179,8 @@ int64_t to_unix_ms(TimePoint t) {
 }
 
 TimePoint from_unix_ms(int64_t ms) {
-  return TimePoint{} + std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms));
+  return TimePoint{} +
+         std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms));
 }
 
 std::optional<TimePoint> time_from_text(std::string_view text) {

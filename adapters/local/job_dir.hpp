@@ -2,6 +2,9 @@
 // job's state, so that a gateway restarted over the same work_dir recovers every job.
 //   job.json           the request, its queue order and start time (written atomically)
 //   job.sh             the script, when the job has one (mode 0700)
+//   start.claim        created with O_EXCL just before the spawn: whoever creates it starts
+//                      the job, so it starts at most once even if two adapter instances share
+//                      the work_dir (a site being reconfigured) or the gateway dies mid-start
 //   output.log         stdout and stderr, combined
 //   pid                "<pid> <start time in clock ticks>" of the wrapper process
 //   exit_code          written by the wrapper itself when the job ends, gateway or not
@@ -25,7 +28,7 @@ namespace suanwang::adapters::local {
 
 struct JobPaths {
   explicit JobPaths(std::filesystem::path job_dir);
-  std::filesystem::path dir, job_json, script, output, pid, exit_code, canceled, walltime,
+  std::filesystem::path dir, job_json, script, claim, output, pid, exit_code, canceled, walltime,
       start_failed, ended_at;
 };
 
@@ -55,6 +58,10 @@ std::optional<PidRecord> pid_from_text(std::string_view text);
 // the gateway dying, not the machine.
 AdapterResult<void> write_file_atomic(const std::filesystem::path& path, std::string_view content,
                                       mode_t mode = 0644);
+
+// Creates `path` only if it does not exist yet: true when this call created it, false when it
+// was already there.
+AdapterResult<bool> create_exclusive(const std::filesystem::path& path, std::string_view content);
 
 // The whole file when it exists and is at most `limit` bytes (records are small).
 std::optional<std::string> read_small_file(const std::filesystem::path& path,

@@ -10,14 +10,15 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <deque>
-#include <fstream>
 #include <map>
 #include <thread>
 
@@ -35,6 +36,8 @@ namespace fs = std::filesystem;
 
 // How long a job has to exit after SIGTERM before its process group gets SIGKILL.
 constexpr auto kKillGrace = std::chrono::seconds(3);
+// How long a claimed start may take to record its pid before the job counts as lost.
+constexpr auto kStartGrace = std::chrono::seconds(30);
 
 struct Site {
   int cpus = 1;
@@ -66,11 +69,28 @@ std::string env_entry(const std::string& name, const std::string& value) {
   return name + "=" + value;
 }
 
-bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
+bool has_nul(std::string_view s) {
+  return s.find('\0') != std::string_view::npos;
+}
+
+std::string gb_text(double gb) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, gb);
+  return ec == std::errc() ? std::string(buf, end) : std::string("?");
+}
+
+// Counts a job found already running. Unlike take(), the site may go below zero (its cpus
+// were lowered since, or another instance started it): the process is real either way, and
+// nothing new starts until enough of it is back.
+void charge(FreeResources& free, const Demand& demand) {
+  free.cpus -= demand.cpus;
+  free.memory_mib -= demand.memory_mib;
+}
 
 // Seconds the job will hold its resources, as far as anyone can tell before it ends.
 int64_t expected_hold_s(const ActiveJob& job) {
-  return job.expected_runtime_s ? std::min(*job.expected_runtime_s, job.walltime_s) : job.walltime_s;
+  return job.expected_runtime_s ? std::min(*job.expected_runtime_s, job.walltime_s)
+                                : job.walltime_s;
 }
 
 std::optional<double> mem_total_gb() {
@@ -104,9 +124,7 @@ class LocalAdapter final : public SiteAdapter {
     return d;
   }
 
-  boost::asio::awaitable<AdapterResult<Capacity>> capacity() override {
-    co_return do_capacity();
-  }
+  boost::asio::awaitable<AdapterResult<Capacity>> capacity() override { co_return do_capacity(); }
   boost::asio::awaitable<AdapterResult<SubmitResult>> submit(const JobRequest& job) override {
     co_return do_submit(job);
   }
@@ -121,8 +139,7 @@ class LocalAdapter final : public SiteAdapter {
   boost::asio::awaitable<AdapterResult<void>> cancel(const std::string& remote_id) override {
     co_return do_cancel(remote_id);
   }
-  boost::asio::awaitable<AdapterResult<LogChunk>> logs(const std::string& remote_id,
-                                                       int64_t offset,
+  boost::asio::awaitable<AdapterResult<LogChunk>> logs(const std::string& remote_id, int64_t offset,
                                                        int64_t max_bytes) override {
     co_return do_logs(remote_id, offset, max_bytes);
   }
@@ -146,7 +163,7 @@ class LocalAdapter final : public SiteAdapter {
   AdapterResult<SubmitResult> do_submit(const JobRequest& job);
   AdapterResult<void> do_cancel(const std::string& remote_id);
   AdapterResult<LogChunk> do_logs(const std::string& remote_id, int64_t offset, int64_t max_bytes);
-  RemoteStatus status_of(const std::string& remote_id) const;
+  RemoteStatus status_of(const std::string& remote_id);
   RemoteStatus final_status(const std::string& key, const JobPaths& paths,
                             const JobRecord& record) const;
   std::optional<std::string> refusal(const JobRequest& job) const;
@@ -188,7 +205,14 @@ void LocalAdapter::recover() {
     const std::string key = it->path().filename().string();
     if (!is_valid_key(key) || !it->is_directory(ec)) continue;
     const JobPaths paths(it->path());
-    if (file_exists(paths.exit_code)) continue;  // ended: everything needed is on disk
+    if (file_exists(paths.exit_code)) {
+      // Ended: everything needed is on disk. If an earlier instance in this process spawned
+      // it, its wrapper may be an unreaped zombie; process_alive reaps it.
+      if (auto pid_text = read_small_file(paths.pid)) {
+        if (auto pid = pid_from_text(*pid_text)) (void)process_alive(*pid);
+      }
+      continue;
+    }
     auto text = read_small_file(paths.job_json);
     if (!text) continue;  // a submit that died before it committed: not a job
     auto record = record_from_text(*text);
@@ -207,15 +231,15 @@ void LocalAdapter::recover() {
             break;
           }
         }
-        take(free_, job.demand);
+        charge(free_, job.demand);
         running_.emplace(key, std::move(job));
       } else if (!file_exists(paths.ended_at)) {
         (void)write_file_atomic(paths.ended_at, std::to_string(to_unix_ms(now)) + "\n");
       }
       continue;
     }
-    if (record->started_at || file_exists(paths.canceled) || file_exists(paths.start_failed)) {
-      continue;  // ended (or vanished while starting: never start a job twice)
+    if (file_exists(paths.claim) || file_exists(paths.canceled)) {
+      continue;  // ended, or claimed by a start that left no pid: never start a job twice
     }
     queued.push_back(active_from(key, *record));
   }
@@ -286,11 +310,17 @@ void LocalAdapter::start(ActiveJob job) {
     (void)write_file_atomic(paths.start_failed, why + "\n");
   };
   auto text = read_small_file(paths.job_json);
-  auto record = text ? record_from_text(*text)
-                     : AdapterResult<JobRecord>(adapter_fail(AdapterErrc::internal, "job.json is gone"));
+  auto record =
+      text ? record_from_text(*text)
+           : AdapterResult<JobRecord>(adapter_fail(AdapterErrc::internal, "job.json is gone"));
   if (!record) return fail(record.error().message);
-  // Recorded before the spawn: a gateway dying in between finds a started job without a pid
-  // and reports it lost instead of starting it a second time.
+  // Another adapter instance over this work_dir may have cancelled or started it already.
+  if (file_exists(paths.canceled)) return;
+  // The claim comes before the spawn: a gateway dying in between leaves a claimed job without
+  // a pid, reported lost rather than started a second time.
+  auto claimed = create_exclusive(paths.claim, std::to_string(::getpid()) + "\n");
+  if (!claimed) return fail(claimed.error().message);
+  if (!*claimed) return;
   record->started_at = now_();
   if (auto ok = write_file_atomic(paths.job_json, record_to_text(*record)); !ok) {
     return fail(ok.error().message);
@@ -326,7 +356,9 @@ void LocalAdapter::start(ActiveJob job) {
 }
 
 std::optional<std::string> LocalAdapter::refusal(const JobRequest& job) const {
-  if (job.command.empty() == job.script.empty()) return "a job needs exactly one of command or script";
+  if (job.command.empty() == job.script.empty()) {
+    return "a job needs exactly one of command or script";
+  }
   if (has_nul(job.command) || has_nul(job.script)) return "command and script must not contain NUL";
   for (const auto& [name, value] : job.env) {
     if (name.empty() || name.find('=') != std::string::npos || has_nul(name) || has_nul(value)) {
@@ -345,7 +377,8 @@ std::optional<std::string> LocalAdapter::refusal(const JobRequest& job) const {
            std::to_string(total_.cpus);
   }
   if (gb_to_mib(job.memory_gb) > total_.memory_mib) {
-    return "asks for more memory than this site has (" + std::to_string(site_.memory_gb) + " GB)";
+    return "asks for " + gb_text(job.memory_gb) + " GB memory; this site has " +
+           gb_text(site_.memory_gb);
   }
   if (site_.max_walltime_s > 0 && job.walltime_s > site_.max_walltime_s) {
     return "walltime_s exceeds this site's limit of " + std::to_string(site_.max_walltime_s) + " s";
@@ -390,14 +423,14 @@ AdapterResult<SubmitResult> LocalAdapter::do_submit(const JobRequest& job) {
   return SubmitResult{job.key, false};
 }
 
-RemoteStatus LocalAdapter::status_of(const std::string& remote_id) const {
+RemoteStatus LocalAdapter::status_of(const std::string& remote_id) {
   RemoteStatus s;
   s.remote_id = remote_id;
   if (auto it = running_.find(remote_id); it != running_.end()) {
     s.state = RemoteState::running;
     s.started_at = it->second.started_at;
     s.reason = it->second.term_sent ? "stopping (signalled)"
-                                     : "running as pid " + std::to_string(it->second.pid.pid);
+                                    : "running as pid " + std::to_string(it->second.pid.pid);
     return s;
   }
   if (is_queued(remote_id)) {
@@ -415,6 +448,19 @@ RemoteStatus LocalAdapter::status_of(const std::string& remote_id) const {
   if (!record) {
     s.reason = "unreadable job record: " + record.error().message;
     return s;
+  }
+  // A live process this instance does not track was started by another instance over the
+  // same work_dir (a site rebuilt with new settings): adopt it, resources and all.
+  if (auto pid_text = read_small_file(paths.pid); pid_text && !file_exists(paths.exit_code)) {
+    if (auto pid = pid_from_text(*pid_text); pid && process_alive(*pid)) {
+      ActiveJob job = active_from(remote_id, *record);
+      job.pid = *pid;
+      job.started_at = record->started_at.value_or(now_());
+      job.term_sent = file_exists(paths.canceled) || file_exists(paths.walltime);
+      charge(free_, job.demand);
+      running_.emplace(remote_id, std::move(job));
+      return status_of(remote_id);
+    }
   }
   return final_status(remote_id, paths, *record);
 }
@@ -459,6 +505,20 @@ RemoteStatus LocalAdapter::final_status(const std::string& key, const JobPaths& 
     s.finished_at = file_mtime(paths.start_failed);
     return s;
   }
+  if (file_exists(paths.claim) && !file_exists(paths.pid)) {
+    // Claimed but no pid yet: another instance is between claim and spawn, or a gateway died
+    // there. Only the latter is lost, and only once the start is clearly over.
+    const auto claimed_at = file_mtime(paths.claim);
+    if (claimed_at && now_() - *claimed_at < kStartGrace) {
+      s.state = RemoteState::running;
+      s.reason = "starting";
+      return s;
+    }
+    s.state = RemoteState::lost;
+    s.reason = "the gateway stopped while starting the job; it was not started again";
+    s.finished_at = claimed_at;
+    return s;
+  }
   s.state = RemoteState::lost;
   s.reason = "process vanished without an exit status";
   s.finished_at = ended(paths.ended_at);
@@ -469,7 +529,8 @@ AdapterResult<void> LocalAdapter::do_cancel(const std::string& remote_id) {
   advance();
   if (auto it = find_queued(remote_id); it != queue_.end()) {
     const JobPaths paths = paths_of(remote_id);
-    if (auto ok = write_file_atomic(paths.canceled, std::to_string(to_unix_ms(now_())) + "\n"); !ok) {
+    if (auto ok = write_file_atomic(paths.canceled, std::to_string(to_unix_ms(now_())) + "\n");
+        !ok) {
       return std::unexpected(ok.error());
     }
     queue_.erase(it);
@@ -505,7 +566,10 @@ AdapterResult<LogChunk> LocalAdapter::do_logs(const std::string& remote_id, int6
     chunk.eof = ended;  // never started, so never any output
     return chunk;
   }
-  chunk.data.resize(static_cast<size_t>(window.max_bytes));
+  struct stat st {};
+  const int64_t size = ::fstat(fd, &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
+  chunk.data.resize(
+      static_cast<size_t>(std::clamp<int64_t>(size - window.offset, 0, window.max_bytes)));
   size_t got = 0;
   while (got < chunk.data.size()) {
     const auto n = ::pread(fd, chunk.data.data() + got, chunk.data.size() - got,
@@ -515,10 +579,9 @@ AdapterResult<LogChunk> LocalAdapter::do_logs(const std::string& remote_id, int6
     got += static_cast<size_t>(n);
   }
   chunk.data.resize(got);
-  const off_t size = ::lseek(fd, 0, SEEK_END);
   ::close(fd);
   chunk.next_offset = window.offset + static_cast<int64_t>(got);
-  chunk.eof = ended && chunk.next_offset >= static_cast<int64_t>(size);
+  chunk.eof = ended && chunk.next_offset >= size;
   return chunk;
 }
 
@@ -530,7 +593,7 @@ AdapterResult<Capacity> LocalAdapter::do_capacity() {
   PoolCapacity pool;
   pool.name = "local";
   pool.cpus_total = total_.cpus;
-  pool.cpus_free = free_.cpus;
+  pool.cpus_free = std::max(0, free_.cpus);
   pool.memory_gb_total = site_.memory_gb;
   pool.memory_gb_free =
       std::max(0.0, site_.memory_gb - mib_to_gb(total_.memory_mib - free_.memory_mib));
@@ -548,7 +611,8 @@ AdapterResult<Capacity> LocalAdapter::do_capacity() {
     queued.push_back({job.demand, bounded_seconds(expected_hold_s(job))});
   }
   // Real jobs rarely say how long they run, so this leans on walltimes: an upper bound.
-  if (auto start = forecast_fifo_start(free_, std::move(running), queued, Demand{1, 0, {}, 0}, now)) {
+  if (auto start =
+          forecast_fifo_start(free_, std::move(running), queued, Demand{1, 0, {}, 0}, now)) {
     cap.est_queue_wait_s = std::chrono::duration<double>(*start - now).count();
   }
   return cap;
@@ -564,12 +628,15 @@ AdapterResult<std::unique_ptr<SiteAdapter>> create(const AdapterConfig& config,
                                                    const AdapterContext& context) {
   auto options = parse_local_options(config.options);
   if (!options) return std::unexpected(options.error());
-  if (!context.now) return adapter_fail(AdapterErrc::internal, "local adapter needs a clock (context.now)");
+  if (!context.now) {
+    return adapter_fail(AdapterErrc::internal, "local adapter needs a clock (context.now)");
+  }
   if (context.work_dir.empty()) {
     return adapter_fail(AdapterErrc::internal, "local adapter needs a work_dir");
   }
   Site site;
-  site.cpus = options->cpus.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  site.cpus =
+      options->cpus.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   if (options->memory_gb) {
     site.memory_gb = *options->memory_gb;
   } else if (auto mem = mem_total_gb()) {

@@ -19,19 +19,19 @@ AdapterResult<LocalOptions> parse_local_options(const nlohmann::json& options) {
   if (!cpus) return std::unexpected(cpus.error());
   if (*cpus) out.cpus = static_cast<int>(**cpus);
 
-  auto memory = optional_number(options, "memory_gb", kRoot, 0,
-                                std::numeric_limits<double>::max(), true, "a positive number");
+  auto memory = optional_number(options, "memory_gb", kRoot, 0, std::numeric_limits<double>::max(),
+                                true, "a positive number");
   if (!memory) return std::unexpected(memory.error());
   out.memory_gb = *memory;
 
-  auto walltime = optional_int(options, "max_walltime_s", kRoot, 0,
-                               std::numeric_limits<int64_t>::max(),
-                               "a non-negative integer (0 = no limit)");
+  auto walltime =
+      optional_int(options, "max_walltime_s", kRoot, 0, std::numeric_limits<int64_t>::max(),
+                   "a non-negative integer (0 = no limit)");
   if (!walltime) return std::unexpected(walltime.error());
   out.max_walltime_s = walltime->value_or(0);
 
-  auto rtt = optional_number(options, "rtt_ms", kRoot, 0, std::numeric_limits<double>::max(),
-                             false, "a non-negative number");
+  auto rtt = optional_number(options, "rtt_ms", kRoot, 0, std::numeric_limits<double>::max(), false,
+                             "a non-negative number");
   if (!rtt) return std::unexpected(rtt.error());
   return out;
 }

@@ -1,4 +1,6 @@
-// The local adapter's settings (AdapterConfig::options) and their validation.
+// The local adapter's settings (AdapterConfig::options) and their validation, e.g.
+//   {"cpus": 8, "memory_gb": 16, "max_walltime_s": 86400}
+// All optional; unknown keys are rejected so a typo fails at registration.
 #pragma once
 
 #include <cstdint>
@@ -9,9 +11,9 @@
 namespace suanwang::adapters::local {
 
 struct LocalOptions {
-  std::optional<int> cpus;           // default: std::thread::hardware_concurrency()
-  std::optional<double> memory_gb;   // default: MemTotal from /proc/meminfo
-  int64_t max_walltime_s = 0;        // 0 = no limit
+  std::optional<int> cpus;          // default: std::thread::hardware_concurrency()
+  std::optional<double> memory_gb;  // default: MemTotal from /proc/meminfo
+  int64_t max_walltime_s = 0;       // 0 = no limit
   // "rtt_ms" is accepted (sites share one settings shape) and ignored: this machine is local.
 };
 

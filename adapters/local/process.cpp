@@ -99,11 +99,12 @@ AdapterResult<PidRecord> spawn_job(const SpawnRequest& request) {
   if (rc == 0) rc = posix_spawnattr_setsigmask(&s.attr, &empty);
   if (rc == 0) rc = posix_spawnattr_setsigdefault(&s.attr, &defaults);
   if (rc == 0) {
-    rc = posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
-                                               POSIX_SPAWN_SETSIGDEF);
+    rc = posix_spawnattr_setflags(
+        &s.attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   }
   if (rc != 0) {
-    return adapter_fail(AdapterErrc::internal, std::string("posix_spawn setup: ") + std::strerror(rc));
+    return adapter_fail(AdapterErrc::internal,
+                        std::string("posix_spawn setup: ") + std::strerror(rc));
   }
   pid_t pid = 0;
   rc = posix_spawn(&pid, "/bin/sh", &s.actions, &s.attr, argv.data(), envp.data());

@@ -32,15 +32,12 @@ class SimAdapter final : public SiteAdapter {
     co_return engine_.cancel(remote_id, now_());
   }
 
-  boost::asio::awaitable<AdapterResult<LogChunk>> logs(const std::string& remote_id,
-                                                       int64_t offset,
+  boost::asio::awaitable<AdapterResult<LogChunk>> logs(const std::string& remote_id, int64_t offset,
                                                        int64_t max_bytes) override {
     co_return engine_.logs(remote_id, offset, max_bytes, now_());
   }
 
-  boost::asio::awaitable<AdapterResult<Health>> health() override {
-    co_return engine_.health();
-  }
+  boost::asio::awaitable<AdapterResult<Health>> health() override { co_return engine_.health(); }
 
  private:
   SimEngine engine_;
@@ -57,7 +54,9 @@ AdapterResult<std::unique_ptr<SiteAdapter>> create(const AdapterConfig& config,
                                                    const AdapterContext& context) {
   auto options = parse_sim_options(config.options);
   if (!options) return std::unexpected(options.error());
-  if (!context.now) return adapter_fail(AdapterErrc::internal, "sim adapter needs a clock (context.now)");
+  if (!context.now) {
+    return adapter_fail(AdapterErrc::internal, "sim adapter needs a clock (context.now)");
+  }
   return std::make_unique<SimAdapter>(std::move(*options), context);
 }
 

@@ -13,10 +13,13 @@
 namespace suanwang::adapters::sim {
 namespace {
 
-double to_seconds(TimePoint::duration d) { return std::chrono::duration<double>(d).count(); }
+double to_seconds(TimePoint::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 std::string rfc3339(TimePoint t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   const std::time_t secs = static_cast<std::time_t>(ms / 1000 - (ms % 1000 < 0 ? 1 : 0));
   const int millis = static_cast<int>(((ms % 1000) + 1000) % 1000);
   std::tm tm{};
@@ -64,7 +67,9 @@ std::optional<std::string> bad_request(const JobRequest& job) {
   if (job.cpus < 1) return "cpus must be at least 1";
   if (!std::isfinite(job.memory_gb) || job.memory_gb < 0) return "memory_gb must be >= 0";
   if (job.walltime_s < 1) return "walltime_s must be at least 1";
-  if (job.expected_runtime_s && *job.expected_runtime_s < 0) return "expected_runtime_s is negative";
+  if (job.expected_runtime_s && *job.expected_runtime_s < 0) {
+    return "expected_runtime_s is negative";
+  }
   if (job.accelerators && job.accelerators->count < 0) return "accelerator count is negative";
   if (job.accelerators && job.accelerators->count > 0 && job.accelerators->model.empty()) {
     return "accelerator model is empty";
@@ -86,7 +91,9 @@ SimEngine::SimEngine(SimOptions options, uint64_t seed) : options_(std::move(opt
   }
 }
 
-double SimEngine::draw() { return static_cast<double>(rng_() >> 11) * 0x1.0p-53; }
+double SimEngine::draw() {
+  return static_cast<double>(rng_() >> 11) * 0x1.0p-53;
+}
 
 Description SimEngine::describe() const {
   Description d;
@@ -128,8 +135,12 @@ void SimEngine::advance_to(TimePoint now) {
       case Outcome::exits:
         final_state = options_.exit_code == 0 ? RemoteState::succeeded : RemoteState::failed;
         break;
-      case Outcome::walltime_exceeded: final_state = RemoteState::failed; break;
-      case Outcome::lost: final_state = RemoteState::lost; break;
+      case Outcome::walltime_exceeded:
+        final_state = RemoteState::failed;
+        break;
+      case Outcome::lost:
+        final_state = RemoteState::lost;
+        break;
     }
     clock_ = r.at;
     release(r.job, r.at, final_state);
@@ -194,7 +205,8 @@ Capacity SimEngine::capacity(TimePoint now) {
         0.0, pool.spec.memory_gb - mib_to_gb(pool.total.memory_mib - pool.free.memory_mib));
     for (const auto& [model, total] : pool.total.accelerators) {
       auto it = pool.free.accelerators.find(model);
-      pc.accelerators[model] = AcceleratorCount{total, it == pool.free.accelerators.end() ? 0 : it->second};
+      pc.accelerators[model] =
+          AcceleratorCount{total, it == pool.free.accelerators.end() ? 0 : it->second};
     }
     pc.max_walltime_s = pool.spec.max_walltime_s;
     cap.pools.push_back(std::move(pc));
@@ -203,7 +215,8 @@ Capacity SimEngine::capacity(TimePoint now) {
     cap.queued_jobs += static_cast<int>(pool.queue.size());
     std::vector<RunningWork> running;
     running.reserve(pool.running.size());
-    for (size_t i : pool.running) running.push_back({*jobs_[i].started_at + jobs_[i].hold, jobs_[i].demand});
+    for (size_t i : pool.running)
+      running.push_back({*jobs_[i].started_at + jobs_[i].hold, jobs_[i].demand});
     std::vector<QueuedWork> queued;
     queued.reserve(pool.queue.size());
     for (size_t i : pool.queue) {
@@ -211,7 +224,8 @@ Capacity SimEngine::capacity(TimePoint now) {
       queued.push_back({jobs_[i].demand, jobs_[i].hold});
     }
     // The wait a small (1-cpu) job would see in this pool; the site's figure is the best pool.
-    auto start = forecast_fifo_start(pool.free, std::move(running), queued, Demand{1, 0, {}, 0}, clock_);
+    auto start =
+        forecast_fifo_start(pool.free, std::move(running), queued, Demand{1, 0, {}, 0}, clock_);
     if (start && (!best_start || *start < *best_start)) best_start = start;
   }
   if (best_start) cap.est_queue_wait_s = to_seconds(*best_start - clock_);
@@ -238,7 +252,8 @@ AdapterResult<SubmitResult> SimEngine::submit(const JobRequest& request, TimePoi
     }
   }
   if (!pool_index) {
-    return adapter_fail(AdapterErrc::refused, "sim: no pool can ever run this job (" + reasons + ")");
+    return adapter_fail(AdapterErrc::refused,
+                        "sim: no pool can ever run this job (" + reasons + ")");
   }
   if (draw() < options_.failure_rate) {
     return adapter_fail(AdapterErrc::refused,
@@ -283,10 +298,18 @@ RemoteStatus SimEngine::status_of(size_t index) const {
   s.finished_at = job.finished_at;
   const std::string& pool = pools_[job.pool].spec.name;
   switch (job.state) {
-    case RemoteState::queued: s.reason = "waiting for resources on pool " + pool; break;
-    case RemoteState::running: s.reason = "running on pool " + pool; break;
-    case RemoteState::canceled: s.reason = "canceled"; break;
-    case RemoteState::lost: s.reason = "emulated node failure (seeded loss)"; break;
+    case RemoteState::queued:
+      s.reason = "waiting for resources on pool " + pool;
+      break;
+    case RemoteState::running:
+      s.reason = "running on pool " + pool;
+      break;
+    case RemoteState::canceled:
+      s.reason = "canceled";
+      break;
+    case RemoteState::lost:
+      s.reason = "emulated node failure (seeded loss)";
+      break;
     case RemoteState::succeeded:
     case RemoteState::failed:
       if (job.outcome == Outcome::walltime_exceeded) {
@@ -348,15 +371,20 @@ std::string SimEngine::log_text(size_t index) const {
             std::to_string(job.demand.cpus) + " cpus, " + number(mib_to_gb(job.demand.memory_mib)) +
             " GB memory";
     if (job.demand.accelerator_count > 0) {
-      text += ", " + std::to_string(job.demand.accelerator_count) + " x " + job.demand.accelerator_model;
+      text += ", " + std::to_string(job.demand.accelerator_count) + " x " +
+              job.demand.accelerator_model;
     }
     text += "\n";
   }
   if (job.finished_at) {
     text += "[sim] " + rfc3339(*job.finished_at) + " " + who + " ";
     switch (job.state) {
-      case RemoteState::canceled: text += "canceled"; break;
-      case RemoteState::lost: text += "lost: emulated node failure"; break;
+      case RemoteState::canceled:
+        text += "canceled";
+        break;
+      case RemoteState::lost:
+        text += "lost: emulated node failure";
+        break;
       default:
         if (job.outcome == Outcome::walltime_exceeded) {
           text += "killed: walltime exceeded (" + std::to_string(job.walltime_s) + " s)";

@@ -15,8 +15,8 @@ constexpr double kDoubleMax = std::numeric_limits<double>::max();
 
 AdapterResult<SimPool> parse_pool(const nlohmann::json& value, const std::string& path) {
   if (!value.is_object()) return option_error(path, "must be a JSON object");
-  if (auto ok = require_object(value, path, {"name", "cpus", "memory_gb", "accelerators",
-                                             "max_walltime_s"});
+  if (auto ok = require_object(value, path,
+                               {"name", "cpus", "memory_gb", "accelerators", "max_walltime_s"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -61,8 +61,9 @@ AdapterResult<SimPool> parse_pool(const nlohmann::json& value, const std::string
 
 AdapterResult<SimOptions> parse_sim_options(const nlohmann::json& options) {
   constexpr std::string_view kRoot = "options";
-  if (auto ok = require_object(options, kRoot, {"pools", "failure_rate", "lose_rate",
-                                                "default_runtime_s", "exit_code", "rtt_ms"});
+  if (auto ok = require_object(
+          options, kRoot,
+          {"pools", "failure_rate", "lose_rate", "default_runtime_s", "exit_code", "rtt_ms"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -91,8 +92,8 @@ AdapterResult<SimOptions> parse_sim_options(const nlohmann::json& options) {
   if (!lose) return std::unexpected(lose.error());
   out.lose_rate = lose->value_or(0);
 
-  auto runtime = optional_int(options, "default_runtime_s", kRoot, 1, kInt64Max / 2,
-                              "a positive integer");
+  auto runtime =
+      optional_int(options, "default_runtime_s", kRoot, 1, kInt64Max / 2, "a positive integer");
   if (!runtime) return std::unexpected(runtime.error());
   out.default_runtime_s = runtime->value_or(30);
 
@@ -100,7 +101,8 @@ AdapterResult<SimOptions> parse_sim_options(const nlohmann::json& options) {
   if (!exit_code) return std::unexpected(exit_code.error());
   out.exit_code = static_cast<int>(exit_code->value_or(0));
 
-  auto rtt = optional_number(options, "rtt_ms", kRoot, 0, kDoubleMax, false, "a non-negative number");
+  auto rtt =
+      optional_number(options, "rtt_ms", kRoot, 0, kDoubleMax, false, "a non-negative number");
   if (!rtt) return std::unexpected(rtt.error());
   out.rtt_ms = rtt->value_or(0);
   return out;

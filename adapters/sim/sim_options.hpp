@@ -1,4 +1,10 @@
-// The sim adapter's settings (AdapterConfig::options) and their validation.
+// The sim adapter's settings (AdapterConfig::options) and their validation, e.g.
+//   {"pools": [{"name": "cpu", "cpus": 1024, "memory_gb": 4096},
+//              {"name": "gpu", "cpus": 256, "memory_gb": 2048, "accelerators": {"H100": 64},
+//               "max_walltime_s": 604800}],
+//    "failure_rate": 0.02, "lose_rate": 0.001, "default_runtime_s": 30, "exit_code": 0,
+//    "rtt_ms": 23}
+// Only "pools" is required. Unknown keys are rejected so a typo fails at registration.
 #pragma once
 
 #include <cstdint>
@@ -19,12 +25,12 @@ struct SimPool {
 };
 
 struct SimOptions {
-  std::vector<SimPool> pools;    // non-empty
-  double failure_rate = 0;       // probability a submit is refused
-  double lose_rate = 0;          // probability a started job is later reported lost
+  std::vector<SimPool> pools;  // non-empty
+  double failure_rate = 0;     // probability a submit is refused
+  double lose_rate = 0;        // probability a started job is later reported lost
   int64_t default_runtime_s = 30;
-  int exit_code = 0;             // of every job that runs to its end
-  double rtt_ms = 0;             // what health() reports
+  int exit_code = 0;  // of every job that runs to its end
+  double rtt_ms = 0;  // what health() reports
 };
 
 // Every option is checked; the first problem is returned, naming the option by path.

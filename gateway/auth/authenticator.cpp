@@ -46,8 +46,12 @@ boost::asio::awaitable<Result<Principal>> Authenticator::authenticate(std::strin
     cache_[hash] = Entry{p, now + kCacheTtl, now};
   }
   if (touch) {
-    const std::string key_id = p.key_id;
-    (void)co_await store_.run([key_id, now](store::Db& db) { return store::touch_api_key(db, key_id, now); });
+    // Named, not a temporary inside a discarded co_await: GCC 12 destroys such temporaries twice.
+    auto touch_fn = [key_id = p.key_id, now](store::Db& db) {
+      return store::touch_api_key(db, key_id, now);
+    };
+    auto touched = co_await store_.run(std::move(touch_fn));
+    if (!touched) co_return fail(touched.error());
   }
   co_return p;
 }

@@ -19,7 +19,8 @@ std::string IdGenerator::next(std::string_view prefix) {
   random_.fill(raw.data() + 6, 10);
   // 128 bits -> 26 base32 chars, most significant first (the first char carries 3 bits).
   std::string body(kBodyLen, '0');
-  unsigned __int128 v = 0;
+  __extension__ typedef unsigned __int128 U128;  // GCC extension; fine on every target we build
+  U128 v = 0;
   for (unsigned char b : raw) v = (v << 8) | b;
   for (std::size_t i = 0; i < kBodyLen; ++i) {
     body[kBodyLen - 1 - i] = kAlphabet[static_cast<std::size_t>(v & 31)];

@@ -62,9 +62,12 @@ class SiteDirectory {
   void update_config(const model::Site& site);
 
   // Runs f(SiteAdapter&) -> awaitable<AdapterResult<T>> on the site's strand with the timeout.
+  // Not itself a coroutine: the site and `f` (with the call's arguments it captured) become
+  // by-value parameters of call_on's frame, so they outlive the call. (A coroutine lambda's
+  // captures would not; GCC 12 also mishandles them.)
   template <class F>
   auto call(const std::string& site_id, F f)
-      -> boost::asio::awaitable<std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type> {
+      -> boost::asio::awaitable<typename std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type> {
     using R = typename std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type;
     std::shared_ptr<Live> live;
     {
@@ -72,17 +75,7 @@ class SiteDirectory {
       auto it = sites_.find(site_id);
       if (it != sites_.end()) live = it->second;
     }
-    if (!live) {
-      co_return R(adapters::adapter_fail(adapters::AdapterErrc::not_found,
-                                         "site " + site_id + " is not registered"));
-    }
-    const auto timeout = call_timeout_;
-    co_return co_await boost::asio::co_spawn(
-        live->strand,
-        [live, f = std::move(f), timeout]() mutable -> boost::asio::awaitable<R> {
-          co_return co_await adapters::with_timeout(f(*live->adapter), timeout);
-        },
-        boost::asio::use_awaitable);
+    return call_on<R>(std::move(live), site_id, std::move(f), call_timeout_);
   }
 
  private:
@@ -98,6 +91,18 @@ class SiteDirectory {
     std::string last_error;
     double rtt_ms = 0;
   };
+
+  template <class R, class F>
+  static boost::asio::awaitable<R> call_on(std::shared_ptr<Live> live, std::string site_id, F f,
+                                           std::chrono::milliseconds timeout) {
+    if (!live) {
+      co_return R(adapters::adapter_fail(adapters::AdapterErrc::not_found,
+                                         "site " + site_id + " is not registered"));
+    }
+    co_return co_await boost::asio::co_spawn(
+        live->strand, adapters::with_timeout(f(*live->adapter), timeout),
+        boost::asio::use_awaitable);
+  }
 
   boost::asio::io_context& io_;
   const adapters::AdapterRegistry& registry_;

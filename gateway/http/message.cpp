@@ -25,7 +25,8 @@ std::optional<std::string> RequestContext::query_param(std::string_view name) co
 
 std::string_view RequestContext::header(std::string_view name) const {
   auto it = request.find(name);
-  return it == request.end() ? std::string_view{} : it->value();
+  if (it == request.end()) return {};
+  return std::string_view(it->value().data(), it->value().size());
 }
 
 Response json_response(Status status, const Json& body, unsigned version) {

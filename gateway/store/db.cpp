@@ -42,8 +42,17 @@ Statement& Statement::bind_null(int i) {
 Result<bool> Statement::step() {
   const int rc = sqlite3_step(s_);
   if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return fail(sqlite_error(sqlite3_db_handle(s_), "step"));
+  if (rc == SQLITE_DONE) {
+    // Reset at once so the statement can be re-bound: sqlite3_bind_* on a finished,
+    // un-reset statement fails (SQLITE_MISUSE) and the next step would reuse old values.
+    sqlite3_reset(s_);
+    return false;
+  }
+  // The statement's text (values are bound, never inlined) says which write failed.
+  std::string sql = sqlite3_sql(s_);
+  sqlite3_reset(s_);
+  if (sql.size() > 120) sql = sql.substr(0, 120) + "...";
+  return fail(sqlite_error(sqlite3_db_handle(s_), "step [" + sql + "]"));
 }
 
 Result<void> Statement::run() {

@@ -84,7 +84,8 @@ inline adapters::RemoteStatus status_one(boost::asio::io_context& io, adapters::
   adapters::RemoteStatus s;
   s.remote_id = id;
   s.state = adapters::RemoteState::lost;
-  s.reason = r ? "status answered the wrong number of entries" : "status failed: " + r.error().message;
+  s.reason =
+      r ? "status answered the wrong number of entries" : "status failed: " + r.error().message;
   return s;
 }
 
@@ -134,6 +135,8 @@ inline void kill_leftover_jobs(const std::filesystem::path& work_dir) {
 }
 
 // A real-time poll interval for adapters that run real processes.
-inline void short_sleep() { std::this_thread::sleep_for(std::chrono::milliseconds(20)); }
+inline void short_sleep() {
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
 
 }  // namespace suanwang::testing

@@ -1,6 +1,8 @@
 // The one contract every SiteAdapter passes (DESIGN §4). Each adapter enters through a
 // harness that knows how to build it and how to let its time pass; to add slurm or peer,
-// write a harness with the same members and add it to the TEMPLATE_TEST_CASE list.
+// write a harness with the same members and add it to the TEMPLATE_TEST_CASE list. A harness
+// whose site is shared with other users (a real Slurm) sets kExclusive = false, which skips
+// the checks that count every job on the site.
 #include <catch2/catch.hpp>
 
 #include "adapter_test_support.hpp"
@@ -22,6 +24,7 @@ struct BadOptions {
 struct SimHarness {
   static constexpr const char* kAdapter = "sim";
   static constexpr int kMaxPolls = 200;
+  static constexpr bool kExclusive = true;
 
   ManualTestClock clock;
   boost::asio::io_context io;
@@ -70,6 +73,7 @@ struct SimHarness {
 struct LocalHarness {
   static constexpr const char* kAdapter = "local";
   static constexpr int kMaxPolls = 500;  // 10 s
+  static constexpr bool kExclusive = true;
 
   TempDir dir;
   boost::asio::io_context io;
@@ -148,9 +152,15 @@ TEMPLATE_TEST_CASE("site adapter contract", "[adapters][contract]", SimHarness, 
         CHECK(n.free <= n.total);
       }
     }
-    CHECK(cap->running_jobs == 0);
-    CHECK(cap->queued_jobs == 0);
-    CHECK(cap->est_queue_wait_s == 0);
+    CHECK(cap->running_jobs >= 0);
+    CHECK(cap->queued_jobs >= 0);
+    CHECK(cap->queued_work_core_s >= 0);
+    CHECK(cap->est_queue_wait_s >= 0);
+    if (TestType::kExclusive) {
+      CHECK(cap->running_jobs == 0);
+      CHECK(cap->queued_jobs == 0);
+      CHECK(cap->est_queue_wait_s == 0);
+    }
     CHECK(std::chrono::abs(cap->observed_at - h.now()) < std::chrono::seconds(5));
   }
 
@@ -205,9 +215,11 @@ TEMPLATE_TEST_CASE("site adapter contract", "[adapters][contract]", SimHarness, 
     CHECK_FALSE(first->already_existed);
     CHECK(second->already_existed);
     CHECK(second->remote_id == first->remote_id);
-    auto cap = run_sync(io, adapter->capacity());
-    REQUIRE(cap);
-    CHECK(cap->running_jobs + cap->queued_jobs == 1);
+    if (TestType::kExclusive) {
+      auto cap = run_sync(io, adapter->capacity());
+      REQUIRE(cap);
+      CHECK(cap->running_jobs + cap->queued_jobs == 1);
+    }
     REQUIRE(run_sync(io, adapter->cancel(first->remote_id)));
     poll_status(io, *adapter, first->remote_id, final_state, pass, TestType::kMaxPolls);
   }
@@ -215,9 +227,10 @@ TEMPLATE_TEST_CASE("site adapter contract", "[adapters][contract]", SimHarness, 
   SECTION("a running job can be cancelled, and cancel is idempotent") {
     auto sub = run_sync(io, adapter->submit(h.long_job("job_contract_3")));
     REQUIRE(sub);
-    auto running = poll_status(io, *adapter, sub->remote_id,
-                               [](const RemoteStatus& s) { return s.state != RemoteState::queued; },
-                               pass, TestType::kMaxPolls);
+    auto running = poll_status(
+        io, *adapter, sub->remote_id,
+        [](const RemoteStatus& s) { return s.state != RemoteState::queued; }, pass,
+        TestType::kMaxPolls);
     REQUIRE(running.state == RemoteState::running);
     CHECK(running.started_at);
     REQUIRE(run_sync(io, adapter->cancel(sub->remote_id)));
@@ -226,10 +239,12 @@ TEMPLATE_TEST_CASE("site adapter contract", "[adapters][contract]", SimHarness, 
     CHECK(s.state == RemoteState::canceled);
     REQUIRE(run_sync(io, adapter->cancel(sub->remote_id)));
     CHECK(status_one(io, *adapter, sub->remote_id).state == RemoteState::canceled);
-    auto cap = run_sync(io, adapter->capacity());
-    REQUIRE(cap);
-    CHECK(cap->running_jobs == 0);
-    CHECK(cap->pools.front().cpus_free == cap->pools.front().cpus_total);
+    if (TestType::kExclusive) {
+      auto cap = run_sync(io, adapter->capacity());
+      REQUIRE(cap);
+      CHECK(cap->running_jobs == 0);
+      CHECK(cap->pools.front().cpus_free == cap->pools.front().cpus_total);
+    }
   }
 
   SECTION("ids the site does not know are lost; cancel and logs say not_found") {
@@ -288,7 +303,8 @@ TEST_CASE("the registry lists sim and local and refuses unknown types", "[adapte
   REQUIRE_FALSE(v);
   CHECK(v.error().code == AdapterErrc::invalid_config);
   boost::asio::io_context io;
-  auto created = registry.create(c, AdapterContext{io.get_executor(), [] { return TimePoint{}; }, "", 0});
+  auto created =
+      registry.create(c, AdapterContext{io.get_executor(), [] { return TimePoint{}; }, "", 0});
   REQUIRE_FALSE(created);
   CHECK(created.error().code == AdapterErrc::invalid_config);
 }

@@ -33,16 +33,19 @@ struct LocalSite {
     REQUIRE(created);
     adapter = std::move(*created);
   }
-  AdapterResult<SubmitResult> submit(const JobRequest& job) { return run_sync(io, adapter->submit(job)); }
+  AdapterResult<SubmitResult> submit(const JobRequest& job) {
+    return run_sync(io, adapter->submit(job));
+  }
   RemoteStatus status(const std::string& id) { return status_one(io, *adapter, id); }
   RemoteStatus wait_final(const std::string& id) {
-    return poll_status(io, *adapter, id, [](const RemoteStatus& s) { return is_final(s.state); },
-                       short_sleep, kMaxPolls);
+    return poll_status(
+        io, *adapter, id, [](const RemoteStatus& s) { return is_final(s.state); }, short_sleep,
+        kMaxPolls);
   }
   RemoteStatus wait_running(const std::string& id) {
-    return poll_status(io, *adapter, id,
-                       [](const RemoteStatus& s) { return s.state != RemoteState::queued; },
-                       short_sleep, kMaxPolls);
+    return poll_status(
+        io, *adapter, id, [](const RemoteStatus& s) { return s.state != RemoteState::queued; },
+        short_sleep, kMaxPolls);
   }
   Capacity capacity() {
     auto c = run_sync(io, adapter->capacity());
@@ -110,14 +113,15 @@ TEST_CASE("local records a non-zero exit code as failed", "[adapters][local]") {
   CHECK(s.finished_at);
 }
 
-TEST_CASE("local runs scripts, with and without a shebang", "[adapters][local]") {
+TEST_CASE("local runs scripts with and without a shebang", "[adapters][local]") {
   WorkDir dir;
   LocalSite site(dir.path());
-  REQUIRE(site.submit(script_job("job_shebang", "#!/bin/sh\necho from-script \"$SUANWANG_JOB_ID\"\n")));
+  REQUIRE(
+      site.submit(script_job("job_shebang", "#!/bin/sh\necho from-script \"$SUANWANG_JOB_ID\"\n")));
   REQUIRE(site.submit(script_job("job_plain", "echo plain \"$0\"\n")));
   CHECK(site.wait_final("job_shebang").state == RemoteState::succeeded);
   CHECK(site.logs("job_shebang") == "from-script job_shebang\n");
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat((site.dir_of("job_shebang") / "job.sh").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0700);
   CHECK(site.wait_final("job_plain").state == RemoteState::succeeded);
@@ -173,7 +177,8 @@ TEST_CASE("local escalates to SIGKILL when a job ignores SIGTERM", "[adapters][l
   WorkDir dir;
   LocalSite site(dir.path());
   // Ignored signals stay ignored across exec, so the sleep ignores SIGTERM too.
-  REQUIRE(site.submit(command_job("job_stubborn", "trap '' TERM; sleep 30 & echo $! > child.pid; wait")));
+  REQUIRE(site.submit(
+      command_job("job_stubborn", "trap '' TERM; sleep 30 & echo $! > child.pid; wait")));
   const auto child_file = site.dir_of("job_stubborn") / "child.pid";
   REQUIRE(wait_until(site, "job_stubborn", [&] { return read_file(child_file).ends_with("\n"); }));
   const pid_t child = static_cast<pid_t>(std::atol(read_file(child_file).c_str()));
@@ -245,7 +250,8 @@ TEST_CASE("local recovers finished jobs in a new instance", "[adapters][local]")
   CHECK(s.started_at);
   CHECK(s.finished_at);
   CHECK(second.logs("job_done") == "recovered\n");
-  auto again = second.submit(command_job("job_done", "echo recovered; echo run >> runs.txt; exit 4"));
+  auto again =
+      second.submit(command_job("job_done", "echo recovered; echo run >> runs.txt; exit 4"));
   REQUIRE(again);
   CHECK(again->already_existed);
   CHECK(again->remote_id == "job_done");
@@ -275,6 +281,55 @@ TEST_CASE("local recovers running and queued jobs in a new instance", "[adapters
   CHECK(second.wait_final("job_running").state == RemoteState::canceled);
   CHECK(second.wait_final("job_waiting").state == RemoteState::succeeded);
   CHECK(second.logs("job_waiting") == "waited\n");
+}
+
+TEST_CASE("local starts a job once even with two instances over one work_dir",
+          "[adapters][local]") {
+  // What happens for a moment when the gateway rebuilds a site with new settings.
+  WorkDir dir;
+  const nlohmann::json one_cpu = {{"cpus", 1}, {"memory_gb", 1}};
+  LocalSite a(dir.path(), one_cpu);
+  REQUIRE(a.submit(command_job("job_hog", "sleep 30")));
+  REQUIRE(a.submit(command_job("job_once", "echo once >> runs.txt")));
+  LocalSite b(dir.path(), one_cpu);
+  CHECK(b.status("job_hog").state == RemoteState::running);
+  CHECK(b.status("job_once").state == RemoteState::queued);
+  REQUIRE(run_sync(a.io, a.adapter->cancel("job_hog")));
+  // Both instances poll; whichever sees the cpu free first starts the job, the other adopts it.
+  RemoteStatus sa, sb;
+  for (int i = 0; i < kMaxPolls; ++i) {
+    sa = a.status("job_once");
+    sb = b.status("job_once");
+    if (is_final(sa.state) && is_final(sb.state)) break;
+    short_sleep();
+  }
+  CHECK(sa.state == RemoteState::succeeded);
+  CHECK(sb.state == RemoteState::succeeded);
+  CHECK(read_file(a.dir_of("job_once") / "runs.txt") == "once\n");
+  CHECK(a.capacity().pools[0].cpus_free == 1);
+  CHECK(b.capacity().pools[0].cpus_free == 1);
+}
+
+TEST_CASE("local reports a start cut short by a gateway crash as lost and never restarts it",
+          "[adapters][local]") {
+  WorkDir dir;
+  {
+    LocalSite first(dir.path());
+    REQUIRE(first.submit(command_job("job_cut", "echo ran >> runs.txt")));
+    CHECK(first.wait_final("job_cut").state == RemoteState::succeeded);
+  }
+  // Rewind the job to the moment after its start was claimed but before the spawn.
+  const auto job_dir = dir.path() / "job_cut";
+  for (const char* f : {"pid", "exit_code", "output.log", "runs.txt"})
+    std::filesystem::remove(job_dir / f);
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::minutes(5);
+  std::filesystem::last_write_time(job_dir / "start.claim", old);
+  LocalSite second(dir.path());
+  const auto s = second.status("job_cut");
+  CHECK(s.state == RemoteState::lost);
+  CHECK_THAT(s.reason, Catch::Contains("not started again"));
+  second.capacity();
+  CHECK_FALSE(std::filesystem::exists(job_dir / "runs.txt"));
 }
 
 TEST_CASE("local exit codes land even when no adapter is watching", "[adapters][local]") {
@@ -381,7 +436,8 @@ TEST_CASE("local defaults to this machine's cpus and memory", "[adapters][local]
   LocalSite site(dir.path(), nlohmann::json::object());
   const auto cap = site.capacity();
   REQUIRE(cap.pools.size() == 1);
-  CHECK(cap.pools[0].cpus_total == static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  CHECK(cap.pools[0].cpus_total ==
+        static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   CHECK(cap.pools[0].memory_gb_total > 0.1);
   CHECK(cap.pools[0].memory_gb_free == cap.pools[0].memory_gb_total);
   auto h = run_sync(site.io, site.adapter->health());

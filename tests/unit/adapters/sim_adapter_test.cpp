@@ -24,12 +24,15 @@ struct SimSite {
     AdapterConfig config;
     config.type = "sim";
     config.options = std::move(options);
-    auto created = sim::factory().create(config, AdapterContext{io.get_executor(), clock.fn(), "", seed});
+    auto created =
+        sim::factory().create(config, AdapterContext{io.get_executor(), clock.fn(), "", seed});
     REQUIRE(created);
     adapter = std::move(*created);
   }
   TimePoint t0() const { return ManualTestClock().now(); }
-  AdapterResult<SubmitResult> submit(const JobRequest& job) { return run_sync(io, adapter->submit(job)); }
+  AdapterResult<SubmitResult> submit(const JobRequest& job) {
+    return run_sync(io, adapter->submit(job));
+  }
   RemoteStatus status(const std::string& id) { return status_one(io, *adapter, id); }
   Capacity capacity() {
     auto c = run_sync(io, adapter->capacity());
@@ -61,7 +64,7 @@ std::string id_of(const AdapterResult<SubmitResult>& r) {
 
 }  // namespace
 
-TEST_CASE("sim runs queued jobs FIFO, starting them when resources free", "[adapters][sim]") {
+TEST_CASE("sim runs queued jobs FIFO and starts them when resources free", "[adapters][sim]") {
   SimSite site(one_pool(4));
   const auto t0 = site.clock.now();
   const auto a = id_of(site.submit(job("a", 4, 10)));
@@ -117,8 +120,11 @@ TEST_CASE("sim does not let small jobs overtake the head of the queue", "[adapte
 
 TEST_CASE("sim capacity counts drop while jobs run and return after", "[adapters][sim]") {
   SimSite site(nlohmann::json{{"pools",
-                 {{{"name", "gpu"}, {"cpus", 16}, {"memory_gb", 128},
-                   {"accelerators", {{"H100", 8}}}, {"max_walltime_s", 86400}}}}});
+                               {{{"name", "gpu"},
+                                 {"cpus", 16},
+                                 {"memory_gb", 128},
+                                 {"accelerators", {{"H100", 8}}},
+                                 {"max_walltime_s", 86400}}}}});
   auto gpu = job("g", 4, 100, 32);
   gpu.accelerators = AcceleratorRequest{"H100", 2};
   REQUIRE(site.submit(gpu));
@@ -192,11 +198,14 @@ TEST_CASE("sim failure_rate 0 never refuses and 1 always does", "[adapters][sim]
 }
 
 TEST_CASE("sim places jobs in the first pool that can ever fit them", "[adapters][sim]") {
-  SimSite site(nlohmann::json{{"pools",
-                 {{{"name", "cpu"}, {"cpus", 64}, {"memory_gb", 256}, {"max_walltime_s", 3600}},
-                  {{"name", "gpu"}, {"cpus", 32}, {"memory_gb", 512}, {"accelerators", {{"H100", 8}}}},
-                  {{"name", "npu"}, {"cpus", 32}, {"memory_gb", 512},
-                   {"accelerators", {{"Ascend910B", 16}, {"HygonDCU", 0}}}}}}});
+  SimSite site(nlohmann::json{
+      {"pools",
+       {{{"name", "cpu"}, {"cpus", 64}, {"memory_gb", 256}, {"max_walltime_s", 3600}},
+        {{"name", "gpu"}, {"cpus", 32}, {"memory_gb", 512}, {"accelerators", {{"H100", 8}}}},
+        {{"name", "npu"},
+         {"cpus", 32},
+         {"memory_gb", 512},
+         {"accelerators", {{"Ascend910B", 16}, {"HygonDCU", 0}}}}}}});
   const auto pool_of = [&](const std::string& id) { return site.status(id).reason; };
 
   auto npu = job("npu", 2, 100);
@@ -305,8 +314,9 @@ TEST_CASE("sim lose_rate loses started jobs part-way", "[adapters][sim]") {
 }
 
 TEST_CASE("sim logs are labelled as emulated and grow with the job", "[adapters][sim]") {
-  SimSite site(nlohmann::json{{"pools", {{{"name", "gpu"}, {"cpus", 8}, {"memory_gb", 64},
-                            {"accelerators", {{"H100", 4}}}}}}});
+  SimSite site(nlohmann::json{
+      {"pools",
+       {{{"name", "gpu"}, {"cpus", 8}, {"memory_gb", 64}, {"accelerators", {{"H100", 4}}}}}}});
   auto j = job("job_logs", 2, 10, 8);
   j.accelerators = AcceleratorRequest{"H100", 1};
   const auto id = id_of(site.submit(j));
@@ -393,8 +403,10 @@ TEST_CASE("sim options are validated with the field named", "[adapters][sim]") {
         "options.pools[1].accelerators.H100 must be a non-negative integer");
   CHECK(error_of(with("accelerators", 3)) ==
         "options.pools[1].accelerators must be an object of model: count");
-  CHECK_THAT(error_of(with("max_walltime_s", -5)), Catch::StartsWith("options.pools[1].max_walltime_s"));
-  CHECK_THAT(error_of(with("gpus", 1)), Catch::StartsWith("options.pools[1].gpus is not a known option"));
+  CHECK_THAT(error_of(with("max_walltime_s", -5)),
+             Catch::StartsWith("options.pools[1].max_walltime_s"));
+  CHECK_THAT(error_of(with("gpus", 1)),
+             Catch::StartsWith("options.pools[1].gpus is not a known option"));
   CHECK(error_of({{"pools", {pool, pool}}}) == "options.pools[1].name repeats the pool name 'p'");
   const auto top = [&](const char* key, nlohmann::json v) {
     nlohmann::json o = {{"pools", {pool}}};
@@ -403,15 +415,22 @@ TEST_CASE("sim options are validated with the field named", "[adapters][sim]") {
   };
   CHECK(error_of(top("failure_rate", -0.1)) == "options.failure_rate must be a number in [0, 1]");
   CHECK(error_of(top("lose_rate", "high")) == "options.lose_rate must be a number in [0, 1]");
-  CHECK(error_of(top("default_runtime_s", 0)) == "options.default_runtime_s must be a positive integer");
+  CHECK(error_of(top("default_runtime_s", 0)) ==
+        "options.default_runtime_s must be a positive integer");
   CHECK_THAT(error_of(top("exit_code", 300)), Catch::StartsWith("options.exit_code"));
   CHECK_THAT(error_of(top("rtt_ms", -1)), Catch::StartsWith("options.rtt_ms"));
 
-  auto ok = sim::parse_sim_options(
-      {{"pools", {{{"name", "gpu"}, {"cpus", 8}, {"memory_gb", 64.5}, {"accelerators", {{"H100", 4}}},
-                   {"max_walltime_s", 0}}}},
-       {"failure_rate", 0.1}, {"lose_rate", 0}, {"default_runtime_s", 60}, {"exit_code", 0},
-       {"rtt_ms", 12.5}});
+  auto ok = sim::parse_sim_options({{"pools",
+                                     {{{"name", "gpu"},
+                                       {"cpus", 8},
+                                       {"memory_gb", 64.5},
+                                       {"accelerators", {{"H100", 4}}},
+                                       {"max_walltime_s", 0}}}},
+                                    {"failure_rate", 0.1},
+                                    {"lose_rate", 0},
+                                    {"default_runtime_s", 60},
+                                    {"exit_code", 0},
+                                    {"rtt_ms", 12.5}});
   REQUIRE(ok);
   CHECK(ok->pools[0].accelerators.at("H100") == 4);
   CHECK(ok->rtt_ms == 12.5);
@@ -432,9 +451,10 @@ TEST_CASE("thousands of sim sites run in one process", "[adapters][sim][scale]")
   boost::asio::io_context io;
   AdapterConfig config;
   config.type = "sim";
-  config.options = {{"pools", {{{"name", "p"}, {"cpus", 64}, {"memory_gb", 256},
-                                 {"accelerators", {{"H100", 8}}}}}},
-                    {"failure_rate", 0.05}};
+  config.options = {
+      {"pools",
+       {{{"name", "p"}, {"cpus", 64}, {"memory_gb", 256}, {"accelerators", {{"H100", 8}}}}}},
+      {"failure_rate", 0.05}};
   std::vector<std::unique_ptr<SiteAdapter>> sites;
   for (uint64_t i = 0; i < 2000; ++i) {
     auto a = sim::factory().create(config, AdapterContext{io.get_executor(), clock.fn(), "", i});
