@@ -50,9 +50,10 @@ Result<bool> Statement::step() {
   }
   // The statement's text (values are bound, never inlined) says which write failed.
   std::string sql = sqlite3_sql(s_);
-  sqlite3_reset(s_);
   if (sql.size() > 120) sql = sql.substr(0, 120) + "...";
-  return fail(sqlite_error(sqlite3_db_handle(s_), "step [" + sql + "]"));
+  Error e = sqlite_error(sqlite3_db_handle(s_), "step [" + sql + "]");  // before reset clears it
+  sqlite3_reset(s_);
+  return fail(std::move(e));
 }
 
 Result<void> Statement::run() {
