@@ -29,7 +29,7 @@ Awaitable create_dataset(ApiContext& c, RequestContext& rc) {
   d->id = c.ids.next("ds");
   d->org_id = who->org_id;
   d->created_at = c.clock.now();
-  auto ins = co_await c.store.run([ds = *d](store::Db& db) { return store::insert_dataset(db, ds); });
+  auto ins = co_await c.store.run([&](store::Db& db) { return store::insert_dataset(db, *d); });
   if (!ins) co_return problem(rc, ins.error());
   co_return json(rc, Status::created, model::to_json(*d));
 }
@@ -39,7 +39,7 @@ Awaitable list_datasets(ApiContext& c, RequestContext& rc) {
   if (!who) co_return problem(rc, who.error());
   std::optional<std::string> org;
   if (!who->is_admin()) org = who->org_id;
-  auto all = co_await c.store.run([org](store::Db& db) {
+  auto all = co_await c.store.run([&](store::Db& db) {
     return store::list_datasets(db, org ? std::optional<std::string_view>(*org) : std::nullopt);
   });
   if (!all) co_return problem(rc, all.error());
@@ -52,7 +52,7 @@ Awaitable get_dataset(ApiContext& c, RequestContext& rc) {
   auto who = co_await authenticate(c, rc);
   if (!who) co_return problem(rc, who.error());
   const std::string id = rc.param("id");
-  auto d = co_await c.store.run([id](store::Db& db) { return store::find_dataset(db, id); });
+  auto d = co_await c.store.run([&](store::Db& db) { return store::find_dataset(db, id); });
   if (!d) co_return problem(rc, d.error());
   if (!*d || !who->owns((*d)->org_id)) co_return problem(rc, Error::not_found("no dataset " + id));
   co_return json(rc, Status::ok, model::to_json(**d));
@@ -62,13 +62,13 @@ Awaitable delete_dataset(ApiContext& c, RequestContext& rc) {
   auto who = co_await authenticate(c, rc);
   if (!who) co_return problem(rc, who.error());
   const std::string id = rc.param("id");
-  auto d = co_await c.store.run([id](store::Db& db) { return store::find_dataset(db, id); });
+  auto d = co_await c.store.run([&](store::Db& db) { return store::find_dataset(db, id); });
   if (!d) co_return problem(rc, d.error());
   if (!*d || !who->owns((*d)->org_id)) co_return problem(rc, Error::not_found("no dataset " + id));
   const std::string org = (*d)->org_id;
   const TimePoint now = c.clock.now();
   auto del = co_await c.store.run(
-      [org, id, now](store::Db& db) { return store::delete_dataset(db, org, id, now); });
+      [&](store::Db& db) { return store::delete_dataset(db, org, id, now); });
   if (!del) co_return problem(rc, del.error());
   co_return http::Response{Status::no_content, rc.request.version()};
 }

@@ -11,7 +11,7 @@ Awaitable healthz(ApiContext&, RequestContext& rc) {
 
 // Ready when the database answers and the federation has at least one site online.
 Awaitable readyz(ApiContext& c, RequestContext& rc) {
-  auto db = co_await c.store.run([](store::Db& d) { return d.exec("SELECT 1"); });
+  auto db = co_await c.store.run([&](store::Db& d) { return d.exec("SELECT 1"); });
   if (!db) co_return problem(rc, Error::unavailable("the database is not answering"));
   int online = 0;
   const auto views = c.directory.views();

@@ -77,7 +77,7 @@ Awaitable list_jobs(ApiContext& c, RequestContext& rc) {
       f.site_ids = std::vector<std::string>{*site};
     }
   }
-  auto rows = co_await c.store.run([f](store::Db& db) { return store::list_jobs(db, f); });
+  auto rows = co_await c.store.run([&](store::Db& db) { return store::list_jobs(db, f); });
   if (!rows) co_return problem(rc, rows.error());
   Json items = Json::array();
   Json next = nullptr;
@@ -124,7 +124,7 @@ Awaitable job_events(ApiContext& c, RequestContext& rc) {
   auto job = co_await c.jobs.find_visible(*who, rc.param("id"));
   if (!job) co_return problem(rc, job.error());
   const std::string id = job->id;
-  auto events = co_await c.store.run([id](store::Db& db) { return store::list_job_events(db, id); });
+  auto events = co_await c.store.run([&](store::Db& db) { return store::list_job_events(db, id); });
   if (!events) co_return problem(rc, events.error());
   Json items = Json::array();
   for (const auto& e : *events) items.push_back(model::to_json(e));
@@ -159,7 +159,7 @@ Awaitable job_logs(ApiContext& c, RequestContext& rc) {
   }
   const std::string remote = job->remote_id;
   const int64_t off = *offset, mx = *max;
-  auto chunk = co_await c.directory.call(job->site_id, [remote, off, mx](adapters::SiteAdapter& a) {
+  auto chunk = co_await c.directory.call(job->site_id, [&](adapters::SiteAdapter& a) {
     return a.logs(remote, off, mx);
   });
   if (!chunk) {

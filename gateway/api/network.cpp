@@ -38,7 +38,7 @@ Awaitable put_regions(ApiContext& c, RequestContext& rc) {
   if (!body) co_return problem(rc, body.error());
   auto regions = model::parse_regions(*body);
   if (!regions) co_return problem(rc, regions.error());
-  auto r = co_await c.store.run([&regions](store::Db& db) { return store::replace_regions(db, *regions); });
+  auto r = co_await c.store.run([&](store::Db& db) { return store::replace_regions(db, *regions); });
   if (!r) co_return problem(rc, r.error());
   c.geography.set_regions(*regions);
   co_return json(rc, Status::ok, regions_json(*regions));
@@ -58,7 +58,7 @@ Awaitable put_network(ApiContext& c, RequestContext& rc) {
   if (!body) co_return problem(rc, body.error());
   auto links = model::parse_links(*body, *c.geography.regions());
   if (!links) co_return problem(rc, links.error());
-  auto r = co_await c.store.run([&links](store::Db& db) { return store::replace_links(db, *links); });
+  auto r = co_await c.store.run([&](store::Db& db) { return store::replace_links(db, *links); });
   if (!r) co_return problem(rc, r.error());
   c.geography.set_links(*links);
   co_return json(rc, Status::ok, network_json(*c.geography.network()));

@@ -42,7 +42,7 @@ Awaitable create_org(ApiContext& c, RequestContext& rc) {
   auto budget = r.opt_number("budget_cny", 0, 1e12);
   if (!budget) co_return problem(rc, budget.error());
   model::Org org{c.ids.next("org"), *name, *k, *budget, c.clock.now()};
-  auto ins = co_await c.store.run([org](store::Db& db) { return store::insert_org(db, org); });
+  auto ins = co_await c.store.run([&](store::Db& db) { return store::insert_org(db, org); });
   if (!ins) co_return problem(rc, ins.error());
   co_return json(rc, Status::created, org_json(org));
 }
@@ -50,7 +50,7 @@ Awaitable create_org(ApiContext& c, RequestContext& rc) {
 Awaitable list_orgs(ApiContext& c, RequestContext& rc) {
   auto who = co_await authenticate(c, rc);
   if (!who) co_return problem(rc, who.error());
-  auto orgs = co_await c.store.run([](store::Db& db) { return store::list_orgs(db); });
+  auto orgs = co_await c.store.run([&](store::Db& db) { return store::list_orgs(db); });
   if (!orgs) co_return problem(rc, orgs.error());
   Json items = Json::array();
   for (const auto& o : *orgs) {
@@ -64,7 +64,7 @@ Awaitable get_org(ApiContext& c, RequestContext& rc) {
   if (!who) co_return problem(rc, who.error());
   const std::string id = rc.param("id");
   if (!who->owns(id)) co_return problem(rc, Error::not_found("no org " + id));
-  auto org = co_await c.store.run([id](store::Db& db) { return store::find_org(db, id); });
+  auto org = co_await c.store.run([&](store::Db& db) { return store::find_org(db, id); });
   if (!org) co_return problem(rc, org.error());
   if (!*org) co_return problem(rc, Error::not_found("no org " + id));
   co_return json(rc, Status::ok, org_json(**org));
@@ -84,13 +84,13 @@ Awaitable create_key(ApiContext& c, RequestContext& rc) {
   if (!org_id) co_return problem(rc, org_id.error());
   std::string org = org_id->value_or(who->org_id);
   if (!who->owns(org)) co_return problem(rc, Error::not_found("no org " + org));
-  auto exists = co_await c.store.run([org](store::Db& db) { return store::find_org(db, org); });
+  auto exists = co_await c.store.run([&](store::Db& db) { return store::find_org(db, org); });
   if (!exists) co_return problem(rc, exists.error());
   if (!*exists) co_return problem(rc, Error::not_found("no org " + org));
   const auto key = auth::generate_api_key(c.random);
   store::ApiKeyRecord rec{c.ids.next("key"), org, *name, key.prefix, c.clock.now(), {}, {}};
   auto ins = co_await c.store.run(
-      [rec, hash = key.hash](store::Db& db) { return store::insert_api_key(db, rec, hash); });
+      [&](store::Db& db) { return store::insert_api_key(db, rec, key.hash); });
   if (!ins) co_return problem(rc, ins.error());
   Json out = key_json(rec);
   out["key"] = key.secret;  // the only time it is ever shown
@@ -102,7 +102,7 @@ Awaitable list_keys(ApiContext& c, RequestContext& rc) {
   if (!who) co_return problem(rc, who.error());
   const std::string org = rc.query_param("org_id").value_or(who->org_id);
   if (!who->owns(org)) co_return problem(rc, Error::not_found("no org " + org));
-  auto keys = co_await c.store.run([org](store::Db& db) { return store::list_api_keys(db, org); });
+  auto keys = co_await c.store.run([&](store::Db& db) { return store::list_api_keys(db, org); });
   if (!keys) co_return problem(rc, keys.error());
   Json items = Json::array();
   for (const auto& k : *keys) items.push_back(key_json(k));
@@ -116,7 +116,7 @@ Awaitable revoke_key(ApiContext& c, RequestContext& rc) {
   // Admins may revoke any key: look up its org first.
   std::string org = who->org_id;
   if (who->is_admin()) {
-    auto all = co_await c.store.run([id](store::Db& db) -> Result<std::string> {
+    auto all = co_await c.store.run([&](store::Db& db) -> Result<std::string> {
       auto st = db.prepare("SELECT org_id FROM api_keys WHERE id = ?");
       if (!st) return fail(st.error());
       st->bind(1, id);
@@ -128,7 +128,7 @@ Awaitable revoke_key(ApiContext& c, RequestContext& rc) {
   }
   const TimePoint now = c.clock.now();
   auto done = co_await c.store.run(
-      [org, id, now](store::Db& db) { return store::revoke_api_key(db, org, id, now); });
+      [&](store::Db& db) { return store::revoke_api_key(db, org, id, now); });
   if (!done) co_return problem(rc, done.error());
   if (!*done) co_return problem(rc, Error::not_found("no active key " + id));
   c.auth.forget_key(id);

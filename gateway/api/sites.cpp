@@ -68,7 +68,7 @@ Awaitable create_site(ApiContext& c, RequestContext& rc) {
   site->created_at = site->updated_at = c.clock.now();
   site->status = model::SiteStatus::online;
   if (auto up = c.directory.upsert(*site); !up) co_return problem(rc, up.error());
-  auto ins = co_await c.store.run([s = *site](store::Db& db) { return store::insert_site(db, s); });
+  auto ins = co_await c.store.run([&](store::Db& db) { return store::insert_site(db, *site); });
   if (!ins) {
     c.directory.remove(site->id);
     co_return problem(rc, ins.error());
@@ -120,7 +120,7 @@ Awaitable patch_site(ApiContext& c, RequestContext& rc) {
   site->drained = v->site.drained;
   site->created_at = v->site.created_at;
   site->updated_at = c.clock.now();
-  auto up = co_await c.store.run([s = *site](store::Db& db) { return store::update_site(db, s); });
+  auto up = co_await c.store.run([&](store::Db& db) { return store::update_site(db, *site); });
   if (!up) co_return problem(rc, up.error());
   if (auto d = c.directory.upsert(*site); !d) co_return problem(rc, d.error());
   co_return json(rc, Status::ok, site_json(c, *who, *c.directory.view(site->id)));
@@ -132,7 +132,7 @@ Awaitable delete_site(ApiContext& c, RequestContext& rc) {
   auto v = owned_site(c, *who, rc.param("id"));
   if (!v) co_return problem(rc, v.error());
   const std::string id = v->site.id;
-  auto active = co_await c.store.run([id](store::Db& db) -> Result<int64_t> {
+  auto active = co_await c.store.run([&](store::Db& db) -> Result<int64_t> {
     auto st = db.prepare(
         "SELECT COUNT(*) FROM jobs WHERE site_id = ? AND state IN ('placed','submitted','running')");
     if (!st) return fail(st.error());
@@ -146,7 +146,7 @@ Awaitable delete_site(ApiContext& c, RequestContext& rc) {
                                           " active jobs; drain it and wait for them to finish"));
   }
   const TimePoint now = c.clock.now();
-  auto del = co_await c.store.run([id, now](store::Db& db) { return store::delete_site(db, id, now); });
+  auto del = co_await c.store.run([&](store::Db& db) { return store::delete_site(db, id, now); });
   if (!del) co_return problem(rc, del.error());
   c.directory.remove(id);
   co_return http::Response{Status::no_content, rc.request.version()};
@@ -161,7 +161,7 @@ Awaitable set_drain(ApiContext& c, RequestContext& rc, bool drain) {
   site.drained = drain;
   site.status = drain ? model::SiteStatus::draining : model::SiteStatus::online;
   site.updated_at = c.clock.now();
-  auto up = co_await c.store.run([site](store::Db& db) { return store::update_site(db, site); });
+  auto up = co_await c.store.run([&](store::Db& db) { return store::update_site(db, site); });
   if (!up) co_return problem(rc, up.error());
   c.directory.update_config(site);
   co_return json(rc, Status::ok, site_json(c, *who, *c.directory.view(site.id)));

@@ -34,7 +34,7 @@ boost::asio::awaitable<Result<Principal>> Authenticator::authenticate(std::strin
       co_return it->second.principal;
     }
   }
-  auto found = co_await store_.run([hash](store::Db& db) { return store::find_active_key(db, hash); });
+  auto found = co_await store_.run([&](store::Db& db) { return store::find_active_key(db, hash); });
   if (!found) co_return fail(found.error());
   if (!*found) co_return fail(unauthenticated("unknown or revoked API key"));
   const auto& owner = **found;
@@ -47,10 +47,8 @@ boost::asio::awaitable<Result<Principal>> Authenticator::authenticate(std::strin
   }
   if (touch) {
     // Recording last use is best effort: failing it must not turn a valid key away.
-    auto touch_fn = [key_id = p.key_id, now](store::Db& db) {
-      return store::touch_api_key(db, key_id, now);
-    };
-    auto touched = co_await store_.run(std::move(touch_fn));
+    auto touched =
+        co_await store_.run([&](store::Db& db) { return store::touch_api_key(db, p.key_id, now); });
     (void)touched;
   }
   co_return p;

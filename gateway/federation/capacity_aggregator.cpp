@@ -49,7 +49,7 @@ asio::awaitable<void> CapacityAggregator::poll_all() {
 
 asio::awaitable<void> CapacityAggregator::poll_one(std::string site_id) {
   const auto started = std::chrono::steady_clock::now();
-  auto cap = co_await directory_.call(site_id, [](adapters::SiteAdapter& a) { return a.capacity(); });
+  auto cap = co_await directory_.call(site_id, [&](adapters::SiteAdapter& a) { return a.capacity(); });
   const double rtt_ms = std::chrono::duration<double, std::milli>(
                             std::chrono::steady_clock::now() - started)
                             .count();
@@ -65,7 +65,7 @@ asio::awaitable<void> CapacityAggregator::poll_one(std::string site_id) {
   }
   if (changed) {
     auto site = *changed;
-    auto r = co_await store_.run([site](store::Db& db) { return store::update_site(db, site); });
+    auto r = co_await store_.run([&](store::Db& db) { return store::update_site(db, site); });
     if (!r) log_.error("cannot persist site status", {{"site", site_id}, {"error", r.error().message}});
   }
 }

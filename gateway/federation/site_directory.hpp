@@ -22,6 +22,7 @@
 #include "adapters/common/timeout.hpp"
 #include "adapters/registry.hpp"
 #include "adapters/site_adapter.hpp"
+#include "gateway/core/coro.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/logging.hpp"
 #include "gateway/model/capacity.hpp"
@@ -62,12 +63,13 @@ class SiteDirectory {
   void update_config(const model::Site& site);
 
   // Runs f(SiteAdapter&) -> awaitable<AdapterResult<T>> on the site's strand with the timeout.
-  // Not itself a coroutine: the site and `f` (with the call's arguments it captured) become
-  // by-value parameters of call_on's frame, so they outlive the call. (A coroutine lambda's
-  // captures would not; GCC 12 also mishandles them.)
+  // Not itself a coroutine: the site and `f` become by-value parameters of call_on's frame.
+  // `f` captures by reference ([&]; see core/coro.hpp): the caller stays suspended until the
+  // adapter call has finished, also on timeout, since with_timeout waits for the cancelled call.
   template <class F>
   auto call(const std::string& site_id, F f)
       -> boost::asio::awaitable<typename std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type> {
+    static_assert(kAwaitSafeArgument<F>, SUANWANG_AWAIT_SAFE_MESSAGE);
     using R = typename std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type;
     std::shared_ptr<Live> live;
     {

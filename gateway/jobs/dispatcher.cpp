@@ -96,7 +96,7 @@ asio::awaitable<void> Dispatcher::loop() {
 }
 
 asio::awaitable<void> Dispatcher::run_pass() {
-  auto active = co_await store_.run([](store::Db& db) { return store::list_active_jobs(db, 100000); });
+  auto active = co_await store_.run([&](store::Db& db) { return store::list_active_jobs(db, 100000); });
   if (!active) {
     log_.error("cannot list active jobs", {{"error", active.error().message}});
     co_return;
@@ -161,7 +161,7 @@ asio::awaitable<bool> Dispatcher::transition(model::JobRecord& next, S from, std
   model::JobEvent ev{0, now, std::move(type), next.state, next.site_id, next.attempt,
                      std::move(reason)};
   auto applied = co_await store_.run(
-      [&next, from, ev](store::Db& db) { return store::update_job(db, next, from, ev); });
+      [&](store::Db& db) { return store::update_job(db, next, from, ev); });
   if (!applied) {
     log_.error("cannot record job transition", {{"job", next.id}, {"error", applied.error().message}});
     co_return false;
@@ -186,7 +186,7 @@ asio::awaitable<void> Dispatcher::place(model::JobRecord job) {
   }
   const std::string org = job.org_id;
   auto datasets = co_await store_.run(
-      [org](store::Db& db) { return store::list_datasets(db, std::string_view(org)); });
+      [&](store::Db& db) { return store::list_datasets(db, std::string_view(org)); });
   if (!datasets) co_return;
   auto decision = planner_.plan(job.spec, job.org_id, job.blocked_sites, *datasets);
   model::JobRecord next = job;
@@ -244,7 +244,7 @@ asio::awaitable<void> Dispatcher::fail_over(model::JobRecord job, std::string wh
 asio::awaitable<void> Dispatcher::submit(model::JobRecord job) {
   auto request = to_request(job);
   auto r = co_await directory_.call(
-      job.site_id, [request](adapters::SiteAdapter& a) { return a.submit(request); });
+      job.site_id, [&](adapters::SiteAdapter& a) { return a.submit(request); });
   if (!r) {
     const auto& e = r.error();
     const std::string why = std::string("site ") + job.site_id + " " +
@@ -270,7 +270,7 @@ asio::awaitable<void> Dispatcher::submit(model::JobRecord job) {
     // Canceled while we were submitting: take it back from the site.
     const std::string remote = r->remote_id;
     (void)co_await directory_.call(job.site_id,
-                                   [remote](adapters::SiteAdapter& a) { return a.cancel(remote); });
+                                   [&](adapters::SiteAdapter& a) { return a.cancel(remote); });
   }
 }
 
@@ -282,14 +282,14 @@ asio::awaitable<void> Dispatcher::reconcile_site(std::string site_id,
     if (j.cancel_requested) {
       const std::string remote = j.remote_id;
       auto c = co_await directory_.call(site_id,
-                                        [remote](adapters::SiteAdapter& a) { return a.cancel(remote); });
+                                        [&](adapters::SiteAdapter& a) { return a.cancel(remote); });
       if (!c) log_.warn("cancel at site failed", {{"job", j.id}, {"error", c.error().message}});
     }
     remote_ids.push_back(j.remote_id);
     by_remote[j.remote_id] = &j;
   }
   auto statuses = co_await directory_.call(
-      site_id, [remote_ids](adapters::SiteAdapter& a) { return a.status(remote_ids); });
+      site_id, [&](adapters::SiteAdapter& a) { return a.status(remote_ids); });
   if (!statuses) {
     log_.debug("status call failed", {{"site", site_id}, {"error", statuses.error().message}});
     co_return;

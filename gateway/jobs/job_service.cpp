@@ -10,7 +10,7 @@ namespace asio = boost::asio;
 
 asio::awaitable<Result<std::vector<model::Dataset>>> JobService::org_datasets(const std::string& org) {
   co_return co_await store_.run(
-      [org](store::Db& db) { return store::list_datasets(db, std::string_view(org)); });
+      [&](store::Db& db) { return store::list_datasets(db, std::string_view(org)); });
 }
 
 asio::awaitable<Result<placement::Decision>> JobService::quote(const auth::Principal& who,
@@ -31,7 +31,7 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(const auth::Principal&
   }
   if (!idempotency_key.empty()) {
     const std::string org = who.org_id;
-    auto prior = co_await store_.run([org, idempotency_key](store::Db& db) {
+    auto prior = co_await store_.run([&](store::Db& db) {
       return store::find_job_by_idempotency_key(db, org, idempotency_key);
     });
     if (!prior) co_return fail(prior.error());
@@ -73,12 +73,12 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(const auth::Principal&
       {0, now, "created", model::JobState::pending, "", 0, "submitted through the API"},
       {0, now, "placed", model::JobState::placed, best.site_id, 1, decision.summary}};
   auto inserted = co_await store_.run(
-      [&job, &events](store::Db& db) { return store::insert_job(db, job, events); });
+      [&](store::Db& db) { return store::insert_job(db, job, events); });
   if (!inserted) {
     if (inserted.error().code == Errc::already_exists && !idempotency_key.empty()) {
       // A concurrent request with the same key won the race: answer with its job.
       const std::string org = who.org_id;
-      auto prior = co_await store_.run([org, idempotency_key](store::Db& db) {
+      auto prior = co_await store_.run([&](store::Db& db) {
         return store::find_job_by_idempotency_key(db, org, idempotency_key);
       });
       if (prior && *prior && (*prior)->request_hash == request_hash) {
@@ -122,7 +122,7 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const auth::Princip
         next.final_cost_cny = 0;
         model::JobEvent ev{0, now, "canceled", S::canceled, job->site_id, job->attempt, next.reason};
         auto applied = co_await store_.run(
-            [&next, from, ev](store::Db& db) { return store::update_job(db, next, from, ev); });
+            [&](store::Db& db) { return store::update_job(db, next, from, ev); });
         if (!applied) co_return fail(applied.error());
         if (*applied) {
           if (from == S::placed) planner_.add_in_flight(job->site_id, -1);
@@ -134,7 +134,7 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const auth::Princip
       case S::running: {
         const TimePoint now = clock_.now();
         auto r = co_await store_.run(
-            [job_id, now](store::Db& db) { return store::request_cancel(db, job_id, now); });
+            [&](store::Db& db) { return store::request_cancel(db, job_id, now); });
         if (!r) co_return fail(r.error());
         wake_dispatcher_();
         job->cancel_requested = true;
@@ -158,7 +158,7 @@ bool JobService::can_view(const auth::Principal& who, const model::JobRecord& jo
 asio::awaitable<Result<model::JobRecord>> JobService::find_visible(const auth::Principal& who,
                                                                    const std::string& job_id) {
   if (!is_valid_id(job_id, "job")) co_return fail(Error::not_found("no job " + job_id));
-  auto job = co_await store_.run([job_id](store::Db& db) { return store::find_job(db, job_id); });
+  auto job = co_await store_.run([&](store::Db& db) { return store::find_job(db, job_id); });
   if (!job) co_return fail(job.error());
   if (!*job || !can_view(who, **job)) co_return fail(Error::not_found("no job " + job_id));
   co_return std::move(**job);

@@ -17,6 +17,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/core/coro.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/store/db.hpp"
 
@@ -31,8 +32,14 @@ class Store {
   int schema_version() const { return schema_version_; }
 
   // Runs f(Db&) on the database thread; the coroutine resumes on its own executor.
+  //
+  // `f` must capture by reference ([&]). That is safe, since the awaiting coroutine stays
+  // suspended (its locals alive) until f has run, and it is required: g++ 12 destroys a closure
+  // or aggregate temporary that appears inside a co_await expression twice, which is harmless
+  // only when its destructor is trivial. See core/coro.hpp.
   template <class F>
   boost::asio::awaitable<std::invoke_result_t<F&, Db&>> run(F f) {
+    static_assert(kAwaitSafeArgument<F>, SUANWANG_AWAIT_SAFE_MESSAGE);
     using R = std::invoke_result_t<F&, Db&>;
     return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(R)>(
         [this](auto handler, F fn) {
