@@ -11,16 +11,28 @@ http::Handler bind(ApiContext& c, HandlerFn fn) {
 
 Status status_for(Errc code) {
   switch (code) {
-    case Errc::invalid_argument: return Status::bad_request;
-    case Errc::not_found: return Status::not_found;
-    case Errc::already_exists: return Status::conflict;
-    case Errc::conflict: return Status::conflict;
-    case Errc::unauthenticated: return Status::unauthorized;
-    case Errc::forbidden: return Status::forbidden;
-    case Errc::payload_too_large: return Status::payload_too_large;
-    case Errc::unprocessable: return Status::unprocessable_entity;
-    case Errc::unavailable: return Status::service_unavailable;
-    case Errc::internal: return Status::internal_server_error;
+    case Errc::invalid_argument:
+      return Status::bad_request;
+    case Errc::not_found:
+      return Status::not_found;
+    case Errc::already_exists:
+      return Status::conflict;
+    case Errc::conflict:
+      return Status::conflict;
+    case Errc::unauthenticated:
+      return Status::unauthorized;
+    case Errc::forbidden:
+      return Status::forbidden;
+    case Errc::payload_too_large:
+      return Status::payload_too_large;
+    case Errc::unsupported_media:
+      return Status::unsupported_media_type;
+    case Errc::unprocessable:
+      return Status::unprocessable_entity;
+    case Errc::unavailable:
+      return Status::service_unavailable;
+    case Errc::internal:
+      return Status::internal_server_error;
   }
   return Status::internal_server_error;
 }
@@ -28,16 +40,28 @@ Status status_for(Errc code) {
 namespace {
 const char* title_for(Errc code) {
   switch (code) {
-    case Errc::invalid_argument: return "Invalid request";
-    case Errc::not_found: return "Not found";
-    case Errc::already_exists: return "Already exists";
-    case Errc::conflict: return "Conflict";
-    case Errc::unauthenticated: return "Unauthenticated";
-    case Errc::forbidden: return "Forbidden";
-    case Errc::payload_too_large: return "Payload too large";
-    case Errc::unprocessable: return "Cannot be satisfied";
-    case Errc::unavailable: return "Service unavailable";
-    case Errc::internal: return "Internal error";
+    case Errc::invalid_argument:
+      return "Invalid request";
+    case Errc::not_found:
+      return "Not found";
+    case Errc::already_exists:
+      return "Already exists";
+    case Errc::conflict:
+      return "Conflict";
+    case Errc::unauthenticated:
+      return "Unauthenticated";
+    case Errc::forbidden:
+      return "Forbidden";
+    case Errc::payload_too_large:
+      return "Payload too large";
+    case Errc::unsupported_media:
+      return "Unsupported media type";
+    case Errc::unprocessable:
+      return "Cannot be satisfied";
+    case Errc::unavailable:
+      return "Service unavailable";
+    case Errc::internal:
+      return "Internal error";
   }
   return "Internal error";
 }
@@ -69,8 +93,9 @@ boost::asio::awaitable<Result<auth::Principal>> authenticate(ApiContext& c, Requ
 Result<Json> json_body(ApiContext& c, const RequestContext& rc) {
   const auto ct = rc.header("Content-Type");
   if (!ct.empty() && ct.find("json") == std::string_view::npos) {
-    return fail(Error::invalid("Content-Type", "the body must be application/json, not " +
-                                                   std::string(ct.substr(0, 64))));
+    return fail(Error{Errc::unsupported_media,
+                      "the body must be application/json, not " + std::string(ct.substr(0, 64)),
+                      "Content-Type"});
   }
   if (rc.request.body().empty()) return fail(Error::invalid("", "a JSON body is required"));
   return parse_json(rc.request.body(), c.config.max_json_depth);

@@ -20,7 +20,8 @@ Result<void> parse_listen(Config& c, std::string_view v) {
   unsigned p = 0;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
   if (ec != std::errc() || ptr != port.data() + port.size() || p > 65535) {
-    return fail(Error::invalid("listen", "port '" + std::string(port) + "' is not 0-65535"));
+    return fail(
+        Error::invalid("listen", "listen port '" + std::string(port) + "' is not 0-65535"));
   }
   c.listen_address = host.empty() ? "0.0.0.0" : std::string(host);
   c.listen_port = static_cast<uint16_t>(p);

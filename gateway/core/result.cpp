@@ -12,6 +12,7 @@ const char* errc_name(Errc code) {
     case Errc::unauthenticated: return "unauthenticated";
     case Errc::forbidden: return "forbidden";
     case Errc::payload_too_large: return "payload_too_large";
+    case Errc::unsupported_media: return "unsupported_media";
     case Errc::unprocessable: return "unprocessable";
     case Errc::unavailable: return "unavailable";
     case Errc::internal: return "internal";

@@ -9,16 +9,17 @@
 namespace suanwang {
 
 enum class Errc {
-  invalid_argument,     // the caller's input is malformed or out of range
-  not_found,            // no such object, or not visible to the caller
-  already_exists,       // a unique name or key is taken
-  conflict,             // the object's state does not allow this now
-  unauthenticated,      // no or bad credentials
-  forbidden,            // authenticated, but the role does not allow it
-  payload_too_large,    // a body or field exceeds its limit
-  unprocessable,        // well-formed but cannot be satisfied (e.g. no feasible site)
-  unavailable,          // a dependency (site, disk) is not answering now
-  internal,             // a bug or an unexpected system failure
+  invalid_argument,   // the caller's input is malformed or out of range
+  not_found,          // no such object, or not visible to the caller
+  already_exists,     // a unique name or key is taken
+  conflict,           // the object's state does not allow this now
+  unauthenticated,    // no or bad credentials
+  forbidden,          // authenticated, but the role does not allow it
+  payload_too_large,  // a body or field exceeds its limit
+  unsupported_media,  // the body is not in a format the endpoint reads (JSON)
+  unprocessable,      // well-formed but cannot be satisfied (e.g. no feasible site)
+  unavailable,        // a dependency (site, disk) is not answering now
+  internal,           // a bug or an unexpected system failure
 };
 
 const char* errc_name(Errc code);
@@ -44,8 +45,12 @@ template <class T>
 using Result = std::expected<T, Error>;
 
 // A Result<void> success, spelled once.
-inline Result<void> ok() { return {}; }
+inline Result<void> ok() {
+  return {};
+}
 
-inline std::unexpected<Error> fail(Error e) { return std::unexpected<Error>(std::move(e)); }
+inline std::unexpected<Error> fail(Error e) {
+  return std::unexpected<Error>(std::move(e));
+}
 
 }  // namespace suanwang

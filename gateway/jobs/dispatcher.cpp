@@ -58,8 +58,8 @@ bool all_permanent(const placement::Decision& d) {
 }  // namespace
 
 Dispatcher::Dispatcher(asio::io_context& io, store::Store& store,
-                       federation::SiteDirectory& directory, Planner& planner,
-                       const Config& config, const Clock& clock, Logger& log)
+                       federation::SiteDirectory& directory, Planner& planner, const Config& config,
+                       const Clock& clock, Logger& log)
     : strand_(asio::make_strand(io)),
       store_(store),
       directory_(directory),
@@ -69,7 +69,9 @@ Dispatcher::Dispatcher(asio::io_context& io, store::Store& store,
       log_(log),
       timer_(strand_) {}
 
-void Dispatcher::start() { asio::co_spawn(strand_, loop(), asio::detached); }
+void Dispatcher::start() {
+  asio::co_spawn(strand_, loop(), asio::detached);
+}
 
 void Dispatcher::stop() {
   stopped_ = true;
@@ -96,7 +98,8 @@ asio::awaitable<void> Dispatcher::loop() {
 }
 
 asio::awaitable<void> Dispatcher::run_pass() {
-  auto active = co_await store_.run([&](store::Db& db) { return store::list_active_jobs(db, 100000); });
+  auto active =
+      co_await store_.run([&](store::Db& db) { return store::list_active_jobs(db, 100000); });
   if (!active) {
     log_.error("cannot list active jobs", {{"error", active.error().message}});
     co_return;
@@ -108,11 +111,18 @@ asio::awaitable<void> Dispatcher::run_pass() {
     if (!j.site_id.empty() && j.state != S::pending) in_flight[j.site_id] += 1;
     if (busy_.contains(j.id)) continue;
     switch (j.state) {
-      case S::pending: to_place.push_back(std::move(j)); break;
-      case S::placed: to_submit.push_back(std::move(j)); break;
+      case S::pending:
+        to_place.push_back(std::move(j));
+        break;
+      case S::placed:
+        to_submit.push_back(std::move(j));
+        break;
       case S::submitted:
-      case S::running: by_site[j.site_id].push_back(std::move(j)); break;
-      default: break;
+      case S::running:
+        by_site[j.site_id].push_back(std::move(j));
+        break;
+      default:
+        break;
     }
   }
   planner_.set_in_flight(std::move(in_flight));
@@ -158,12 +168,13 @@ asio::awaitable<bool> Dispatcher::transition(model::JobRecord& next, S from, std
   const TimePoint now = clock_.now();
   next.updated_at = now;
   next.reason = reason;
-  model::JobEvent ev{0, now, std::move(type), next.state, next.site_id, next.attempt,
-                     std::move(reason)};
-  auto applied = co_await store_.run(
-      [&](store::Db& db) { return store::update_job(db, next, from, ev); });
+  model::JobEvent ev{
+      0, now, std::move(type), next.state, next.site_id, next.attempt, std::move(reason)};
+  auto applied =
+      co_await store_.run([&](store::Db& db) { return store::update_job(db, next, from, ev); });
   if (!applied) {
-    log_.error("cannot record job transition", {{"job", next.id}, {"error", applied.error().message}});
+    log_.error("cannot record job transition",
+               {{"job", next.id}, {"error", applied.error().message}});
     co_return false;
   }
   if (*applied) {
@@ -243,15 +254,14 @@ asio::awaitable<void> Dispatcher::fail_over(model::JobRecord job, std::string wh
 
 asio::awaitable<void> Dispatcher::submit(model::JobRecord job) {
   auto request = to_request(job);
-  auto r = co_await directory_.call(
-      job.site_id, [&](adapters::SiteAdapter& a) { return a.submit(request); });
+  auto r = co_await directory_.call(job.site_id,
+                                    [&](adapters::SiteAdapter& a) { return a.submit(request); });
   if (!r) {
     const auto& e = r.error();
     const std::string why = std::string("site ") + job.site_id + " " +
                             (is_refusal(e.code) ? "refused the job: " : "did not answer: ") +
                             e.message;
-    if (is_refusal(e.code) ||
-        ++submit_failures_[job.id] >= kUnreachableSubmitsBeforeFailover) {
+    if (is_refusal(e.code) || ++submit_failures_[job.id] >= kUnreachableSubmitsBeforeFailover) {
       submit_failures_.erase(job.id);
       co_await fail_over(std::move(job), why);
     } else {
@@ -332,29 +342,33 @@ asio::awaitable<void> Dispatcher::reconcile_site(std::string site_id,
         break;
       case adapters::RemoteState::failed: {
         finish(S::failed);
-        next.failure = st.exit_code ? model::FailureKind::executor_error
-                                    : model::FailureKind::system_error;
+        next.failure =
+            st.exit_code ? model::FailureKind::executor_error : model::FailureKind::system_error;
         const std::string why = st.reason.empty() ? "the job failed at the site" : st.reason;
-        if (co_await transition(next, job.state, "failed", why)) planner_.add_in_flight(site_id, -1);
+        if (co_await transition(next, job.state, "failed", why))
+          planner_.add_in_flight(site_id, -1);
         break;
       }
-      case adapters::RemoteState::canceled:
+      case adapters::RemoteState::canceled: {
         finish(S::canceled);
-        if (co_await transition(next, job.state, "canceled",
-                                job.cancel_requested ? "canceled at the owner's request"
-                                                     : "canceled by the site: " + st.reason)) {
+        // Named first: no conditional temporaries inside co_await (core/coro.hpp).
+        const std::string why = job.cancel_requested ? "canceled at the owner's request"
+                                                     : "canceled by the site: " + st.reason;
+        if (co_await transition(next, job.state, "canceled", why)) {
           planner_.add_in_flight(site_id, -1);
         }
         break;
+      }
       case adapters::RemoteState::lost:
         if (job.state == S::submitted && !job.cancel_requested) {
           co_await fail_over(job, "site " + site_id + " lost the job before it ran: " + st.reason);
         } else {
           finish(job.cancel_requested ? S::canceled : S::failed);
-          next.failure = job.cancel_requested ? model::FailureKind::none
-                                              : model::FailureKind::system_error;
-          if (co_await transition(next, job.state, job.cancel_requested ? "canceled" : "failed",
-                                  "site " + site_id + " lost the job: " + st.reason)) {
+          next.failure =
+              job.cancel_requested ? model::FailureKind::none : model::FailureKind::system_error;
+          const std::string type = job.cancel_requested ? "canceled" : "failed";
+          const std::string why = "site " + site_id + " lost the job: " + st.reason;
+          if (co_await transition(next, job.state, type, why)) {
             planner_.add_in_flight(site_id, -1);
           }
         }

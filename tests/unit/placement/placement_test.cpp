@@ -1,0 +1,638 @@
+// Placement (DESIGN §3): filters with their reason codes, estimates against hand-computed
+// figures, how the routing weights move the choice, deadlines, and deterministic ties.
+//
+// Prices in these tests are binary fractions (0.125, 0.0625 ...) so that costs compare exactly.
+#include <catch2/catch.hpp>
+
+#include <deque>
+#include <functional>
+
+#include "gateway/placement/placement.hpp"
+
+namespace {
+
+using namespace suanwang;
+using namespace suanwang::placement;
+using Catch::Matchers::Contains;
+
+const std::string kGZ = "cn-gz-guian";
+const std::string kSH = "cn-csj-shanghai";
+const std::string kCD = "cn-cy-chengdu";
+
+// A federation of sites, a network and datasets; the snapshot points into it.
+struct World {
+  std::deque<model::Site> sites;  // deque: SiteState keeps pointers
+  std::vector<SiteState> states;
+  model::Network network{{
+      model::NetworkLink{kGZ, kSH, 30, 10, 0.25}, model::NetworkLink{kGZ, kCD, 10, 20, 0.125},
+      // SH <-> CD is not named: defaults (30 ms, 10 Gbps, ¥0.15/GB).
+  }};
+  std::deque<model::Dataset> datasets;
+  TimePoint now = from_unix_ms(1'800'000'000'000);
+
+  // A site with 64 CPUs, 256 GB and 8 A800 in one pool, all free; ¥0.125 per core-hour,
+  // ¥0.0625 per GB-hour, ¥7.5 per A800-hour.
+  model::Site& add(const std::string& id, const std::string& region, double cpu_price = 0.125) {
+    model::Site s;
+    s.id = id;
+    s.name = "Site " + id;
+    s.region = region;
+    s.pricing.cpu_core_hour = cpu_price;
+    s.pricing.memory_gb_hour = 0.0625;
+    s.pricing.gpu_hour = {{"A800", 7.5}};
+    sites.push_back(s);
+    model::SiteCapacity cap;
+    cap.pools = {model::PoolCapacity{"main", 64, 64, 256, 256, {{"A800", {8, 8}}}, 0}};
+    cap.observed_at = now;
+    states.push_back(SiteState{&sites.back(), cap, 1.0, 0, true});
+    return sites.back();
+  }
+  SiteState& state(const std::string& id) {
+    for (auto& st : states) {
+      if (st.site->id == id) return st;
+    }
+    FAIL("no site " << id);
+    throw;
+  }
+  model::Site& site(const std::string& id) { return const_cast<model::Site&>(*state(id).site); }
+  void make_busy(const std::string& id, double est_queue_wait_s) {
+    auto& cap = *state(id).capacity;
+    cap.pools[0].cpus_free = 0;
+    cap.est_queue_wait_s = est_queue_wait_s;
+  }
+  const model::Dataset* add_dataset(const std::string& id, int64_t size,
+                                    std::vector<std::string> regions) {
+    model::Dataset d;
+    d.id = id;
+    d.size_bytes = size;
+    for (auto& r : regions) d.replicas.push_back({r, ""});
+    datasets.push_back(d);
+    return &datasets.back();
+  }
+
+  Decision decide(const model::JobSpec& job, std::vector<std::string> blocked = {},
+                  std::string org = "org_me") const {
+    Snapshot snap;
+    snap.sites = states;
+    snap.network = &network;
+    for (const auto& d : datasets) snap.datasets[d.id] = &d;
+    snap.capacity_stale_after_s = 60;
+    snap.now = now;
+    Request req{&job, std::move(org), std::move(blocked)};
+    return placement::decide(req, snap);
+  }
+};
+
+// 4 CPUs and 8 GB for up to an hour, expected to take half of it: ¥0.5 + ¥0.5 per hour, so
+// ¥0.50 of compute at the default prices.
+model::JobSpec job(std::string policy = "cheapest") {
+  model::JobSpec j;
+  j.command = "run";
+  j.resources.cpus = 4;
+  j.resources.memory_gb = 8;
+  j.resources.walltime_s = 3600;
+  j.expected_runtime_s = 1800;
+  j.routing.policy = std::move(policy);
+  return j;
+}
+
+model::JobSpec custom(model::Weights w) {
+  auto j = job();
+  j.routing.policy = "custom";
+  j.routing.weights = w;
+  return j;
+}
+
+std::vector<std::string> ranked_ids(const Decision& d) {
+  std::vector<std::string> ids;
+  for (const auto& c : d.ranked) ids.push_back(c.site_id);
+  return ids;
+}
+
+// ---- Filters ---------------------------------------------------------------------------------
+
+struct FilterCase {
+  const char* name;
+  const char* code;
+  std::function<void(World&, model::JobSpec&, std::vector<std::string>&)> setup;
+};
+
+TEST_CASE("each filter rejects with its documented reason code", "[placement][filter]") {
+  const std::vector<FilterCase> cases = {
+      {"blocked for this job", "blocked",
+       [](World&, model::JobSpec&, std::vector<std::string>& blocked) { blocked = {"s1"}; }},
+      {"status draining", "draining",
+       [](World& w, model::JobSpec&, auto&) { w.site("s1").status = model::SiteStatus::draining; }},
+      {"drain flag set while healthy", "draining",
+       [](World& w, model::JobSpec&, auto&) { w.site("s1").drained = true; }},
+      {"offline", "offline",
+       [](World& w, model::JobSpec&, auto&) { w.site("s1").status = model::SiteStatus::offline; }},
+      {"not among constraints.sites", "site_not_allowed",
+       [](World&, model::JobSpec& j, auto&) { j.constraints.sites = {"s2"}; }},
+      {"in constraints.deny_sites", "site_denied",
+       [](World&, model::JobSpec& j, auto&) { j.constraints.deny_sites = {"s1"}; }},
+      {"region not among constraints.regions", "region_not_allowed",
+       [](World&, model::JobSpec& j, auto&) {
+         j.constraints.regions = {kSH, kCD};
+       }},
+      {"region in constraints.deny_regions", "region_denied",
+       [](World&, model::JobSpec& j, auto&) { j.constraints.deny_regions = {kGZ}; }},
+      {"org not in the site's allow list", "org_not_allowed",
+       [](World& w, model::JobSpec&, auto&) { w.site("s1").policy.allowed_orgs = {"org_other"}; }},
+      {"org in the site's deny list", "org_not_allowed",
+       [](World& w, model::JobSpec&, auto&) { w.site("s1").policy.denied_orgs = {"org_me"}; }},
+      {"image at a site without containers", "no_images",
+       [](World& w, model::JobSpec& j, auto&) {
+         j.image = "registry.example/x:1";
+         w.state("s1").supports_images = false;
+       }},
+      {"walltime over the site's policy", "walltime",
+       [](World& w, model::JobSpec&, auto&) { w.site("s1").policy.max_walltime_s = 3599; }},
+      {"accelerator model not offered", "no_accelerator_model",
+       [](World&, model::JobSpec& j, auto&) {
+         j.resources.accelerators = model::AcceleratorNeed{"H100", 1};
+       }},
+      {"in-flight cap reached", "in_flight_cap",
+       [](World& w, model::JobSpec&, auto&) {
+         w.site("s1").policy.max_in_flight = 10;
+         w.state("s1").in_flight = 10;
+       }},
+      {"no capacity report yet", "capacity_unknown",
+       [](World& w, model::JobSpec&, auto&) { w.state("s1").capacity.reset(); }},
+      {"stale capacity", "capacity_stale",
+       [](World& w, model::JobSpec&, auto&) { w.state("s1").capacity_age_s = 60.5; }},
+      {"more CPUs than any pool", "too_large",
+       [](World&, model::JobSpec& j, auto&) { j.resources.cpus = 65; }},
+      {"more memory than any pool", "too_large",
+       [](World&, model::JobSpec& j, auto&) { j.resources.memory_gb = 256.5; }},
+      {"more accelerators than any pool", "too_large",
+       [](World&, model::JobSpec& j, auto&) {
+         j.resources.accelerators = model::AcceleratorNeed{"A800", 9};
+       }},
+      {"longer than the pool's walltime", "too_large",
+       [](World& w, model::JobSpec&, auto&) {
+         w.state("s1").capacity->pools[0].max_walltime_s = 3000;
+       }},
+      {"over the price cap", "over_max_price",
+       [](World&, model::JobSpec& j, auto&) { j.constraints.max_price_cny = 0.49; }},
+      {"results after the deadline", "deadline",
+       [](World& w, model::JobSpec& j, auto&) {
+         j.constraints.deadline = w.now + std::chrono::seconds(1799);
+       }},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      World w;
+      w.add("s1", kGZ);
+      auto j = job();
+      std::vector<std::string> blocked;
+      c.setup(w, j, blocked);
+      const Decision d = w.decide(j, blocked);
+      CHECK_FALSE(d.feasible());
+      REQUIRE(d.rejected.size() == 1);
+      CHECK(d.rejected[0].site_id == "s1");
+      CHECK(d.rejected[0].site_name == "Site s1");
+      CHECK(d.rejected[0].code == c.code);
+      CHECK_FALSE(d.rejected[0].message.empty());
+      CHECK_THAT(d.summary, Contains("no site can run this job"));
+    }
+  }
+}
+
+TEST_CASE("the same setups one step short of each limit are feasible", "[placement][filter]") {
+  const std::vector<std::pair<const char*, std::function<void(World&, model::JobSpec&)>>> cases = {
+      {"walltime equal to the policy",
+       [](World& w, model::JobSpec&) { w.site("s1").policy.max_walltime_s = 3600; }},
+      {"one below the in-flight cap",
+       [](World& w, model::JobSpec&) {
+         w.site("s1").policy.max_in_flight = 10;
+         w.state("s1").in_flight = 9;
+       }},
+      {"capacity exactly as old as the limit",
+       [](World& w, model::JobSpec&) { w.state("s1").capacity_age_s = 60; }},
+      {"the whole pool",
+       [](World&, model::JobSpec& j) {
+         j.resources.cpus = 64;
+         j.resources.memory_gb = 256;
+         j.resources.accelerators = model::AcceleratorNeed{"A800", 8};
+       }},
+      {"pool walltime equal to the job's",
+       [](World& w, model::JobSpec&) { w.state("s1").capacity->pools[0].max_walltime_s = 3600; }},
+      {"price cap equal to the estimate",
+       [](World&, model::JobSpec& j) { j.constraints.max_price_cny = 0.5; }},
+      {"deadline exactly when results arrive",
+       [](World& w, model::JobSpec& j) {
+         j.constraints.deadline = w.now + std::chrono::seconds(1800);
+       }},
+      {"allowed by every list",
+       [](World& w, model::JobSpec& j) {
+         j.constraints.sites = {"s1"};
+         j.constraints.regions = {kGZ};
+         j.constraints.deny_sites = {"s2"};
+         j.constraints.deny_regions = {kSH};
+         w.site("s1").policy.allowed_orgs = {"org_me"};
+         w.site("s1").policy.denied_orgs = {"org_other"};
+       }},
+      {"an image at a site with containers",
+       [](World&, model::JobSpec& j) { j.image = "registry.example/x:1"; }},
+  };
+  for (const auto& [name, setup] : cases) {
+    SECTION(name) {
+      World w;
+      w.add("s1", kGZ);
+      auto j = job();
+      setup(w, j);
+      const Decision d = w.decide(j);
+      CHECK(d.rejected.empty());
+      REQUIRE(d.feasible());
+      CHECK(d.ranked[0].site_id == "s1");
+    }
+  }
+}
+
+TEST_CASE("a job must fit within one pool, not the site's sum", "[placement][filter]") {
+  World w;
+  w.add("s1", kGZ);
+  auto& cap = *w.state("s1").capacity;
+  cap.pools = {model::PoolCapacity{"a", 32, 32, 128, 128, {{"A800", {4, 4}}}, 0},
+               model::PoolCapacity{"b", 32, 32, 128, 128, {{"A800", {4, 4}}}, 0}};
+  auto j = job();
+  j.resources.cpus = 48;  // 64 CPUs in total, but 32 per pool
+  auto d = w.decide(j);
+  REQUIRE(d.rejected.size() == 1);
+  CHECK(d.rejected[0].code == "too_large");
+
+  j.resources.cpus = 4;
+  j.resources.accelerators = model::AcceleratorNeed{"A800", 6};  // 8 in total, 4 per pool
+  d = w.decide(j);
+  REQUIRE(d.rejected.size() == 1);
+  CHECK(d.rejected[0].code == "too_large");
+}
+
+TEST_CASE("every site is judged: rejections and candidates together", "[placement][filter]") {
+  World w;
+  w.add("a", kGZ);
+  w.add("b", kSH);
+  w.add("c", kCD);
+  w.add("d", kCD).status = model::SiteStatus::offline;
+  auto j = job();
+  j.constraints.deny_regions = {kSH};
+  const auto d = w.decide(j);
+  CHECK(ranked_ids(d) == std::vector<std::string>{"a", "c"});
+  REQUIRE(d.rejected.size() == 2);
+  CHECK(d.rejected[0].site_id == "b");
+  CHECK(d.rejected[0].code == "region_denied");
+  CHECK(d.rejected[1].site_id == "d");
+  CHECK(d.rejected[1].code == "offline");
+}
+
+// ---- Estimates -------------------------------------------------------------------------------
+
+TEST_CASE("compute cost, egress and transfer times match the pricing model",
+          "[placement][estimate]") {
+  World w;
+  w.add("gz", kGZ).pricing.egress_gb = 0.125;
+  w.add("sh", kSH);
+  auto j = job();
+  j.inputs = {model::InputSpec{"", 10'000'000'000, kSH}};  // 10 GB in Shanghai
+  j.outputs = model::OutputSpec{kSH, 5'000'000'000};       // 5 GB back to Shanghai
+  const auto d = w.decide(j);
+  REQUIRE(d.ranked.size() == 2);
+  const Candidate* gz = nullptr;
+  const Candidate* sh = nullptr;
+  for (const auto& c : d.ranked) (c.site_id == "gz" ? gz : sh) = &c;
+  REQUIRE(gz);
+  REQUIRE(sh);
+
+  // Compute: (4 x 0.125 + 8 x 0.0625) per hour x 0.5 h.
+  CHECK(gz->compute_cost_cny == Approx(0.5));
+  CHECK(sh->compute_cost_cny == Approx(0.5));
+
+  // Guiyang: 10 GB in over the GZ-SH link (¥0.25/GB), 5 GB out at link + site egress
+  // (0.25 + 0.125) per GB.
+  CHECK(gz->egress_cost_cny == Approx(10 * 0.25 + 5 * 0.375));
+  CHECK(gz->total_cost_cny == Approx(0.5 + 4.375));
+  CHECK(gz->bytes_moved == 15'000'000'000);
+  // 30 ms RTT + 80 Gbit / 10 Gbps in; 30 ms + 40 Gbit / 10 Gbps out.
+  CHECK(gz->transfer_in_s == Approx(8.03));
+  CHECK(gz->transfer_out_s == Approx(4.03));
+  CHECK(gz->queue_wait_s == 0);
+  CHECK(gz->start_s == Approx(8.03));
+  CHECK(gz->result_s == Approx(8.03 + 1800 + 4.03));
+  CHECK(gz->raw.at("locality") == 10e9);  // input bytes only
+
+  // Shanghai: everything is local, so no egress and the same-region link (1 ms, 25 Gbps).
+  CHECK(sh->egress_cost_cny == 0);
+  CHECK(sh->total_cost_cny == Approx(0.5));
+  CHECK(sh->bytes_moved == 0);
+  CHECK(sh->transfer_in_s == Approx(0.001 + 3.2));
+  CHECK(sh->transfer_out_s == Approx(0.001 + 1.6));
+  CHECK(sh->raw.at("locality") == 0);
+  CHECK(ranked_ids(d) == std::vector<std::string>{"sh", "gz"});
+}
+
+TEST_CASE("a dataset input is read from the replica that arrives soonest",
+          "[placement][estimate]") {
+  World w;
+  w.add("gz", kGZ);
+  w.add("cd", kCD);
+  w.add_dataset("ds_1", 10'000'000'000, {kSH, kCD});
+  auto j = job();
+  j.inputs = {model::InputSpec{"ds_1", 0, ""}};
+  const auto d = w.decide(j);
+  REQUIRE(d.ranked.size() == 2);
+  for (const auto& c : d.ranked) {
+    INFO(c.site_id);
+    if (c.site_id == "cd") {
+      CHECK(c.bytes_moved == 0);
+      CHECK(c.egress_cost_cny == 0);
+    } else {
+      // From Chengdu (10 ms, 20 Gbps, ¥0.125/GB), not Shanghai (30 ms, 10 Gbps).
+      CHECK(c.transfer_in_s == Approx(0.01 + 4.0));
+      CHECK(c.egress_cost_cny == Approx(1.25));
+      CHECK(c.bytes_moved == 10'000'000'000);
+    }
+  }
+}
+
+TEST_CASE("parallel inputs: the start waits for the slowest", "[placement][estimate]") {
+  World w;
+  w.add("gz", kGZ);
+  auto j = job();
+  j.inputs = {model::InputSpec{"", 1'000'000'000, kCD},   // 0.01 + 0.4 s
+              model::InputSpec{"", 5'000'000'000, kSH}};  // 0.03 + 4 s
+  const auto d = w.decide(j);
+  REQUIRE(d.feasible());
+  CHECK(d.ranked[0].transfer_in_s == Approx(4.03));
+  CHECK(d.ranked[0].bytes_moved == 6'000'000'000);
+  CHECK(d.ranked[0].egress_cost_cny == Approx(1 * 0.125 + 5 * 0.25));
+}
+
+TEST_CASE("a busy site's queue wait comes from its report", "[placement][estimate]") {
+  World w;
+  w.add("s1", kGZ);
+  SECTION("the site's own estimate") {
+    w.make_busy("s1", 600);
+    const auto d = w.decide(job());
+    REQUIRE(d.feasible());
+    CHECK(d.ranked[0].queue_wait_s == 600);
+    CHECK(d.ranked[0].start_s == 600);
+    CHECK(d.ranked[0].result_s == 600 + 1800);
+  }
+  SECTION("queued work spread over the site's CPUs") {
+    w.make_busy("s1", 0);
+    w.state("s1").capacity->queued_work_core_s = 6400;  // / 64 CPUs
+    const auto d = w.decide(job());
+    REQUIRE(d.feasible());
+    CHECK(d.ranked[0].queue_wait_s == Approx(100));
+  }
+  SECTION("busy with nothing known: assume one runtime") {
+    w.make_busy("s1", 0);
+    const auto d = w.decide(job());
+    REQUIRE(d.feasible());
+    CHECK(d.ranked[0].queue_wait_s == 1800);
+  }
+  SECTION("a free site does not wait, whatever its queue says") {
+    w.state("s1").capacity->est_queue_wait_s = 600;
+    const auto d = w.decide(job());
+    REQUIRE(d.feasible());
+    CHECK(d.ranked[0].queue_wait_s == 0);
+  }
+}
+
+TEST_CASE("deadlines count the queue and the transfers", "[placement][deadline]") {
+  World w;
+  w.add("free", kGZ, 0.5);
+  w.add("busy", kGZ);
+  w.make_busy("busy", 3600);
+  auto j = job();
+  j.constraints.deadline = w.now + std::chrono::hours(1);
+  auto d = w.decide(j);
+  CHECK(ranked_ids(d) == std::vector<std::string>{"free"});
+  REQUIRE(d.rejected.size() == 1);
+  CHECK(d.rejected[0].site_id == "busy");
+  CHECK(d.rejected[0].code == "deadline");
+
+  // An input transfer that pushes the result past the deadline also rejects.
+  j.constraints.deadline = w.now + std::chrono::seconds(1805);
+  j.inputs = {model::InputSpec{"", 10'000'000'000, kSH}};  // 8.03 s to Guiyang
+  d = w.decide(j);
+  CHECK_FALSE(d.feasible());
+  CHECK(d.rejected.size() == 2);
+
+  // A deadline in the past rejects everything.
+  j.inputs.clear();
+  j.constraints.deadline = w.now - std::chrono::seconds(1);
+  CHECK_FALSE(w.decide(j).feasible());
+}
+
+TEST_CASE("the price cap counts egress as well as compute", "[placement][price]") {
+  World w;
+  w.add("gz", kGZ);
+  w.add("sh", kSH);
+  auto j = job();
+  j.inputs = {model::InputSpec{"", 4'000'000'000, kSH}};  // ¥1.00 of egress to Guiyang
+  j.constraints.max_price_cny = 1.0;
+  const auto d = w.decide(j);
+  CHECK(ranked_ids(d) == std::vector<std::string>{"sh"});
+  REQUIRE(d.rejected.size() == 1);
+  CHECK(d.rejected[0].code == "over_max_price");
+  CHECK_THAT(d.rejected[0].message, Contains("1.50"));
+}
+
+// ---- Scoring ---------------------------------------------------------------------------------
+
+TEST_CASE("weights_for: the named policies, and custom weights normalised", "[placement][score]") {
+  auto w = [](const char* policy) {
+    model::Routing r;
+    r.policy = policy;
+    return weights_for(r);
+  };
+  const auto cheapest = w("cheapest");
+  CHECK(cheapest.price == 1);
+  CHECK(cheapest.time + cheapest.latency + cheapest.locality == 0);
+  const auto fastest = w("fastest");
+  CHECK(fastest.time == 1);
+  CHECK(fastest.price + fastest.latency + fastest.locality == 0);
+  const auto local = w("data-local");
+  CHECK(local.locality > local.price);
+  CHECK(local.locality > local.time);
+  for (const char* p : {"balanced", "cheapest", "fastest", "data-local"}) {
+    const auto x = w(p);
+    INFO(p);
+    CHECK(x.price + x.time + x.latency + x.locality == Approx(1.0));
+  }
+  const auto balanced = w("balanced");
+  CHECK(balanced.price > 0);
+  CHECK(balanced.time > 0);
+  CHECK(balanced.latency > 0);
+  CHECK(balanced.locality > 0);
+
+  model::Routing r;
+  r.policy = "custom";
+  r.weights = model::Weights{2, 1, 1, 0};
+  const auto c = weights_for(r);
+  CHECK(c.price == Approx(0.5));
+  CHECK(c.time == Approx(0.25));
+  CHECK(c.latency == Approx(0.25));
+  CHECK(c.locality == 0);
+}
+
+TEST_CASE("under the cheapest policy the cheapest feasible site wins", "[placement][score]") {
+  World w;
+  w.add("mid", kGZ, 0.25);     // 4 x 0.25 + 8 x 0.0625 = 1.5/h -> 0.75
+  w.add("cheap", kSH, 0.125);  //                         1.0/h -> 0.50
+  w.add("dear", kCD, 0.5);     //                         2.5/h -> 1.25
+  w.add("cheapest_but_off", kCD, 0.0).status = model::SiteStatus::offline;
+  const auto d = w.decide(job("cheapest"));
+  CHECK(ranked_ids(d) == std::vector<std::string>{"cheap", "mid", "dear"});
+  CHECK(d.ranked[0].total_cost_cny == Approx(0.5));
+  CHECK(d.ranked[1].total_cost_cny == Approx(0.75));
+  CHECK(d.ranked[2].total_cost_cny == Approx(1.25));
+  // Normalised price: 0 for the best, 1 for the worst, linear between.
+  CHECK(d.ranked[0].normalized.at("price") == 0);
+  CHECK(d.ranked[1].normalized.at("price") == Approx(1.0 / 3));
+  CHECK(d.ranked[2].normalized.at("price") == 1);
+  CHECK(d.ranked[1].score == Approx(1.0 / 3));
+  CHECK_THAT(d.summary, Contains("Site cheap"));
+  CHECK_THAT(d.summary, Contains("0.50"));
+}
+
+TEST_CASE("raising the time weight moves the choice to the faster site", "[placement][score]") {
+  World w;
+  w.add("cheap_busy", kGZ, 0.125);  // ¥0.50, but two hours of queue
+  w.add("dear_free", kGZ, 0.5);     // ¥1.25, starts now
+  w.make_busy("cheap_busy", 7200);
+
+  CHECK(w.decide(job("cheapest")).ranked[0].site_id == "cheap_busy");
+  CHECK(w.decide(job("fastest")).ranked[0].site_id == "dear_free");
+  // Price 0.45 vs time 0.35: price wins the balanced policy here.
+  CHECK(w.decide(job("balanced")).ranked[0].site_id == "cheap_busy");
+  CHECK(w.decide(custom({1, 0.5, 0, 0})).ranked[0].site_id == "cheap_busy");
+  CHECK(w.decide(custom({1, 2, 0, 0})).ranked[0].site_id == "dear_free");
+
+  const auto d = w.decide(job("fastest"));
+  CHECK(d.ranked[0].result_s == 1800);
+  CHECK(d.ranked[1].result_s == 7200 + 1800);
+  CHECK_THAT(w.decide(job("cheapest")).summary, Contains("60% cheaper than the fastest site"));
+}
+
+TEST_CASE("the latency weight prefers the site near the submitter", "[placement][score]") {
+  World w;
+  w.add("a_far", kGZ);   // 30 ms from Shanghai
+  w.add("b_near", kSH);  // same region: 1 ms
+  auto j = custom({0, 0, 1, 0});
+  j.submitter_region = kSH;
+  const auto d = w.decide(j);
+  CHECK(ranked_ids(d) == std::vector<std::string>{"b_near", "a_far"});
+  CHECK(d.ranked[0].rtt_ms == 1);
+  CHECK(d.ranked[1].rtt_ms == 30);
+  // Without a submitter region latency is unknown and everyone ties on it.
+  j.submitter_region.clear();
+  const auto tie = w.decide(j);
+  CHECK(tie.ranked[0].rtt_ms == 0);
+  CHECK(ranked_ids(tie) == std::vector<std::string>{"a_far", "b_near"});
+}
+
+TEST_CASE("the data-local policy follows the data even when it costs more", "[placement][score]") {
+  World w;
+  w.add("near_data", kSH, 1.5);  // 6 + 0.5 = ¥6.5/h -> ¥3.25
+  w.add("far_cheap", kGZ, 0.125);
+  w.add_dataset("ds_big", 8'000'000'000, {kSH});  // ¥2.00 of egress to Guiyang, 6.43 s
+  auto j = job("data-local");
+  j.inputs = {model::InputSpec{"ds_big", 0, ""}};
+  CHECK(w.decide(j).ranked[0].site_id == "near_data");
+  j.routing.policy = "cheapest";
+  const auto d = w.decide(j);
+  CHECK(d.ranked[0].site_id == "far_cheap");
+  CHECK(d.ranked[0].total_cost_cny == Approx(0.5 + 2.0));
+  CHECK(d.ranked[1].total_cost_cny == Approx(3.25));
+}
+
+TEST_CASE("ties are broken by cost, then time, then site id", "[placement][score]") {
+  SECTION("identical sites: the smaller id, whatever the listing order") {
+    for (bool reversed : {false, true}) {
+      World w;
+      if (reversed) {
+        w.add("site_a", kGZ);
+        w.add("site_b", kGZ);
+      } else {
+        w.add("site_b", kGZ);
+        w.add("site_a", kGZ);
+      }
+      const auto d = w.decide(job("balanced"));
+      CHECK(ranked_ids(d) == std::vector<std::string>{"site_a", "site_b"});
+      CHECK(d.ranked[0].score == d.ranked[1].score);
+      CHECK(d.ranked[0].normalized.at("price") == 0);  // all equal: 0, not NaN
+    }
+  }
+  SECTION("equal score under fastest: the cheaper one") {
+    World w;
+    w.add("site_a", kGZ, 0.5);
+    w.add("site_b", kGZ, 0.125);
+    const auto d = w.decide(job("fastest"));
+    CHECK(d.ranked[0].score == d.ranked[1].score);
+    CHECK(ranked_ids(d) == std::vector<std::string>{"site_b", "site_a"});
+  }
+  SECTION("equal score and cost under latency: the earlier result") {
+    World w;
+    w.add("site_a", kGZ);
+    w.add("site_b", kGZ);
+    w.make_busy("site_a", 60);
+    const auto d = w.decide(custom({0, 0, 1, 0}));
+    CHECK(ranked_ids(d) == std::vector<std::string>{"site_b", "site_a"});
+  }
+  SECTION("the same input gives the same decision") {
+    World w;
+    for (const char* id : {"s3", "s1", "s4", "s2"}) w.add(id, kGZ);
+    const auto first = ranked_ids(w.decide(job("balanced")));
+    for (int i = 0; i < 5; ++i) CHECK(ranked_ids(w.decide(job("balanced"))) == first);
+    CHECK(first == std::vector<std::string>{"s1", "s2", "s3", "s4"});
+  }
+}
+
+// ---- Explanation -----------------------------------------------------------------------------
+
+TEST_CASE("the decision JSON keeps the ranking, the rejections and the choice",
+          "[placement][json]") {
+  World w;
+  w.add("cheap", kGZ, 0.125);
+  w.add("dear", kGZ, 0.5);
+  w.add("off", kGZ).status = model::SiteStatus::offline;
+  const auto d = w.decide(job("cheapest"));
+  const Json j = to_json(d);
+  CHECK(j["policy"] == "cheapest");
+  CHECK(j["weights"]["price"] == 1.0);
+  REQUIRE(j["ranked"].size() == 2);
+  CHECK(j["chosen"] == j["ranked"][0]);
+  CHECK(j["chosen"]["site"] == "cheap");
+  CHECK(j["chosen"]["estimated_cost_cny"] == 0.5);
+  CHECK(j["ranked"][1]["estimated_cost_cny"] == 1.25);
+  CHECK(j["ranked"][1]["normalized"]["price"] == 1.0);
+  for (const char* k : {"raw", "normalized", "score", "start_s", "result_s", "rtt_ms",
+                        "bytes_moved", "compute_cost_cny", "egress_cost_cny"}) {
+    INFO(k);
+    CHECK(j["chosen"].contains(k));
+  }
+  REQUIRE(j["rejected"].size() == 1);
+  CHECK(j["rejected"][0]["site"] == "off");
+  CHECK(j["rejected"][0]["code"] == "offline");
+  CHECK(j["rejected"][0]["reason"].is_string());
+  CHECK(j["summary"] == d.summary);
+
+  World none;
+  none.add("off", kGZ).status = model::SiteStatus::offline;
+  const Json empty = to_json(none.decide(job()));
+  CHECK(empty["chosen"].is_null());
+  CHECK(empty["ranked"].empty());
+}
+
+TEST_CASE("with no sites at all the decision is infeasible and says so", "[placement][json]") {
+  World w;
+  const auto d = w.decide(job());
+  CHECK_FALSE(d.feasible());
+  CHECK(d.rejected.empty());
+  CHECK_THAT(d.summary, Contains("no site"));
+}
+
+}  // namespace

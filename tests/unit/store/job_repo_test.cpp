@@ -1,0 +1,304 @@
+// Job rows and their events: insert and read back, compare-and-set updates on the expected
+// state, cancellation requests, idempotency keys, and the list queries.
+#include <catch2/catch.hpp>
+
+#include "gateway/store/job_repo.hpp"
+#include "store_test_support.hpp"
+
+namespace {
+
+using namespace suanwang;
+using namespace suanwang::store;
+using model::JobState;
+using suanwang::testing::make_org;
+using suanwang::testing::scalar;
+
+struct Fixture {
+  std::unique_ptr<Db> db = suanwang::testing::migrated_db();
+  Fixture() {
+    REQUIRE(insert_org(*db, make_org("org_a", "a")));
+    REQUIRE(insert_org(*db, make_org("org_b", "b")));
+  }
+};
+
+model::JobRecord make_job(std::string id, std::string org = "org_a", std::string key = "") {
+  model::JobRecord j;
+  j.id = std::move(id);
+  j.org_id = std::move(org);
+  j.spec.name = "train";
+  j.spec.command = "python train.py";
+  j.spec.env = {{"SEED", "7"}};
+  j.spec.resources.cpus = 8;
+  j.spec.expected_runtime_s = 600;
+  j.idempotency_key = std::move(key);
+  j.created_at = from_unix_ms(1'700'000'000'000);
+  j.updated_at = j.created_at;
+  return j;
+}
+
+model::JobEvent event(std::string type, JobState state, int64_t at_ms = 1'700'000'000'000) {
+  model::JobEvent e;
+  e.type = std::move(type);
+  e.state = state;
+  e.at = from_unix_ms(at_ms);
+  return e;
+}
+
+std::vector<std::string> ids(const std::vector<model::JobRecord>& jobs) {
+  std::vector<std::string> out;
+  for (const auto& j : jobs) out.push_back(j.id);
+  return out;
+}
+
+TEST_CASE_METHOD(Fixture, "a job reads back as it was written", "[store][jobs]") {
+  auto j = make_job("job_1", "org_a", "key-1");
+  j.state = JobState::placed;
+  j.site_id = "site_x";
+  j.attempt = 1;
+  j.blocked_sites = {"site_y", "site_z"};
+  j.decision = {{"chosen", {{"site", "site_x"}}}, {"summary", "s"}};
+  j.estimated_cost_cny = 12.5;
+  j.reason = "placed on site_x";
+  j.request_hash = "abc123";
+  REQUIRE(
+      insert_job(*db, j, {event("created", JobState::pending), event("placed", JobState::placed)}));
+
+  auto got = find_job(*db, "job_1");
+  REQUIRE(got);
+  REQUIRE(*got);
+  const auto& r = **got;
+  CHECK(r.id == "job_1");
+  CHECK(r.org_id == "org_a");
+  CHECK(r.spec.name == "train");
+  CHECK(r.spec.command == "python train.py");
+  CHECK(r.spec.env == j.spec.env);
+  CHECK(r.spec.resources.cpus == 8);
+  CHECK(r.spec.expected_runtime_s == 600);
+  CHECK(r.state == JobState::placed);
+  CHECK(r.site_id == "site_x");
+  CHECK(r.remote_id.empty());
+  CHECK(r.attempt == 1);
+  CHECK(r.blocked_sites == j.blocked_sites);
+  CHECK(r.decision == j.decision);
+  CHECK(r.estimated_cost_cny == 12.5);
+  CHECK_FALSE(r.final_cost_cny);
+  CHECK_FALSE(r.exit_code);
+  CHECK(r.failure == model::FailureKind::none);
+  CHECK(r.reason == "placed on site_x");
+  CHECK_FALSE(r.cancel_requested);
+  CHECK(r.idempotency_key == "key-1");
+  CHECK(r.request_hash == "abc123");
+  CHECK(r.created_at == j.created_at);
+  CHECK_FALSE(r.started_at);
+  CHECK_FALSE(r.finished_at);
+
+  auto events = list_job_events(*db, "job_1");
+  REQUIRE(events);
+  REQUIRE(events->size() == 2);
+  CHECK((*events)[0].seq == 1);
+  CHECK((*events)[0].type == "created");
+  CHECK((*events)[0].state == JobState::pending);
+  CHECK((*events)[1].seq == 2);
+  CHECK((*events)[1].type == "placed");
+
+  auto missing = find_job(*db, "job_nope");
+  REQUIRE(missing);
+  CHECK_FALSE(*missing);
+}
+
+TEST_CASE_METHOD(Fixture, "update_job applies when the stored state is the expected one",
+                 "[store][jobs]") {
+  auto j = make_job("job_1");
+  REQUIRE(insert_job(*db, j, {event("created", JobState::pending)}));
+
+  j.state = JobState::placed;
+  j.site_id = "site_x";
+  j.attempt = 1;
+  j.estimated_cost_cny = 3.25;
+  j.updated_at = from_unix_ms(1'700'000'001'000);
+  auto placed =
+      event("placed", JobState::pending /* overwritten with the new state */, 1'700'000'001'000);
+  placed.site_id = "site_x";
+  placed.attempt = 1;
+  placed.reason = "cheapest";
+  auto r = update_job(*db, j, JobState::pending, placed);
+  REQUIRE(r);
+  CHECK(*r);
+
+  // Finish it, with every optional column set.
+  j.state = JobState::succeeded;
+  j.remote_id = "4711";
+  j.final_cost_cny = 3.0;
+  j.exit_code = 0;
+  j.started_at = from_unix_ms(1'700'000'002'000);
+  j.finished_at = from_unix_ms(1'700'000'062'000);
+  j.reason = "exit 0";
+  REQUIRE(*update_job(*db, j, JobState::placed, event("finished", JobState::succeeded)));
+
+  auto got = find_job(*db, "job_1");
+  REQUIRE(got);
+  REQUIRE(*got);
+  CHECK((*got)->state == JobState::succeeded);
+  CHECK((*got)->site_id == "site_x");
+  CHECK((*got)->remote_id == "4711");
+  CHECK((*got)->final_cost_cny == 3.0);
+  CHECK((*got)->exit_code == 0);
+  CHECK((*got)->started_at == j.started_at);
+  CHECK((*got)->finished_at == j.finished_at);
+  CHECK((*got)->updated_at == from_unix_ms(1'700'000'001'000));
+
+  auto events = list_job_events(*db, "job_1");
+  REQUIRE(events);
+  REQUIRE(events->size() == 3);
+  CHECK((*events)[1].seq == 2);
+  CHECK((*events)[1].state == JobState::placed);  // the event records the state moved to
+  CHECK((*events)[1].site_id == "site_x");
+  CHECK((*events)[1].attempt == 1);
+  CHECK((*events)[1].reason == "cheapest");
+  CHECK((*events)[1].at == from_unix_ms(1'700'000'001'000));
+  CHECK((*events)[2].seq == 3);
+  CHECK((*events)[2].state == JobState::succeeded);
+}
+
+TEST_CASE_METHOD(Fixture, "a stale expected state updates nothing and appends no event",
+                 "[store][jobs]") {
+  auto j = make_job("job_1");
+  REQUIRE(insert_job(*db, j, {event("created", JobState::pending)}));
+
+  // Two actors read the job as pending; both try to move it.
+  auto first = j;
+  first.state = JobState::placed;
+  first.site_id = "site_x";
+  auto second = j;
+  second.state = JobState::canceled;
+  second.reason = "canceled";
+
+  auto a = update_job(*db, first, JobState::pending, event("placed", JobState::placed));
+  REQUIRE(a);
+  CHECK(*a);
+  auto b = update_job(*db, second, JobState::pending, event("canceled", JobState::canceled));
+  REQUIRE(b);
+  CHECK_FALSE(*b);  // not an error: the caller re-reads and decides again
+
+  auto got = find_job(*db, "job_1");
+  REQUIRE(*got);
+  CHECK((*got)->state == JobState::placed);
+  CHECK((*got)->site_id == "site_x");
+  CHECK((*got)->reason.empty());
+  CHECK(list_job_events(*db, "job_1")->size() == 2);
+
+  // An unknown job is "not applied" too.
+  auto ghost = make_job("job_ghost");
+  auto c = update_job(*db, ghost, JobState::pending, event("placed", JobState::placed));
+  REQUIRE(c);
+  CHECK_FALSE(*c);
+  CHECK(scalar(*db, "SELECT COUNT(*) FROM job_events WHERE job_id = 'job_ghost'") == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "an Idempotency-Key is unique per org", "[store][jobs]") {
+  REQUIRE(insert_job(*db, make_job("job_1", "org_a", "k1"), {event("created", JobState::pending)}));
+
+  auto dup =
+      insert_job(*db, make_job("job_2", "org_a", "k1"), {event("created", JobState::pending)});
+  REQUIRE_FALSE(dup);
+  CHECK(dup.error().code == Errc::already_exists);
+  CHECK(dup.error().field == "Idempotency-Key");
+  // Nothing of the refused job remains: not the row, not its events.
+  CHECK_FALSE(*find_job(*db, "job_2"));
+  CHECK(list_job_events(*db, "job_2")->empty());
+
+  // Another org may use the same key; jobs without a key never collide.
+  REQUIRE(insert_job(*db, make_job("job_3", "org_b", "k1"), {}));
+  REQUIRE(insert_job(*db, make_job("job_4", "org_a"), {}));
+  REQUIRE(insert_job(*db, make_job("job_5", "org_a"), {}));
+
+  auto a = find_job_by_idempotency_key(*db, "org_a", "k1");
+  REQUIRE(a);
+  REQUIRE(*a);
+  CHECK((*a)->id == "job_1");
+  auto b = find_job_by_idempotency_key(*db, "org_b", "k1");
+  REQUIRE(*b);
+  CHECK((*b)->id == "job_3");
+  CHECK_FALSE(*find_job_by_idempotency_key(*db, "org_a", "k2"));
+  CHECK_FALSE(*find_job_by_idempotency_key(*db, "org_c", "k1"));
+  // A job without a key is not found by the empty key.
+  CHECK_FALSE(*find_job_by_idempotency_key(*db, "org_a", ""));
+}
+
+TEST_CASE_METHOD(Fixture, "request_cancel flags the job once and records it", "[store][jobs]") {
+  auto j = make_job("job_1");
+  j.state = JobState::running;
+  j.site_id = "site_x";
+  j.attempt = 2;
+  REQUIRE(insert_job(*db, j, {event("created", JobState::pending)}));
+
+  REQUIRE(request_cancel(*db, "job_1", from_unix_ms(1'700'000'005'000)));
+  auto got = find_job(*db, "job_1");
+  REQUIRE(*got);
+  CHECK((*got)->cancel_requested);
+  CHECK((*got)->state == JobState::running);  // the dispatcher does the canceling
+  CHECK((*got)->updated_at == from_unix_ms(1'700'000'005'000));
+  auto events = list_job_events(*db, "job_1");
+  REQUIRE(events->size() == 2);
+  CHECK((*events)[1].type == "cancel_requested");
+  CHECK((*events)[1].state == JobState::running);
+  CHECK((*events)[1].site_id == "site_x");
+  CHECK((*events)[1].attempt == 2);
+
+  // Asking again changes nothing.
+  REQUIRE(request_cancel(*db, "job_1", from_unix_ms(1'700'000'009'000)));
+  CHECK(list_job_events(*db, "job_1")->size() == 2);
+  CHECK((*find_job(*db, "job_1"))->updated_at == from_unix_ms(1'700'000'005'000));
+  // Unknown jobs are a no-op.
+  REQUIRE(request_cancel(*db, "job_nope", from_unix_ms(0)));
+}
+
+TEST_CASE_METHOD(Fixture, "list_jobs filters, orders newest first and pages by id",
+                 "[store][jobs]") {
+  // Ids sort by creation, as generated ids do.
+  for (int i = 1; i <= 5; ++i) {
+    auto j = make_job("job_0" + std::to_string(i), i % 2 ? "org_a" : "org_b");
+    if (i == 3) j.state = JobState::succeeded;
+    if (i >= 4) j.site_id = "site_x";
+    REQUIRE(insert_job(*db, j, {}));
+  }
+  JobFilter all;
+  CHECK(ids(*list_jobs(*db, all)) ==
+        std::vector<std::string>{"job_05", "job_04", "job_03", "job_02", "job_01"});
+
+  JobFilter org_a;
+  org_a.org_id = "org_a";
+  CHECK(ids(*list_jobs(*db, org_a)) == std::vector<std::string>{"job_05", "job_03", "job_01"});
+
+  JobFilter page = org_a;
+  page.limit = 2;
+  CHECK(ids(*list_jobs(*db, page)) == std::vector<std::string>{"job_05", "job_03"});
+  page.before_id = "job_03";
+  CHECK(ids(*list_jobs(*db, page)) == std::vector<std::string>{"job_01"});
+
+  JobFilter done = org_a;
+  done.state = JobState::succeeded;
+  CHECK(ids(*list_jobs(*db, done)) == std::vector<std::string>{"job_03"});
+
+  JobFilter on_site;
+  on_site.site_ids = std::vector<std::string>{"site_x", "site_y"};
+  CHECK(ids(*list_jobs(*db, on_site)) == std::vector<std::string>{"job_05", "job_04"});
+  on_site.site_ids = std::vector<std::string>{};
+  CHECK(list_jobs(*db, on_site)->empty());  // an operator with no sites sees nothing
+
+  // Active jobs: not final, oldest first.
+  CHECK(ids(*list_active_jobs(*db, 10)) ==
+        std::vector<std::string>{"job_01", "job_02", "job_04", "job_05"});
+  CHECK(ids(*list_active_jobs(*db, 1)) == std::vector<std::string>{"job_01"});
+}
+
+TEST_CASE_METHOD(Fixture, "a job row whose spec no longer parses is reported, not skipped",
+                 "[store][jobs]") {
+  REQUIRE(insert_job(*db, make_job("job_1"), {}));
+  REQUIRE(db->exec("UPDATE jobs SET spec_json = '{\"command\": 7}' WHERE id = 'job_1'"));
+  auto got = find_job(*db, "job_1");
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code == Errc::internal);
+}
+
+}  // namespace
