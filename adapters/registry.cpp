@@ -23,8 +23,7 @@ const AdapterFactory* AdapterRegistry::find(std::string_view type) const {
 AdapterResult<void> AdapterRegistry::validate(const AdapterConfig& config) const {
   const auto* f = find(config.type);
   if (f == nullptr) {
-    return adapter_fail(AdapterErrc::invalid_config,
-                        "unknown adapter type '" + config.type + "'");
+    return adapter_fail(AdapterErrc::invalid_config, "unknown adapter type '" + config.type + "'");
   }
   return f->validate(config);
 }
@@ -37,26 +36,40 @@ AdapterResult<std::unique_ptr<SiteAdapter>> AdapterRegistry::create(
 
 const char* adapter_errc_name(AdapterErrc code) {
   switch (code) {
-    case AdapterErrc::invalid_config: return "invalid_config";
-    case AdapterErrc::unreachable: return "unreachable";
-    case AdapterErrc::timeout: return "timeout";
-    case AdapterErrc::refused: return "refused";
-    case AdapterErrc::not_found: return "not_found";
-    case AdapterErrc::bad_response: return "bad_response";
-    case AdapterErrc::unsupported: return "unsupported";
-    case AdapterErrc::internal: return "internal";
+    case AdapterErrc::invalid_config:
+      return "invalid_config";
+    case AdapterErrc::unreachable:
+      return "unreachable";
+    case AdapterErrc::timeout:
+      return "timeout";
+    case AdapterErrc::refused:
+      return "refused";
+    case AdapterErrc::not_found:
+      return "not_found";
+    case AdapterErrc::bad_response:
+      return "bad_response";
+    case AdapterErrc::unsupported:
+      return "unsupported";
+    case AdapterErrc::internal:
+      return "internal";
   }
   return "internal";
 }
 
 const char* remote_state_name(RemoteState s) {
   switch (s) {
-    case RemoteState::queued: return "queued";
-    case RemoteState::running: return "running";
-    case RemoteState::succeeded: return "succeeded";
-    case RemoteState::failed: return "failed";
-    case RemoteState::canceled: return "canceled";
-    case RemoteState::lost: return "lost";
+    case RemoteState::queued:
+      return "queued";
+    case RemoteState::running:
+      return "running";
+    case RemoteState::succeeded:
+      return "succeeded";
+    case RemoteState::failed:
+      return "failed";
+    case RemoteState::canceled:
+      return "canceled";
+    case RemoteState::lost:
+      return "lost";
   }
   return "lost";
 }

@@ -17,7 +17,7 @@ struct AdapterFactory {
   AdapterResult<void> (*validate)(const AdapterConfig& config);
   // Builds the adapter; `config` has passed `validate`.
   AdapterResult<std::unique_ptr<SiteAdapter>> (*create)(const AdapterConfig& config,
-                                                         const AdapterContext& context);
+                                                        const AdapterContext& context);
 };
 
 class AdapterRegistry {

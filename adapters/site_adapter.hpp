@@ -61,11 +61,11 @@ struct AcceleratorRequest {
 
 // What a site needs to know of a job: no owner, no prices, no placement reasons.
 struct JobRequest {
-  std::string key;      // the gateway job id; embedded at the site so a retry finds the job
+  std::string key;  // the gateway job id; embedded at the site so a retry finds the job
   std::string name;
   std::string command;  // exactly one of command / script is non-empty
   std::string script;
-  std::string image;    // optional container image; adapters that cannot run images refuse
+  std::string image;  // optional container image; adapters that cannot run images refuse
   std::map<std::string, std::string> env;
   int cpus = 1;
   double memory_gb = 1;

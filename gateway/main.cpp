@@ -60,9 +60,7 @@ int serve(const std::vector<std::string>& args) {
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    auto value = [&]() -> const std::string* {
-      return i + 1 < args.size() ? &args[++i] : nullptr;
-    };
+    auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
     if (a == "-h" || a == "--help") {
       std::cout << kServeUsage;
       return 0;
@@ -92,8 +90,8 @@ int serve(const std::vector<std::string>& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  const auto level = config.log_level == "debug"  ? suanwang::LogLevel::debug
-                     : config.log_level == "warn" ? suanwang::LogLevel::warn
+  const auto level = config.log_level == "debug"   ? suanwang::LogLevel::debug
+                     : config.log_level == "warn"  ? suanwang::LogLevel::warn
                      : config.log_level == "error" ? suanwang::LogLevel::error
                                                    : suanwang::LogLevel::info;
   suanwang::Logger log(std::cerr, level);

@@ -16,15 +16,15 @@
 namespace suanwang::adapters {
 
 template <class T>
-boost::asio::awaitable<AdapterResult<T>> with_timeout(
-    boost::asio::awaitable<AdapterResult<T>> op, std::chrono::milliseconds limit) {
+boost::asio::awaitable<AdapterResult<T>> with_timeout(boost::asio::awaitable<AdapterResult<T>> op,
+                                                      std::chrono::milliseconds limit) {
   using namespace boost::asio::experimental::awaitable_operators;
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, limit);
   auto which = co_await (std::move(op) ||
                          timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable)));
   if (which.index() == 0) co_return std::move(std::get<0>(which));
-  co_return adapter_fail(AdapterErrc::timeout, "no answer within " +
-                                                   std::to_string(limit.count()) + " ms");
+  co_return adapter_fail(AdapterErrc::timeout,
+                         "no answer within " + std::to_string(limit.count()) + " ms");
 }
 
 }  // namespace suanwang::adapters

@@ -26,7 +26,8 @@ Awaitable national_capacity(ApiContext& c, RequestContext& rc) {
       sites.push_back(std::move(s));
       continue;
     }
-    const double age = std::max(0.0, std::chrono::duration<double>(now - v.capacity->observed_at).count());
+    const double age =
+        std::max(0.0, std::chrono::duration<double>(now - v.capacity->observed_at).count());
     const bool stale = age > stale_after;
     model::CapacityTotals t;
     t.add(*v.capacity);

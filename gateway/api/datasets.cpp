@@ -17,13 +17,18 @@ Awaitable create_dataset(ApiContext& c, RequestContext& rc) {
     const std::string f = "replicas[" + std::to_string(i) + "]";
     if (!r.site.empty()) {
       auto v = c.directory.view(r.site);
-      if (!v) co_return problem(rc, Error{Errc::unprocessable, f + ".site: unknown site '" + r.site + "'", f + ".site"});
+      if (!v)
+        co_return problem(rc, Error{Errc::unprocessable, f + ".site: unknown site '" + r.site + "'",
+                                    f + ".site"});
       if (!r.region.empty() && r.region != v->site.region) {
-        co_return problem(rc, Error::invalid(f + ".region", f + ".region does not match the site's region " + v->site.region));
+        co_return problem(
+            rc, Error::invalid(f + ".region",
+                               f + ".region does not match the site's region " + v->site.region));
       }
       r.region = v->site.region;
     } else if (!c.geography.has_region(r.region)) {
-      co_return problem(rc, Error{Errc::unprocessable, f + ".region: unknown region '" + r.region + "'", f + ".region"});
+      co_return problem(rc, Error{Errc::unprocessable,
+                                  f + ".region: unknown region '" + r.region + "'", f + ".region"});
     }
   }
   d->id = c.ids.next("ds");
@@ -67,8 +72,8 @@ Awaitable delete_dataset(ApiContext& c, RequestContext& rc) {
   if (!*d || !who->owns((*d)->org_id)) co_return problem(rc, Error::not_found("no dataset " + id));
   const std::string org = (*d)->org_id;
   const TimePoint now = c.clock.now();
-  auto del = co_await c.store.run(
-      [&](store::Db& db) { return store::delete_dataset(db, org, id, now); });
+  auto del =
+      co_await c.store.run([&](store::Db& db) { return store::delete_dataset(db, org, id, now); });
   if (!del) co_return problem(rc, del.error());
   co_return http::Response{Status::no_content, rc.request.version()};
 }

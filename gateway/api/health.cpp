@@ -15,7 +15,8 @@ Awaitable readyz(ApiContext& c, RequestContext& rc) {
   if (!db) co_return problem(rc, Error::unavailable("the database is not answering"));
   int online = 0;
   const auto views = c.directory.views();
-  for (const auto& v : views) online += v.site.status == model::SiteStatus::online && !v.site.drained;
+  for (const auto& v : views)
+    online += v.site.status == model::SiteStatus::online && !v.site.drained;
   co_return json(rc, Status::ok,
                  {{"status", "ready"}, {"sites", views.size()}, {"sites_online", online}});
 }

@@ -23,7 +23,8 @@ Awaitable create_job(ApiContext& c, RequestContext& rc) {
   if (!who) co_return problem(rc, who.error());
   const std::string key(rc.header("Idempotency-Key"));
   if (key.size() > 128) {
-    co_return problem(rc, Error::invalid("Idempotency-Key", "Idempotency-Key is longer than 128 characters"));
+    co_return problem(
+        rc, Error::invalid("Idempotency-Key", "Idempotency-Key is longer than 128 characters"));
   }
   auto body = json_body(c, rc);
   if (!body) co_return problem(rc, body.error());
@@ -52,12 +53,14 @@ Awaitable list_jobs(ApiContext& c, RequestContext& rc) {
   if (auto s = rc.query_param("state")) {
     f.state = model::parse_job_state(*s);
     if (!f.state) {
-      co_return problem(rc, Error::invalid("state", "state must be one of pending, placed, submitted, "
-                                                    "running, succeeded, failed, canceled"));
+      co_return problem(rc, Error::invalid("state",
+                                           "state must be one of pending, placed, submitted, "
+                                           "running, succeeded, failed, canceled"));
     }
   }
   if (auto t = rc.query_param("page_token")) {
-    if (!is_valid_id(*t, "job")) co_return problem(rc, Error::invalid("page_token", "malformed page_token"));
+    if (!is_valid_id(*t, "job"))
+      co_return problem(rc, Error::invalid("page_token", "malformed page_token"));
     f.before_id = *t;
   }
   if (who->is_operator()) {
@@ -159,11 +162,11 @@ Awaitable job_logs(ApiContext& c, RequestContext& rc) {
   }
   const std::string remote = job->remote_id;
   const int64_t off = *offset, mx = *max;
-  auto chunk = co_await c.directory.call(job->site_id, [&](adapters::SiteAdapter& a) {
-    return a.logs(remote, off, mx);
-  });
+  auto chunk = co_await c.directory.call(
+      job->site_id, [&](adapters::SiteAdapter& a) { return a.logs(remote, off, mx); });
   if (!chunk) {
-    co_return problem(rc, Error::unavailable("the site could not return logs: " + chunk.error().message));
+    co_return problem(
+        rc, Error::unavailable("the site could not return logs: " + chunk.error().message));
   }
   co_return json(rc, Status::ok,
                  {{"job", job->id},

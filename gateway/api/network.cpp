@@ -38,7 +38,8 @@ Awaitable put_regions(ApiContext& c, RequestContext& rc) {
   if (!body) co_return problem(rc, body.error());
   auto regions = model::parse_regions(*body);
   if (!regions) co_return problem(rc, regions.error());
-  auto r = co_await c.store.run([&](store::Db& db) { return store::replace_regions(db, *regions); });
+  auto r =
+      co_await c.store.run([&](store::Db& db) { return store::replace_regions(db, *regions); });
   if (!r) co_return problem(rc, r.error());
   c.geography.set_regions(*regions);
   co_return json(rc, Status::ok, regions_json(*regions));

@@ -32,7 +32,8 @@ Awaitable create_org(ApiContext& c, RequestContext& rc) {
   if (!body) co_return problem(rc, body.error());
   JsonReader r(*body, "");
   if (auto v = r.expect_object(); !v) co_return problem(rc, v.error());
-  if (auto v = r.reject_unknown({"name", "kind", "budget_cny"}); !v) co_return problem(rc, v.error());
+  if (auto v = r.reject_unknown({"name", "kind", "budget_cny"}); !v)
+    co_return problem(rc, v.error());
   auto name = r.string("name", 64);
   if (!name) co_return problem(rc, name.error());
   auto kind = r.string("kind", 16);
@@ -89,8 +90,8 @@ Awaitable create_key(ApiContext& c, RequestContext& rc) {
   if (!*exists) co_return problem(rc, Error::not_found("no org " + org));
   const auto key = auth::generate_api_key(c.random);
   store::ApiKeyRecord rec{c.ids.next("key"), org, *name, key.prefix, c.clock.now(), {}, {}};
-  auto ins = co_await c.store.run(
-      [&](store::Db& db) { return store::insert_api_key(db, rec, key.hash); });
+  auto ins =
+      co_await c.store.run([&](store::Db& db) { return store::insert_api_key(db, rec, key.hash); });
   if (!ins) co_return problem(rc, ins.error());
   Json out = key_json(rec);
   out["key"] = key.secret;  // the only time it is ever shown
@@ -127,8 +128,8 @@ Awaitable revoke_key(ApiContext& c, RequestContext& rc) {
     if (all && !all->empty()) org = *all;
   }
   const TimePoint now = c.clock.now();
-  auto done = co_await c.store.run(
-      [&](store::Db& db) { return store::revoke_api_key(db, org, id, now); });
+  auto done =
+      co_await c.store.run([&](store::Db& db) { return store::revoke_api_key(db, org, id, now); });
   if (!done) co_return problem(rc, done.error());
   if (!*done) co_return problem(rc, Error::not_found("no active key " + id));
   c.auth.forget_key(id);

@@ -33,8 +33,8 @@ Result<model::Site> validate_site(ApiContext& c, const Json& doc) {
   auto site = model::parse_site(doc);
   if (!site) return site;
   if (!c.geography.has_region(site->region)) {
-    return fail(Error{Errc::unprocessable, "region: unknown region '" + site->region + "'",
-                      "region"});
+    return fail(
+        Error{Errc::unprocessable, "region: unknown region '" + site->region + "'", "region"});
   }
   if (auto v = c.registry.validate(federation::to_adapter_config(site->adapter)); !v) {
     return fail(Error::invalid("adapter", v.error().message));
@@ -103,10 +103,12 @@ Awaitable patch_site(ApiContext& c, RequestContext& rc) {
   if (!v) co_return problem(rc, v.error());
   auto body = json_body(c, rc);
   if (!body) co_return problem(rc, body.error());
-  if (!body->is_object()) co_return problem(rc, Error::invalid("", "the body must be a JSON object"));
+  if (!body->is_object())
+    co_return problem(rc, Error::invalid("", "the body must be a JSON object"));
   for (const auto& [k, val] : body->items()) {
     if (k == "id" || k == "org_id" || k == "status" || k == "created_at" || k == "updated_at") {
-      co_return problem(rc, Error::invalid(k, k + " cannot be changed (use drain/undrain for status)"));
+      co_return problem(rc,
+                        Error::invalid(k, k + " cannot be changed (use drain/undrain for status)"));
     }
   }
   // RFC 7386 merge patch over the stored document, then the same validation as a create.
@@ -134,7 +136,8 @@ Awaitable delete_site(ApiContext& c, RequestContext& rc) {
   const std::string id = v->site.id;
   auto active = co_await c.store.run([&](store::Db& db) -> Result<int64_t> {
     auto st = db.prepare(
-        "SELECT COUNT(*) FROM jobs WHERE site_id = ? AND state IN ('placed','submitted','running')");
+        "SELECT COUNT(*) FROM jobs WHERE site_id = ? AND state IN "
+        "('placed','submitted','running')");
     if (!st) return fail(st.error());
     st->bind(1, id);
     if (auto r = st->step(); !r) return fail(r.error());
@@ -167,8 +170,12 @@ Awaitable set_drain(ApiContext& c, RequestContext& rc, bool drain) {
   co_return json(rc, Status::ok, site_json(c, *who, *c.directory.view(site.id)));
 }
 
-Awaitable drain_site(ApiContext& c, RequestContext& rc) { return set_drain(c, rc, true); }
-Awaitable undrain_site(ApiContext& c, RequestContext& rc) { return set_drain(c, rc, false); }
+Awaitable drain_site(ApiContext& c, RequestContext& rc) {
+  return set_drain(c, rc, true);
+}
+Awaitable undrain_site(ApiContext& c, RequestContext& rc) {
+  return set_drain(c, rc, false);
+}
 
 Awaitable site_capacity(ApiContext& c, RequestContext& rc) {
   auto who = co_await authenticate(c, rc);

@@ -31,8 +31,8 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   std::error_code ec;
   std::filesystem::create_directories(a->config_.data_dir, ec);
   if (ec) {
-    return fail(Error::unavailable("cannot create data dir " + a->config_.data_dir.string() +
-                                   ": " + ec.message()));
+    return fail(Error::unavailable("cannot create data dir " + a->config_.data_dir.string() + ": " +
+                                   ec.message()));
   }
   auto store = store::Store::open(a->config_.data_dir / "suanwang.db");
   if (!store) return fail(store.error());
@@ -42,20 +42,21 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   if (!boot) return fail(boot.error());
   a->boot_ = *boot;
 
-  auto geo = a->store_->blocking([](store::Db& db) -> Result<std::pair<std::vector<model::Region>,
-                                                                       std::vector<model::NetworkLink>>> {
-    auto regions = store::load_regions(db);
-    if (!regions) return fail(regions.error());
-    auto links = store::load_links(db);
-    if (!links) return fail(links.error());
-    return std::pair{std::move(*regions), std::move(*links)};
-  });
+  auto geo = a->store_->blocking(
+      [](store::Db& db)
+          -> Result<std::pair<std::vector<model::Region>, std::vector<model::NetworkLink>>> {
+        auto regions = store::load_regions(db);
+        if (!regions) return fail(regions.error());
+        auto links = store::load_links(db);
+        if (!links) return fail(links.error());
+        return std::pair{std::move(*regions), std::move(*links)};
+      });
   if (!geo) return fail(geo.error());
   a->geography_.set(std::move(geo->first), std::move(geo->second));
 
-  a->directory_ = std::make_unique<federation::SiteDirectory>(
-      a->io_, a->registry_, a->clock_, a->config_.data_dir / "sites", a->config_.adapter_timeout,
-      a->log_);
+  a->directory_ = std::make_unique<federation::SiteDirectory>(a->io_, a->registry_, a->clock_,
+                                                              a->config_.data_dir / "sites",
+                                                              a->config_.adapter_timeout, a->log_);
   auto sites = a->store_->blocking([](store::Db& db) { return store::list_sites(db); });
   if (!sites) return fail(sites.error());
   for (const auto& s : *sites) {
@@ -64,15 +65,16 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
       a->log_.error("cannot start adapter", {{"site", s.id}, {"error", r.error().message}});
     }
   }
-  a->aggregator_ = std::make_unique<federation::CapacityAggregator>(a->io_, *a->directory_,
-                                                                    *a->store_, a->config_, a->log_);
-  a->planner_ = std::make_unique<jobs::Planner>(*a->directory_, a->geography_, a->config_, a->clock_);
+  a->aggregator_ = std::make_unique<federation::CapacityAggregator>(
+      a->io_, *a->directory_, *a->store_, a->config_, a->log_);
+  a->planner_ =
+      std::make_unique<jobs::Planner>(*a->directory_, a->geography_, a->config_, a->clock_);
   a->dispatcher_ = std::make_unique<jobs::Dispatcher>(a->io_, *a->store_, *a->directory_,
                                                       *a->planner_, a->config_, a->clock_, a->log_);
   auto* dispatcher = a->dispatcher_.get();
-  a->job_service_ = std::make_unique<jobs::JobService>(*a->store_, *a->planner_, *a->directory_,
-                                                       a->ids_, a->clock_,
-                                                       [dispatcher] { dispatcher->wake(); });
+  a->job_service_ =
+      std::make_unique<jobs::JobService>(*a->store_, *a->planner_, *a->directory_, a->ids_,
+                                         a->clock_, [dispatcher] { dispatcher->wake(); });
   a->auth_ = std::make_unique<auth::Authenticator>(*a->store_, a->clock_);
   a->api_context_.reset(new api::ApiContext{a->config_, *a->store_, *a->auth_, *a->directory_,
                                             a->geography_, *a->job_service_, a->registry_, a->ids_,
@@ -82,8 +84,8 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
       a->config_.web_dir.empty() ? std::filesystem::path(build_info::kDefaultWebDir)
                                  : a->config_.web_dir);
   http::ServerLimits limits{a->config_.max_header_bytes, a->config_.max_body_bytes,
-                            a->config_.read_timeout,    a->config_.idle_timeout,
-                            a->config_.write_timeout,   a->config_.shutdown_grace};
+                            a->config_.read_timeout,     a->config_.idle_timeout,
+                            a->config_.write_timeout,    a->config_.shutdown_grace};
   App* self = a.get();
   a->server_ = std::make_unique<http::Server>(
       a->io_, [self](http::RequestContext& rc) { return self->handle(rc); }, a->log_, a->random_,
@@ -100,11 +102,11 @@ boost::asio::awaitable<http::Response> App::handle(http::RequestContext& rc) {
   if (!m.allowed.empty()) {
     std::string allow;
     for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
-    auto res = http::problem_response({http::Status::method_not_allowed, "method_not_allowed",
-                                       "Method not allowed",
-                                       std::string(rc.request.method_string()) + " is not allowed on " +
-                                           std::string(rc.path) + "; allowed: " + allow},
-                                      rc.request_id, rc.request.version());
+    auto res = http::problem_response(
+        {http::Status::method_not_allowed, "method_not_allowed", "Method not allowed",
+         std::string(rc.request.method_string()) + " is not allowed on " + std::string(rc.path) +
+             "; allowed: " + allow},
+        rc.request_id, rc.request.version());
     res.set(http::bhttp::field::allow, allow);
     co_return res;
   }
@@ -127,11 +129,11 @@ Result<uint16_t> App::start() {
   for (int i = 0; i < config_.io_threads; ++i) {
     threads_.emplace_back([this] { io_.run(); });
   }
-  log_.info("suanwang serving", {{"url", "http://" + config_.listen_address + ":" +
-                                             std::to_string(port_)},
-                                 {"data_dir", config_.data_dir.string()},
-                                 {"sites", directory_->site_ids().size()},
-                                 {"version", build_info::kVersion}});
+  log_.info("suanwang serving",
+            {{"url", "http://" + config_.listen_address + ":" + std::to_string(port_)},
+             {"data_dir", config_.data_dir.string()},
+             {"sites", directory_->site_ids().size()},
+             {"version", build_info::kVersion}});
   return port_;
 }
 

@@ -21,8 +21,9 @@ Result<void> write_private_file(const std::filesystem::path& path, const std::st
   const auto tmp = path.string() + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return fail(Error::unavailable("cannot write " + tmp));
-  const bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-                  ::fsync(fd) == 0;
+  const bool ok =
+      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+      ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     return fail(Error::unavailable("cannot write " + path.string()));
@@ -43,7 +44,8 @@ Result<OrgWithKey> ensure_org(store::Db& db, const std::string& name, model::Org
   model::Org org{ids.next("org"), name, kind, std::nullopt, clock.now()};
   if (auto r = store::insert_org(db, org); !r) return fail(r.error());
   const auto key = auth::generate_api_key(random);
-  store::ApiKeyRecord rec{ids.next("key"), org.id, name + " (demo)", key.prefix, clock.now(), {}, {}};
+  store::ApiKeyRecord rec{
+      ids.next("key"), org.id, name + " (demo)", key.prefix, clock.now(), {}, {}};
   if (auto r = store::insert_api_key(db, rec, key.hash); !r) return fail(r.error());
   return OrgWithKey{org, key.secret};
 }
@@ -66,7 +68,8 @@ Result<void> seed_demo(store::Db& db, const std::filesystem::path& data_dir, IdG
   }
   auto user = ensure_org(db, (*fed)["orgs"]["user"], model::OrgKind::user, ids, random, clock);
   if (!user) return fail(user.error());
-  auto op = ensure_org(db, (*fed)["orgs"]["operator"], model::OrgKind::operator_, ids, random, clock);
+  auto op =
+      ensure_org(db, (*fed)["orgs"]["operator"], model::OrgKind::operator_, ids, random, clock);
   if (!op) return fail(op.error());
   auto sites = store::list_sites(db);
   if (!sites) return fail(sites.error());
@@ -117,8 +120,8 @@ Result<BootstrapResult> bootstrap(store::Store& store, const std::filesystem::pa
                                      "SUANWANG_ADMIN_KEY must be 16-256 printable characters"));
         }
         const auto key = from_env ? auth::key_from_secret(env) : auth::generate_api_key(random);
-        store::ApiKeyRecord rec{ids.next("key"), org.id, "bootstrap admin key", key.prefix,
-                                clock.now(), {}, {}};
+        store::ApiKeyRecord rec{
+            ids.next("key"), org.id, "bootstrap admin key", key.prefix, clock.now(), {}, {}};
         if (auto e = store::insert_api_key(db, rec, key.hash); !e) return e;
         out.created_admin = true;
         if (!from_env) {

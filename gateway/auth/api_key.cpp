@@ -40,7 +40,9 @@ std::string hash_api_key(std::string_view secret) {
   return hex;
 }
 
-std::string key_prefix(std::string_view secret) { return std::string(secret.substr(0, 10)); }
+std::string key_prefix(std::string_view secret) {
+  return std::string(secret.substr(0, 10));
+}
 
 NewKey key_from_secret(std::string secret) {
   NewKey k;
@@ -50,7 +52,9 @@ NewKey key_from_secret(std::string secret) {
   return k;
 }
 
-NewKey generate_api_key(Random& random) { return key_from_secret("sw_" + base64url(random.bytes(32))); }
+NewKey generate_api_key(Random& random) {
+  return key_from_secret("sw_" + base64url(random.bytes(32)));
+}
 
 bool looks_like_api_key(std::string_view s) {
   if (s.size() < 16 || s.size() > 256) return false;

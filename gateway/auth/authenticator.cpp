@@ -9,12 +9,15 @@ namespace {
 constexpr auto kCacheTtl = std::chrono::seconds(30);
 constexpr auto kTouchEvery = std::chrono::seconds(60);
 
-Error unauthenticated(std::string msg) { return Error{Errc::unauthenticated, std::move(msg), {}}; }
+Error unauthenticated(std::string msg) {
+  return Error{Errc::unauthenticated, std::move(msg), {}};
+}
 }  // namespace
 
 boost::asio::awaitable<Result<Principal>> Authenticator::authenticate(std::string_view header) {
   if (header.empty()) {
-    co_return fail(unauthenticated("missing Authorization header; send 'Authorization: Bearer <api key>'"));
+    co_return fail(
+        unauthenticated("missing Authorization header; send 'Authorization: Bearer <api key>'"));
   }
   constexpr std::string_view kBearer = "Bearer ";
   if (header.size() <= kBearer.size() ||

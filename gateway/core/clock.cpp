@@ -9,7 +9,9 @@ int64_t to_unix_ms(TimePoint t) {
   return std::chrono::duration_cast<Millis>(t.time_since_epoch()).count();
 }
 
-TimePoint from_unix_ms(int64_t ms) { return TimePoint{Millis(ms)}; }
+TimePoint from_unix_ms(int64_t ms) {
+  return TimePoint{Millis(ms)};
+}
 
 std::string format_rfc3339(TimePoint t) {
   const int64_t ms = to_unix_ms(t);
@@ -80,7 +82,9 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   const auto days = std::chrono::sys_days{std::chrono::year{y} / mo / d};
-  if (!std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month(mo), std::chrono::day(d)}.ok()) {
+  if (!std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month(mo),
+                                   std::chrono::day(d)}
+           .ok()) {
     return std::nullopt;
   }
   const auto t = std::chrono::time_point_cast<std::chrono::milliseconds>(days) +

@@ -20,8 +20,7 @@ Result<void> parse_listen(Config& c, std::string_view v) {
   unsigned p = 0;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
   if (ec != std::errc() || ptr != port.data() + port.size() || p > 65535) {
-    return fail(
-        Error::invalid("listen", "listen port '" + std::string(port) + "' is not 0-65535"));
+    return fail(Error::invalid("listen", "listen port '" + std::string(port) + "' is not 0-65535"));
   }
   c.listen_address = host.empty() ? "0.0.0.0" : std::string(host);
   c.listen_port = static_cast<uint16_t>(p);
@@ -31,12 +30,26 @@ Result<void> parse_listen(Config& c, std::string_view v) {
 Result<void> apply_config_json(Config& c, const Json& j) {
   JsonReader r(j, "");
   if (auto v = r.expect_object(); !v) return v;
-  if (auto v = r.reject_unknown(
-          {"listen", "data_dir", "web_dir", "demo", "io_threads", "log_level",
-           "max_header_bytes", "max_body_bytes", "max_json_depth", "read_timeout_ms",
-           "idle_timeout_ms", "write_timeout_ms", "shutdown_grace_ms", "capacity_interval_ms",
-           "reconcile_interval_ms", "adapter_timeout_ms", "capacity_stale_after_ms",
-           "max_placement_attempts", "failures_until_degraded", "failures_until_offline"});
+  if (auto v = r.reject_unknown({"listen",
+                                 "data_dir",
+                                 "web_dir",
+                                 "demo",
+                                 "io_threads",
+                                 "log_level",
+                                 "max_header_bytes",
+                                 "max_body_bytes",
+                                 "max_json_depth",
+                                 "read_timeout_ms",
+                                 "idle_timeout_ms",
+                                 "write_timeout_ms",
+                                 "shutdown_grace_ms",
+                                 "capacity_interval_ms",
+                                 "reconcile_interval_ms",
+                                 "adapter_timeout_ms",
+                                 "capacity_stale_after_ms",
+                                 "max_placement_attempts",
+                                 "failures_until_degraded",
+                                 "failures_until_offline"});
       !v) {
     return v;
   }
@@ -45,9 +58,18 @@ Result<void> apply_config_json(Config& c, const Json& j) {
   } else if (*l) {
     if (auto p = parse_listen(c, **l); !p) return p;
   }
-  if (auto d = r.opt_string("data_dir", 4096); !d) return fail(d.error()); else if (*d) c.data_dir = **d;
-  if (auto d = r.opt_string("web_dir", 4096); !d) return fail(d.error()); else if (*d) c.web_dir = **d;
-  if (auto d = r.opt_bool("demo"); !d) return fail(d.error()); else if (*d) c.demo = **d;
+  if (auto d = r.opt_string("data_dir", 4096); !d)
+    return fail(d.error());
+  else if (*d)
+    c.data_dir = **d;
+  if (auto d = r.opt_string("web_dir", 4096); !d)
+    return fail(d.error());
+  else if (*d)
+    c.web_dir = **d;
+  if (auto d = r.opt_bool("demo"); !d)
+    return fail(d.error());
+  else if (*d)
+    c.demo = **d;
   if (auto d = r.opt_string("log_level", 16); !d) {
     return fail(d.error());
   } else if (*d) {

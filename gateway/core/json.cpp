@@ -10,15 +10,23 @@ struct TooDeep {};
 
 const char* type_word(const Json& v) {
   switch (v.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::boolean: return "a boolean";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "an integer";
-    case Json::value_t::number_float: return "a number";
-    default: return "an unsupported value";
+    case Json::value_t::number_unsigned:
+      return "an integer";
+    case Json::value_t::number_float:
+      return "a number";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -43,8 +51,8 @@ Result<Json> parse_json(std::string_view text, int max_depth) {
     return Json::parse(text.begin(), text.end(), cb, /*allow_exceptions=*/true,
                        /*ignore_comments=*/false);
   } catch (const TooDeep&) {
-    return fail(Error::invalid("", "JSON nesting is deeper than " + std::to_string(max_depth) +
-                                       " levels"));
+    return fail(
+        Error::invalid("", "JSON nesting is deeper than " + std::to_string(max_depth) + " levels"));
   } catch (const Json::exception& e) {
     std::string what = e.what();
     // nlohmann prefixes "[json.exception.parse_error.101] "; keep the useful part.
@@ -86,8 +94,8 @@ Result<std::optional<std::string>> JsonReader::opt_string(std::string_view key,
   }
   const auto& s = v->get_ref<const std::string&>();
   if (s.size() > max_len) {
-    return fail(Error::invalid(field(key), field(key) + " is longer than " +
-                                               std::to_string(max_len) + " bytes"));
+    return fail(Error::invalid(
+        field(key), field(key) + " is longer than " + std::to_string(max_len) + " bytes"));
   }
   return std::optional<std::string>{s};
 }
@@ -102,7 +110,7 @@ Result<std::string> JsonReader::string(std::string_view key, std::size_t max_len
 }
 
 Result<std::optional<int64_t>> JsonReader::opt_int(std::string_view key, int64_t min,
-                                                  int64_t max) const {
+                                                   int64_t max) const {
   const Json* v = get(key);
   if (v == nullptr) return std::optional<int64_t>{};
   int64_t n = 0;
@@ -122,9 +130,8 @@ Result<std::optional<int64_t>> JsonReader::opt_int(std::string_view key, int64_t
         Error::invalid(field(key), field(key) + " must be an integer, not " + type_word(*v)));
   }
   if (n < min || n > max) {
-    return fail(Error::invalid(field(key), field(key) + " must be between " +
-                                               std::to_string(min) + " and " +
-                                               std::to_string(max)));
+    return fail(Error::invalid(field(key), field(key) + " must be between " + std::to_string(min) +
+                                               " and " + std::to_string(max)));
   }
   return std::optional<int64_t>{n};
 }
@@ -145,8 +152,8 @@ Result<std::optional<double>> JsonReader::opt_number(std::string_view key, doubl
   }
   const double d = v->get<double>();
   if (!std::isfinite(d) || d < min || d > max) {
-    return fail(Error::invalid(field(key), field(key) + " must be between " + fmt_num(min) +
-                                               " and " + fmt_num(max)));
+    return fail(Error::invalid(
+        field(key), field(key) + " must be between " + fmt_num(min) + " and " + fmt_num(max)));
   }
   return std::optional<double>{d};
 }
@@ -177,14 +184,15 @@ Result<std::vector<std::string>> JsonReader::string_list(std::string_view key,
     return fail(Error::invalid(field(key), field(key) + " must be an array of strings"));
   }
   if (v->size() > max_items) {
-    return fail(Error::invalid(field(key), field(key) + " has more than " +
-                                               std::to_string(max_items) + " items"));
+    return fail(Error::invalid(
+        field(key), field(key) + " has more than " + std::to_string(max_items) + " items"));
   }
   for (std::size_t i = 0; i < v->size(); ++i) {
     const auto& e = (*v)[i];
     const std::string f = field(key) + "[" + std::to_string(i) + "]";
     if (!e.is_string()) return fail(Error::invalid(f, f + " must be a string"));
-    if (e.get_ref<const std::string&>().empty() || e.get_ref<const std::string&>().size() > max_len) {
+    if (e.get_ref<const std::string&>().empty() ||
+        e.get_ref<const std::string&>().size() > max_len) {
       return fail(Error::invalid(f, f + " must be 1 to " + std::to_string(max_len) + " bytes"));
     }
     out.push_back(e.get<std::string>());
@@ -192,6 +200,8 @@ Result<std::vector<std::string>> JsonReader::string_list(std::string_view key,
   return out;
 }
 
-double round_cny(double v) { return std::round(v * 100.0) / 100.0; }
+double round_cny(double v) {
+  return std::round(v * 100.0) / 100.0;
+}
 
 }  // namespace suanwang

@@ -30,7 +30,8 @@ class JsonReader {
   // Fails naming the first member not in `known`.
   Result<void> reject_unknown(std::initializer_list<std::string_view> known) const;
 
-  Result<std::optional<std::string>> opt_string(std::string_view key, std::size_t max_len = 256) const;
+  Result<std::optional<std::string>> opt_string(std::string_view key,
+                                                std::size_t max_len = 256) const;
   Result<std::string> string(std::string_view key, std::size_t max_len = 256) const;
   Result<std::optional<int64_t>> opt_int(std::string_view key, int64_t min, int64_t max) const;
   Result<int64_t> integer(std::string_view key, int64_t min, int64_t max) const;

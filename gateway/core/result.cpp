@@ -5,17 +5,28 @@ namespace suanwang {
 
 const char* errc_name(Errc code) {
   switch (code) {
-    case Errc::invalid_argument: return "invalid_argument";
-    case Errc::not_found: return "not_found";
-    case Errc::already_exists: return "already_exists";
-    case Errc::conflict: return "conflict";
-    case Errc::unauthenticated: return "unauthenticated";
-    case Errc::forbidden: return "forbidden";
-    case Errc::payload_too_large: return "payload_too_large";
-    case Errc::unsupported_media: return "unsupported_media";
-    case Errc::unprocessable: return "unprocessable";
-    case Errc::unavailable: return "unavailable";
-    case Errc::internal: return "internal";
+    case Errc::invalid_argument:
+      return "invalid_argument";
+    case Errc::not_found:
+      return "not_found";
+    case Errc::already_exists:
+      return "already_exists";
+    case Errc::conflict:
+      return "conflict";
+    case Errc::unauthenticated:
+      return "unauthenticated";
+    case Errc::forbidden:
+      return "forbidden";
+    case Errc::payload_too_large:
+      return "payload_too_large";
+    case Errc::unsupported_media:
+      return "unsupported_media";
+    case Errc::unprocessable:
+      return "unprocessable";
+    case Errc::unavailable:
+      return "unavailable";
+    case Errc::internal:
+      return "internal";
   }
   return "internal";
 }

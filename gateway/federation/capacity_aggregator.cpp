@@ -22,7 +22,9 @@ CapacityAggregator::CapacityAggregator(asio::io_context& io, SiteDirectory& dire
       log_(log),
       timer_(strand_) {}
 
-void CapacityAggregator::start() { asio::co_spawn(strand_, loop(), asio::detached); }
+void CapacityAggregator::start() {
+  asio::co_spawn(strand_, loop(), asio::detached);
+}
 
 void CapacityAggregator::stop() {
   stopped_ = true;
@@ -49,10 +51,10 @@ asio::awaitable<void> CapacityAggregator::poll_all() {
 
 asio::awaitable<void> CapacityAggregator::poll_one(std::string site_id) {
   const auto started = std::chrono::steady_clock::now();
-  auto cap = co_await directory_.call(site_id, [&](adapters::SiteAdapter& a) { return a.capacity(); });
-  const double rtt_ms = std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - started)
-                            .count();
+  auto cap =
+      co_await directory_.call(site_id, [&](adapters::SiteAdapter& a) { return a.capacity(); });
+  const double rtt_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   std::optional<model::Site> changed;
   if (cap) {
     directory_.record_capacity(site_id, to_model(*cap), rtt_ms);
@@ -60,13 +62,15 @@ asio::awaitable<void> CapacityAggregator::poll_one(std::string site_id) {
   } else {
     if (cap.error().code == adapters::AdapterErrc::not_found) co_return;  // removed meanwhile
     changed = directory_.record_failure(
-        site_id, std::string(adapters::adapter_errc_name(cap.error().code)) + ": " + cap.error().message,
+        site_id,
+        std::string(adapters::adapter_errc_name(cap.error().code)) + ": " + cap.error().message,
         config_.failures_until_degraded, config_.failures_until_offline);
   }
   if (changed) {
     auto site = *changed;
     auto r = co_await store_.run([&](store::Db& db) { return store::update_site(db, site); });
-    if (!r) log_.error("cannot persist site status", {{"site", site_id}, {"error", r.error().message}});
+    if (!r)
+      log_.error("cannot persist site status", {{"site", site_id}, {"error", r.error().message}});
   }
 }
 

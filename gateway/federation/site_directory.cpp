@@ -12,8 +12,8 @@ adapters::AdapterConfig to_adapter_config(const model::SiteAdapterSettings& s) {
 model::SiteCapacity to_model(const adapters::Capacity& c) {
   model::SiteCapacity m;
   for (const auto& p : c.pools) {
-    model::PoolCapacity mp{p.name, p.cpus_total, p.cpus_free, p.memory_gb_total, p.memory_gb_free,
-                           {}, p.max_walltime_s};
+    model::PoolCapacity mp{p.name,           p.cpus_total, p.cpus_free,     p.memory_gb_total,
+                           p.memory_gb_free, {},           p.max_walltime_s};
     for (const auto& [model, a] : p.accelerators) mp.accelerators[model] = {a.total, a.free};
     m.pools.push_back(std::move(mp));
   }
@@ -128,9 +128,8 @@ std::optional<model::Site> SiteDirectory::record_failure(const std::string& site
     next = model::SiteStatus::degraded;
   }
   if (next == l.site.status) return std::nullopt;
-  log_.warn("site health changed", {{"site", site_id},
-                                    {"status", model::site_status_name(next)},
-                                    {"error", error}});
+  log_.warn("site health changed",
+            {{"site", site_id}, {"status", model::site_status_name(next)}, {"error", error}});
   l.site.status = next;
   l.site.updated_at = clock_.now();
   return l.site;

@@ -22,8 +22,8 @@
 #include "adapters/common/timeout.hpp"
 #include "adapters/registry.hpp"
 #include "adapters/site_adapter.hpp"
-#include "gateway/core/coro.hpp"
 #include "gateway/core/clock.hpp"
+#include "gateway/core/coro.hpp"
 #include "gateway/core/logging.hpp"
 #include "gateway/model/capacity.hpp"
 #include "gateway/model/site.hpp"
@@ -67,8 +67,8 @@ class SiteDirectory {
   // `f` captures by reference ([&]; see core/coro.hpp): the caller stays suspended until the
   // adapter call has finished, also on timeout, since with_timeout waits for the cancelled call.
   template <class F>
-  auto call(const std::string& site_id, F f)
-      -> boost::asio::awaitable<typename std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type> {
+  auto call(const std::string& site_id, F f) -> boost::asio::awaitable<
+      typename std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type> {
     static_assert(kAwaitSafeArgument<F>, SUANWANG_AWAIT_SAFE_MESSAGE);
     using R = typename std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type;
     std::shared_ptr<Live> live;
@@ -101,9 +101,9 @@ class SiteDirectory {
       co_return R(adapters::adapter_fail(adapters::AdapterErrc::not_found,
                                          "site " + site_id + " is not registered"));
     }
-    co_return co_await boost::asio::co_spawn(
-        live->strand, adapters::with_timeout(f(*live->adapter), timeout),
-        boost::asio::use_awaitable);
+    co_return co_await boost::asio::co_spawn(live->strand,
+                                             adapters::with_timeout(f(*live->adapter), timeout),
+                                             boost::asio::use_awaitable);
   }
 
   boost::asio::io_context& io_;

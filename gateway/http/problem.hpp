@@ -9,10 +9,10 @@ namespace suanwang::http {
 
 struct Problem {
   Status status = Status::internal_server_error;
-  std::string code;    // stable, e.g. "invalid_argument"; the `type` is "urn:suanwang:problem:<code>"
-  std::string title;   // short, fixed per code
-  std::string detail;  // this occurrence, naming the field where there is one
-  std::string field;   // extension member: the offending field, if any
+  std::string code;  // stable, e.g. "invalid_argument"; the `type` is "urn:suanwang:problem:<code>"
+  std::string title;            // short, fixed per code
+  std::string detail;           // this occurrence, naming the field where there is one
+  std::string field;            // extension member: the offending field, if any
   Json extra = Json::object();  // further extension members
 };
 

@@ -41,15 +41,16 @@ Router::Match Router::match(Verb method, std::string_view path) const {
     bool ok = true;
     for (std::size_t k = 0; k < pat.size() && ok; ++k) {
       if (pat[k].size() > 2 && pat[k].front() == '{' && pat[k].back() == '}') {
-        if (parts[k].empty()) ok = false;
-        else params[pat[k].substr(1, pat[k].size() - 2)] = percent_decode(parts[k]);
+        if (parts[k].empty())
+          ok = false;
+        else
+          params[pat[k].substr(1, pat[k].size() - 2)] = percent_decode(parts[k]);
       } else {
         ok = pat[k] == parts[k];
       }
     }
     if (!ok) continue;
-    if (routes_[i].method == method ||
-        (method == Verb::head && routes_[i].method == Verb::get)) {
+    if (routes_[i].method == method || (method == Verb::head && routes_[i].method == Verb::get)) {
       m.route = &routes_[i];
       m.params = std::move(params);
       return m;

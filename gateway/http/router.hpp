@@ -20,7 +20,7 @@ class Router {
   void add(Verb method, std::string pattern, Handler handler);
 
   struct Match {
-    const Route* route = nullptr;                               // set on a full match
+    const Route* route = nullptr;  // set on a full match
     std::map<std::string, std::string, std::less<>> params;
     std::vector<std::string> allowed;  // path matched but not the method: for 405 + Allow
   };

@@ -95,8 +95,8 @@ std::string Server::request_id_for(const Request& req) {
   if (it != req.end()) {
     const auto v = it->value();
     bool ok = !v.empty() && v.size() <= 64;
-    for (char c : v) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-                                 c == '_' || c == '.');
+    for (char c : v)
+      ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
     if (ok) return std::string(v);
   }
   static constexpr char kHex[] = "0123456789abcdef";
@@ -172,8 +172,10 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
       res.keep_alive(false);
       stream.expires_after(limits_.write_timeout);
       co_await bhttp::async_write(stream, res, kTuple);
-      log_.info("access", {{"request_id", rid}, {"remote", conn->remote},
-                           {"status", static_cast<int>(p.status)}, {"error", ec.message()}});
+      log_.info("access", {{"request_id", rid},
+                           {"remote", conn->remote},
+                           {"status", static_cast<int>(p.status)},
+                           {"error", ec.message()}});
       // Lingering close: read and drop what the client is still sending (bounded), so our
       // answer is not lost to a TCP reset.
       beast::error_code ignored;

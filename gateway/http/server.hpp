@@ -29,8 +29,8 @@ namespace suanwang::http {
 struct ServerLimits {
   std::size_t header_bytes = 16 * 1024;
   std::size_t body_bytes = 1024 * 1024;
-  std::chrono::milliseconds read_timeout{15000};   // to read one whole request once it starts
-  std::chrono::milliseconds idle_timeout{60000};   // between requests on a keep-alive connection
+  std::chrono::milliseconds read_timeout{15000};  // to read one whole request once it starts
+  std::chrono::milliseconds idle_timeout{60000};  // between requests on a keep-alive connection
   std::chrono::milliseconds write_timeout{15000};
   std::chrono::milliseconds shutdown_grace{10000};
 };

@@ -8,7 +8,8 @@ namespace suanwang::jobs {
 
 namespace asio = boost::asio;
 
-asio::awaitable<Result<std::vector<model::Dataset>>> JobService::org_datasets(const std::string& org) {
+asio::awaitable<Result<std::vector<model::Dataset>>> JobService::org_datasets(
+    const std::string& org) {
   co_return co_await store_.run(
       [&](store::Db& db) { return store::list_datasets(db, std::string_view(org)); });
 }
@@ -21,11 +22,9 @@ asio::awaitable<Result<placement::Decision>> JobService::quote(const auth::Princ
   co_return planner_.plan(spec, who.org_id, {}, *datasets);
 }
 
-asio::awaitable<Result<SubmitOutcome>> JobService::submit(const auth::Principal& who,
-                                                          model::JobSpec spec,
-                                                          std::string idempotency_key,
-                                                          std::string request_hash,
-                                                          std::optional<PlacementRefusal>& refusal) {
+asio::awaitable<Result<SubmitOutcome>> JobService::submit(
+    const auth::Principal& who, model::JobSpec spec, std::string idempotency_key,
+    std::string request_hash, std::optional<PlacementRefusal>& refusal) {
   if (!who.is_user() && !who.is_admin()) {
     co_return fail(Error::forbidden("only user orgs (and admins) submit jobs"));
   }
@@ -37,10 +36,10 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(const auth::Principal&
     if (!prior) co_return fail(prior.error());
     if (*prior) {
       if ((*prior)->request_hash != request_hash) {
-        co_return fail(Error{Errc::conflict,
-                             "Idempotency-Key '" + idempotency_key +
-                                 "' was used for a different request body",
-                             "Idempotency-Key"});
+        co_return fail(
+            Error{Errc::conflict,
+                  "Idempotency-Key '" + idempotency_key + "' was used for a different request body",
+                  "Idempotency-Key"});
       }
       co_return SubmitOutcome{std::move(**prior), false};
     }
@@ -72,8 +71,8 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(const auth::Principal&
   std::vector<model::JobEvent> events = {
       {0, now, "created", model::JobState::pending, "", 0, "submitted through the API"},
       {0, now, "placed", model::JobState::placed, best.site_id, 1, decision.summary}};
-  auto inserted = co_await store_.run(
-      [&](store::Db& db) { return store::insert_job(db, job, events); });
+  auto inserted =
+      co_await store_.run([&](store::Db& db) { return store::insert_job(db, job, events); });
   if (!inserted) {
     if (inserted.error().code == Errc::already_exists && !idempotency_key.empty()) {
       // A concurrent request with the same key won the race: answer with its job.
@@ -105,8 +104,8 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const auth::Princip
         co_return std::move(*job);
       case S::succeeded:
       case S::failed:
-        co_return fail(Error::conflict("job " + job_id + " already " +
-                                       model::job_state_name(job->state)));
+        co_return fail(
+            Error::conflict("job " + job_id + " already " + model::job_state_name(job->state)));
       case S::pending:
       case S::placed: {
         // Not at a site yet: cancel here. If the dispatcher moves it meanwhile, the update
@@ -120,7 +119,8 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const auth::Princip
         next.updated_at = now;
         next.finished_at = now;
         next.final_cost_cny = 0;
-        model::JobEvent ev{0, now, "canceled", S::canceled, job->site_id, job->attempt, next.reason};
+        model::JobEvent ev{0,          now, "canceled", S::canceled, job->site_id, job->attempt,
+                           next.reason};
         auto applied = co_await store_.run(
             [&](store::Db& db) { return store::update_job(db, next, from, ev); });
         if (!applied) co_return fail(applied.error());

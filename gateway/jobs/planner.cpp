@@ -14,8 +14,7 @@ placement::Decision Planner::plan(const model::JobSpec& spec, const std::string&
   placement::Snapshot snap;
   snap.network = network.get();
   snap.now = now;
-  snap.capacity_stale_after_s =
-      std::chrono::duration<double>(config_.capacity_stale_after).count();
+  snap.capacity_stale_after_s = std::chrono::duration<double>(config_.capacity_stale_after).count();
   {
     std::lock_guard lock(mu_);
     for (const auto& v : views) {
@@ -23,8 +22,8 @@ placement::Decision Planner::plan(const model::JobSpec& spec, const std::string&
       st.site = &v.site;
       st.capacity = v.capacity;
       if (v.capacity) {
-        st.capacity_age_s = std::max(
-            0.0, std::chrono::duration<double>(now - v.capacity->observed_at).count());
+        st.capacity_age_s =
+            std::max(0.0, std::chrono::duration<double>(now - v.capacity->observed_at).count());
       }
       auto it = in_flight_.find(v.site.id);
       st.in_flight = it == in_flight_.end() ? 0 : it->second;
@@ -78,8 +77,9 @@ Result<void> Planner::check_references(const model::JobSpec& spec,
       if (!region_ok(r)) return unknown(name, "region '" + r + "'");
     }
   }
-  for (const auto& [list, name] : {std::pair{&spec.constraints.sites, "constraints.sites"},
-                                   std::pair{&spec.constraints.deny_sites, "constraints.deny_sites"}}) {
+  for (const auto& [list, name] :
+       {std::pair{&spec.constraints.sites, "constraints.sites"},
+        std::pair{&spec.constraints.deny_sites, "constraints.deny_sites"}}) {
     for (const auto& s : *list) {
       if (!directory_.view(s)) return unknown(name, "site '" + s + "'");
     }

@@ -16,7 +16,8 @@ Result<Dataset> parse_dataset(const Json& body) {
   d.size_bytes = *size;
   const Json* reps = r.get("replicas");
   if (reps == nullptr || !reps->is_array() || reps->empty()) {
-    return fail(Error::invalid("replicas", "replicas must be a non-empty array of {region} or {site}"));
+    return fail(
+        Error::invalid("replicas", "replicas must be a non-empty array of {region} or {site}"));
   }
   if (reps->size() > 64) return fail(Error::invalid("replicas", "at most 64 replicas"));
   for (std::size_t i = 0; i < reps->size(); ++i) {

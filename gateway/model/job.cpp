@@ -66,9 +66,9 @@ Result<std::vector<InputSpec>> parse_inputs(const Json* j) {
     if (!region) return fail(region.error());
     if (in.dataset.empty()) {
       if (!*size || !*region) {
-        return fail(Error::invalid(path + "dataset",
-                                   path + "dataset, or both " + path + "size_bytes and " + path +
-                                       "region, are required"));
+        return fail(Error::invalid(
+            path + "dataset",
+            path + "dataset, or both " + path + "size_bytes and " + path + "region, are required"));
       }
       in.size_bytes = **size;
       in.region = **region;
@@ -91,8 +91,9 @@ Result<Constraints> parse_constraints(const Json* j) {
       !v) {
     return fail(v.error());
   }
-  for (auto [key, dest] : {std::pair{"regions", &c.regions}, std::pair{"deny_regions", &c.deny_regions},
-                           std::pair{"sites", &c.sites}, std::pair{"deny_sites", &c.deny_sites}}) {
+  for (auto [key, dest] :
+       {std::pair{"regions", &c.regions}, std::pair{"deny_regions", &c.deny_regions},
+        std::pair{"sites", &c.sites}, std::pair{"deny_sites", &c.deny_sites}}) {
     auto l = r.string_list(key, 1000, 64);
     if (!l) return fail(l.error());
     *dest = std::move(*l);
@@ -133,9 +134,9 @@ Result<Routing> parse_routing(const Json* j) {
       return fail(v.error());
     }
     Weights weights;
-    for (auto [key, dest] : {std::pair{"price", &weights.price}, std::pair{"time", &weights.time},
-                             std::pair{"latency", &weights.latency},
-                             std::pair{"locality", &weights.locality}}) {
+    for (auto [key, dest] :
+         {std::pair{"price", &weights.price}, std::pair{"time", &weights.time},
+          std::pair{"latency", &weights.latency}, std::pair{"locality", &weights.locality}}) {
       auto v = wr.opt_number(key, 0, 1000);
       if (!v) return fail(v.error());
       *dest = v->value_or(0);
@@ -261,7 +262,8 @@ Json to_json(const JobSpec& s) {
     }
   }
   j["inputs"] = std::move(inputs);
-  if (s.outputs) j["outputs"] = {{"region", s.outputs->region}, {"size_bytes", s.outputs->size_bytes}};
+  if (s.outputs)
+    j["outputs"] = {{"region", s.outputs->region}, {"size_bytes", s.outputs->size_bytes}};
   Json c = {{"regions", s.constraints.regions},
             {"deny_regions", s.constraints.deny_regions},
             {"sites", s.constraints.sites},
@@ -291,13 +293,20 @@ Json to_redacted_json(const JobSpec& s) {
 
 const char* job_state_name(JobState s) {
   switch (s) {
-    case JobState::pending: return "pending";
-    case JobState::placed: return "placed";
-    case JobState::submitted: return "submitted";
-    case JobState::running: return "running";
-    case JobState::succeeded: return "succeeded";
-    case JobState::failed: return "failed";
-    case JobState::canceled: return "canceled";
+    case JobState::pending:
+      return "pending";
+    case JobState::placed:
+      return "placed";
+    case JobState::submitted:
+      return "submitted";
+    case JobState::running:
+      return "running";
+    case JobState::succeeded:
+      return "succeeded";
+    case JobState::failed:
+      return "failed";
+    case JobState::canceled:
+      return "canceled";
   }
   return "pending";
 }
@@ -316,9 +325,12 @@ bool is_terminal(JobState s) {
 
 const char* failure_kind_name(FailureKind k) {
   switch (k) {
-    case FailureKind::none: return "";
-    case FailureKind::executor_error: return "executor_error";
-    case FailureKind::system_error: return "system_error";
+    case FailureKind::none:
+      return "";
+    case FailureKind::executor_error:
+      return "executor_error";
+    case FailureKind::system_error:
+      return "system_error";
   }
   return "";
 }
@@ -348,8 +360,8 @@ Json to_json(const JobRecord& j, bool redact) {
       j.estimated_cost_cny ? Json(round_cny(*j.estimated_cost_cny)) : Json(nullptr);
   out["final_cost_cny"] = j.final_cost_cny ? Json(round_cny(*j.final_cost_cny)) : Json(nullptr);
   out["exit_code"] = j.exit_code ? Json(*j.exit_code) : Json(nullptr);
-  out["failure"] = j.failure == FailureKind::none ? Json(nullptr)
-                                                  : Json(failure_kind_name(j.failure));
+  out["failure"] =
+      j.failure == FailureKind::none ? Json(nullptr) : Json(failure_kind_name(j.failure));
   out["started_at"] = j.started_at ? Json(format_rfc3339(*j.started_at)) : Json(nullptr);
   out["finished_at"] = j.finished_at ? Json(format_rfc3339(*j.finished_at)) : Json(nullptr);
   if (j.decision.is_object() && j.decision.contains("chosen") && j.decision["chosen"].is_object()) {
@@ -362,12 +374,9 @@ Json to_json(const JobRecord& j, bool redact) {
 }
 
 Json to_json(const JobEvent& e) {
-  Json j = {{"seq", e.seq},
-            {"at", format_rfc3339(e.at)},
-            {"type", e.type},
-            {"state", job_state_name(e.state)},
-            {"attempt", e.attempt},
-            {"reason", e.reason}};
+  Json j = {{"seq", e.seq},         {"at", format_rfc3339(e.at)},
+            {"type", e.type},       {"state", job_state_name(e.state)},
+            {"attempt", e.attempt}, {"reason", e.reason}};
   j["site"] = e.site_id.empty() ? Json(nullptr) : Json(e.site_id);
   return j;
 }

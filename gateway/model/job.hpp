@@ -39,9 +39,9 @@ struct OutputSpec {
 };
 
 struct Constraints {
-  std::vector<std::string> regions;       // allowed; empty = any
+  std::vector<std::string> regions;  // allowed; empty = any
   std::vector<std::string> deny_regions;
-  std::vector<std::string> sites;         // allowed; empty = any
+  std::vector<std::string> sites;  // allowed; empty = any
   std::vector<std::string> deny_sites;
   std::optional<double> max_price_cny;
   std::optional<TimePoint> deadline;

@@ -5,9 +5,12 @@ namespace suanwang::model {
 
 const char* org_kind_name(OrgKind k) {
   switch (k) {
-    case OrgKind::admin: return "admin";
-    case OrgKind::operator_: return "operator";
-    case OrgKind::user: return "user";
+    case OrgKind::admin:
+      return "admin";
+    case OrgKind::operator_:
+      return "operator";
+    case OrgKind::user:
+      return "user";
   }
   return "user";
 }

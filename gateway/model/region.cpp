@@ -52,7 +52,8 @@ Result<std::vector<Region>> parse_regions(const Json& body) {
     auto id = r.string("id", 63);
     if (!id) return fail(id.error());
     if (!valid_slug(*id)) {
-      return fail(Error::invalid(path + "id", path + "id must be lowercase letters, digits and '-'"));
+      return fail(
+          Error::invalid(path + "id", path + "id must be lowercase letters, digits and '-'"));
     }
     if (!seen.insert(*id).second) {
       return fail(Error::invalid(path + "id", "region '" + *id + "' is listed twice"));
@@ -79,8 +80,8 @@ Result<std::vector<Region>> parse_regions(const Json& body) {
 }
 
 Json to_json(const Region& r) {
-  return {{"id", r.id}, {"name", r.name}, {"hub", r.hub},
-          {"side", r.side}, {"lat", r.lat}, {"lon", r.lon}};
+  return {{"id", r.id},     {"name", r.name}, {"hub", r.hub},
+          {"side", r.side}, {"lat", r.lat},   {"lon", r.lon}};
 }
 
 Result<std::vector<NetworkLink>> parse_links(const Json& body, const std::vector<Region>& known) {
@@ -128,7 +129,10 @@ Result<std::vector<NetworkLink>> parse_links(const Json& body, const std::vector
 }
 
 Json to_json(const NetworkLink& l) {
-  return {{"a", l.a}, {"b", l.b}, {"rtt_ms", l.rtt_ms}, {"bandwidth_gbps", l.bandwidth_gbps},
+  return {{"a", l.a},
+          {"b", l.b},
+          {"rtt_ms", l.rtt_ms},
+          {"bandwidth_gbps", l.bandwidth_gbps},
           {"egress_cny_per_gb", l.egress_cny_per_gb}};
 }
 

@@ -7,19 +7,26 @@ namespace suanwang::model {
 
 const char* site_kind_name(SiteKind k) {
   switch (k) {
-    case SiteKind::hpc: return "hpc";
-    case SiteKind::ai: return "ai";
-    case SiteKind::general: return "general";
+    case SiteKind::hpc:
+      return "hpc";
+    case SiteKind::ai:
+      return "ai";
+    case SiteKind::general:
+      return "general";
   }
   return "general";
 }
 
 const char* site_status_name(SiteStatus s) {
   switch (s) {
-    case SiteStatus::online: return "online";
-    case SiteStatus::degraded: return "degraded";
-    case SiteStatus::offline: return "offline";
-    case SiteStatus::draining: return "draining";
+    case SiteStatus::online:
+      return "online";
+    case SiteStatus::degraded:
+      return "degraded";
+    case SiteStatus::offline:
+      return "offline";
+    case SiteStatus::draining:
+      return "draining";
   }
   return "offline";
 }
@@ -43,8 +50,8 @@ constexpr double kMaxPrice = 1e6;
 Result<Pricing> parse_pricing(const Json& j) {
   JsonReader r(j, "pricing.");
   if (auto v = r.expect_object(); !v) return fail(v.error());
-  if (auto v = r.reject_unknown({"cpu_core_hour", "memory_gb_hour", "gpu_hour", "egress_gb",
-                                 "billing_granularity_s"});
+  if (auto v = r.reject_unknown(
+          {"cpu_core_hour", "memory_gb_hour", "gpu_hour", "egress_gb", "billing_granularity_s"});
       !v) {
     return fail(v.error());
   }

@@ -30,7 +30,7 @@ struct Pricing {
 
 struct SitePolicy {
   int64_t max_walltime_s = 7 * 24 * 3600;
-  int max_in_flight = 1000;  // jobs from the gateway placed, submitted or running here
+  int max_in_flight = 1000;               // jobs from the gateway placed, submitted or running here
   std::vector<std::string> allowed_orgs;  // empty = everyone
   std::vector<std::string> denied_orgs;
 };

@@ -166,9 +166,9 @@ Decision decide(const Request& req, const Snapshot& snap) {
       continue;
     }
     if (res.walltime_s > s.policy.max_walltime_s) {
-      reject(s, "walltime", "walltime " + std::to_string(res.walltime_s) +
-                                " s exceeds the site's limit of " +
-                                std::to_string(s.policy.max_walltime_s) + " s");
+      reject(s, "walltime",
+             "walltime " + std::to_string(res.walltime_s) + " s exceeds the site's limit of " +
+                 std::to_string(s.policy.max_walltime_s) + " s");
       continue;
     }
     if (res.accelerators && !s.pricing.gpu_hour.contains(res.accelerators->model)) {
@@ -176,8 +176,9 @@ Decision decide(const Request& req, const Snapshot& snap) {
       continue;
     }
     if (st.in_flight >= s.policy.max_in_flight) {
-      reject(s, "in_flight_cap", "the site already has " + std::to_string(st.in_flight) +
-                                     " jobs in flight from the gateway (its cap)");
+      reject(s, "in_flight_cap",
+             "the site already has " + std::to_string(st.in_flight) +
+                 " jobs in flight from the gateway (its cap)");
       continue;
     }
     if (!st.capacity) {
@@ -185,19 +186,19 @@ Decision decide(const Request& req, const Snapshot& snap) {
       continue;
     }
     if (st.capacity_age_s > snap.capacity_stale_after_s) {
-      reject(s, "capacity_stale", "the site's capacity report is " +
-                                      fmt("%.0f", st.capacity_age_s) + " s old");
+      reject(s, "capacity_stale",
+             "the site's capacity report is " + fmt("%.0f", st.capacity_age_s) + " s old");
       continue;
     }
     const Fit f = fit(*st.capacity, res);
     if (!f.ever) {
-      reject(s, "too_large", "no partition of the site can ever hold " +
-                                 std::to_string(res.cpus) + " CPUs, " +
-                                 fmt("%g", res.memory_gb) + " GB" +
-                                 (res.accelerators ? ", " + std::to_string(res.accelerators->count) +
-                                                         " " + res.accelerators->model
-                                                   : std::string()) +
-                                 " for " + std::to_string(res.walltime_s) + " s");
+      reject(s, "too_large",
+             "no partition of the site can ever hold " + std::to_string(res.cpus) + " CPUs, " +
+                 fmt("%g", res.memory_gb) + " GB" +
+                 (res.accelerators ? ", " + std::to_string(res.accelerators->count) + " " +
+                                         res.accelerators->model
+                                   : std::string()) +
+                 " for " + std::to_string(res.walltime_s) + " s");
       continue;
     }
 
@@ -238,9 +239,9 @@ Decision decide(const Request& req, const Snapshot& snap) {
     }
     c.total_cost_cny = c.compute_cost_cny + c.egress_cost_cny;
     if (con.max_price_cny && c.total_cost_cny > *con.max_price_cny) {
-      reject(s, "over_max_price", "estimated ¥" + fmt("%.2f", c.total_cost_cny) +
-                                      " exceeds constraints.max_price_cny ¥" +
-                                      fmt("%.2f", *con.max_price_cny));
+      reject(s, "over_max_price",
+             "estimated ¥" + fmt("%.2f", c.total_cost_cny) +
+                 " exceeds constraints.max_price_cny ¥" + fmt("%.2f", *con.max_price_cny));
       continue;
     }
     const auto& cap = *st.capacity;
@@ -255,8 +256,8 @@ Decision decide(const Request& req, const Snapshot& snap) {
     if (con.deadline &&
         snap.now + std::chrono::milliseconds(static_cast<int64_t>(c.result_s * 1000)) >
             *con.deadline) {
-      reject(s, "deadline", "results would arrive " + human_duration(c.result_s) +
-                                ", after constraints.deadline");
+      reject(s, "deadline",
+             "results would arrive " + human_duration(c.result_s) + ", after constraints.deadline");
       continue;
     }
     c.rtt_ms = job.submitter_region.empty() ? 0 : net.link(job.submitter_region, s.region).rtt_ms;
@@ -302,9 +303,8 @@ Decision decide(const Request& req, const Snapshot& snap) {
   } else {
     d.summary += ", no data moved";
   }
-  const auto fastest = std::min_element(d.ranked.begin(), d.ranked.end(), [](auto& a, auto& b) {
-    return a.result_s < b.result_s;
-  });
+  const auto fastest = std::min_element(d.ranked.begin(), d.ranked.end(),
+                                        [](auto& a, auto& b) { return a.result_s < b.result_s; });
   if (fastest->site_id != best.site_id && fastest->total_cost_cny > 0) {
     const double pct = 100.0 * (1.0 - best.total_cost_cny / fastest->total_cost_cny);
     if (pct >= 1) d.summary += "; " + fmt("%.0f", pct) + "% cheaper than the fastest site";

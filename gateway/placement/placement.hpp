@@ -31,16 +31,16 @@ namespace suanwang::placement {
 
 // One site as placement sees it at an instant.
 struct SiteState {
-  const model::Site* site = nullptr;                // REQUIRES: outlives the decide() call
-  std::optional<model::SiteCapacity> capacity;      // none until the first report
+  const model::Site* site = nullptr;            // REQUIRES: outlives the decide() call
+  std::optional<model::SiteCapacity> capacity;  // none until the first report
   double capacity_age_s = 0;
-  int in_flight = 0;                                // gateway jobs placed/submitted/running here
+  int in_flight = 0;  // gateway jobs placed/submitted/running here
   bool supports_images = true;
 };
 
 struct Snapshot {
   std::vector<SiteState> sites;
-  const model::Network* network = nullptr;          // REQUIRES: non-null
+  const model::Network* network = nullptr;                // REQUIRES: non-null
   std::map<std::string, const model::Dataset*> datasets;  // the submitting org's, by id
   double capacity_stale_after_s = 60;
   TimePoint now{};  // the instant of the snapshot, for deadlines
@@ -66,12 +66,12 @@ struct Candidate {
   double compute_cost_cny = 0;
   double egress_cost_cny = 0;
   double total_cost_cny = 0;
-  int64_t bytes_moved = 0;       // input bytes crossing regions + output bytes
+  int64_t bytes_moved = 0;  // input bytes crossing regions + output bytes
   double transfer_in_s = 0;
   double transfer_out_s = 0;
   double queue_wait_s = 0;
-  double start_s = 0;            // from now until the job can start
-  double result_s = 0;           // from now until results are at the output region
+  double start_s = 0;   // from now until the job can start
+  double result_s = 0;  // from now until results are at the output region
   double rtt_ms = 0;
   std::map<std::string, double> raw;         // per criterion
   std::map<std::string, double> normalized;  // per criterion, 0 best .. 1 worst
@@ -81,9 +81,9 @@ struct Candidate {
 struct Decision {
   std::string policy;
   model::Weights weights;
-  std::vector<Candidate> ranked;     // best first
+  std::vector<Candidate> ranked;  // best first
   std::vector<Rejection> rejected;
-  std::string summary;               // one line for humans
+  std::string summary;  // one line for humans
   bool feasible() const { return !ranked.empty(); }
 };
 

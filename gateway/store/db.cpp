@@ -64,14 +64,20 @@ Result<void> Statement::run() {
   }
 }
 
-bool Statement::is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+bool Statement::is_null(int col) const {
+  return sqlite3_column_type(s_, col) == SQLITE_NULL;
+}
 std::string Statement::text(int col) const {
   const auto* p = sqlite3_column_text(s_, col);
   const int n = sqlite3_column_bytes(s_, col);
   return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), n);
 }
-int64_t Statement::int64(int col) const { return sqlite3_column_int64(s_, col); }
-double Statement::real(int col) const { return sqlite3_column_double(s_, col); }
+int64_t Statement::int64(int col) const {
+  return sqlite3_column_int64(s_, col);
+}
+double Statement::real(int col) const {
+  return sqlite3_column_double(s_, col);
+}
 std::optional<std::string> Statement::opt_text(int col) const {
   if (is_null(col)) return std::nullopt;
   return text(col);
@@ -87,9 +93,9 @@ std::optional<double> Statement::opt_real(int col) const {
 
 Result<std::unique_ptr<Db>> Db::open(const std::filesystem::path& path) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Db> db(new Db(raw));
   if (rc != SQLITE_OK) {
     return fail(Error::unavailable("cannot open database " + path.string() + ": " +

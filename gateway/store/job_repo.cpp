@@ -70,8 +70,12 @@ Result<void> append_event(Db& db, std::string_view job_id, const model::JobEvent
       " VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = ?1),"
       " ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!st) return fail(st.error());
-  st->bind(1, job_id).bind(2, to_unix_ms(e.at)).bind(3, e.type)
-      .bind(4, model::job_state_name(e.state)).bind(5, e.site_id).bind(6, e.attempt)
+  st->bind(1, job_id)
+      .bind(2, to_unix_ms(e.at))
+      .bind(3, e.type)
+      .bind(4, model::job_state_name(e.state))
+      .bind(5, e.site_id)
+      .bind(6, e.attempt)
       .bind(7, e.reason);
   return st->run();
 }
@@ -88,19 +92,42 @@ Result<void> insert_job(Db& db, const model::JobRecord& j,
     auto st = db.prepare(std::string("INSERT INTO jobs (") + kJobCols +
                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!st) return fail(st.error());
-    st->bind(1, j.id).bind(2, j.org_id).bind(3, model::to_json(j.spec).dump())
+    st->bind(1, j.id)
+        .bind(2, j.org_id)
+        .bind(3, model::to_json(j.spec).dump())
         .bind(4, model::job_state_name(j.state));
-    if (j.site_id.empty()) st->bind_null(5); else st->bind(5, j.site_id);
-    if (j.remote_id.empty()) st->bind_null(6); else st->bind(6, j.remote_id);
-    st->bind(7, j.attempt).bind(8, Json(j.blocked_sites).dump()).bind(9, decision_text(j))
-        .bind(10, j.estimated_cost_cny).bind(11, j.final_cost_cny);
-    if (j.exit_code) st->bind(12, *j.exit_code); else st->bind_null(12);
-    st->bind(13, model::failure_kind_name(j.failure)).bind(14, j.reason)
+    if (j.site_id.empty())
+      st->bind_null(5);
+    else
+      st->bind(5, j.site_id);
+    if (j.remote_id.empty())
+      st->bind_null(6);
+    else
+      st->bind(6, j.remote_id);
+    st->bind(7, j.attempt)
+        .bind(8, Json(j.blocked_sites).dump())
+        .bind(9, decision_text(j))
+        .bind(10, j.estimated_cost_cny)
+        .bind(11, j.final_cost_cny);
+    if (j.exit_code)
+      st->bind(12, *j.exit_code);
+    else
+      st->bind_null(12);
+    st->bind(13, model::failure_kind_name(j.failure))
+        .bind(14, j.reason)
         .bind(15, j.cancel_requested);
-    if (j.idempotency_key.empty()) st->bind_null(16); else st->bind(16, j.idempotency_key);
-    if (j.request_hash.empty()) st->bind_null(17); else st->bind(17, j.request_hash);
-    st->bind(18, to_unix_ms(j.created_at)).bind(19, to_unix_ms(j.updated_at))
-        .bind(20, opt_ms(j.started_at)).bind(21, opt_ms(j.finished_at));
+    if (j.idempotency_key.empty())
+      st->bind_null(16);
+    else
+      st->bind(16, j.idempotency_key);
+    if (j.request_hash.empty())
+      st->bind_null(17);
+    else
+      st->bind(17, j.request_hash);
+    st->bind(18, to_unix_ms(j.created_at))
+        .bind(19, to_unix_ms(j.updated_at))
+        .bind(20, opt_ms(j.started_at))
+        .bind(21, opt_ms(j.finished_at));
     if (auto r = st->run(); !r) {
       if (r.error().code == Errc::conflict) {
         return fail(Error{Errc::already_exists, "Idempotency-Key already used", "Idempotency-Key"});
@@ -124,14 +151,30 @@ Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expec
         " started_at = ?, finished_at = ? WHERE id = ? AND state = ?");
     if (!st) return fail(st.error());
     st->bind(1, model::job_state_name(j.state));
-    if (j.site_id.empty()) st->bind_null(2); else st->bind(2, j.site_id);
-    if (j.remote_id.empty()) st->bind_null(3); else st->bind(3, j.remote_id);
-    st->bind(4, j.attempt).bind(5, Json(j.blocked_sites).dump()).bind(6, decision_text(j))
-        .bind(7, j.estimated_cost_cny).bind(8, j.final_cost_cny);
-    if (j.exit_code) st->bind(9, *j.exit_code); else st->bind_null(9);
-    st->bind(10, model::failure_kind_name(j.failure)).bind(11, j.reason)
-        .bind(12, j.cancel_requested).bind(13, to_unix_ms(j.updated_at))
-        .bind(14, opt_ms(j.started_at)).bind(15, opt_ms(j.finished_at)).bind(16, j.id)
+    if (j.site_id.empty())
+      st->bind_null(2);
+    else
+      st->bind(2, j.site_id);
+    if (j.remote_id.empty())
+      st->bind_null(3);
+    else
+      st->bind(3, j.remote_id);
+    st->bind(4, j.attempt)
+        .bind(5, Json(j.blocked_sites).dump())
+        .bind(6, decision_text(j))
+        .bind(7, j.estimated_cost_cny)
+        .bind(8, j.final_cost_cny);
+    if (j.exit_code)
+      st->bind(9, *j.exit_code);
+    else
+      st->bind_null(9);
+    st->bind(10, model::failure_kind_name(j.failure))
+        .bind(11, j.reason)
+        .bind(12, j.cancel_requested)
+        .bind(13, to_unix_ms(j.updated_at))
+        .bind(14, opt_ms(j.started_at))
+        .bind(15, opt_ms(j.finished_at))
+        .bind(16, j.id)
         .bind(17, model::job_state_name(expected_state));
     if (auto r = st->run(); !r) return fail(r.error());
     if (db.changes() == 0) return false;
@@ -174,7 +217,7 @@ Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id) {
 }
 
 Result<std::optional<model::JobRecord>> find_job_by_idempotency_key(Db& db, std::string_view org_id,
-                                                                     std::string_view key) {
+                                                                    std::string_view key) {
   auto st = db.prepare(std::string("SELECT ") + kJobCols +
                        " FROM jobs WHERE org_id = ? AND idempotency_key = ?");
   if (!st) return fail(st.error());

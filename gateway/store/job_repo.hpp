@@ -27,13 +27,13 @@ Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at);
 
 Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id);
 Result<std::optional<model::JobRecord>> find_job_by_idempotency_key(Db& db, std::string_view org_id,
-                                                                     std::string_view key);
+                                                                    std::string_view key);
 
 struct JobFilter {
-  std::optional<std::string> org_id;         // jobs of this org
+  std::optional<std::string> org_id;                 // jobs of this org
   std::optional<std::vector<std::string>> site_ids;  // or: jobs placed on these sites (operator)
   std::optional<model::JobState> state;
-  std::optional<std::string> before_id;      // keyset pagination: ids < this, newest first
+  std::optional<std::string> before_id;  // keyset pagination: ids < this, newest first
   int limit = 50;
 };
 Result<std::vector<model::JobRecord>> list_jobs(Db& db, const JobFilter& filter);

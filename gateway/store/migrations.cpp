@@ -23,7 +23,8 @@ Result<std::vector<Migration>> embedded_migrations() {
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.version < b.version; });
   for (std::size_t i = 1; i < out.size(); ++i) {
     if (out[i].version == out[i - 1].version) {
-      return fail(Error::internal("two migrations share version " + std::to_string(out[i].version)));
+      return fail(
+          Error::internal("two migrations share version " + std::to_string(out[i].version)));
     }
   }
   return out;
@@ -56,8 +57,8 @@ Result<int> migrate(Db& db, const std::vector<Migration>& migrations) {
         return fail(Error::internal("migration " + std::to_string(m.version) + " (" + m.name +
                                     ") failed: " + e.error().message));
       }
-      auto st = db.prepare(
-          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+      auto st =
+          db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
       if (!st) return fail(st.error());
       st->bind(1, m.version).bind(2, m.name).bind(3, to_unix_ms(std::chrono::system_clock::now()));
       return st->run();

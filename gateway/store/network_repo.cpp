@@ -57,8 +57,8 @@ Result<void> replace_regions(Db& db, const std::vector<model::Region>& regions) 
         " side=excluded.side, lat=excluded.lat, lon=excluded.lon");
     if (!upsert) return fail(upsert.error());
     for (const auto& r : regions) {
-      upsert->bind(1, r.id).bind(2, r.name).bind(3, r.hub).bind(4, r.side).bind(5, r.lat)
-          .bind(6, r.lon);
+      upsert->bind(1, r.id).bind(2, r.name).bind(3, r.hub).bind(4, r.side).bind(5, r.lat).bind(
+          6, r.lon);
       if (auto e = upsert->run(); !e) return fail(e.error());
     }
     auto all = load_regions(db);
@@ -83,8 +83,11 @@ Result<void> replace_links(Db& db, const std::vector<model::NetworkLink>& links)
     if (!st) return fail(st.error());
     for (const auto& l : links) {
       const bool swap = l.b < l.a;
-      st->bind(1, swap ? l.b : l.a).bind(2, swap ? l.a : l.b).bind(3, l.rtt_ms)
-          .bind(4, l.bandwidth_gbps).bind(5, l.egress_cny_per_gb);
+      st->bind(1, swap ? l.b : l.a)
+          .bind(2, swap ? l.a : l.b)
+          .bind(3, l.rtt_ms)
+          .bind(4, l.bandwidth_gbps)
+          .bind(5, l.egress_cny_per_gb);
       if (auto e = st->run(); !e) return fail(e.error());
     }
     return ok();

@@ -39,10 +39,14 @@ Result<std::optional<model::Org>> find_one_org(Db& db, std::string_view sql, std
 }  // namespace
 
 Result<void> insert_org(Db& db, const model::Org& org) {
-  auto st = db.prepare("INSERT INTO orgs (id, name, kind, budget_cny, created_at) VALUES (?,?,?,?,?)");
+  auto st =
+      db.prepare("INSERT INTO orgs (id, name, kind, budget_cny, created_at) VALUES (?,?,?,?,?)");
   if (!st) return fail(st.error());
-  st->bind(1, org.id).bind(2, org.name).bind(3, model::org_kind_name(org.kind))
-      .bind(4, org.budget_cny).bind(5, to_unix_ms(org.created_at));
+  st->bind(1, org.id)
+      .bind(2, org.name)
+      .bind(3, model::org_kind_name(org.kind))
+      .bind(4, org.budget_cny)
+      .bind(5, to_unix_ms(org.created_at));
   auto r = st->run();
   if (!r && r.error().code == Errc::conflict) {
     return fail(Error{Errc::already_exists, "an org named '" + org.name + "' exists", "name"});
@@ -51,7 +55,8 @@ Result<void> insert_org(Db& db, const model::Org& org) {
 }
 
 Result<std::optional<model::Org>> find_org(Db& db, std::string_view id) {
-  return find_one_org(db, "SELECT id, name, kind, budget_cny, created_at FROM orgs WHERE id = ?", id);
+  return find_one_org(db, "SELECT id, name, kind, budget_cny, created_at FROM orgs WHERE id = ?",
+                      id);
 }
 
 Result<std::optional<model::Org>> find_org_by_name(Db& db, std::string_view name) {
@@ -83,7 +88,11 @@ Result<void> insert_api_key(Db& db, const ApiKeyRecord& key, std::string_view ha
   auto st = db.prepare(
       "INSERT INTO api_keys (id, org_id, name, prefix, hash, created_at) VALUES (?,?,?,?,?,?)");
   if (!st) return fail(st.error());
-  st->bind(1, key.id).bind(2, key.org_id).bind(3, key.name).bind(4, key.prefix).bind(5, hash)
+  st->bind(1, key.id)
+      .bind(2, key.org_id)
+      .bind(3, key.name)
+      .bind(4, key.prefix)
+      .bind(5, hash)
       .bind(6, to_unix_ms(key.created_at));
   return st->run();
 }

@@ -12,8 +12,8 @@ Result<model::Site> read_site(const Statement& st) {
   if (!spec) return fail(Error::internal("stored site " + st.text(0) + " is unreadable"));
   auto site = model::parse_site(*spec);
   if (!site) {
-    return fail(Error::internal("stored site " + st.text(0) + " fails validation: " +
-                                site.error().message));
+    return fail(Error::internal("stored site " + st.text(0) +
+                                " fails validation: " + site.error().message));
   }
   site->id = st.text(0);
   site->org_id = st.text(1);
@@ -31,7 +31,8 @@ Result<model::Dataset> read_dataset(const Statement& st) {
   d.name = st.text(2);
   d.size_bytes = st.int64(3);
   auto reps = parse_json(st.text(4), 8);
-  if (!reps || !reps->is_array()) return fail(Error::internal("stored dataset " + d.id + " is unreadable"));
+  if (!reps || !reps->is_array())
+    return fail(Error::internal("stored dataset " + d.id + " is unreadable"));
   for (const auto& r : *reps) d.replicas.push_back({r.value("region", ""), r.value("site", "")});
   d.created_at = from_unix_ms(st.int64(5));
   return d;
@@ -43,13 +44,19 @@ Result<void> insert_site(Db& db, const model::Site& s) {
       "INSERT INTO sites (id, org_id, name, region, spec_json, status, drained, created_at,"
       " updated_at) VALUES (?,?,?,?,?,?,?,?,?)");
   if (!st) return fail(st.error());
-  st->bind(1, s.id).bind(2, s.org_id).bind(3, s.name).bind(4, s.region)
-      .bind(5, model::site_to_stored_json(s).dump()).bind(6, model::site_status_name(s.status))
-      .bind(7, s.drained).bind(8, to_unix_ms(s.created_at)).bind(9, to_unix_ms(s.updated_at));
+  st->bind(1, s.id)
+      .bind(2, s.org_id)
+      .bind(3, s.name)
+      .bind(4, s.region)
+      .bind(5, model::site_to_stored_json(s).dump())
+      .bind(6, model::site_status_name(s.status))
+      .bind(7, s.drained)
+      .bind(8, to_unix_ms(s.created_at))
+      .bind(9, to_unix_ms(s.updated_at));
   auto r = st->run();
   if (!r && r.error().code == Errc::conflict) {
-    return fail(Error{Errc::already_exists, "this org already has a site named '" + s.name + "'",
-                      "name"});
+    return fail(
+        Error{Errc::already_exists, "this org already has a site named '" + s.name + "'", "name"});
   }
   return r;
 }
@@ -59,13 +66,17 @@ Result<void> update_site(Db& db, const model::Site& s) {
       "UPDATE sites SET name = ?, region = ?, spec_json = ?, status = ?, drained = ?,"
       " updated_at = ? WHERE id = ? AND deleted_at IS NULL");
   if (!st) return fail(st.error());
-  st->bind(1, s.name).bind(2, s.region).bind(3, model::site_to_stored_json(s).dump())
-      .bind(4, model::site_status_name(s.status)).bind(5, s.drained)
-      .bind(6, to_unix_ms(s.updated_at)).bind(7, s.id);
+  st->bind(1, s.name)
+      .bind(2, s.region)
+      .bind(3, model::site_to_stored_json(s).dump())
+      .bind(4, model::site_status_name(s.status))
+      .bind(5, s.drained)
+      .bind(6, to_unix_ms(s.updated_at))
+      .bind(7, s.id);
   auto r = st->run();
   if (!r && r.error().code == Errc::conflict) {
-    return fail(Error{Errc::already_exists, "this org already has a site named '" + s.name + "'",
-                      "name"});
+    return fail(
+        Error{Errc::already_exists, "this org already has a site named '" + s.name + "'", "name"});
   }
   return r;
 }
@@ -111,7 +122,11 @@ Result<void> insert_dataset(Db& db, const model::Dataset& d) {
   if (!st) return fail(st.error());
   Json reps = Json::array();
   for (const auto& r : d.replicas) reps.push_back({{"region", r.region}, {"site", r.site}});
-  st->bind(1, d.id).bind(2, d.org_id).bind(3, d.name).bind(4, d.size_bytes).bind(5, reps.dump())
+  st->bind(1, d.id)
+      .bind(2, d.org_id)
+      .bind(3, d.name)
+      .bind(4, d.size_bytes)
+      .bind(5, reps.dump())
       .bind(6, to_unix_ms(d.created_at));
   auto r = st->run();
   if (!r && r.error().code == Errc::conflict) {

@@ -48,10 +48,10 @@ class Store {
                                     work = std::move(work)]() mutable {
             R result = fn(*db_);
             auto ex = work.get_executor();
-            boost::asio::dispatch(ex, [handler = std::move(handler),
-                                       result = std::move(result)]() mutable {
-              std::move(handler)(std::move(result));
-            });
+            boost::asio::dispatch(
+                ex, [handler = std::move(handler), result = std::move(result)]() mutable {
+                  std::move(handler)(std::move(result));
+                });
           });
         },
         boost::asio::use_awaitable, std::move(f));
