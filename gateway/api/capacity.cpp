@@ -1,5 +1,6 @@
 // GET /api/v1/capacity: national totals, by region, by accelerator model, and per site with
-// the age of its report. Stale reports are listed but not counted in the totals.
+// the age of its report. Stale reports are listed but not counted in the totals; each total
+// carries the age of the oldest report in it (oldest_report_age_s).
 #include "gateway/api/api.hpp"
 
 namespace suanwang::api {
@@ -13,6 +14,8 @@ Awaitable national_capacity(ApiContext& c, RequestContext& rc) {
   model::CapacityTotals national;
   std::map<std::string, model::CapacityTotals> by_region;
   std::map<std::string, Json> by_model;
+  double national_age = 0;
+  std::map<std::string, double> region_age;
   Json sites = Json::array();
   for (const auto& v : c.directory.views()) {
     Json s = {{"site", v.site.id},
@@ -37,22 +40,30 @@ Awaitable national_capacity(ApiContext& c, RequestContext& rc) {
     sites.push_back(std::move(s));
     if (stale || v.site.status == model::SiteStatus::offline) continue;
     national.add(*v.capacity);
+    national_age = std::max(national_age, age);
     by_region[v.site.region].add(*v.capacity);
+    region_age[v.site.region] = std::max(region_age[v.site.region], age);
     for (const auto& [m, a] : v.capacity->accelerators()) {
       Json& e = by_model[m];
-      if (e.is_null()) e = {{"total", 0}, {"free", 0}, {"sites", 0}};
+      if (e.is_null()) e = {{"total", 0}, {"free", 0}, {"sites", 0}, {"oldest_report_age_s", 0.0}};
       e["total"] = e["total"].get<int>() + a.total;
       e["free"] = e["free"].get<int>() + a.free;
       e["sites"] = e["sites"].get<int>() + 1;
+      e["oldest_report_age_s"] = std::max(e["oldest_report_age_s"].get<double>(), age);
     }
   }
   Json regions = Json::object();
-  for (const auto& [r, t] : by_region) regions[r] = model::to_json(t);
+  for (const auto& [r, t] : by_region) {
+    regions[r] = model::to_json(t);
+    regions[r]["oldest_report_age_s"] = region_age[r];
+  }
+  Json national_json = model::to_json(national);
+  national_json["oldest_report_age_s"] = national.sites > 0 ? Json(national_age) : Json(nullptr);
   Json models = Json::object();
   for (const auto& [m, e] : by_model) models[m] = e;
   co_return json(rc, Status::ok,
                  {{"observed_at", format_rfc3339(now)},
-                  {"national", model::to_json(national)},
+                  {"national", national_json},
                   {"by_region", regions},
                   {"by_accelerator", models},
                   {"sites", sites}});

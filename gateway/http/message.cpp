@@ -16,8 +16,9 @@ std::optional<std::string> RequestContext::query_param(std::string_view name) co
     std::string_view pair = q.substr(0, amp);
     q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
     const auto eq = pair.find('=');
-    if (percent_decode(pair.substr(0, eq)) == name) {
-      return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+    if (percent_decode(pair.substr(0, eq), UrlPart::query) == name) {
+      return eq == std::string_view::npos ? std::string()
+                                          : percent_decode(pair.substr(eq + 1), UrlPart::query);
     }
   }
   return std::nullopt;
@@ -47,7 +48,7 @@ Response text_response(Status status, std::string body, std::string_view content
   return res;
 }
 
-std::string percent_decode(std::string_view s) {
+std::string percent_decode(std::string_view s, UrlPart part) {
   std::string out;
   out.reserve(s.size());
   auto hex = [](char c) -> int {
@@ -60,7 +61,7 @@ std::string percent_decode(std::string_view s) {
     if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
       i += 2;
-    } else if (s[i] == '+') {
+    } else if (s[i] == '+' && part == UrlPart::query) {
       out.push_back(' ');
     } else {
       out.push_back(s[i]);

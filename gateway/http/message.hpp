@@ -43,6 +43,9 @@ Response json_response(Status status, const Json& body, unsigned version = 11);
 Response text_response(Status status, std::string body, std::string_view content_type,
                        unsigned version = 11);
 
-std::string percent_decode(std::string_view s);
+// Decodes %XX escapes. In a query string ('+' is a space, as HTML forms send it); in a path
+// '+' is itself.
+enum class UrlPart { path, query };
+std::string percent_decode(std::string_view s, UrlPart part = UrlPart::path);
 
 }  // namespace suanwang::http

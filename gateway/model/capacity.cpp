@@ -1,6 +1,8 @@
 // Capacity sums and JSON forms.
 #include "gateway/model/capacity.hpp"
 
+#include <cmath>
+
 namespace suanwang::model {
 
 int SiteCapacity::cpus_total() const {
@@ -49,6 +51,9 @@ void CapacityTotals::add(const SiteCapacity& c) {
 }
 
 namespace {
+// Memory is reported to a tenth of a GB: finer digits are noise from byte counts.
+double round_gb(double gb) { return std::round(gb * 10.0) / 10.0; }
+
 Json accel_json(const std::map<std::string, AcceleratorCapacity>& m) {
   Json j = Json::object();
   for (const auto& [model, c] : m) j[model] = {{"total", c.total}, {"free", c.free}};
@@ -59,7 +64,7 @@ Json accel_json(const std::map<std::string, AcceleratorCapacity>& m) {
 Json to_json(const CapacityTotals& t) {
   return {{"sites", t.sites},
           {"cpus", {{"total", t.cpus_total}, {"free", t.cpus_free}}},
-          {"memory_gb", {{"total", t.memory_gb_total}, {"free", t.memory_gb_free}}},
+          {"memory_gb", {{"total", round_gb(t.memory_gb_total)}, {"free", round_gb(t.memory_gb_free)}}},
           {"accelerators", accel_json(t.accelerators)},
           {"running_jobs", t.running_jobs},
           {"queued_jobs", t.queued_jobs}};
@@ -68,7 +73,7 @@ Json to_json(const CapacityTotals& t) {
 Json to_json(const PoolCapacity& p) {
   return {{"name", p.name},
           {"cpus", {{"total", p.cpus_total}, {"free", p.cpus_free}}},
-          {"memory_gb", {{"total", p.memory_gb_total}, {"free", p.memory_gb_free}}},
+          {"memory_gb", {{"total", round_gb(p.memory_gb_total)}, {"free", round_gb(p.memory_gb_free)}}},
           {"accelerators", accel_json(p.accelerators)},
           {"max_walltime_s", p.max_walltime_s}};
 }

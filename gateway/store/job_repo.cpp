@@ -129,7 +129,10 @@ Result<void> insert_job(Db& db, const model::JobRecord& j,
         .bind(20, opt_ms(j.started_at))
         .bind(21, opt_ms(j.finished_at));
     if (auto r = st->run(); !r) {
-      if (r.error().code == Errc::conflict) {
+      // Only the (org, idempotency key) index makes a retry "already used"; any other
+      // constraint failure is a bug or a race and keeps its own message.
+      if (r.error().code == Errc::conflict && !j.idempotency_key.empty() &&
+          r.error().message.find("idempotency_key") != std::string::npos) {
         return fail(Error{Errc::already_exists, "Idempotency-Key already used", "Idempotency-Key"});
       }
       return r;

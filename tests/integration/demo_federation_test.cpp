@@ -55,6 +55,14 @@ TEST_CASE("the demo federation has a site in every hub region and national capac
   CHECK(from_models > 0);
   CHECK(cap.at("by_region").size() >= 10);
   for (const auto& s : cap.at("sites")) CHECK(s.at("age_s").is_number());
+  // Every total says how old its oldest report is.
+  CHECK(cap.at("national").at("oldest_report_age_s").get<double>() >= 0);
+  for (const auto& [region, t] : cap.at("by_region").items()) {
+    CHECK(t.at("oldest_report_age_s").get<double>() >= 0);
+  }
+  for (const auto& [model, t] : by_model.items()) {
+    CHECK(t.at("oldest_report_age_s").get<double>() >= 0);
+  }
 }
 
 TEST_CASE("a demo-user job pinned to the local site really runs", "[integration][demo]") {

@@ -18,6 +18,13 @@ TEST_CASE("percent_decode decodes %XX in either case", "[http][message]") {
   CHECK(percent_decode("%00") == std::string(1, '\0'));
 }
 
+TEST_CASE("'+' is a space in a query string only", "[http][message]") {
+  CHECK(percent_decode("a+b") == "a+b");
+  CHECK(percent_decode("a+b", UrlPart::path) == "a+b");
+  CHECK(percent_decode("a+b", UrlPart::query) == "a b");
+  CHECK(percent_decode("a%2Bb", UrlPart::query) == "a+b");
+}
+
 TEST_CASE("percent_decode leaves malformed escapes as they are", "[http][message]") {
   CHECK(percent_decode("%") == "%");
   CHECK(percent_decode("%4") == "%4");

@@ -225,6 +225,19 @@ TEST_CASE_METHOD(Fixture, "an Idempotency-Key is unique per org", "[store][jobs]
   CHECK_FALSE(*find_job_by_idempotency_key(*db, "org_a", ""));
 }
 
+TEST_CASE_METHOD(Fixture, "other constraint failures are not blamed on the Idempotency-Key",
+                 "[store][jobs]") {
+  REQUIRE(insert_job(*db, make_job("job_1", "org_a", "k1"), {}));
+  // Same id, a fresh key: the primary key fails, not the idempotency index.
+  auto same_id = insert_job(*db, make_job("job_1", "org_a", "k2"), {});
+  REQUIRE_FALSE(same_id);
+  CHECK(same_id.error().field != "Idempotency-Key");
+  // An org that does not exist: the foreign key fails.
+  auto no_org = insert_job(*db, make_job("job_2", "org_missing", "k3"), {});
+  REQUIRE_FALSE(no_org);
+  CHECK(no_org.error().field != "Idempotency-Key");
+}
+
 TEST_CASE_METHOD(Fixture, "request_cancel flags the job once and records it", "[store][jobs]") {
   auto j = make_job("job_1");
   j.state = JobState::running;
