@@ -27,6 +27,8 @@ Status status_for(Errc code) {
       return Status::payload_too_large;
     case Errc::unsupported_media:
       return Status::unsupported_media_type;
+    case Errc::budget_exceeded:
+      return Status::payment_required;
     case Errc::unprocessable:
       return Status::unprocessable_entity;
     case Errc::unavailable:
@@ -56,6 +58,8 @@ const char* title_for(Errc code) {
       return "Payload too large";
     case Errc::unsupported_media:
       return "Unsupported media type";
+    case Errc::budget_exceeded:
+      return "Budget exceeded";
     case Errc::unprocessable:
       return "Cannot be satisfied";
     case Errc::unavailable:

@@ -14,6 +14,21 @@ Json org_json(const model::Org& o) {
           {"created_at", format_rfc3339(o.created_at)}};
 }
 
+// The org with its money: charged so far, held by its jobs in flight (their estimates), and
+// what its budget leaves (null without a budget).
+boost::asio::awaitable<Json> org_with_money(ApiContext& c, model::Org org) {
+  Json out = org_json(org);
+  const std::string id = org.id;
+  auto b = co_await c.store.run([&](store::Db& db) { return store::budget_state(db, id); });
+  if (b && *b) {
+    const auto remaining = (*b)->remaining_cny();
+    out["spent_cny"] = round_cny((*b)->spent_cny);
+    out["held_cny"] = round_cny((*b)->held_cny);
+    out["remaining_cny"] = remaining ? Json(round_cny(*remaining)) : Json(nullptr);
+  }
+  co_return out;
+}
+
 Json key_json(const store::ApiKeyRecord& k) {
   return {{"id", k.id},
           {"org_id", k.org_id},
@@ -68,7 +83,38 @@ Awaitable get_org(ApiContext& c, RequestContext& rc) {
   auto org = co_await c.store.run([&](store::Db& db) { return store::find_org(db, id); });
   if (!org) co_return problem(rc, org.error());
   if (!*org) co_return problem(rc, Error::not_found("no org " + id));
-  co_return json(rc, Status::ok, org_json(**org));
+  Json out = co_await org_with_money(c, **org);
+  co_return json(rc, Status::ok, out);
+}
+
+// PATCH /api/v1/orgs/{id}: an admin sets ("budget_cny": n) or removes (null) an org's budget.
+Awaitable update_org(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  const std::string id = rc.param("id");
+  if (!who->owns(id)) co_return problem(rc, Error::not_found("no org " + id));
+  if (!who->is_admin()) co_return problem(rc, Error::forbidden("only admins change budgets"));
+  auto body = json_body(c, rc);
+  if (!body) co_return problem(rc, body.error());
+  JsonReader r(*body, "");
+  if (auto v = r.expect_object(); !v) co_return problem(rc, v.error());
+  if (auto v = r.reject_unknown({"budget_cny"}); !v) co_return problem(rc, v.error());
+  if (!body->contains("budget_cny")) {
+    co_return problem(rc, Error::invalid("budget_cny", "budget_cny is required (null removes it)"));
+  }
+  std::optional<double> budget;
+  if (!(*body)["budget_cny"].is_null()) {
+    auto b = r.opt_number("budget_cny", 0, 1e12);
+    if (!b) co_return problem(rc, b.error());
+    budget = *b;
+  }
+  auto set = co_await c.store.run([&](store::Db& db) { return store::set_budget(db, id, budget); });
+  if (!set) co_return problem(rc, set.error());
+  if (!*set) co_return problem(rc, Error::not_found("no org " + id));
+  auto org = co_await c.store.run([&](store::Db& db) { return store::find_org(db, id); });
+  if (!org || !*org) co_return problem(rc, Error::not_found("no org " + id));
+  Json out = co_await org_with_money(c, **org);
+  co_return json(rc, Status::ok, out);
 }
 
 Awaitable create_key(ApiContext& c, RequestContext& rc) {
@@ -143,6 +189,7 @@ void register_orgs(http::Router& r, ApiContext& c) {
   r.add(Verb::post, "/api/v1/orgs", bind(c, create_org));
   r.add(Verb::get, "/api/v1/orgs", bind(c, list_orgs));
   r.add(Verb::get, "/api/v1/orgs/{id}", bind(c, get_org));
+  r.add(Verb::patch, "/api/v1/orgs/{id}", bind(c, update_org));
   r.add(Verb::post, "/api/v1/api-keys", bind(c, create_key));
   r.add(Verb::get, "/api/v1/api-keys", bind(c, list_keys));
   r.add(Verb::delete_, "/api/v1/api-keys/{id}", bind(c, revoke_key));

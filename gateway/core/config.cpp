@@ -47,6 +47,7 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                                  "reconcile_interval_ms",
                                  "adapter_timeout_ms",
                                  "capacity_stale_after_ms",
+                                 "hold_ttl_ms",
                                  "max_placement_attempts",
                                  "failures_until_degraded",
                                  "failures_until_offline"});
@@ -103,6 +104,7 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                    ms_field("reconcile_interval_ms", c.reconcile_interval, 10, 3'600'000),
                    ms_field("adapter_timeout_ms", c.adapter_timeout, 10, 600'000),
                    ms_field("capacity_stale_after_ms", c.capacity_stale_after, 100, 86'400'000),
+                   ms_field("hold_ttl_ms", c.hold_ttl, 100, 86'400'000),
                    int_field("max_placement_attempts", c.max_placement_attempts, 1, 100),
                    int_field("failures_until_degraded", c.failures_until_degraded, 1, 1000),
                    int_field("failures_until_offline", c.failures_until_offline, 1, 1000)}) {
@@ -148,6 +150,7 @@ Json config_to_json(const Config& c) {
           {"reconcile_interval_ms", c.reconcile_interval.count()},
           {"adapter_timeout_ms", c.adapter_timeout.count()},
           {"capacity_stale_after_ms", c.capacity_stale_after.count()},
+          {"hold_ttl_ms", c.hold_ttl.count()},
           {"max_placement_attempts", c.max_placement_attempts},
           {"failures_until_degraded", c.failures_until_degraded},
           {"failures_until_offline", c.failures_until_offline}};

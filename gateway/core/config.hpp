@@ -37,6 +37,9 @@ struct Config {
   std::chrono::milliseconds reconcile_interval{1000};
   std::chrono::milliseconds adapter_timeout{10000};
   std::chrono::milliseconds capacity_stale_after{60000};  // older capacity is not trusted
+  // How long placed jobs hold resources in placement's view when the site's reports do not
+  // show them (see placement/holds.hpp).
+  std::chrono::milliseconds hold_ttl{120000};
   int max_placement_attempts = 5;
   int failures_until_degraded = 2;  // consecutive failed capacity polls
   int failures_until_offline = 5;

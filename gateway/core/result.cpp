@@ -21,6 +21,8 @@ const char* errc_name(Errc code) {
       return "payload_too_large";
     case Errc::unsupported_media:
       return "unsupported_media";
+    case Errc::budget_exceeded:
+      return "budget_exceeded";
     case Errc::unprocessable:
       return "unprocessable";
     case Errc::unavailable:

@@ -17,6 +17,7 @@ enum class Errc {
   forbidden,          // authenticated, but the role does not allow it
   payload_too_large,  // a body or field exceeds its limit
   unsupported_media,  // the body is not in a format the endpoint reads (JSON)
+  budget_exceeded,    // the org's remaining budget does not cover the estimated cost
   unprocessable,      // well-formed but cannot be satisfied (e.g. no feasible site)
   unavailable,        // a dependency (site, disk) is not answering now
   internal,           // a bug or an unexpected system failure

@@ -10,6 +10,7 @@
 #include "gateway/core/wait_group.hpp"
 #include "gateway/jobs/state_machine.hpp"
 #include "gateway/store/job_repo.hpp"
+#include "gateway/store/org_repo.hpp"
 #include "gateway/store/site_repo.hpp"
 
 namespace suanwang::jobs {
@@ -46,12 +47,11 @@ bool is_refusal(adapters::AdapterErrc c) {
 }
 
 // Rejections that no amount of waiting fixes.
+// Whether no rejection of the decision can clear by itself (see placement::is_transient).
 bool all_permanent(const placement::Decision& d) {
-  for (const auto& r : d.rejected) {
-    if (r.code == "offline" || r.code == "capacity_unknown" || r.code == "capacity_stale" ||
-        r.code == "in_flight_cap" || r.code == "draining") {
-      return false;
-    }
+  for (std::size_t k = 0; k < placement::kRejectCodes; ++k) {
+    const auto code = static_cast<placement::RejectCode>(k);
+    if (d.rejected_count(code) > 0 && placement::is_transient(code)) return false;
   }
   return true;
 }
@@ -199,7 +199,14 @@ asio::awaitable<void> Dispatcher::place(model::JobRecord job) {
   auto datasets = co_await store_.run(
       [&](store::Db& db) { return store::list_datasets(db, std::string_view(org)); });
   if (!datasets) co_return;
-  auto decision = planner_.plan(job.spec, job.org_id, job.blocked_sites, *datasets);
+  // The budget left, not counting this job's own hold (it is being placed again).
+  auto budget =
+      co_await store_.run([&](store::Db& db) { return store::budget_state(db, org, job.id); });
+  if (!budget) co_return;
+  const std::optional<double> remaining =
+      *budget ? (*budget)->remaining_cny() : std::optional<double>();
+  const PlanInput in{&job.spec, job.org_id, job.blocked_sites, &*datasets, remaining};
+  auto decision = planner_.place(job.id, in);
   model::JobRecord next = job;
   if (!decision.feasible()) {
     if (job.attempt >= config_.max_placement_attempts || all_permanent(decision)) {
@@ -246,7 +253,7 @@ asio::awaitable<void> Dispatcher::fail_over(model::JobRecord job, std::string wh
   }
   next.remote_id.clear();
   if (co_await transition(next, from, "requeued", why)) {
-    planner_.add_in_flight(job.site_id, -1);
+    planner_.left_site(job.id, job.site_id);
     next.site_id.clear();
     co_await place(std::move(next));
   }
@@ -276,7 +283,9 @@ asio::awaitable<void> Dispatcher::submit(model::JobRecord job) {
   const std::string reason =
       r->already_existed ? "found at the site as " + r->remote_id + " (submitted before a restart)"
                          : "accepted by the site as " + r->remote_id;
-  if (!co_await transition(next, S::placed, "submitted", reason)) {
+  const bool recorded = co_await transition(next, S::placed, "submitted", reason);
+  if (recorded) planner_.accepted(job.id);
+  if (!recorded) {
     // Canceled while we were submitting: take it back from the site.
     const std::string remote = r->remote_id;
     (void)co_await directory_.call(job.site_id,
@@ -337,7 +346,7 @@ asio::awaitable<void> Dispatcher::reconcile_site(std::string site_id,
       case adapters::RemoteState::succeeded:
         finish(S::succeeded);
         if (co_await transition(next, job.state, "succeeded", "exit code 0")) {
-          planner_.add_in_flight(site_id, -1);
+          planner_.left_site(job.id, site_id);
         }
         break;
       case adapters::RemoteState::failed: {
@@ -346,7 +355,7 @@ asio::awaitable<void> Dispatcher::reconcile_site(std::string site_id,
             st.exit_code ? model::FailureKind::executor_error : model::FailureKind::system_error;
         const std::string why = st.reason.empty() ? "the job failed at the site" : st.reason;
         if (co_await transition(next, job.state, "failed", why))
-          planner_.add_in_flight(site_id, -1);
+          planner_.left_site(job.id, site_id);
         break;
       }
       case adapters::RemoteState::canceled: {
@@ -355,7 +364,7 @@ asio::awaitable<void> Dispatcher::reconcile_site(std::string site_id,
         const std::string why = job.cancel_requested ? "canceled at the owner's request"
                                                      : "canceled by the site: " + st.reason;
         if (co_await transition(next, job.state, "canceled", why)) {
-          planner_.add_in_flight(site_id, -1);
+          planner_.left_site(job.id, site_id);
         }
         break;
       }
@@ -369,7 +378,7 @@ asio::awaitable<void> Dispatcher::reconcile_site(std::string site_id,
           const std::string type = job.cancel_requested ? "canceled" : "failed";
           const std::string why = "site " + site_id + " lost the job: " + st.reason;
           if (co_await transition(next, job.state, type, why)) {
-            planner_.add_in_flight(site_id, -1);
+            planner_.left_site(job.id, site_id);
           }
         }
         break;

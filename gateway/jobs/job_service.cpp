@@ -1,12 +1,28 @@
 // Quote, submit, cancel and visibility (see job_service.hpp).
 #include "gateway/jobs/job_service.hpp"
 
+#include <algorithm>
+#include <cstdio>
+
 #include "gateway/store/job_repo.hpp"
+#include "gateway/store/org_repo.hpp"
 #include "gateway/store/site_repo.hpp"
 
 namespace suanwang::jobs {
 
 namespace asio = boost::asio;
+
+namespace {
+Error budget_error(double estimate, double remaining) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "the cheapest estimate, ¥%.2f, exceeds the org's remaining budget of "
+                "¥%.2f by ¥%.2f",
+                estimate, std::max(0.0, remaining), estimate - std::max(0.0, remaining));
+  return Error{Errc::budget_exceeded, buf, {}};
+}
+
+}  // namespace
 
 asio::awaitable<Result<std::vector<model::Dataset>>> JobService::org_datasets(
     const std::string& org) {
@@ -14,12 +30,23 @@ asio::awaitable<Result<std::vector<model::Dataset>>> JobService::org_datasets(
       [&](store::Db& db) { return store::list_datasets(db, std::string_view(org)); });
 }
 
+asio::awaitable<Result<std::optional<double>>> JobService::budget_remaining(
+    const std::string& org) {
+  auto state = co_await store_.run([&](store::Db& db) { return store::budget_state(db, org); });
+  if (!state) co_return fail(state.error());
+  if (!*state) co_return fail(Error::not_found("no org " + org));
+  co_return (*state)->remaining_cny();
+}
+
 asio::awaitable<Result<placement::Decision>> JobService::quote(const auth::Principal& who,
                                                                const model::JobSpec& spec) {
   auto datasets = co_await org_datasets(who.org_id);
   if (!datasets) co_return fail(datasets.error());
   if (auto r = planner_.check_references(spec, *datasets); !r) co_return fail(r.error());
-  co_return planner_.plan(spec, who.org_id, {}, *datasets);
+  auto remaining = co_await budget_remaining(who.org_id);
+  if (!remaining) co_return fail(remaining.error());
+  const PlanInput in{&spec, who.org_id, {}, &*datasets, *remaining};
+  co_return planner_.quote(in);
 }
 
 asio::awaitable<Result<SubmitOutcome>> JobService::submit(
@@ -47,16 +74,31 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
   auto datasets = co_await org_datasets(who.org_id);
   if (!datasets) co_return fail(datasets.error());
   if (auto r = planner_.check_references(spec, *datasets); !r) co_return fail(r.error());
-  auto decision = planner_.plan(spec, who.org_id, {}, *datasets);
+  auto remaining = co_await budget_remaining(who.org_id);
+  if (!remaining) co_return fail(remaining.error());
+
+  model::JobRecord job;
+  job.id = ids_.next("job");
+  const PlanInput in{&spec, who.org_id, {}, &*datasets, *remaining};
+  auto decision = planner_.place(job.id, in);
   if (!decision.feasible()) {
-    refusal = PlacementRefusal{Error{Errc::unprocessable, decision.summary, {}},
-                               placement::to_json(decision)};
+    const bool budget_only = decision.cheapest_over_budget_cny && *remaining &&
+                             decision.rejected_count(placement::RejectCode::over_budget) > 0;
+    Json decision_json = placement::to_json(decision);
+    if (budget_only) {
+      const double est = *decision.cheapest_over_budget_cny;
+      decision_json["budget"] = {{"remaining_cny", round_cny(**remaining)},
+                                 {"cheapest_estimate_cny", round_cny(est)},
+                                 {"over_by_cny", round_cny(est - std::max(0.0, **remaining))}};
+      refusal = PlacementRefusal{budget_error(est, **remaining), std::move(decision_json)};
+    } else {
+      refusal = PlacementRefusal{Error{Errc::unprocessable, decision.summary, {}},
+                                 std::move(decision_json)};
+    }
     co_return fail(refusal->error);
   }
   const auto& best = decision.ranked.front();
   const TimePoint now = clock_.now();
-  model::JobRecord job;
-  job.id = ids_.next("job");
   job.org_id = who.org_id;
   job.spec = std::move(spec);
   job.state = model::JobState::placed;
@@ -71,9 +113,21 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
   std::vector<model::JobEvent> events = {
       {0, now, "created", model::JobState::pending, "", 0, "submitted through the API"},
       {0, now, "placed", model::JobState::placed, best.site_id, 1, decision.summary}};
-  auto inserted =
-      co_await store_.run([&](store::Db& db) { return store::insert_job(db, job, events); });
+  // The budget is checked again in the insert's transaction: two submissions racing for the
+  // last of a budget cannot both pass (the database thread runs one transaction at a time).
+  auto inserted = co_await store_.run([&](store::Db& db) -> Result<void> {
+    return db.transaction([&]() -> Result<void> {
+      auto state = store::budget_state(db, job.org_id);
+      if (!state) return fail(state.error());
+      if (*state && (*state)->remaining_cny() &&
+          *job.estimated_cost_cny > *(*state)->remaining_cny()) {
+        return fail(budget_error(*job.estimated_cost_cny, *(*state)->remaining_cny()));
+      }
+      return store::insert_job(db, job, events);
+    });
+  });
   if (!inserted) {
+    planner_.release(job.id);
     if (inserted.error().code == Errc::already_exists && !idempotency_key.empty()) {
       // A concurrent request with the same key won the race: answer with its job.
       const std::string org = who.org_id;
@@ -125,7 +179,7 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const auth::Princip
             [&](store::Db& db) { return store::update_job(db, next, from, ev); });
         if (!applied) co_return fail(applied.error());
         if (*applied) {
-          if (from == S::placed) planner_.add_in_flight(job->site_id, -1);
+          if (from == S::placed) planner_.left_site(job->id, job->site_id);
           co_return next;
         }
         continue;

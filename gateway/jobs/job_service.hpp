@@ -60,6 +60,8 @@ class JobService {
 
  private:
   boost::asio::awaitable<Result<std::vector<model::Dataset>>> org_datasets(const std::string& org);
+  // The org's budget left (budget - spent - held), none when it has no budget.
+  boost::asio::awaitable<Result<std::optional<double>>> budget_remaining(const std::string& org);
 
   store::Store& store_;
   Planner& planner_;

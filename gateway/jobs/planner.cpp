@@ -5,35 +5,76 @@
 
 namespace suanwang::jobs {
 
-placement::Decision Planner::plan(const model::JobSpec& spec, const std::string& org_id,
-                                  const std::vector<std::string>& blocked_sites,
-                                  const std::vector<model::Dataset>& datasets) {
+placement::Decision Planner::decide_locked(const PlanInput& in) {
   const auto views = directory_.views();
   const auto network = geography_.network();
   const TimePoint now = clock_.now();
+  holds_.expire(now, config_.hold_ttl, [&](const std::string& site) -> std::optional<TimePoint> {
+    for (const auto& v : views) {
+      if (v.site.id == site) {
+        return v.capacity ? std::optional<TimePoint>(v.capacity->observed_at) : std::nullopt;
+      }
+    }
+    return std::nullopt;
+  });
   placement::Snapshot snap;
   snap.network = network.get();
   snap.now = now;
   snap.capacity_stale_after_s = std::chrono::duration<double>(config_.capacity_stale_after).count();
-  {
-    std::lock_guard lock(mu_);
-    for (const auto& v : views) {
-      placement::SiteState st;
-      st.site = &v.site;
-      st.capacity = v.capacity;
-      if (v.capacity) {
-        st.capacity_age_s =
-            std::max(0.0, std::chrono::duration<double>(now - v.capacity->observed_at).count());
-      }
-      auto it = in_flight_.find(v.site.id);
-      st.in_flight = it == in_flight_.end() ? 0 : it->second;
-      st.supports_images = v.description.supports_images;
-      snap.sites.push_back(std::move(st));
+  snap.sites.reserve(views.size());
+  for (const auto& v : views) {
+    placement::SiteState st;
+    st.site = &v.site;
+    st.capacity = v.capacity;
+    if (v.capacity) {
+      st.capacity_age_s =
+          std::max(0.0, std::chrono::duration<double>(now - v.capacity->observed_at).count());
+      st.held = holds_.held_at(v.site.id, *v.capacity);
     }
+    auto it = in_flight_.find(v.site.id);
+    st.in_flight = it == in_flight_.end() ? 0 : it->second;
+    st.supports_images = v.description.supports_images;
+    snap.sites.push_back(std::move(st));
   }
-  for (const auto& d : datasets) snap.datasets[d.id] = &d;
-  placement::Request req{&spec, org_id, blocked_sites};
+  for (const auto& d : *in.datasets) snap.datasets[d.id] = &d;
+  placement::Request req;
+  req.spec = in.spec;
+  req.org_id = in.org_id;
+  req.blocked_sites = in.blocked_sites;
+  req.budget_remaining_cny = in.budget_remaining_cny;
   return placement::decide(req, snap);
+}
+
+placement::Decision Planner::quote(const PlanInput& in) {
+  std::lock_guard lock(mu_);
+  return decide_locked(in);
+}
+
+placement::Decision Planner::place(const std::string& job_id, const PlanInput& in) {
+  std::lock_guard lock(mu_);
+  auto d = decide_locked(in);
+  if (d.feasible()) {
+    const auto& best = d.ranked.front();
+    holds_.add({job_id, best.site_id, best.pool, in.spec->resources, clock_.now(), std::nullopt});
+  } else {
+    holds_.release(job_id);
+  }
+  return d;
+}
+
+void Planner::accepted(const std::string& job_id) {
+  std::lock_guard lock(mu_);
+  holds_.accepted(job_id, clock_.now());
+}
+
+void Planner::release(const std::string& job_id) {
+  std::lock_guard lock(mu_);
+  holds_.release(job_id);
+}
+
+std::size_t Planner::holds() const {
+  std::lock_guard lock(mu_);
+  return holds_.size();
 }
 
 void Planner::set_in_flight(std::map<std::string, int> counts) {
@@ -44,6 +85,12 @@ void Planner::set_in_flight(std::map<std::string, int> counts) {
 void Planner::add_in_flight(const std::string& site_id, int delta) {
   std::lock_guard lock(mu_);
   in_flight_[site_id] = std::max(0, in_flight_[site_id] + delta);
+}
+
+void Planner::left_site(const std::string& job_id, const std::string& site_id) {
+  std::lock_guard lock(mu_);
+  in_flight_[site_id] = std::max(0, in_flight_[site_id] - 1);
+  holds_.release(job_id);
 }
 
 Result<void> Planner::check_references(const model::JobSpec& spec,

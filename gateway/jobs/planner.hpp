@@ -1,10 +1,13 @@
 // Planner: builds the placement snapshot from the live federation and asks the placement
-// engine. It also counts the gateway's jobs in flight per site (the dispatcher refreshes the
-// counts every pass; each placement adds one at once so a burst sees its own jobs).
+// engine. It owns the gateway's view of what it has put on each site since the site last
+// reported: jobs in flight per site (refreshed by the dispatcher every pass) and resource holds
+// (placement/holds.hpp). place() decides and holds under one lock, so a burst of placements
+// sees its own jobs and never overfills a site.
 #pragma once
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,9 +17,18 @@
 #include "gateway/federation/site_directory.hpp"
 #include "gateway/model/dataset.hpp"
 #include "gateway/model/job.hpp"
+#include "gateway/placement/holds.hpp"
 #include "gateway/placement/placement.hpp"
 
 namespace suanwang::jobs {
+
+struct PlanInput {
+  const model::JobSpec* spec = nullptr;  // REQUIRES: non-null
+  std::string org_id;
+  std::vector<std::string> blocked_sites;
+  const std::vector<model::Dataset>* datasets = nullptr;  // the org's; REQUIRES: non-null
+  std::optional<double> budget_remaining_cny;
+};
 
 class Planner {
  public:
@@ -24,12 +36,21 @@ class Planner {
           const Config& config, const Clock& clock)
       : directory_(directory), geography_(geography), config_(config), clock_(clock) {}
 
-  placement::Decision plan(const model::JobSpec& spec, const std::string& org_id,
-                           const std::vector<std::string>& blocked_sites,
-                           const std::vector<model::Dataset>& datasets);
+  // A quote: the decision, holding nothing.
+  placement::Decision quote(const PlanInput& in);
+  // Decides for job `job_id` and holds the winner's resources for it (replacing an earlier
+  // hold of the same job), atomically with respect to other place() calls.
+  placement::Decision place(const std::string& job_id, const PlanInput& in);
+  // The site accepted the job: its hold ends once the site reports after `now`.
+  void accepted(const std::string& job_id);
+  // The job left its site (finished, failed over, canceled): its hold ends now.
+  void release(const std::string& job_id);
+  std::size_t holds() const;
 
   void set_in_flight(std::map<std::string, int> counts);
   void add_in_flight(const std::string& site_id, int delta);
+  // The job left `site_id` (ended, failed over, canceled): one fewer in flight, hold released.
+  void left_site(const std::string& job_id, const std::string& site_id);
 
   // Checks that the regions, sites and datasets a spec names exist (datasets: among
   // `datasets`, the org's own). Errors name the field.
@@ -37,12 +58,15 @@ class Planner {
                                 const std::vector<model::Dataset>& datasets) const;
 
  private:
+  placement::Decision decide_locked(const PlanInput& in);  // REQUIRES: mu_ held
+
   federation::SiteDirectory& directory_;
   federation::Geography& geography_;
   const Config& config_;
   const Clock& clock_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::map<std::string, int> in_flight_;  // REQUIRES: mu_ held
+  placement::HoldBook holds_;             // REQUIRES: mu_ held
 };
 
 }  // namespace suanwang::jobs

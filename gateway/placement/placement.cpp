@@ -1,12 +1,13 @@
-// The placement engine (see placement.hpp for the scoring formula).
+// The placement engine: filters, estimates and scoring (see placement.hpp for the formulas);
+// the summary line and JSON are in explain.cpp.
 #include "gateway/placement/placement.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 
 #include "gateway/accounting/cost.hpp"
+#include "gateway/placement/explain.hpp"
 
 namespace suanwang::placement {
 namespace {
@@ -22,16 +23,17 @@ double transfer_seconds(const model::NetworkLink& l, int64_t bytes) {
   return l.rtt_ms / 1000.0 + static_cast<double>(bytes) * 8.0 / (l.bandwidth_gbps * 1e9);
 }
 
-// Does any one pool fit the job's shape at all (totals), and now (free)?
+// Which pool holds the job: the first that fits its free capacity now (after holds), else the
+// first that could ever hold it; -1 when none could.
 struct Fit {
-  bool ever = false;
+  int pool = -1;
   bool now = false;
-  int64_t pool_walltime = 0;
 };
 
-Fit fit(const model::SiteCapacity& cap, const model::Resources& r) {
+Fit fit(const model::SiteCapacity& cap, const std::vector<Held>& held, const model::Resources& r) {
   Fit f;
-  for (const auto& p : cap.pools) {
+  for (std::size_t i = 0; i < cap.pools.size(); ++i) {
+    const auto& p = cap.pools[i];
     int acc_total = 0, acc_free = 0;
     if (r.accelerators) {
       auto it = p.accelerators.find(r.accelerators->model);
@@ -40,40 +42,117 @@ Fit fit(const model::SiteCapacity& cap, const model::Resources& r) {
         acc_free = it->second.free;
       }
     }
-    const bool acc_ok = !r.accelerators || acc_total >= r.accelerators->count;
     const bool wt_ok = p.max_walltime_s == 0 || p.max_walltime_s >= r.walltime_s;
-    if (p.cpus_total >= r.cpus && p.memory_gb_total >= r.memory_gb && acc_ok && wt_ok) {
-      f.ever = true;
-      if (p.cpus_free >= r.cpus && p.memory_gb_free >= r.memory_gb &&
-          (!r.accelerators || acc_free >= r.accelerators->count)) {
-        f.now = true;
+    if (p.cpus_total < r.cpus || p.memory_gb_total < r.memory_gb || !wt_ok ||
+        (r.accelerators && acc_total < r.accelerators->count)) {
+      continue;
+    }
+    int cpus_free = p.cpus_free;
+    double mem_free = p.memory_gb_free;
+    if (i < held.size()) {
+      const Held& h = held[i];
+      cpus_free -= h.cpus;
+      mem_free -= h.memory_gb;
+      if (r.accelerators) {
+        auto it = h.accelerators.find(r.accelerators->model);
+        if (it != h.accelerators.end()) acc_free -= it->second;
       }
     }
+    const bool now = cpus_free >= r.cpus && mem_free >= r.memory_gb &&
+                     (!r.accelerators || acc_free >= r.accelerators->count);
+    if (now) return {static_cast<int>(i), true};
+    if (f.pool < 0) f.pool = static_cast<int>(i);
   }
   return f;
 }
 
-std::string fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
+// A feasible site's figures, before it is known whether it makes the ranked list.
+struct Scored {
+  std::size_t site = 0;  // index into the snapshot
+  int pool = 0;
+  double compute = 0, egress = 0, total = 0;
+  int64_t bytes = 0;
+  double transfer_in = 0, transfer_out = 0, queue = 0, start = 0, result = 0, rtt = 0;
+  std::array<double, 4> raw{};
+  std::array<double, 4> norm{};
+  double score = 0;
+};
+
+bool better(const Scored& a, const Scored& b, const Snapshot& snap) {
+  if (a.score != b.score) return a.score < b.score;
+  if (a.total != b.total) return a.total < b.total;
+  if (a.result != b.result) return a.result < b.result;
+  return snap.sites[a.site].site->id < snap.sites[b.site].site->id;
 }
 
-std::string human_duration(double s) {
-  if (s < 1) return "now";
-  if (s < 90) return "in " + fmt("%.0f", s) + " s";
-  if (s < 5400) return "in " + fmt("%.0f", s / 60) + " min";
-  return "in " + fmt("%.1f", s / 3600) + " h";
-}
-
-std::string human_bytes(double b) {
-  if (b >= 1e12) return fmt("%.1f TB", b / 1e12);
-  if (b >= 1e9) return fmt("%.1f GB", b / 1e9);
-  if (b >= 1e6) return fmt("%.1f MB", b / 1e6);
-  return fmt("%.0f B", b);
-}
+struct Input {
+  int64_t size = 0;
+  std::vector<std::string> regions;
+};
 
 }  // namespace
+
+const char* criterion_name(Criterion c) {
+  switch (c) {
+    case Criterion::price:
+      return "price";
+    case Criterion::time:
+      return "time";
+    case Criterion::latency:
+      return "latency";
+    case Criterion::locality:
+      return "locality";
+  }
+  return "price";
+}
+
+const char* reject_code_name(RejectCode c) {
+  switch (c) {
+    case RejectCode::blocked:
+      return "blocked";
+    case RejectCode::draining:
+      return "draining";
+    case RejectCode::offline:
+      return "offline";
+    case RejectCode::site_not_allowed:
+      return "site_not_allowed";
+    case RejectCode::site_denied:
+      return "site_denied";
+    case RejectCode::region_not_allowed:
+      return "region_not_allowed";
+    case RejectCode::region_denied:
+      return "region_denied";
+    case RejectCode::org_not_allowed:
+      return "org_not_allowed";
+    case RejectCode::no_images:
+      return "no_images";
+    case RejectCode::walltime:
+      return "walltime";
+    case RejectCode::no_accelerator_model:
+      return "no_accelerator_model";
+    case RejectCode::in_flight_cap:
+      return "in_flight_cap";
+    case RejectCode::capacity_unknown:
+      return "capacity_unknown";
+    case RejectCode::capacity_stale:
+      return "capacity_stale";
+    case RejectCode::too_large:
+      return "too_large";
+    case RejectCode::over_max_price:
+      return "over_max_price";
+    case RejectCode::over_budget:
+      return "over_budget";
+    case RejectCode::deadline:
+      return "deadline";
+  }
+  return "blocked";
+}
+
+bool is_transient(RejectCode c) {
+  return c == RejectCode::offline || c == RejectCode::capacity_unknown ||
+         c == RejectCode::capacity_stale || c == RejectCode::in_flight_cap ||
+         c == RejectCode::draining;
+}
 
 model::Weights weights_for(const model::Routing& routing) {
   model::Weights w;
@@ -101,11 +180,8 @@ Decision decide(const Request& req, const Snapshot& snap) {
   d.weights = weights_for(job.routing);
 
   // Inputs resolved once: size and the regions holding a replica.
-  struct Input {
-    int64_t size = 0;
-    std::vector<std::string> regions;
-  };
   std::vector<Input> inputs;
+  inputs.reserve(job.inputs.size());
   for (const auto& in : job.inputs) {
     Input x;
     if (!in.dataset.empty()) {
@@ -120,94 +196,92 @@ Decision decide(const Request& req, const Snapshot& snap) {
     inputs.push_back(std::move(x));
   }
 
-  auto reject = [&](const model::Site& s, std::string code, std::string msg) {
-    d.rejected.push_back({s.id, s.name, std::move(code), std::move(msg)});
-  };
   const auto& res = job.resources;
   const auto& con = job.constraints;
+  const int64_t runtime = job.runtime_estimate_s();
+  std::vector<Scored> scored;
+  scored.reserve(snap.sites.size());
 
-  for (const auto& st : snap.sites) {
+  auto reject = [&](std::size_t i, RejectCode code, const RejectDetail& detail) {
+    ++d.rejected_by_code[static_cast<std::size_t>(code)];
+    ++d.rejected_sites;
+    if (d.rejected.size() < req.max_rejections_listed) {
+      const model::Site& s = *snap.sites[i].site;
+      d.rejected.push_back({s.id, s.name, code, rejection_message(code, s, job, detail)});
+    }
+  };
+
+  for (std::size_t i = 0; i < snap.sites.size(); ++i) {
+    const SiteState& st = snap.sites[i];
     const model::Site& s = *st.site;
-    if (contains(req.blocked_sites, s.id)) {
-      reject(s, "blocked", "this site refused or lost this job before");
+    if (!req.blocked_sites.empty() && contains(req.blocked_sites, s.id)) {
+      reject(i, RejectCode::blocked, {});
       continue;
     }
     if (s.drained || s.status == model::SiteStatus::draining) {
-      reject(s, "draining", "the operator is draining this site");
+      reject(i, RejectCode::draining, {});
       continue;
     }
     if (s.status == model::SiteStatus::offline) {
-      reject(s, "offline", "the site is not answering");
+      reject(i, RejectCode::offline, {});
       continue;
     }
     if (!con.sites.empty() && !contains(con.sites, s.id)) {
-      reject(s, "site_not_allowed", "not among constraints.sites");
+      reject(i, RejectCode::site_not_allowed, {});
       continue;
     }
-    if (contains(con.deny_sites, s.id)) {
-      reject(s, "site_denied", "listed in constraints.deny_sites");
+    if (!con.deny_sites.empty() && contains(con.deny_sites, s.id)) {
+      reject(i, RejectCode::site_denied, {});
       continue;
     }
     if (!con.regions.empty() && !contains(con.regions, s.region)) {
-      reject(s, "region_not_allowed", "region " + s.region + " is not among constraints.regions");
+      reject(i, RejectCode::region_not_allowed, {});
       continue;
     }
-    if (contains(con.deny_regions, s.region)) {
-      reject(s, "region_denied", "region " + s.region + " is in constraints.deny_regions");
+    if (!con.deny_regions.empty() && contains(con.deny_regions, s.region)) {
+      reject(i, RejectCode::region_denied, {});
       continue;
     }
     if ((!s.policy.allowed_orgs.empty() && !contains(s.policy.allowed_orgs, req.org_id)) ||
-        contains(s.policy.denied_orgs, req.org_id)) {
-      reject(s, "org_not_allowed", "the site's policy does not accept jobs from this org");
+        (!s.policy.denied_orgs.empty() && contains(s.policy.denied_orgs, req.org_id))) {
+      reject(i, RejectCode::org_not_allowed, {});
       continue;
     }
     if (!job.image.empty() && !st.supports_images) {
-      reject(s, "no_images", "the site cannot run container images");
+      reject(i, RejectCode::no_images, {});
       continue;
     }
     if (res.walltime_s > s.policy.max_walltime_s) {
-      reject(s, "walltime",
-             "walltime " + std::to_string(res.walltime_s) + " s exceeds the site's limit of " +
-                 std::to_string(s.policy.max_walltime_s) + " s");
+      reject(i, RejectCode::walltime, {});
       continue;
     }
     if (res.accelerators && !s.pricing.gpu_hour.contains(res.accelerators->model)) {
-      reject(s, "no_accelerator_model", "the site offers no " + res.accelerators->model);
+      reject(i, RejectCode::no_accelerator_model, {});
       continue;
     }
     if (st.in_flight >= s.policy.max_in_flight) {
-      reject(s, "in_flight_cap",
-             "the site already has " + std::to_string(st.in_flight) +
-                 " jobs in flight from the gateway (its cap)");
+      reject(i, RejectCode::in_flight_cap, {.value = static_cast<double>(st.in_flight)});
       continue;
     }
     if (!st.capacity) {
-      reject(s, "capacity_unknown", "the site has not reported its capacity yet");
+      reject(i, RejectCode::capacity_unknown, {});
       continue;
     }
     if (st.capacity_age_s > snap.capacity_stale_after_s) {
-      reject(s, "capacity_stale",
-             "the site's capacity report is " + fmt("%.0f", st.capacity_age_s) + " s old");
+      reject(i, RejectCode::capacity_stale, {.value = st.capacity_age_s});
       continue;
     }
-    const Fit f = fit(*st.capacity, res);
-    if (!f.ever) {
-      reject(s, "too_large",
-             "no partition of the site can ever hold " + std::to_string(res.cpus) + " CPUs, " +
-                 fmt("%g", res.memory_gb) + " GB" +
-                 (res.accelerators ? ", " + std::to_string(res.accelerators->count) + " " +
-                                         res.accelerators->model
-                                   : std::string()) +
-                 " for " + std::to_string(res.walltime_s) + " s");
+    const model::SiteCapacity& cap = *st.capacity;
+    const Fit f = fit(cap, st.held, res);
+    if (f.pool < 0) {
+      reject(i, RejectCode::too_large, {});
       continue;
     }
 
-    Candidate c;
-    c.site_id = s.id;
-    c.site_name = s.name;
-    c.region = s.region;
-    const int64_t runtime = job.runtime_estimate_s();
-    c.compute_cost_cny = accounting::compute_cost_cny(s.pricing, res, runtime);
+    Scored c;
+    c.site = i;
+    c.pool = f.pool;
+    c.compute = accounting::compute_cost_cny(s.pricing, res, runtime);
     int64_t cross_bytes = 0;
     for (const auto& in : inputs) {
       // The replica that arrives soonest.
@@ -223,133 +297,124 @@ Decision decide(const Request& req, const Snapshot& snap) {
       }
       if (best_link.a != best_link.b) {
         cross_bytes += in.size;
-        c.egress_cost_cny += static_cast<double>(in.size) / kGB * best_link.egress_cny_per_gb;
+        c.egress += static_cast<double>(in.size) / kGB * best_link.egress_cny_per_gb;
       }
-      c.transfer_in_s = std::max(c.transfer_in_s, best_t);  // inputs move in parallel
+      c.transfer_in = std::max(c.transfer_in, best_t);  // inputs move in parallel
     }
-    c.bytes_moved = cross_bytes;
+    c.bytes = cross_bytes;
     if (job.outputs && job.outputs->size_bytes > 0) {
       const auto l = net.link(s.region, job.outputs->region);
-      c.transfer_out_s = transfer_seconds(l, job.outputs->size_bytes);
+      c.transfer_out = transfer_seconds(l, job.outputs->size_bytes);
       if (l.a != l.b) {
-        c.bytes_moved += job.outputs->size_bytes;
-        c.egress_cost_cny += static_cast<double>(job.outputs->size_bytes) / kGB *
-                             (l.egress_cny_per_gb + s.pricing.egress_gb);
+        c.bytes += job.outputs->size_bytes;
+        c.egress += static_cast<double>(job.outputs->size_bytes) / kGB *
+                    (l.egress_cny_per_gb + s.pricing.egress_gb);
       }
     }
-    c.total_cost_cny = c.compute_cost_cny + c.egress_cost_cny;
-    if (con.max_price_cny && c.total_cost_cny > *con.max_price_cny) {
-      reject(s, "over_max_price",
-             "estimated ¥" + fmt("%.2f", c.total_cost_cny) +
-                 " exceeds constraints.max_price_cny ¥" + fmt("%.2f", *con.max_price_cny));
+    c.total = c.compute + c.egress;
+    if (con.max_price_cny && c.total > *con.max_price_cny) {
+      reject(i, RejectCode::over_max_price, {.value = c.total, .limit = *con.max_price_cny});
       continue;
     }
-    const auto& cap = *st.capacity;
+    if (req.budget_remaining_cny && c.total > *req.budget_remaining_cny) {
+      if (!d.cheapest_over_budget_cny || c.total < *d.cheapest_over_budget_cny) {
+        d.cheapest_over_budget_cny = c.total;
+      }
+      reject(i, RejectCode::over_budget, {.value = c.total, .limit = *req.budget_remaining_cny});
+      continue;
+    }
     if (!f.now) {
-      c.queue_wait_s = cap.est_queue_wait_s > 0
-                           ? cap.est_queue_wait_s
-                           : (cap.cpus_total() > 0 ? cap.queued_work_core_s / cap.cpus_total() : 0);
-      if (c.queue_wait_s <= 0) c.queue_wait_s = static_cast<double>(runtime);  // busy, unknown
+      c.queue = cap.est_queue_wait_s > 0
+                    ? cap.est_queue_wait_s
+                    : (cap.cpus_total() > 0 ? cap.queued_work_core_s / cap.cpus_total() : 0);
+      if (c.queue <= 0) c.queue = static_cast<double>(runtime);  // busy, nothing better known
     }
-    c.start_s = std::max(c.transfer_in_s, c.queue_wait_s);
-    c.result_s = c.start_s + static_cast<double>(runtime) + c.transfer_out_s;
+    c.start = std::max(c.transfer_in, c.queue);
+    c.result = c.start + static_cast<double>(runtime) + c.transfer_out;
     if (con.deadline &&
-        snap.now + std::chrono::milliseconds(static_cast<int64_t>(c.result_s * 1000)) >
+        snap.now + std::chrono::milliseconds(static_cast<int64_t>(c.result * 1000)) >
             *con.deadline) {
-      reject(s, "deadline",
-             "results would arrive " + human_duration(c.result_s) + ", after constraints.deadline");
+      reject(i, RejectCode::deadline, {.value = c.result});
       continue;
     }
-    c.rtt_ms = job.submitter_region.empty() ? 0 : net.link(job.submitter_region, s.region).rtt_ms;
-    c.raw = {{"price", c.total_cost_cny},
-             {"time", c.result_s},
-             {"latency", c.rtt_ms},
-             {"locality", static_cast<double>(cross_bytes)}};
-    d.ranked.push_back(std::move(c));
+    c.rtt = job.submitter_region.empty() ? 0 : net.link(job.submitter_region, s.region).rtt_ms;
+    c.raw = {c.total, c.result, c.rtt, static_cast<double>(cross_bytes)};
+    scored.push_back(c);
   }
+  d.feasible_sites = scored.size();
 
   // Normalise each criterion across the candidates, then weigh.
-  for (const char* k : {"price", "time", "latency", "locality"}) {
+  const std::array<double, 4> w = {d.weights.price, d.weights.time, d.weights.latency,
+                                   d.weights.locality};
+  for (std::size_t k = 0; k < 4; ++k) {
     double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
-    for (const auto& c : d.ranked) {
-      lo = std::min(lo, c.raw.at(k));
-      hi = std::max(hi, c.raw.at(k));
+    for (const auto& c : scored) {
+      lo = std::min(lo, c.raw[k]);
+      hi = std::max(hi, c.raw[k]);
     }
-    for (auto& c : d.ranked) c.normalized[k] = hi > lo ? (c.raw.at(k) - lo) / (hi - lo) : 0.0;
+    const double span = hi - lo;
+    for (auto& c : scored) {
+      c.norm[k] = span > 0 ? (c.raw[k] - lo) / span : 0.0;
+      c.score += w[k] * c.norm[k];
+    }
   }
-  for (auto& c : d.ranked) {
-    c.score = d.weights.price * c.normalized["price"] + d.weights.time * c.normalized["time"] +
-              d.weights.latency * c.normalized["latency"] +
-              d.weights.locality * c.normalized["locality"];
-  }
-  std::sort(d.ranked.begin(), d.ranked.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.score != b.score) return a.score < b.score;
-    if (a.total_cost_cny != b.total_cost_cny) return a.total_cost_cny < b.total_cost_cny;
-    if (a.result_s != b.result_s) return a.result_s < b.result_s;
-    return a.site_id < b.site_id;
-  });
+  const auto order = [&](const Scored& a, const Scored& b) { return better(a, b, snap); };
+  const std::size_t keep = std::min(req.max_ranked, scored.size());
+  std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep),
+                    scored.end(), order);
 
-  if (d.ranked.empty()) {
-    d.summary = "no site can run this job: " + std::to_string(d.rejected.size()) +
-                " sites rejected it (see rejected)";
-    return d;
+  ExplainFacts facts;
+  if (!scored.empty()) {
+    const auto fastest = std::min_element(scored.begin(), scored.end(),
+                                          [](auto& a, auto& b) { return a.result < b.result; });
+    facts.fastest_is_best = fastest->site == scored.front().site;
+    facts.fastest_cost_cny = fastest->total;
   }
-  const Candidate& best = d.ranked.front();
-  d.summary = best.site_name + ": ¥" + fmt("%.2f", best.total_cost_cny) + ", starts " +
-              human_duration(best.start_s);
-  if (best.bytes_moved > 0) {
-    d.summary += ", " + human_bytes(static_cast<double>(best.bytes_moved)) + " moved in " +
-                 fmt("%.1f", best.transfer_in_s + best.transfer_out_s) + " s";
-  } else {
-    d.summary += ", no data moved";
+  d.ranked.reserve(keep);
+  for (std::size_t r = 0; r < keep; ++r) {
+    const Scored& c = scored[r];
+    const SiteState& st = snap.sites[c.site];
+    Candidate out;
+    out.site_index = c.site;
+    out.site_id = st.site->id;
+    out.site_name = st.site->name;
+    out.region = st.site->region;
+    out.pool = st.capacity->pools[static_cast<std::size_t>(c.pool)].name;
+    out.compute_cost_cny = c.compute;
+    out.egress_cost_cny = c.egress;
+    out.total_cost_cny = c.total;
+    out.bytes_moved = c.bytes;
+    out.transfer_in_s = c.transfer_in;
+    out.transfer_out_s = c.transfer_out;
+    out.queue_wait_s = c.queue;
+    out.start_s = c.start;
+    out.result_s = c.result;
+    out.rtt_ms = c.rtt;
+    out.raw = c.raw;
+    out.normalized = c.norm;
+    out.score = c.score;
+    d.ranked.push_back(std::move(out));
   }
-  const auto fastest = std::min_element(d.ranked.begin(), d.ranked.end(),
-                                        [](auto& a, auto& b) { return a.result_s < b.result_s; });
-  if (fastest->site_id != best.site_id && fastest->total_cost_cny > 0) {
-    const double pct = 100.0 * (1.0 - best.total_cost_cny / fastest->total_cost_cny);
-    if (pct >= 1) d.summary += "; " + fmt("%.0f", pct) + "% cheaper than the fastest site";
-  } else if (d.ranked.size() > 1 && fastest->site_id == best.site_id) {
-    d.summary += "; also the fastest of " + std::to_string(d.ranked.size()) + " sites";
-  }
+  d.summary = summarize(d, facts);
   return d;
 }
 
-Json to_json(const Decision& d) {
-  Json ranked = Json::array();
-  for (const auto& c : d.ranked) {
-    ranked.push_back({{"site", c.site_id},
-                      {"site_name", c.site_name},
-                      {"region", c.region},
-                      {"estimated_cost_cny", round_cny(c.total_cost_cny)},
-                      {"compute_cost_cny", round_cny(c.compute_cost_cny)},
-                      {"egress_cost_cny", round_cny(c.egress_cost_cny)},
-                      {"bytes_moved", c.bytes_moved},
-                      {"transfer_in_s", c.transfer_in_s},
-                      {"transfer_out_s", c.transfer_out_s},
-                      {"queue_wait_s", c.queue_wait_s},
-                      {"start_s", c.start_s},
-                      {"result_s", c.result_s},
-                      {"rtt_ms", c.rtt_ms},
-                      {"raw", c.raw},
-                      {"normalized", c.normalized},
-                      {"score", c.score}});
+void hold_in_snapshot(Snapshot& snapshot, std::size_t site_index, const std::string& pool,
+                      const model::Resources& resources) {
+  SiteState& st = snapshot.sites.at(site_index);
+  if (!st.capacity) return;
+  const auto& pools = st.capacity->pools;
+  if (st.held.size() != pools.size()) st.held.resize(pools.size());
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    if (pools[i].name != pool) continue;
+    Held& h = st.held[i];
+    h.cpus += resources.cpus;
+    h.memory_gb += resources.memory_gb;
+    if (resources.accelerators)
+      h.accelerators[resources.accelerators->model] += resources.accelerators->count;
+    ++h.jobs;
+    return;
   }
-  Json rejected = Json::array();
-  for (const auto& r : d.rejected) {
-    rejected.push_back(
-        {{"site", r.site_id}, {"site_name", r.site_name}, {"code", r.code}, {"reason", r.message}});
-  }
-  Json out = {{"policy", d.policy},
-              {"weights",
-               {{"price", d.weights.price},
-                {"time", d.weights.time},
-                {"latency", d.weights.latency},
-                {"locality", d.weights.locality}}},
-              {"ranked", std::move(ranked)},
-              {"rejected", std::move(rejected)},
-              {"summary", d.summary}};
-  out["chosen"] = d.ranked.empty() ? Json(nullptr) : out["ranked"][0];
-  return out;
 }
 
 }  // namespace suanwang::placement

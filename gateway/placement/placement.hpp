@@ -1,19 +1,44 @@
 // Placement: for one job over every site, filter with reasons, estimate, score and explain
 // (DESIGN §3). Pure: no Asio, no SQLite, no clock of its own — a function of
-// (job, snapshot) so it can be tested with tables and measured in microseconds.
+// (job, snapshot, holds) so it can be tested with tables and measured in microseconds.
 //
-// Scoring. For each criterion c in {price, time, latency, locality} and each feasible
+// Filters, in order (the first that fails is the site's rejection code): blocked (refused or
+// lost this job before), draining, offline, site_not_allowed, site_denied, region_not_allowed,
+// region_denied, org_not_allowed, no_images, walltime, no_accelerator_model, in_flight_cap,
+// capacity_unknown, capacity_stale, too_large (no pool could ever hold the job),
+// over_max_price (constraints.max_price_cny), over_budget (the org's remaining budget),
+// deadline (results would arrive after constraints.deadline).
+//
+// Estimates per feasible site:
+//   compute  = pricing x resources x runtime (expected_runtime_s when given, else walltime),
+//              billed at the site's granularity (accounting/cost)
+//   inputs   = for each input, the replica that arrives soonest: RTT + size / bandwidth over the
+//              network link; inputs move in parallel; crossing regions costs the link's egress
+//   outputs  = transfer to outputs.region, paying the link's and the site's egress
+//   queue    = 0 when the job fits a pool's free capacity now (after holds), else the site's own
+//              estimate, else queued core-seconds / total cores, else one runtime
+//   start    = max(inputs in, queue);  result = start + runtime + outputs out
+//   latency  = RTT from submitter_region to the site's region (0 when not given)
+//
+// Score. For each criterion c in {price, time, latency, locality} and each feasible
 // candidate i with raw value x_i (lower is better):
 //     norm_c(i) = (x_i - min_c) / (max_c - min_c)     (0 when every candidate has the same x)
 // so 0 is the best candidate on c and 1 the worst. total(i) = sum_c w_c * norm_c(i), with the
 // weights of the routing policy normalised to sum to 1. Lowest total wins; ties go to the lower
 // cost, then the earlier result, then the smaller site id (deterministic).
 //   price    = compute cost + egress cost (CNY)
-//   time     = estimated seconds from now to result (transfer in / queue, runtime, transfer out)
+//   time     = estimated seconds from now to result
 //   latency  = RTT from the submitter's region to the site's (ms)
 //   locality = input bytes that must cross regions
+// Policies: balanced {0.45, 0.35, 0.10, 0.10}, cheapest {1,0,0,0}, fastest {0,1,0,0},
+// data-local {0.2, 0.2, 0, 0.6}, or explicit weights (policy "custom").
+//
+// Cost: one pass over the sites without allocating per site; only the top `max_ranked`
+// candidates and the first `max_rejections_listed` rejections become strings.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +54,45 @@
 
 namespace suanwang::placement {
 
+enum class Criterion { price = 0, time = 1, latency = 2, locality = 3 };
+inline constexpr std::array<Criterion, 4> kCriteria = {Criterion::price, Criterion::time,
+                                                       Criterion::latency, Criterion::locality};
+const char* criterion_name(Criterion c);
+
+enum class RejectCode {
+  blocked,
+  draining,
+  offline,
+  site_not_allowed,
+  site_denied,
+  region_not_allowed,
+  region_denied,
+  org_not_allowed,
+  no_images,
+  walltime,
+  no_accelerator_model,
+  in_flight_cap,
+  capacity_unknown,
+  capacity_stale,
+  too_large,
+  over_max_price,
+  over_budget,
+  deadline,
+};
+inline constexpr std::size_t kRejectCodes = static_cast<std::size_t>(RejectCode::deadline) + 1;
+const char* reject_code_name(RejectCode c);
+// Codes that may clear by themselves (a site comes back, reports, or frees a slot): a job
+// rejected everywhere only for such reasons waits instead of failing.
+bool is_transient(RejectCode c);
+
+// Resources held in one pool of a site for jobs placed but not yet in the site's reports.
+struct Held {
+  int cpus = 0;
+  double memory_gb = 0;
+  std::map<std::string, int> accelerators;  // by model
+  int jobs = 0;
+};
+
 // One site as placement sees it at an instant.
 struct SiteState {
   const model::Site* site = nullptr;            // REQUIRES: outlives the decide() call
@@ -36,6 +100,7 @@ struct SiteState {
   double capacity_age_s = 0;
   int in_flight = 0;  // gateway jobs placed/submitted/running here
   bool supports_images = true;
+  std::vector<Held> held;  // parallel to capacity->pools; empty when nothing is held
 };
 
 struct Snapshot {
@@ -50,45 +115,62 @@ struct Request {
   const model::JobSpec* spec = nullptr;  // REQUIRES: non-null
   std::string org_id;
   std::vector<std::string> blocked_sites;
+  std::optional<double> budget_remaining_cny;  // none = the org has no budget
+  std::size_t max_ranked = 10;                 // candidates returned with figures
+  std::size_t max_rejections_listed = 50;      // rejections returned with sentences
 };
 
 struct Rejection {
   std::string site_id;
   std::string site_name;
-  std::string code;     // machine-readable: "offline", "no_accelerator_model", ...
+  RejectCode code = RejectCode::blocked;
   std::string message;  // a sentence
 };
 
 struct Candidate {
+  std::size_t site_index = 0;  // into Snapshot::sites
   std::string site_id;
   std::string site_name;
   std::string region;
+  std::string pool;  // where the job fits (now if it can)
   double compute_cost_cny = 0;
   double egress_cost_cny = 0;
   double total_cost_cny = 0;
-  int64_t bytes_moved = 0;  // input bytes crossing regions + output bytes
+  int64_t bytes_moved = 0;  // input bytes crossing regions + output bytes crossing regions
   double transfer_in_s = 0;
   double transfer_out_s = 0;
   double queue_wait_s = 0;
   double start_s = 0;   // from now until the job can start
   double result_s = 0;  // from now until results are at the output region
   double rtt_ms = 0;
-  std::map<std::string, double> raw;         // per criterion
-  std::map<std::string, double> normalized;  // per criterion, 0 best .. 1 worst
+  std::array<double, 4> raw{};         // by Criterion
+  std::array<double, 4> normalized{};  // by Criterion, 0 best .. 1 worst
   double score = 0;
+  double raw_of(Criterion c) const { return raw[static_cast<std::size_t>(c)]; }
+  double normalized_of(Criterion c) const { return normalized[static_cast<std::size_t>(c)]; }
 };
 
 struct Decision {
   std::string policy;
   model::Weights weights;
-  std::vector<Candidate> ranked;  // best first
-  std::vector<Rejection> rejected;
+  std::vector<Candidate> ranked;  // best first, at most Request::max_ranked
+  std::size_t feasible_sites = 0;
+  std::vector<Rejection> rejected;  // at most Request::max_rejections_listed
+  std::array<int, kRejectCodes> rejected_by_code{};
+  std::size_t rejected_sites = 0;
+  // The cheapest estimate among sites refused only for the budget (for "over by how much").
+  std::optional<double> cheapest_over_budget_cny;
   std::string summary;  // one line for humans
   bool feasible() const { return !ranked.empty(); }
+  int rejected_count(RejectCode c) const { return rejected_by_code[static_cast<std::size_t>(c)]; }
 };
 
 model::Weights weights_for(const model::Routing& routing);
 Decision decide(const Request& request, const Snapshot& snapshot);
+// Records in the snapshot that `resources` are now held in `pool` of site `site_index`, so that
+// later decisions against the same snapshot see them (batch placement).
+void hold_in_snapshot(Snapshot& snapshot, std::size_t site_index, const std::string& pool,
+                      const model::Resources& resources);
 Json to_json(const Decision& d);
 
 }  // namespace suanwang::placement

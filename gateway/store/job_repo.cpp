@@ -183,6 +183,14 @@ Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expec
     if (db.changes() == 0) return false;
     event.state = j.state;
     if (auto r = append_event(db, j.id, event); !r) return fail(r.error());
+    // The charge lands with the job's end, in the same transaction (budgets).
+    if (model::is_terminal(j.state) && !model::is_terminal(expected_state) && j.final_cost_cny &&
+        *j.final_cost_cny > 0) {
+      auto charge = db.prepare("UPDATE orgs SET spent_cny = spent_cny + ? WHERE id = ?");
+      if (!charge) return fail(charge.error());
+      charge->bind(1, *j.final_cost_cny).bind(2, j.org_id);
+      if (auto r = charge->run(); !r) return fail(r.error());
+    }
     return true;
   });
 }

@@ -144,4 +144,30 @@ Result<void> touch_api_key(Db& db, std::string_view key_id, TimePoint at) {
   return st->run();
 }
 
+Result<std::optional<BudgetState>> budget_state(Db& db, std::string_view org_id,
+                                                std::string_view except_job) {
+  auto st = db.prepare(
+      "SELECT o.budget_cny, o.spent_cny, (SELECT COALESCE(SUM(j.estimated_cost_cny), 0) FROM jobs j"
+      " WHERE j.org_id = o.id AND j.state IN ('pending', 'placed', 'submitted', 'running')"
+      " AND j.id <> ?) FROM orgs o WHERE o.id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, except_job).bind(2, org_id);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<BudgetState>();
+  BudgetState b;
+  b.budget_cny = st->opt_real(0);
+  b.spent_cny = st->real(1);
+  b.held_cny = st->real(2);
+  return std::optional<BudgetState>(b);
+}
+
+Result<bool> set_budget(Db& db, std::string_view org_id, std::optional<double> budget_cny) {
+  auto st = db.prepare("UPDATE orgs SET budget_cny = ? WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, budget_cny).bind(2, org_id);
+  if (auto r = st->run(); !r) return fail(r.error());
+  return db.changes() > 0;
+}
+
 }  // namespace suanwang::store

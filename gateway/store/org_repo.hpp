@@ -17,6 +17,22 @@ Result<std::optional<model::Org>> find_org_by_name(Db& db, std::string_view name
 Result<std::vector<model::Org>> list_orgs(Db& db);
 Result<int64_t> count_orgs(Db& db);
 
+// An org's money against its budget: charged so far, and held by its jobs in flight (their
+// estimated cost), optionally leaving one job out (the one being placed again).
+struct BudgetState {
+  std::optional<double> budget_cny;  // none = no budget
+  double spent_cny = 0;
+  double held_cny = 0;
+  std::optional<double> remaining_cny() const {
+    if (!budget_cny) return std::nullopt;
+    return *budget_cny - spent_cny - held_cny;
+  }
+};
+Result<std::optional<BudgetState>> budget_state(Db& db, std::string_view org_id,
+                                                std::string_view except_job = {});
+// Sets or clears (nullopt) an org's budget; false when there is no such org.
+Result<bool> set_budget(Db& db, std::string_view org_id, std::optional<double> budget_cny);
+
 struct ApiKeyRecord {
   std::string id;
   std::string org_id;

@@ -12,6 +12,11 @@
 namespace {
 
 using namespace suanwang;
+using suanwang::placement::Rejection;
+
+std::string code_of(const Rejection& r) {
+  return suanwang::placement::reject_code_name(r.code);
+}
 using namespace suanwang::placement;
 using Catch::Matchers::Contains;
 
@@ -29,6 +34,7 @@ struct World {
   }};
   std::deque<model::Dataset> datasets;
   TimePoint now = from_unix_ms(1'800'000'000'000);
+  std::optional<double> budget;  // the org's remaining budget, none = no budget
 
   // A site with 64 CPUs, 256 GB and 8 A800 in one pool, all free; ¥0.125 per core-hour,
   // ¥0.0625 per GB-hour, ¥7.5 per A800-hour.
@@ -79,6 +85,7 @@ struct World {
     snap.capacity_stale_after_s = 60;
     snap.now = now;
     Request req{&job, std::move(org), std::move(blocked)};
+    req.budget_remaining_cny = budget;
     return placement::decide(req, snap);
   }
 };
@@ -175,6 +182,8 @@ TEST_CASE("each filter rejects with its documented reason code", "[placement][fi
        }},
       {"over the price cap", "over_max_price",
        [](World&, model::JobSpec& j, auto&) { j.constraints.max_price_cny = 0.49; }},
+      {"over the org's remaining budget", "over_budget",
+       [](World& w, model::JobSpec&, auto&) { w.budget = 0.49; }},
       {"results after the deadline", "deadline",
        [](World& w, model::JobSpec& j, auto&) {
          j.constraints.deadline = w.now + std::chrono::seconds(1799);
@@ -192,7 +201,7 @@ TEST_CASE("each filter rejects with its documented reason code", "[placement][fi
       REQUIRE(d.rejected.size() == 1);
       CHECK(d.rejected[0].site_id == "s1");
       CHECK(d.rejected[0].site_name == "Site s1");
-      CHECK(d.rejected[0].code == c.code);
+      CHECK(code_of(d.rejected[0]) == c.code);
       CHECK_FALSE(d.rejected[0].message.empty());
       CHECK_THAT(d.summary, Contains("no site can run this job"));
     }
@@ -260,13 +269,13 @@ TEST_CASE("a job must fit within one pool, not the site's sum", "[placement][fil
   j.resources.cpus = 48;  // 64 CPUs in total, but 32 per pool
   auto d = w.decide(j);
   REQUIRE(d.rejected.size() == 1);
-  CHECK(d.rejected[0].code == "too_large");
+  CHECK(code_of(d.rejected[0]) == "too_large");
 
   j.resources.cpus = 4;
   j.resources.accelerators = model::AcceleratorNeed{"A800", 6};  // 8 in total, 4 per pool
   d = w.decide(j);
   REQUIRE(d.rejected.size() == 1);
-  CHECK(d.rejected[0].code == "too_large");
+  CHECK(code_of(d.rejected[0]) == "too_large");
 }
 
 TEST_CASE("every site is judged: rejections and candidates together", "[placement][filter]") {
@@ -281,9 +290,9 @@ TEST_CASE("every site is judged: rejections and candidates together", "[placemen
   CHECK(ranked_ids(d) == std::vector<std::string>{"a", "c"});
   REQUIRE(d.rejected.size() == 2);
   CHECK(d.rejected[0].site_id == "b");
-  CHECK(d.rejected[0].code == "region_denied");
+  CHECK(code_of(d.rejected[0]) == "region_denied");
   CHECK(d.rejected[1].site_id == "d");
-  CHECK(d.rejected[1].code == "offline");
+  CHECK(code_of(d.rejected[1]) == "offline");
 }
 
 // ---- Estimates -------------------------------------------------------------------------------
@@ -319,7 +328,7 @@ TEST_CASE("compute cost, egress and transfer times match the pricing model",
   CHECK(gz->queue_wait_s == 0);
   CHECK(gz->start_s == Approx(8.03));
   CHECK(gz->result_s == Approx(8.03 + 1800 + 4.03));
-  CHECK(gz->raw.at("locality") == 10e9);  // input bytes only
+  CHECK(gz->raw_of(Criterion::locality) == 10e9);  // input bytes only
 
   // Shanghai: everything is local, so no egress and the same-region link (1 ms, 25 Gbps).
   CHECK(sh->egress_cost_cny == 0);
@@ -327,7 +336,7 @@ TEST_CASE("compute cost, egress and transfer times match the pricing model",
   CHECK(sh->bytes_moved == 0);
   CHECK(sh->transfer_in_s == Approx(0.001 + 3.2));
   CHECK(sh->transfer_out_s == Approx(0.001 + 1.6));
-  CHECK(sh->raw.at("locality") == 0);
+  CHECK(sh->raw_of(Criterion::locality) == 0);
   CHECK(ranked_ids(d) == std::vector<std::string>{"sh", "gz"});
 }
 
@@ -411,7 +420,7 @@ TEST_CASE("deadlines count the queue and the transfers", "[placement][deadline]"
   CHECK(ranked_ids(d) == std::vector<std::string>{"free"});
   REQUIRE(d.rejected.size() == 1);
   CHECK(d.rejected[0].site_id == "busy");
-  CHECK(d.rejected[0].code == "deadline");
+  CHECK(code_of(d.rejected[0]) == "deadline");
 
   // An input transfer that pushes the result past the deadline also rejects.
   j.constraints.deadline = w.now + std::chrono::seconds(1805);
@@ -436,7 +445,7 @@ TEST_CASE("the price cap counts egress as well as compute", "[placement][price]"
   const auto d = w.decide(j);
   CHECK(ranked_ids(d) == std::vector<std::string>{"sh"});
   REQUIRE(d.rejected.size() == 1);
-  CHECK(d.rejected[0].code == "over_max_price");
+  CHECK(code_of(d.rejected[0]) == "over_max_price");
   CHECK_THAT(d.rejected[0].message, Contains("1.50"));
 }
 
@@ -490,9 +499,9 @@ TEST_CASE("under the cheapest policy the cheapest feasible site wins", "[placeme
   CHECK(d.ranked[1].total_cost_cny == Approx(0.75));
   CHECK(d.ranked[2].total_cost_cny == Approx(1.25));
   // Normalised price: 0 for the best, 1 for the worst, linear between.
-  CHECK(d.ranked[0].normalized.at("price") == 0);
-  CHECK(d.ranked[1].normalized.at("price") == Approx(1.0 / 3));
-  CHECK(d.ranked[2].normalized.at("price") == 1);
+  CHECK(d.ranked[0].normalized_of(Criterion::price) == 0);
+  CHECK(d.ranked[1].normalized_of(Criterion::price) == Approx(1.0 / 3));
+  CHECK(d.ranked[2].normalized_of(Criterion::price) == 1);
   CHECK(d.ranked[1].score == Approx(1.0 / 3));
   CHECK_THAT(d.summary, Contains("Site cheap"));
   CHECK_THAT(d.summary, Contains("0.50"));
@@ -563,7 +572,7 @@ TEST_CASE("ties are broken by cost, then time, then site id", "[placement][score
       const auto d = w.decide(job("balanced"));
       CHECK(ranked_ids(d) == std::vector<std::string>{"site_a", "site_b"});
       CHECK(d.ranked[0].score == d.ranked[1].score);
-      CHECK(d.ranked[0].normalized.at("price") == 0);  // all equal: 0, not NaN
+      CHECK(d.ranked[0].normalized_of(Criterion::price) == 0);  // all equal: 0, not NaN
     }
   }
   SECTION("equal score under fastest: the cheaper one") {

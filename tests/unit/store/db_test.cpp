@@ -319,3 +319,15 @@ TEST_CASE("opening a database where none can be created is unavailable", "[store
 }
 
 }  // namespace
+
+TEST_CASE("an empty string binds as '', not NULL", "[store][db]") {
+  auto db = suanwang::testing::migrated_db();
+  auto st = db->prepare("SELECT ? = '', ? IS NULL");
+  REQUIRE(st);
+  st->bind(1, std::string_view()).bind(2, std::string_view());
+  auto row = st->step();
+  REQUIRE(row);
+  REQUIRE(*row);
+  CHECK(st->int64(0) == 1);
+  CHECK(st->int64(1) == 0);
+}

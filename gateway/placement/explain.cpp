@@ -1,0 +1,176 @@
+// Rejection sentences, the summary line and the decision's JSON (see explain.hpp).
+#include "gateway/placement/explain.hpp"
+
+#include <cstdio>
+
+namespace suanwang::placement {
+namespace {
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string cny(double v) {
+  return "¥" + fmt("%.2f", v);
+}
+
+}  // namespace
+
+std::string human_duration(double s) {
+  if (s < 1) return "now";
+  if (s < 90) return "in " + fmt("%.0f", s) + " s";
+  if (s < 5400) return "in " + fmt("%.0f", s / 60) + " min";
+  return "in " + fmt("%.1f", s / 3600) + " h";
+}
+
+std::string human_bytes(double b) {
+  if (b >= 1e12) return fmt("%.1f TB", b / 1e12);
+  if (b >= 1e9) return fmt("%.1f GB", b / 1e9);
+  if (b >= 1e6) return fmt("%.1f MB", b / 1e6);
+  return fmt("%.0f B", b);
+}
+
+std::string rejection_message(RejectCode code, const model::Site& s, const model::JobSpec& job,
+                              const RejectDetail& d) {
+  const auto& res = job.resources;
+  switch (code) {
+    case RejectCode::blocked:
+      return "this site refused or lost this job before";
+    case RejectCode::draining:
+      return "the operator is draining this site";
+    case RejectCode::offline:
+      return "the site is not answering";
+    case RejectCode::site_not_allowed:
+      return "not among constraints.sites";
+    case RejectCode::site_denied:
+      return "listed in constraints.deny_sites";
+    case RejectCode::region_not_allowed:
+      return "region " + s.region + " is not among constraints.regions";
+    case RejectCode::region_denied:
+      return "region " + s.region + " is in constraints.deny_regions";
+    case RejectCode::org_not_allowed:
+      return "the site's policy does not accept jobs from this org";
+    case RejectCode::no_images:
+      return "the site cannot run container images";
+    case RejectCode::walltime:
+      return "walltime " + std::to_string(res.walltime_s) + " s exceeds the site's limit of " +
+             std::to_string(s.policy.max_walltime_s) + " s";
+    case RejectCode::no_accelerator_model:
+      return "the site offers no " + (res.accelerators ? res.accelerators->model : std::string());
+    case RejectCode::in_flight_cap:
+      return "the site already has " + fmt("%.0f", d.value) +
+             " jobs in flight from the gateway (its cap is " +
+             std::to_string(s.policy.max_in_flight) + ")";
+    case RejectCode::capacity_unknown:
+      return "the site has not reported its capacity yet";
+    case RejectCode::capacity_stale:
+      return "the site's capacity report is " + fmt("%.0f", d.value) + " s old";
+    case RejectCode::too_large: {
+      std::string what = std::to_string(res.cpus) + " CPUs, " + fmt("%g", res.memory_gb) + " GB";
+      if (res.accelerators) {
+        what += ", " + std::to_string(res.accelerators->count) + " " + res.accelerators->model;
+      }
+      return "no partition of the site can ever hold " + what + " for " +
+             std::to_string(res.walltime_s) + " s";
+    }
+    case RejectCode::over_max_price:
+      return "estimated " + cny(d.value) + " exceeds constraints.max_price_cny " + cny(d.limit);
+    case RejectCode::over_budget:
+      return "estimated " + cny(d.value) + " exceeds the org's remaining budget " + cny(d.limit) +
+             " by " + cny(d.value - d.limit);
+    case RejectCode::deadline:
+      return "results would arrive " + human_duration(d.value) + ", after constraints.deadline";
+  }
+  return "rejected";
+}
+
+std::string summarize(const Decision& d, const ExplainFacts& facts) {
+  if (d.ranked.empty()) {
+    std::string s = "no site can run this job: " + std::to_string(d.rejected_sites) +
+                    (d.rejected_sites == 1 ? " site rejected it" : " sites rejected it");
+    // Name the commonest reason: it is usually the one to act on.
+    std::size_t top = 0;
+    for (std::size_t k = 1; k < kRejectCodes; ++k) {
+      if (d.rejected_by_code[k] > d.rejected_by_code[top]) top = k;
+    }
+    if (d.rejected_sites > 0) {
+      s += " (most often: " + std::string(reject_code_name(static_cast<RejectCode>(top))) + ")";
+    }
+    return s;
+  }
+  const Candidate& best = d.ranked.front();
+  std::string s =
+      best.site_name + ": " + cny(best.total_cost_cny) + ", starts " + human_duration(best.start_s);
+  if (best.bytes_moved > 0) {
+    s += ", " + human_bytes(static_cast<double>(best.bytes_moved)) + " moved in " +
+         fmt("%.1f", best.transfer_in_s + best.transfer_out_s) + " s";
+  } else {
+    s += ", no data moved";
+  }
+  if (!facts.fastest_is_best && facts.fastest_cost_cny > 0) {
+    const double pct = 100.0 * (1.0 - best.total_cost_cny / facts.fastest_cost_cny);
+    if (pct >= 1) s += "; " + fmt("%.0f", pct) + "% cheaper than the fastest site";
+  } else if (d.feasible_sites > 1 && facts.fastest_is_best) {
+    s += "; also the fastest of " + std::to_string(d.feasible_sites) + " sites";
+  }
+  return s;
+}
+
+Json to_json(const Decision& d) {
+  auto by_criterion = [](const std::array<double, 4>& v) {
+    Json j = Json::object();
+    for (auto c : kCriteria) j[criterion_name(c)] = v[static_cast<std::size_t>(c)];
+    return j;
+  };
+  Json ranked = Json::array();
+  for (const auto& c : d.ranked) {
+    ranked.push_back({{"site", c.site_id},
+                      {"site_name", c.site_name},
+                      {"region", c.region},
+                      {"pool", c.pool},
+                      {"estimated_cost_cny", round_cny(c.total_cost_cny)},
+                      {"compute_cost_cny", round_cny(c.compute_cost_cny)},
+                      {"egress_cost_cny", round_cny(c.egress_cost_cny)},
+                      {"bytes_moved", c.bytes_moved},
+                      {"transfer_in_s", c.transfer_in_s},
+                      {"transfer_out_s", c.transfer_out_s},
+                      {"queue_wait_s", c.queue_wait_s},
+                      {"start_s", c.start_s},
+                      {"result_s", c.result_s},
+                      {"rtt_ms", c.rtt_ms},
+                      {"raw", by_criterion(c.raw)},
+                      {"normalized", by_criterion(c.normalized)},
+                      {"score", c.score}});
+  }
+  Json rejected = Json::array();
+  for (const auto& r : d.rejected) {
+    rejected.push_back({{"site", r.site_id},
+                        {"site_name", r.site_name},
+                        {"code", reject_code_name(r.code)},
+                        {"reason", r.message}});
+  }
+  Json counts = Json::object();
+  for (std::size_t k = 0; k < kRejectCodes; ++k) {
+    if (d.rejected_by_code[k] > 0) {
+      counts[reject_code_name(static_cast<RejectCode>(k))] = d.rejected_by_code[k];
+    }
+  }
+  Json out = {{"policy", d.policy},
+              {"weights",
+               {{"price", d.weights.price},
+                {"time", d.weights.time},
+                {"latency", d.weights.latency},
+                {"locality", d.weights.locality}}},
+              {"feasible_sites", d.feasible_sites},
+              {"ranked", std::move(ranked)},
+              {"rejected_sites", d.rejected_sites},
+              {"rejected_by_code", std::move(counts)},
+              {"rejected", std::move(rejected)},
+              {"summary", d.summary}};
+  out["chosen"] = d.ranked.empty() ? Json(nullptr) : out["ranked"][0];
+  return out;
+}
+
+}  // namespace suanwang::placement
