@@ -3,6 +3,7 @@
 
 #include "adapters/local/local_adapter.hpp"
 #include "adapters/sim/sim_adapter.hpp"
+#include "adapters/slurm/slurm_adapter.hpp"
 
 namespace suanwang::adapters {
 
@@ -10,6 +11,7 @@ AdapterRegistry AdapterRegistry::builtin() {
   return AdapterRegistry({
       sim::factory(),
       local::factory(),
+      slurm::factory(),
   });
 }
 

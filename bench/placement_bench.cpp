@@ -18,17 +18,17 @@
 namespace {
 
 using namespace suanwang;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+double seconds_since(Steady::time_point t0) {
+  return std::chrono::duration<double>(Steady::now() - t0).count();
 }
 
 // The baseline: one pass reading what every filter reads first. Returns ns per site.
 double scan_ns_per_site(const placement::Snapshot& snap, double min_seconds) {
   volatile long sink = 0;
   long passes = 0;
-  const auto t0 = Clock::now();
+  const auto t0 = Steady::now();
   do {
     long n = 0;
     for (const auto& st : snap.sites) {
@@ -54,7 +54,7 @@ Figures time_decisions(std::size_t sites, double min_seconds) {
   std::vector<model::JobSpec> jobs;
   for (int i = 0; i < 1000; ++i) jobs.push_back(fed.job(3));
   long n = 0, feasible = 0;
-  const auto t0 = Clock::now();
+  const auto t0 = Steady::now();
   do {
     for (const auto& j : jobs) {
       placement::Request req;
@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < batch; ++i) jobs.push_back(fed.job(3));
   const double base_ns = scan_ns_per_site(snap, min_s / 4);
   std::size_t placed = 0, started_now = 0;
-  const auto t0 = Clock::now();
+  const auto t0 = Steady::now();
   for (const auto& j : jobs) {
     placement::Request req;
     req.spec = &j;

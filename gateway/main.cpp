@@ -1,6 +1,8 @@
 // suanwang: the national compute-network gateway. `suanwang serve` runs the gateway;
-// `suanwang version` prints the version. Each command has --help.
+// `suanwang version` prints the version; the client commands (quote, submit, jobs, job, logs,
+// cancel, sites, capacity) call a gateway's REST API (gateway/cli/). Each command has --help.
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -8,6 +10,7 @@
 
 #include "build_info.hpp"
 #include "gateway/app/app.hpp"
+#include "gateway/cli/cli.hpp"
 
 namespace {
 
@@ -20,7 +23,6 @@ commands:
   version   print the version
   help      show this help
 
-Run 'suanwang <command> --help' for a command's options.
 )";
 
 constexpr const char* kServeUsage = R"(usage: suanwang serve [options]
@@ -128,13 +130,14 @@ int serve(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
-    std::cerr << kUsage;
+    std::cerr << kUsage << suanwang::cli::client_commands_help();
     return 2;
   }
   const std::string cmd = args.front();
   args.erase(args.begin());
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
-    std::cout << kUsage;
+    std::cout << kUsage << suanwang::cli::client_commands_help()
+              << "\nRun 'suanwang <command> --help' for a command's options.\n";
     return 0;
   }
   if (cmd == "version" || cmd == "--version") {
@@ -147,5 +150,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "serve") return serve(args);
+  if (suanwang::cli::is_client_command(cmd)) {
+    const suanwang::cli::EnvLookup env = [](const std::string& name) -> std::optional<std::string> {
+      const char* v = std::getenv(name.c_str());
+      return v == nullptr ? std::nullopt : std::optional<std::string>(v);
+    };
+    return suanwang::cli::run_client_command(cmd, args, env, {std::cin, std::cout, std::cerr});
+  }
   return usage_error("unknown command '" + cmd + "'", kUsage);
 }

@@ -19,17 +19,35 @@ bool valid_slug(const std::string& s) {
 
 Network::Network(std::vector<NetworkLink> links, LinkDefaults defaults)
     : links_(std::move(links)), defaults_(defaults) {
-  for (std::size_t i = 0; i < links_.size(); ++i) index_[ordered(links_[i].a, links_[i].b)] = i;
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    const auto& [a, b] = ordered(links_[i].a, links_[i].b);
+    index_[a][b] = i;
+  }
+}
+
+const NetworkLink* Network::find(std::string_view a, std::string_view b) const {
+  if (b < a) std::swap(a, b);
+  auto outer = index_.find(a);
+  if (outer == index_.end()) return nullptr;
+  auto inner = outer->second.find(b);
+  return inner == outer->second.end() ? nullptr : &links_[inner->second];
 }
 
 NetworkLink Network::link(const std::string& a, const std::string& b) const {
-  if (a == b) {
-    if (auto it = index_.find({a, b}); it != index_.end()) return links_[it->second];
-    return {a, b, defaults_.same_region_rtt_ms, defaults_.same_region_bandwidth_gbps, 0.0};
-  }
-  if (auto it = index_.find(ordered(a, b)); it != index_.end()) return links_[it->second];
+  if (const NetworkLink* l = find(a, b)) return *l;
+  if (a == b) return {a, b, defaults_.same_region_rtt_ms, defaults_.same_region_bandwidth_gbps, 0.0};
   return {a, b, defaults_.between_rtt_ms, defaults_.between_bandwidth_gbps,
           defaults_.between_egress_cny_per_gb};
+}
+
+Network::Figures Network::figures(std::string_view a, std::string_view b) const {
+  const bool same = a == b;
+  if (const NetworkLink* l = find(a, b)) {
+    return {l->rtt_ms, l->bandwidth_gbps, l->egress_cny_per_gb, same};
+  }
+  if (same) return {defaults_.same_region_rtt_ms, defaults_.same_region_bandwidth_gbps, 0.0, true};
+  return {defaults_.between_rtt_ms, defaults_.between_bandwidth_gbps,
+          defaults_.between_egress_cny_per_gb, false};
 }
 
 Result<std::vector<Region>> parse_regions(const Json& body) {

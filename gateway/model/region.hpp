@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -46,12 +47,22 @@ class Network {
   // The link between two regions: same region -> the local defaults; unknown pair -> the
   // between-hub defaults. Never fails, so placement can always estimate.
   NetworkLink link(const std::string& a, const std::string& b) const;
+  // The same figures without the region names: no allocation (placement's hot path).
+  struct Figures {
+    double rtt_ms = 0;
+    double bandwidth_gbps = 0;
+    double egress_cny_per_gb = 0;
+    bool same_region = false;
+  };
+  Figures figures(std::string_view a, std::string_view b) const;
   const std::vector<NetworkLink>& links() const { return links_; }
   const LinkDefaults& defaults() const { return defaults_; }
 
  private:
   std::vector<NetworkLink> links_;
-  std::map<std::pair<std::string, std::string>, std::size_t> index_;
+  // a -> b -> index into links_, with a <= b; transparent so string_views look up.
+  const NetworkLink* find(std::string_view a, std::string_view b) const;
+  std::map<std::string, std::map<std::string, std::size_t, std::less<>>, std::less<>> index_;
   LinkDefaults defaults_;
 };
 

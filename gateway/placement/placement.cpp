@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
 
 #include "gateway/accounting/cost.hpp"
 #include "gateway/placement/explain.hpp"
@@ -18,10 +20,22 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-double transfer_seconds(const model::NetworkLink& l, int64_t bytes) {
+double transfer_seconds(const model::Network::Figures& l, int64_t bytes) {
   if (bytes <= 0) return 0;
   return l.rtt_ms / 1000.0 + static_cast<double>(bytes) * 8.0 / (l.bandwidth_gbps * 1e9);
 }
+
+// What the network means for the job at a site in a given region: the same for every site of
+// that region, so computed once per region per decision.
+struct RegionFigures {
+  double transfer_in = 0;
+  double egress_in = 0;
+  int64_t cross_bytes = 0;  // input bytes crossing regions
+  double transfer_out = 0;
+  double out_link_egress_per_gb = 0;
+  bool out_crosses = false;
+  double rtt = 0;
+};
 
 // Which pool holds the job: the first that fits its free capacity now (after holds), else the
 // first that could ever hold it; -1 when none could.
@@ -202,6 +216,39 @@ Decision decide(const Request& req, const Snapshot& snap) {
   std::vector<Scored> scored;
   scored.reserve(snap.sites.size());
 
+  std::unordered_map<std::string_view, RegionFigures> by_region;
+  auto region_figures = [&](const std::string& region) -> const RegionFigures& {
+    if (auto it = by_region.find(region); it != by_region.end()) return it->second;
+    RegionFigures rf;
+    for (const auto& in : inputs) {
+      if (in.regions.empty()) continue;
+      // The replica that arrives soonest.
+      double best_t = std::numeric_limits<double>::max();
+      model::Network::Figures best;
+      for (const auto& r : in.regions) {
+        const auto l = net.figures(r, region);
+        const double t = transfer_seconds(l, in.size);
+        if (t < best_t) {
+          best_t = t;
+          best = l;
+        }
+      }
+      if (!best.same_region) {
+        rf.cross_bytes += in.size;
+        rf.egress_in += static_cast<double>(in.size) / kGB * best.egress_cny_per_gb;
+      }
+      rf.transfer_in = std::max(rf.transfer_in, best_t);  // inputs move in parallel
+    }
+    if (job.outputs && job.outputs->size_bytes > 0) {
+      const auto l = net.figures(region, job.outputs->region);
+      rf.transfer_out = transfer_seconds(l, job.outputs->size_bytes);
+      rf.out_crosses = !l.same_region;
+      rf.out_link_egress_per_gb = l.egress_cny_per_gb;
+    }
+    rf.rtt = job.submitter_region.empty() ? 0 : net.figures(job.submitter_region, region).rtt_ms;
+    return by_region.emplace(std::string_view(region), rf).first->second;
+  };
+
   auto reject = [&](std::size_t i, RejectCode code, const RejectDetail& detail) {
     ++d.rejected_by_code[static_cast<std::size_t>(code)];
     ++d.rejected_sites;
@@ -255,9 +302,14 @@ Decision decide(const Request& req, const Snapshot& snap) {
       reject(i, RejectCode::walltime, {});
       continue;
     }
-    if (res.accelerators && !s.pricing.gpu_hour.contains(res.accelerators->model)) {
-      reject(i, RejectCode::no_accelerator_model, {});
-      continue;
+    double accelerator_price = 0;
+    if (res.accelerators) {
+      auto price = s.pricing.gpu_hour.find(res.accelerators->model);
+      if (price == s.pricing.gpu_hour.end()) {
+        reject(i, RejectCode::no_accelerator_model, {});
+        continue;
+      }
+      accelerator_price = price->second;
     }
     if (st.in_flight >= s.policy.max_in_flight) {
       reject(i, RejectCode::in_flight_cap, {.value = static_cast<double>(st.in_flight)});
@@ -281,36 +333,19 @@ Decision decide(const Request& req, const Snapshot& snap) {
     Scored c;
     c.site = i;
     c.pool = f.pool;
-    c.compute = accounting::compute_cost_cny(s.pricing, res, runtime);
-    int64_t cross_bytes = 0;
-    for (const auto& in : inputs) {
-      // The replica that arrives soonest.
-      double best_t = std::numeric_limits<double>::max();
-      model::NetworkLink best_link;
-      for (const auto& r : in.regions) {
-        const auto l = net.link(r, s.region);
-        const double t = transfer_seconds(l, in.size);
-        if (t < best_t) {
-          best_t = t;
-          best_link = l;
-        }
-      }
-      if (best_link.a != best_link.b) {
-        cross_bytes += in.size;
-        c.egress += static_cast<double>(in.size) / kGB * best_link.egress_cny_per_gb;
-      }
-      c.transfer_in = std::max(c.transfer_in, best_t);  // inputs move in parallel
+    c.compute = accounting::cost_at_rate_cny(
+        s.pricing, accounting::hourly_rate_cny(s.pricing, res, accelerator_price), runtime);
+    const RegionFigures& rf = region_figures(s.region);
+    c.transfer_in = rf.transfer_in;
+    c.egress = rf.egress_in;
+    c.bytes = rf.cross_bytes;
+    c.transfer_out = rf.transfer_out;
+    if (rf.out_crosses) {
+      c.bytes += job.outputs->size_bytes;
+      c.egress += static_cast<double>(job.outputs->size_bytes) / kGB *
+                  (rf.out_link_egress_per_gb + s.pricing.egress_gb);
     }
-    c.bytes = cross_bytes;
-    if (job.outputs && job.outputs->size_bytes > 0) {
-      const auto l = net.link(s.region, job.outputs->region);
-      c.transfer_out = transfer_seconds(l, job.outputs->size_bytes);
-      if (l.a != l.b) {
-        c.bytes += job.outputs->size_bytes;
-        c.egress += static_cast<double>(job.outputs->size_bytes) / kGB *
-                    (l.egress_cny_per_gb + s.pricing.egress_gb);
-      }
-    }
+    c.rtt = rf.rtt;
     c.total = c.compute + c.egress;
     if (con.max_price_cny && c.total > *con.max_price_cny) {
       reject(i, RejectCode::over_max_price, {.value = c.total, .limit = *con.max_price_cny});
@@ -337,42 +372,62 @@ Decision decide(const Request& req, const Snapshot& snap) {
       reject(i, RejectCode::deadline, {.value = c.result});
       continue;
     }
-    c.rtt = job.submitter_region.empty() ? 0 : net.link(job.submitter_region, s.region).rtt_ms;
-    c.raw = {c.total, c.result, c.rtt, static_cast<double>(cross_bytes)};
+    c.raw = {c.total, c.result, c.rtt, static_cast<double>(rf.cross_bytes)};
     scored.push_back(c);
   }
   d.feasible_sites = scored.size();
 
-  // Normalise each criterion across the candidates, then weigh.
+  // Normalise each criterion across the candidates, weigh, and keep the best `keep` in order
+  // (one pass: most candidates lose to the current k-th best at the first comparison).
   const std::array<double, 4> w = {d.weights.price, d.weights.time, d.weights.latency,
                                    d.weights.locality};
-  for (std::size_t k = 0; k < 4; ++k) {
-    double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
-    for (const auto& c : scored) {
-      lo = std::min(lo, c.raw[k]);
-      hi = std::max(hi, c.raw[k]);
-    }
-    const double span = hi - lo;
-    for (auto& c : scored) {
-      c.norm[k] = span > 0 ? (c.raw[k] - lo) / span : 0.0;
-      c.score += w[k] * c.norm[k];
+  std::array<double, 4> lo, span;
+  lo.fill(std::numeric_limits<double>::max());
+  std::array<double, 4> hi;
+  hi.fill(std::numeric_limits<double>::lowest());
+  for (const auto& c : scored) {
+    for (std::size_t k = 0; k < 4; ++k) {
+      lo[k] = std::min(lo[k], c.raw[k]);
+      hi[k] = std::max(hi[k], c.raw[k]);
     }
   }
-  const auto order = [&](const Scored& a, const Scored& b) { return better(a, b, snap); };
+  for (std::size_t k = 0; k < 4; ++k) span[k] = hi[k] - lo[k];
   const std::size_t keep = std::min(req.max_ranked, scored.size());
-  std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep),
-                    scored.end(), order);
+  std::vector<std::size_t> top;  // indices into scored, best first
+  top.reserve(keep + 1);
+  std::size_t fastest = 0;
+  for (std::size_t i = 0; i < scored.size(); ++i) {
+    Scored& c = scored[i];
+    for (std::size_t k = 0; k < 4; ++k) {
+      c.norm[k] = span[k] > 0 ? (c.raw[k] - lo[k]) / span[k] : 0.0;
+      c.score += w[k] * c.norm[k];
+    }
+    // The fastest site, ties broken like the ranking (cost, then id) so it is deterministic.
+    const Scored& f = scored[fastest];
+    if (c.result < f.result ||
+        (c.result == f.result &&
+         (c.total < f.total ||
+          (c.total == f.total && snap.sites[c.site].site->id < snap.sites[f.site].site->id)))) {
+      fastest = i;
+    }
+    if (keep == 0) continue;
+    if (top.size() == keep && !better(c, scored[top.back()], snap)) continue;
+    auto at = std::upper_bound(top.begin(), top.end(), i, [&](std::size_t x, std::size_t y) {
+      return better(scored[x], scored[y], snap);
+    });
+    top.insert(at, i);
+    if (top.size() > keep) top.pop_back();
+  }
 
   ExplainFacts facts;
   if (!scored.empty()) {
-    const auto fastest = std::min_element(scored.begin(), scored.end(),
-                                          [](auto& a, auto& b) { return a.result < b.result; });
-    facts.fastest_is_best = fastest->site == scored.front().site;
-    facts.fastest_cost_cny = fastest->total;
+    const std::size_t best = top.empty() ? fastest : top.front();
+    facts.fastest_is_best = scored[fastest].site == scored[best].site;
+    facts.fastest_cost_cny = scored[fastest].total;
   }
   d.ranked.reserve(keep);
   for (std::size_t r = 0; r < keep; ++r) {
-    const Scored& c = scored[r];
+    const Scored& c = scored[top[r]];
     const SiteState& st = snap.sites[c.site];
     Candidate out;
     out.site_index = c.site;

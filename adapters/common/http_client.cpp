@@ -1,0 +1,298 @@
+// The async HTTP/1.1 client shared by REST-speaking adapters (see http_client.hpp).
+#include "adapters/common/http_client.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace suanwang::adapters {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// How long a pooled connection counts as certainly still open, for requests not replayed.
+constexpr auto kFreshIdle = std::chrono::seconds(1);
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::unexpected<AdapterError> url_error(std::string_view what, std::string_view why) {
+  std::string m(what);
+  m += ' ';
+  m += why;
+  return adapter_fail(AdapterErrc::invalid_config, std::move(m));
+}
+
+// How long is left until `deadline`, never negative.
+std::chrono::milliseconds remaining(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return std::max(left, std::chrono::milliseconds(0));
+}
+
+}  // namespace
+
+AdapterResult<HttpUrl> parse_http_url(std::string_view url, std::string_view what) {
+  constexpr size_t kMaxUrl = 2048;
+  if (url.empty()) return url_error(what, "is required (e.g. http://127.0.0.1:6820)");
+  if (url.size() > kMaxUrl) return url_error(what, "is longer than 2048 characters");
+  for (const char c : url) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      return url_error(what, "must not contain spaces or control characters");
+    }
+  }
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return url_error(what, "must start with http:// (got '" + std::string(url) + "')");
+  }
+  const std::string scheme = lower(url.substr(0, scheme_end));
+  if (scheme == "https") {
+    return url_error(what, "uses https, which this adapter does not support yet; use http://");
+  }
+  if (scheme != "http") return url_error(what, "must start with http://");
+  std::string_view rest = url.substr(scheme_end + 3);
+  const auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
+  if (authority.find('@') != std::string_view::npos) {
+    return url_error(what, "must not carry credentials (user@host); put them in credentials");
+  }
+  if (path.find_first_of("?#") != std::string_view::npos) {
+    return url_error(what, "must not have a query or fragment");
+  }
+  HttpUrl out;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return url_error(what, "has an unclosed '[' in its host");
+    out.host = std::string(authority.substr(1, close - 1));
+    const auto after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return url_error(what, "has junk after ']'");
+      port = after.substr(1);
+    }
+  } else {
+    const auto colon = authority.rfind(':');
+    out.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+  }
+  if (out.host.empty()) return url_error(what, "has no host");
+  if (port.empty()) {
+    out.port = "80";
+  } else {
+    int n = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+    if (ec != std::errc() || end != port.data() + port.size() || n < 1 || n > 65535) {
+      return url_error(what, "has an invalid port '" + std::string(port) + "'");
+    }
+    out.port = std::to_string(n);
+  }
+  std::string base(path);
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  out.base_path = std::move(base);
+  return out;
+}
+
+struct HttpClient::Connection {
+  explicit Connection(asio::any_io_executor ex) : stream(std::move(ex)) {}
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+  Clock::time_point idle_since{};
+};
+
+HttpClient::HttpClient(asio::any_io_executor executor, HttpUrl url, HttpClientOptions options)
+    : executor_(std::move(executor)), url_(std::move(url)), options_(std::move(options)) {}
+
+HttpClient::~HttpClient() = default;
+
+size_t HttpClient::idle_connections() const {
+  return idle_.size();
+}
+
+asio::awaitable<AdapterResult<std::unique_ptr<HttpClient::Connection>>> HttpClient::connect(
+    Clock::time_point deadline) {
+  using namespace asio::experimental::awaitable_operators;
+  const std::string where = url_.host + ":" + url_.port;
+  std::vector<tcp::endpoint> endpoints;
+  boost::system::error_code addr_ec;
+  const auto address = asio::ip::make_address(url_.host, addr_ec);
+  if (!addr_ec) {
+    int port = 0;
+    std::from_chars(url_.port.data(), url_.port.data() + url_.port.size(), port);
+    endpoints.emplace_back(address, static_cast<unsigned short>(port));
+  } else {
+    // The resolver has no deadline of its own: race it against one.
+    tcp::resolver resolver(executor_);
+    asio::steady_timer timer(executor_, remaining(deadline));
+    auto which =
+        co_await (resolver.async_resolve(url_.host, url_.port, kTuple) || timer.async_wait(kTuple));
+    if (which.index() == 1) {
+      co_return adapter_fail(AdapterErrc::timeout, "resolving " + url_.host + " timed out");
+    }
+    auto [ec, results] = std::get<0>(std::move(which));
+    if (ec) {
+      co_return adapter_fail(AdapterErrc::unreachable,
+                             "cannot resolve " + url_.host + ": " + ec.message());
+    }
+    for (const auto& r : results) endpoints.push_back(r.endpoint());
+  }
+  auto conn = std::make_unique<Connection>(executor_);
+  conn->stream.expires_at(deadline);
+  auto [ec, ep] = co_await conn->stream.async_connect(endpoints, kTuple);
+  if (ec == beast::error::timeout) {
+    co_return adapter_fail(AdapterErrc::timeout, "connecting to " + where + " timed out");
+  }
+  if (ec) {
+    co_return adapter_fail(AdapterErrc::unreachable,
+                           "cannot connect to " + where + ": " + ec.message());
+  }
+  co_return conn;
+}
+
+asio::awaitable<AdapterResult<HttpResponse>> HttpClient::exchange(Connection& conn,
+                                                                  const HttpRequest& req,
+                                                                  Clock::time_point deadline,
+                                                                  bool& keep_alive,
+                                                                  bool& nothing_received) {
+  const auto started = Clock::now();
+  keep_alive = false;
+  nothing_received = false;
+  const std::string where = url_.host + ":" + url_.port;
+  const auto verb = http::string_to_verb(req.method);
+  if (verb == http::verb::unknown) {
+    co_return adapter_fail(AdapterErrc::internal, "unknown HTTP method " + req.method);
+  }
+  http::request<http::string_body> message;
+  message.method(verb);
+  message.target(url_.base_path + req.target);
+  message.version(11);
+  const bool v6 = url_.host.find(':') != std::string::npos;
+  const std::string host_header = v6 ? "[" + url_.host + "]:" + url_.port : where;
+  message.set(http::field::host, host_header);
+  message.set(http::field::user_agent, options_.user_agent);
+  message.set(http::field::accept, "application/json");
+  for (const auto& [name, value] : req.headers) message.set(name, value);
+  if (!req.body.empty()) {
+    message.set(http::field::content_type,
+                req.content_type.empty() ? std::string("application/json") : req.content_type);
+    message.body() = req.body;
+  }
+  message.keep_alive(options_.keep_alive);
+  message.prepare_payload();
+
+  conn.stream.expires_at(deadline);
+  auto [wec, written] = co_await http::async_write(conn.stream, message, kTuple);
+  if (wec == beast::error::timeout) {
+    co_return adapter_fail(AdapterErrc::timeout, "sending to " + where + " timed out");
+  }
+  if (wec) {
+    nothing_received = true;
+    co_return adapter_fail(AdapterErrc::unreachable,
+                           "sending to " + where + " failed: " + wec.message());
+  }
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(options_.max_body_bytes);
+  parser.header_limit(options_.max_header_bytes);
+  auto [rec, read] = co_await http::async_read(conn.stream, conn.buffer, parser, kTuple);
+  if (rec == beast::error::timeout) {
+    co_return adapter_fail(AdapterErrc::timeout,
+                           "no complete answer from " + where + " within the deadline");
+  }
+  if (rec == http::error::body_limit) {
+    co_return adapter_fail(AdapterErrc::bad_response, "answer from " + where + " is larger than " +
+                                                          std::to_string(options_.max_body_bytes) +
+                                                          " bytes");
+  }
+  if (rec == http::error::header_limit) {
+    co_return adapter_fail(AdapterErrc::bad_response,
+                           "answer headers from " + where + " are larger than " +
+                               std::to_string(options_.max_header_bytes) + " bytes");
+  }
+  if (rec) {
+    if (rec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+        rec != http::error::end_of_stream && rec != http::error::partial_message) {
+      co_return adapter_fail(AdapterErrc::bad_response,
+                             "answer from " + where + " is not valid HTTP: " + rec.message());
+    }
+    nothing_received = read == 0;
+    co_return adapter_fail(AdapterErrc::unreachable,
+                           "reading from " + where + " failed: " + rec.message());
+  }
+  auto response = parser.release();
+  HttpResponse out;
+  out.status = static_cast<int>(response.result_int());
+  out.content_type = std::string(response[http::field::content_type]);
+  out.body = std::move(response.body());
+  out.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  keep_alive = options_.keep_alive && response.keep_alive();
+  co_return out;
+}
+
+asio::awaitable<AdapterResult<HttpResponse>> HttpClient::request(HttpRequest req) {
+  const auto started = Clock::now();
+  const auto deadline = started + options_.timeout;
+  const bool replayable = req.replayable || req.method == "GET" || req.method == "DELETE";
+  // At most two attempts: a pooled connection the server has closed meanwhile, then a new one.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::unique_ptr<Connection> conn;
+    // A request that must not be replayed only rides a connection that was used moments ago:
+    // one the server may have closed meanwhile would fail it for nothing.
+    if (!replayable && !idle_.empty() && Clock::now() - idle_.back()->idle_since > kFreshIdle) {
+      idle_.clear();
+    }
+    const bool pooled = !idle_.empty();
+    if (pooled) {
+      conn = std::move(idle_.back());
+      idle_.pop_back();
+    } else {
+      auto fresh = co_await connect(deadline);
+      if (!fresh) co_return std::unexpected(fresh.error());
+      conn = std::move(*fresh);
+    }
+    bool keep_alive = false;
+    bool nothing_received = false;
+    auto result = co_await exchange(*conn, req, deadline, keep_alive, nothing_received);
+    if (result) {
+      result->elapsed_ms =
+          std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+      if (keep_alive && idle_.size() < options_.max_idle_connections) {
+        conn->stream.expires_never();
+        conn->idle_since = Clock::now();
+        idle_.push_back(std::move(conn));
+      }
+      co_return result;
+    }
+    const bool stale =
+        pooled && nothing_received && result.error().code == AdapterErrc::unreachable;
+    if (!(stale && replayable)) co_return result;
+    // The pooled connection was dead: every other idle one probably is too.
+    idle_.clear();
+  }
+  co_return adapter_fail(AdapterErrc::unreachable, "no usable connection to " + url_.host);
+}
+
+}  // namespace suanwang::adapters

@@ -1,0 +1,93 @@
+// HttpClient: a small async HTTP/1.1 client for adapters that talk to a site over REST (slurm,
+// later peer). Coroutines with as_tuple error returns; every exchange has one deadline covering
+// resolve, connect, write and read; response headers and body are size-limited; keep-alive
+// connections are pooled and optional.
+//
+// Threading: use from one executor (the adapter's strand). Concurrent requests are fine: each
+// takes its own connection (an idle pooled one or a new one) and gives it back only after a
+// complete, keep-alive response, so a request abandoned by a caller's timeout just closes its
+// socket. Plain http only for now (https is refused at parse time with a clear message).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "adapters/site_adapter.hpp"
+
+namespace suanwang::adapters {
+
+struct HttpUrl {
+  std::string host;       // a name or a numeric address (IPv6 without brackets)
+  std::string port;       // always set ("80" by default)
+  std::string base_path;  // without a trailing slash; "" for the root
+};
+
+// Parses "http://host[:port][/base]". Errors are invalid_config and name `what` (e.g.
+// "endpoint"). Credentials in the URL (user:pass@) are refused: they would end up in logs.
+AdapterResult<HttpUrl> parse_http_url(std::string_view url, std::string_view what);
+
+struct HttpClientOptions {
+  std::chrono::milliseconds timeout{10000};  // one deadline for a whole exchange
+  size_t max_body_bytes = size_t{8} << 20;
+  uint32_t max_header_bytes = 16 << 10;
+  bool keep_alive = true;
+  size_t max_idle_connections = 4;
+  std::string user_agent = "suanwang";
+};
+
+struct HttpRequest {
+  std::string method = "GET";  // GET, POST, PUT, PATCH, DELETE
+  std::string target;          // appended to the URL's base path; starts with '/'
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string content_type;  // sent when the body is not empty
+  // Safe to send again on a fresh connection when a pooled one turns out to be closed.
+  // Defaults to true for GET and DELETE in request(); POST is never replayed.
+  bool replayable = false;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+  double elapsed_ms = 0;  // from the start of the request to the end of the body
+};
+
+class HttpClient {
+ public:
+  HttpClient(boost::asio::any_io_executor executor, HttpUrl url, HttpClientOptions options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Errors: unreachable (resolve/connect/reset), timeout (deadline), bad_response (not HTTP,
+  // oversized headers or body). Any HTTP status is a response, not an error.
+  // By value: the coroutine may outlive the caller's expression.
+  boost::asio::awaitable<AdapterResult<HttpResponse>> request(HttpRequest req);
+
+  const HttpUrl& url() const { return url_; }
+  size_t idle_connections() const;
+
+ private:
+  struct Connection;
+  boost::asio::awaitable<AdapterResult<std::unique_ptr<Connection>>> connect(
+      std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<AdapterResult<HttpResponse>> exchange(
+      Connection& conn, const HttpRequest& req, std::chrono::steady_clock::time_point deadline,
+      bool& keep_alive, bool& nothing_received);
+
+  boost::asio::any_io_executor executor_;
+  HttpUrl url_;
+  HttpClientOptions options_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace suanwang::adapters

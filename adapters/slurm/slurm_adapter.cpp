@@ -1,0 +1,527 @@
+// SiteAdapter over slurmrestd. The cluster is the state of record; the adapter adds two things
+// Slurm does not keep: which gateway key a job belongs to (for an idempotent submit, also found
+// at the site by the job's name and comment) and the final state of jobs slurmctld has already
+// forgotten (MinJobAge), from its own records or the exit record the batch script leaves in
+// output_dir. Job output is read from output_dir directly, so the gateway must see that
+// directory (one node, or a shared file system): a documented limitation.
+//
+// Every call suspends only in HttpClient requests, each under its own deadline; records are
+// written after the answer arrived, so a call abandoned by a caller's timeout changes nothing.
+#include "adapters/slurm/slurm_adapter.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+
+#include "adapters/common/http_client.hpp"
+#include "adapters/common/log_chunk.hpp"
+#include "adapters/common/resources.hpp"
+#include "adapters/slurm/batch_script.hpp"
+#include "adapters/slurm/job_records.hpp"
+#include "adapters/slurm/slurm_api.hpp"
+#include "adapters/slurm/slurm_options.hpp"
+
+namespace suanwang::adapters::slurm {
+namespace {
+
+namespace fs = std::filesystem;
+namespace asio = boost::asio;
+
+// Above this many ids, one GET of the whole job list is cheaper than one GET per job.
+constexpr size_t kPerJobLookups = 16;
+// Nodes and partitions are re-read for a submit's feasibility check when older than this.
+constexpr auto kTopologyMaxAge = std::chrono::seconds(5);
+
+std::optional<int64_t> job_id_of(std::string_view remote_id) {
+  if (remote_id.empty() || remote_id.size() > 18) return std::nullopt;
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(remote_id.data(), remote_id.data() + remote_id.size(), id);
+  if (ec != std::errc() || end != remote_id.data() + remote_id.size() || id <= 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+bool valid_env_name(const std::string& name) {
+  if (name.empty() || name.size() > 256) return false;
+  if (name.front() >= '0' && name.front() <= '9') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+std::string comment_for(const std::string& key) {
+  return "suanwang:" + key;
+}
+
+bool is_final(RemoteState s) {
+  return s != RemoteState::queued && s != RemoteState::running;
+}
+
+std::optional<TimePoint> file_mtime(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return TimePoint{std::chrono::seconds(st.st_mtim.tv_sec) +
+                   std::chrono::duration_cast<TimePoint::duration>(
+                       std::chrono::nanoseconds(st.st_mtim.tv_nsec))};
+}
+
+RemoteStatus unknown(const std::string& remote_id) {
+  RemoteStatus s;
+  s.remote_id = remote_id;
+  s.state = RemoteState::lost;
+  s.reason = "unknown to site";
+  return s;
+}
+
+class SlurmAdapter final : public SiteAdapter {
+ public:
+  SlurmAdapter(SlurmOptions options, std::unique_ptr<SlurmApi> api, const AdapterContext& context)
+      : options_(std::move(options)),
+        api_(std::move(api)),
+        http_(context.executor, options_.endpoint, http_options(options_)),
+        records_(fs::path(context.work_dir)),
+        now_(context.now) {}
+
+  AdapterResult<void> init() const { return records_.init(); }
+
+  Description describe() const override {
+    Description d;
+    d.adapter = "slurm";
+    d.api_version = std::string(api_->version());
+    d.supports_images = false;
+    d.supports_scripts = true;
+    d.max_walltime_s = 0;  // the partition's limit arrives with capacity()
+    return d;
+  }
+
+  asio::awaitable<AdapterResult<Capacity>> capacity() override;
+  asio::awaitable<AdapterResult<SubmitResult>> submit(const JobRequest& job) override;
+  asio::awaitable<AdapterResult<std::vector<RemoteStatus>>> status(
+      const std::vector<std::string>& remote_ids) override;
+  asio::awaitable<AdapterResult<void>> cancel(const std::string& remote_id) override;
+  asio::awaitable<AdapterResult<LogChunk>> logs(const std::string& remote_id, int64_t offset,
+                                                int64_t max_bytes) override;
+  asio::awaitable<AdapterResult<Health>> health() override;
+
+ private:
+  static HttpClientOptions http_options(const SlurmOptions& o) {
+    HttpClientOptions h;
+    h.timeout = o.timeout;
+    h.max_body_bytes = o.max_response_bytes;
+    h.keep_alive = true;
+    h.user_agent = "suanwang-slurm";
+    return h;
+  }
+
+  // One authenticated exchange with slurmrestd. By value: it outlives the caller's expression.
+  asio::awaitable<AdapterResult<HttpResponse>> call(std::string method, std::string target,
+                                                    std::string body);
+  asio::awaitable<AdapterResult<std::vector<SlurmJob>>> all_jobs();
+  // The job, nullopt when slurmctld does not know it (never did, or forgot it).
+  asio::awaitable<AdapterResult<std::optional<SlurmJob>>> one_job(int64_t id);
+  asio::awaitable<AdapterResult<void>> refresh_topology();
+  asio::awaitable<AdapterResult<std::optional<int64_t>>> find_at_site(std::string key);
+
+  RemoteStatus seen(const SlurmJob& job);
+  RemoteStatus resolve_missing(const std::string& remote_id, int64_t id);
+  std::optional<std::string> refusal(const JobRequest& job) const;
+  AdapterResult<SlurmSubmit> to_submit(const JobRequest& job) const;
+
+  SlurmOptions options_;
+  std::unique_ptr<SlurmApi> api_;
+  HttpClient http_;
+  JobRecords records_;
+  std::function<TimePoint()> now_;
+  std::vector<SlurmNode> nodes_;
+  std::vector<SlurmPartition> partitions_;
+  std::optional<std::chrono::steady_clock::time_point> topology_at_;
+};
+
+asio::awaitable<AdapterResult<HttpResponse>> SlurmAdapter::call(std::string method,
+                                                                std::string target,
+                                                                std::string body) {
+  HttpRequest req;
+  req.method = std::move(method);
+  req.target = std::move(target);
+  req.body = std::move(body);
+  req.content_type = "application/json";
+  req.headers.emplace_back("X-SLURM-USER-NAME", options_.user);
+  req.headers.emplace_back("X-SLURM-USER-TOKEN", options_.token);
+  auto r = co_await http_.request(std::move(req));
+  if (!r) {
+    AdapterError e = r.error();
+    e.message =
+        "slurmrestd at " + options_.endpoint.host + ":" + options_.endpoint.port + ": " + e.message;
+    co_return std::unexpected(std::move(e));
+  }
+  co_return r;
+}
+
+asio::awaitable<AdapterResult<std::vector<SlurmJob>>> SlurmAdapter::all_jobs() {
+  auto r = co_await call("GET", api_->jobs_target(), "");
+  if (!r) co_return std::unexpected(r.error());
+  co_return api_->parse_jobs(r->status, r->body);
+}
+
+asio::awaitable<AdapterResult<std::optional<SlurmJob>>> SlurmAdapter::one_job(int64_t id) {
+  auto r = co_await call("GET", api_->job_target(id), "");
+  if (!r) co_return std::unexpected(r.error());
+  auto jobs = api_->parse_jobs(r->status, r->body);
+  if (!jobs) {
+    if (jobs.error().code == AdapterErrc::not_found) co_return std::optional<SlurmJob>{};
+    co_return std::unexpected(jobs.error());
+  }
+  for (auto& j : *jobs) {
+    if (j.job_id == id) co_return std::optional<SlurmJob>(std::move(j));
+  }
+  co_return std::optional<SlurmJob>{};
+}
+
+asio::awaitable<AdapterResult<void>> SlurmAdapter::refresh_topology() {
+  auto parts = co_await call("GET", api_->partitions_target(), "");
+  if (!parts) co_return std::unexpected(parts.error());
+  auto partitions = api_->parse_partitions(parts->status, parts->body);
+  if (!partitions) co_return std::unexpected(partitions.error());
+  auto nodes_answer = co_await call("GET", api_->nodes_target(), "");
+  if (!nodes_answer) co_return std::unexpected(nodes_answer.error());
+  auto nodes = api_->parse_nodes(nodes_answer->status, nodes_answer->body);
+  if (!nodes) co_return std::unexpected(nodes.error());
+  partitions_ = std::move(*partitions);
+  nodes_ = std::move(*nodes);
+  topology_at_ = std::chrono::steady_clock::now();
+  co_return AdapterResult<void>{};
+}
+
+asio::awaitable<AdapterResult<Capacity>> SlurmAdapter::capacity() {
+  auto topo = co_await refresh_topology();
+  if (!topo) co_return std::unexpected(topo.error());
+  auto jobs = co_await all_jobs();
+  if (!jobs) co_return std::unexpected(jobs.error());
+  const auto part =
+      std::find_if(partitions_.begin(), partitions_.end(),
+                   [&](const SlurmPartition& p) { return p.name == options_.partition; });
+  if (part == partitions_.end()) {
+    std::string names;
+    for (const auto& p : partitions_) names += (names.empty() ? "" : ", ") + p.name;
+    co_return adapter_fail(AdapterErrc::refused,
+                           "slurm: partition '" + options_.partition +
+                               "' does not exist at the site (it has: " + names + ")");
+  }
+  Capacity cap;
+  cap.observed_at = now_();
+  cap.pools.push_back(partition_pool(nodes_, *part, options_.untyped_gpu_model));
+  count_jobs(*jobs, options_.partition, cap);
+  co_return cap;
+}
+
+std::optional<std::string> SlurmAdapter::refusal(const JobRequest& job) const {
+  if (!is_valid_key(job.key)) {
+    return "job key '" + job.key.substr(0, 64) + "' is not usable as a Slurm job name";
+  }
+  if (job.command.empty() == job.script.empty())
+    return "a job needs exactly one of command or script";
+  if (job.command.size() + job.script.size() > (size_t{1} << 20)) {
+    return "command or script is larger than 1 MiB";
+  }
+  for (const auto& [name, value] : job.env) {
+    if (!valid_env_name(name)) return "env name '" + name.substr(0, 64) + "' is not a valid name";
+    if (value.find('\0') != std::string::npos) return "env " + name + " contains NUL";
+  }
+  if (job.cpus < 1) return "cpus must be at least 1";
+  if (!std::isfinite(job.memory_gb) || job.memory_gb < 0) return "memory_gb must be >= 0";
+  if (job.walltime_s < 1) return "walltime_s must be at least 1";
+  if (job.accelerators && job.accelerators->count < 0) return "accelerator count must be >= 0";
+  return std::nullopt;
+}
+
+AdapterResult<SlurmSubmit> SlurmAdapter::to_submit(const JobRequest& job) const {
+  SlurmSubmit s;
+  s.name = job.key;
+  s.comment = comment_for(job.key);
+  s.script = batch_script(job, options_.output_dir);
+  s.partition = options_.partition;
+  s.cwd = options_.output_dir;
+  s.standard_output = output_pattern(options_.output_dir);
+  s.environment = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"HOME", options_.output_dir}};
+  for (const auto& [name, value] : job.env) s.environment[name] = value;
+  s.environment["SUANWANG_JOB_ID"] = job.key;  // after the job's env: always the truth
+  s.time_limit_min =
+      std::max<int64_t>(1, (std::min<int64_t>(job.walltime_s, 0x7FFFFFFF) + 59) / 60);
+  s.cpus = job.cpus;
+  s.memory_mb = std::max<int64_t>(1, gb_to_mib(job.memory_gb));
+  if (job.accelerators && job.accelerators->count > 0) {
+    s.gpus = job.accelerators->count;
+    // GPUs declared without a type are offered under untyped_gpu_model: ask for any type.
+    s.gpu_type =
+        job.accelerators->model == options_.untyped_gpu_model ? "" : job.accelerators->model;
+    if (!s.gpu_type.empty() && !std::all_of(s.gpu_type.begin(), s.gpu_type.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+        })) {
+      return adapter_fail(
+          AdapterErrc::refused,
+          "slurm: accelerator model '" + s.gpu_type.substr(0, 32) + "' is not a GRES type name");
+    }
+  }
+  return s;
+}
+
+asio::awaitable<AdapterResult<std::optional<int64_t>>> SlurmAdapter::find_at_site(std::string key) {
+  auto jobs = co_await all_jobs();
+  if (!jobs) co_return std::unexpected(jobs.error());
+  const std::string comment = comment_for(key);
+  for (const auto& j : *jobs) {
+    if (j.name == key && j.comment == comment) co_return std::optional<int64_t>(j.job_id);
+  }
+  co_return std::optional<int64_t>{};
+}
+
+asio::awaitable<AdapterResult<SubmitResult>> SlurmAdapter::submit(const JobRequest& job) {
+  if (!job.image.empty()) {
+    co_return adapter_fail(AdapterErrc::unsupported,
+                           "slurm: this site cannot run container images");
+  }
+  if (auto why = refusal(job)) co_return adapter_fail(AdapterErrc::refused, "slurm: " + *why);
+  // Idempotent by key: our own record first, then the site (a submit whose answer was lost).
+  if (auto id = records_.find_key(job.key)) {
+    SubmitResult found;
+    found.remote_id = std::to_string(*id);
+    found.already_existed = true;
+    co_return found;
+  }
+  const std::string key = job.key;
+  auto existing = co_await find_at_site(key);
+  if (!existing) co_return std::unexpected(existing.error());
+  if (*existing) {
+    (void)records_.remember_submit(key, **existing);
+    SubmitResult found;
+    found.remote_id = std::to_string(**existing);
+    found.already_existed = true;
+    co_return found;
+  }
+  auto spec = to_submit(job);
+  if (!spec) co_return std::unexpected(spec.error());
+  // Slurm accepts jobs no node can ever run and leaves them pending forever: refuse them here.
+  const bool stale =
+      !topology_at_ || std::chrono::steady_clock::now() - *topology_at_ > kTopologyMaxAge;
+  if (stale) {
+    auto topo = co_await refresh_topology();
+    if (!topo) co_return std::unexpected(topo.error());
+  }
+  if (auto why = never_fits(nodes_, options_.partition, *spec, options_.untyped_gpu_model)) {
+    co_return adapter_fail(AdapterErrc::refused, "slurm: " + *why);
+  }
+  for (const auto& p : partitions_) {
+    if (p.name == options_.partition && p.max_time_s > 0 && job.walltime_s > p.max_time_s) {
+      co_return adapter_fail(AdapterErrc::refused,
+                             "slurm: walltime_s " + std::to_string(job.walltime_s) +
+                                 " exceeds partition " + p.name + "'s limit of " +
+                                 std::to_string(p.max_time_s) + " s");
+    }
+  }
+  std::string body = api_->submit_body(*spec);
+  auto r = co_await call("POST", api_->submit_target(), std::move(body));
+  if (!r) co_return std::unexpected(r.error());
+  auto id = api_->parse_submit(r->status, r->body);
+  if (!id) co_return std::unexpected(id.error());
+  if (auto ok = records_.remember_submit(key, *id); !ok) {
+    // The job runs; a retry finds it at the site by its name.
+    AdapterError e = ok.error();
+    e.message = "slurm: job " + std::to_string(*id) + " submitted but not recorded: " + e.message;
+    co_return std::unexpected(std::move(e));
+  }
+  SubmitResult out;
+  out.remote_id = std::to_string(*id);
+  co_return out;
+}
+
+RemoteStatus SlurmAdapter::seen(const SlurmJob& job) {
+  RemoteStatus s = to_remote_status(job);
+  if (is_final(s.state)) {
+    if (auto rec = records_.find_job(job.job_id); rec && !rec->final_status) {
+      (void)records_.remember_final(job.job_id, s);
+    }
+  }
+  return s;
+}
+
+RemoteStatus SlurmAdapter::resolve_missing(const std::string& remote_id, int64_t id) {
+  auto rec = records_.find_job(id);
+  if (rec && rec->final_status) return *rec->final_status;
+  const std::string exit_file = exit_path(options_.output_dir, id);
+  if (auto text = read_small(exit_file, 64)) {
+    int code = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), code);
+    if (ec == std::errc() && code >= 0 && code <= 255) {
+      RemoteStatus s;
+      s.remote_id = remote_id;
+      s.exit_code = code;
+      s.state = code == 0 ? RemoteState::succeeded : RemoteState::failed;
+      s.reason = "exit code " + std::to_string(code) +
+                 " (from the job's exit record; slurmctld no longer lists the job)";
+      s.finished_at = file_mtime(exit_file);
+      if (rec) (void)records_.remember_final(id, s);
+      return s;
+    }
+  }
+  if (!rec) return unknown(remote_id);
+  RemoteStatus s;
+  s.remote_id = remote_id;
+  s.state = RemoteState::lost;
+  s.reason = "slurmctld no longer knows job " + remote_id +
+             " (finished longer than MinJobAge ago) and it left no exit record: it was "
+             "cancelled, timed out or its node failed";
+  s.finished_at = now_();
+  (void)records_.remember_final(id, s);
+  return s;
+}
+
+asio::awaitable<AdapterResult<std::vector<RemoteStatus>>> SlurmAdapter::status(
+    const std::vector<std::string>& remote_ids) {
+  const std::vector<std::string> ids = remote_ids;  // the caller's vector may not outlive us
+  std::vector<RemoteStatus> out;
+  out.reserve(ids.size());
+  std::map<int64_t, SlurmJob> known;
+  if (ids.size() > kPerJobLookups) {
+    auto jobs = co_await all_jobs();
+    if (!jobs) co_return std::unexpected(jobs.error());
+    for (auto& j : *jobs) known.emplace(j.job_id, std::move(j));
+  } else {
+    for (const auto& rid : ids) {
+      const auto id = job_id_of(rid);
+      if (!id || known.contains(*id)) continue;
+      // A job with a recorded final state needs no question to the site.
+      if (auto rec = records_.find_job(*id); rec && rec->final_status) continue;
+      auto job = co_await one_job(*id);
+      if (!job) co_return std::unexpected(job.error());
+      if (*job) known.emplace(*id, std::move(**job));
+    }
+  }
+  for (const auto& rid : ids) {
+    const auto id = job_id_of(rid);
+    if (!id) {
+      out.push_back(unknown(rid));
+      continue;
+    }
+    auto it = known.find(*id);
+    RemoteStatus s = it != known.end() ? seen(it->second) : resolve_missing(rid, *id);
+    s.remote_id = rid;
+    out.push_back(std::move(s));
+  }
+  co_return out;
+}
+
+asio::awaitable<AdapterResult<void>> SlurmAdapter::cancel(const std::string& remote_id) {
+  const std::string rid = remote_id;
+  const auto id = job_id_of(rid);
+  if (!id) co_return adapter_fail(AdapterErrc::not_found, "slurm: no job " + rid.substr(0, 64));
+  auto r = co_await call("DELETE", api_->job_target(*id), "");
+  if (!r) co_return std::unexpected(r.error());
+  auto done = api_->parse_cancel(r->status, r->body);
+  if (!done && done.error().code == AdapterErrc::not_found) {
+    // Forgotten by slurmctld: already over, if it was ever ours.
+    if (records_.find_job(*id) || read_small(exit_path(options_.output_dir, *id), 64)) {
+      co_return AdapterResult<void>{};
+    }
+  }
+  co_return done;
+}
+
+asio::awaitable<AdapterResult<LogChunk>> SlurmAdapter::logs(const std::string& remote_id,
+                                                            int64_t offset, int64_t max_bytes) {
+  const std::string rid = remote_id;
+  const auto id = job_id_of(rid);
+  if (!id) co_return adapter_fail(AdapterErrc::not_found, "slurm: no job " + rid.substr(0, 64));
+  // Whether the job has ended, decided before reading so that eof is never early.
+  std::vector<std::string> one{rid};
+  auto st = co_await status(one);
+  if (!st) co_return std::unexpected(st.error());
+  const RemoteStatus& s = st->front();
+  if (s.state == RemoteState::lost && s.reason == "unknown to site") {
+    co_return adapter_fail(AdapterErrc::not_found, "slurm: no job " + rid);
+  }
+  const bool ended = is_final(s.state);
+  const auto window = log_window(offset, max_bytes);
+  LogChunk chunk;
+  chunk.offset = window.offset;
+  chunk.next_offset = window.offset;
+  const std::string path = output_path(options_.output_dir, *id);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    chunk.eof = ended;  // never started: never any output
+    co_return chunk;
+  }
+  struct stat sb {};
+  const int64_t size = ::fstat(fd, &sb) == 0 ? static_cast<int64_t>(sb.st_size) : 0;
+  chunk.data.resize(
+      static_cast<size_t>(std::clamp<int64_t>(size - window.offset, 0, window.max_bytes)));
+  size_t got = 0;
+  while (got < chunk.data.size()) {
+    const auto n = ::pread(fd, chunk.data.data() + got, chunk.data.size() - got,
+                           static_cast<off_t>(window.offset) + static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  chunk.data.resize(got);
+  chunk.next_offset = window.offset + static_cast<int64_t>(got);
+  chunk.eof = ended && chunk.next_offset >= size;
+  co_return chunk;
+}
+
+asio::awaitable<AdapterResult<Health>> SlurmAdapter::health() {
+  Health h;
+  auto r = co_await call("GET", api_->ping_target(), "");
+  if (!r) {
+    h.reachable = false;
+    h.detail = r.error().message;
+    co_return h;
+  }
+  h.rtt_ms = r->elapsed_ms;
+  auto ok = api_->parse_ping(r->status, r->body);
+  h.reachable = ok.has_value();
+  h.detail =
+      ok ? "slurmctld UP via slurmrestd " + std::string(api_->version()) : ok.error().message;
+  co_return h;
+}
+
+AdapterResult<void> validate(const AdapterConfig& config) {
+  auto options = parse_slurm_options(config);
+  if (!options) return std::unexpected(options.error());
+  return {};
+}
+
+AdapterResult<std::unique_ptr<SiteAdapter>> create(const AdapterConfig& config,
+                                                   const AdapterContext& context) {
+  auto options = parse_slurm_options(config);
+  if (!options) return std::unexpected(options.error());
+  if (!context.now) {
+    return adapter_fail(AdapterErrc::internal, "slurm adapter needs a clock (context.now)");
+  }
+  if (context.work_dir.empty()) {
+    return adapter_fail(AdapterErrc::internal, "slurm adapter needs a work_dir");
+  }
+  auto api = make_slurm_api(options->api_version);
+  if (!api) {
+    return adapter_fail(AdapterErrc::invalid_config,
+                        "options.api_version '" + options->api_version + "' is not supported");
+  }
+  auto adapter = std::make_unique<SlurmAdapter>(std::move(*options), std::move(api), context);
+  if (auto ok = adapter->init(); !ok) return std::unexpected(ok.error());
+  return adapter;
+}
+
+}  // namespace
+
+AdapterFactory factory() {
+  return AdapterFactory{"slurm", "a Slurm cluster through slurmrestd (JWT; OpenAPI v0.0.38)",
+                        &validate, &create};
+}
+
+}  // namespace suanwang::adapters::slurm

@@ -1,0 +1,131 @@
+// Parsing and validation of the slurm adapter's settings.
+#include "adapters/slurm/slurm_options.hpp"
+
+#include <algorithm>
+
+#include "adapters/common/options.hpp"
+#include "adapters/slurm/slurm_api.hpp"
+
+namespace suanwang::adapters::slurm {
+namespace {
+
+bool name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.';
+}
+
+bool is_name(std::string_view s, size_t max) {
+  return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), name_char);
+}
+
+// A string option: absent gives `fallback` (nullopt = required).
+AdapterResult<std::string> string_option(const nlohmann::json& object, std::string_view key,
+                                         std::string_view parent,
+                                         std::optional<std::string> fallback) {
+  const auto path = option_path(parent, key);
+  auto it = object.is_object() ? object.find(key) : object.end();
+  if (!object.is_object() || it == object.end()) {
+    if (fallback) return *fallback;
+    return option_error(path, "is required");
+  }
+  if (!it->is_string()) return option_error(path, "must be a string");
+  return it->get<std::string>();
+}
+
+}  // namespace
+
+AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
+  SlurmOptions out;
+  auto url = parse_http_url(config.endpoint, "endpoint");
+  if (!url) return std::unexpected(url.error());
+  out.endpoint = std::move(*url);
+
+  constexpr std::string_view kRoot = "options";
+  const auto& o = config.options;
+  if (auto ok = require_object(o, kRoot,
+                               {"api_version", "partition", "output_dir", "timeout_ms",
+                                "max_response_mb", "untyped_gpu_model"});
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  auto version = string_option(o, "api_version", kRoot, std::string("v0.0.38"));
+  if (!version) return std::unexpected(version.error());
+  if (!make_slurm_api(*version)) {
+    std::string known;
+    for (auto v : known_api_versions()) {
+      if (!known.empty()) known += ", ";
+      known += v;
+    }
+    std::string what = "'";
+    what += version->substr(0, 32);
+    what += "' is not supported (supported: ";
+    what += known;
+    what += ")";
+    return option_error(option_path(kRoot, "api_version"), what);
+  }
+  out.api_version = *version;
+
+  auto partition = string_option(o, "partition", kRoot, std::nullopt);
+  if (!partition) return std::unexpected(partition.error());
+  if (!is_name(*partition, 64)) {
+    return option_error(option_path(kRoot, "partition"),
+                        "must be a Slurm partition name (letters, digits, _ - ., at most 64)");
+  }
+  out.partition = *partition;
+
+  auto dir = string_option(o, "output_dir", kRoot, std::nullopt);
+  if (!dir) return std::unexpected(dir.error());
+  const bool bad_char = std::any_of(dir->begin(), dir->end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\'' || c == '%';
+  });
+  if (dir->empty() || dir->front() != '/' || dir->size() > 1024 || bad_char) {
+    return option_error(option_path(kRoot, "output_dir"),
+                        "must be an absolute path (at most 1024 bytes, no control characters, "
+                        "quotes or %) on the cluster, readable by the gateway");
+  }
+  out.output_dir = *dir;
+  while (out.output_dir.size() > 1 && out.output_dir.back() == '/') out.output_dir.pop_back();
+
+  auto timeout = optional_int(o, "timeout_ms", kRoot, 100, 120'000, "an integer in [100, 120000]");
+  if (!timeout) return std::unexpected(timeout.error());
+  if (*timeout) out.timeout = std::chrono::milliseconds(**timeout);
+
+  auto max_mb = optional_int(o, "max_response_mb", kRoot, 1, 1024, "an integer in [1, 1024]");
+  if (!max_mb) return std::unexpected(max_mb.error());
+  if (*max_mb) out.max_response_bytes = static_cast<size_t>(**max_mb) << 20;
+
+  auto untyped = string_option(o, "untyped_gpu_model", kRoot, out.untyped_gpu_model);
+  if (!untyped) return std::unexpected(untyped.error());
+  if (!is_name(*untyped, 32)) {
+    return option_error(option_path(kRoot, "untyped_gpu_model"),
+                        "must be an accelerator model name (letters, digits, _ - ., at most 32)");
+  }
+  out.untyped_gpu_model = *untyped;
+
+  // Credentials: never echoed back in a message.
+  constexpr std::string_view kCred = "credentials";
+  const auto& c = config.credentials;
+  if (auto ok = require_object(c, kCred, {"user", "token"}); !ok)
+    return std::unexpected(ok.error());
+  auto user = string_option(c, "user", kCred, std::nullopt);
+  if (!user) return std::unexpected(user.error());
+  if (!is_name(*user, 64)) {
+    return option_error(option_path(kCred, "user"),
+                        "must be a user name (letters, digits, _ - ., at most 64)");
+  }
+  out.user = *user;
+  auto token = string_option(c, "token", kCred, std::nullopt);
+  if (!token) return std::unexpected(token.error());
+  const bool token_ok =
+      !token->empty() && token->size() <= 8192 &&
+      std::all_of(token->begin(), token->end(), [](char ch) { return ch > 0x20 && ch < 0x7f; });
+  if (!token_ok) {
+    return option_error(option_path(kCred, "token"),
+                        "must be a JWT (printable ASCII without spaces, at most 8192 bytes; "
+                        "e.g. from `scontrol token username=<user>`)");
+  }
+  out.token = *token;
+  return out;
+}
+
+}  // namespace suanwang::adapters::slurm

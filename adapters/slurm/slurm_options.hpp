@@ -1,0 +1,36 @@
+// The slurm adapter's settings and their validation. A site registers as
+//   {"type": "slurm", "endpoint": "http://127.0.0.1:6820",
+//    "options": {"partition": "debug", "output_dir": "/shared/suanwang/jobs",
+//                "api_version": "v0.0.38", "timeout_ms": 5000, "max_response_mb": 32,
+//                "untyped_gpu_model": "GPU"},
+//    "credentials": {"user": "nobody", "token": "<JWT from scontrol token>"}}
+// partition and output_dir are required; unknown keys are rejected so a typo fails at
+// registration. output_dir must be writable by the jobs' user on the cluster and readable by
+// the gateway (one node, or a shared file system): job output and exit records live there.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "adapters/common/http_client.hpp"
+#include "adapters/site_adapter.hpp"
+
+namespace suanwang::adapters::slurm {
+
+struct SlurmOptions {
+  HttpUrl endpoint;
+  std::string api_version = "v0.0.38";
+  std::string partition;
+  std::string output_dir;  // absolute
+  std::string user;        // X-SLURM-USER-NAME
+  std::string token;       // X-SLURM-USER-TOKEN; secret, never in a message
+  std::chrono::milliseconds timeout{5000};
+  size_t max_response_bytes = size_t{32} << 20;
+  std::string untyped_gpu_model = "GPU";  // the model name of GPUs declared without a type
+};
+
+// Checks endpoint, options and credentials without side effects; the error names the field.
+AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config);
+
+}  // namespace suanwang::adapters::slurm

@@ -1,0 +1,397 @@
+// The `suanwang` client commands, end to end: the built binary run as a child process against a
+// real gateway (the demo federation on port 0 in a temp dir), checking its output, its JSON and
+// its exit codes.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "cli/support/run_binary.hpp"
+#include "integration/support/test_gateway.hpp"
+
+#ifndef SUANWANG_BINARY
+#error "SUANWANG_BINARY (the path of the built suanwang binary) must be defined by the build"
+#endif
+
+namespace suanwang::testing {
+namespace {
+using nlohmann::json;
+
+// A demo gateway, a home directory for the CLI's config, and the demo user's key.
+struct Cli {
+  TempDir dir;
+  TempDir home;
+  TestGateway gw{dir.path(), {.demo = true}};
+  std::string key = gw.demo_key("demo-user");
+  HttpClient api = gw.client(key);
+
+  std::string server() const { return "http://127.0.0.1:" + std::to_string(gw.port()); }
+
+  // The environment of every run: nothing of the test's own but PATH and sanitizer options.
+  std::map<std::string, std::string> env() const {
+    std::map<std::string, std::string> e = {{"HOME", home.path().string()},
+                                            {"XDG_CONFIG_HOME", (home.path() / "config").string()},
+                                            {"SUANWANG_SERVER", server()},
+                                            {"SUANWANG_API_KEY", key}};
+    for (const char* name : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+      if (const char* v = std::getenv(name)) e[name] = v;
+    }
+    return e;
+  }
+
+  RunResult run(const std::vector<std::string>& args, const std::string& stdin_text = {}) const {
+    return run_with(args, env(), stdin_text);
+  }
+
+  RunResult run_with(const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env,
+                     const std::string& stdin_text = {}) const {
+    std::string shown;
+    for (const auto& a : args) shown += " " + a;
+    auto r = run_binary(SUANWANG_BINARY, args, env, stdin_text);
+    std::ostringstream shown_run;
+    shown_run << "suanwang" << shown << "\n-> exit " << r.exit_code << "\nstdout:\n"
+              << r.out << "\nstderr:\n"
+              << r.err;
+    if (r.timed_out) FAIL("timed out: " << shown_run.str());
+    // Shown with the next assertion, which is the caller's check of this run.
+    UNSCOPED_INFO(shown_run.str());
+    return r;
+  }
+
+  // Every site has reported capacity (quotes and placement need it).
+  void wait_for_capacity() {
+    REQUIRE(eventually([&] {
+      auto r = api.get("/api/v1/capacity");
+      return r.status == 200 && r.json().at("national").at("sites") == 11;
+    }));
+  }
+
+  std::string local_site() {
+    wait_for_capacity();
+    const std::string id = local_site_id(api);
+    REQUIRE_FALSE(id.empty());
+    return id;
+  }
+};
+
+json parse_out(const RunResult& r) {
+  json j;
+  REQUIRE_NOTHROW(j = json::parse(r.out));
+  return j;
+}
+
+std::string job_id_in(const std::string& text) {
+  std::smatch m;
+  REQUIRE(std::regex_search(text, m, std::regex("job_[0-9a-z]{26}")));
+  return m.str();
+}
+
+int lines_with(const std::string& text, const std::string& needle) {
+  std::istringstream in(text);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) n += line.find(needle) != std::string::npos;
+  return n;
+}
+
+bool has(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+const std::vector<std::string> kSmallJob = {"--cpus", "1",          "--memory-gb",
+                                            "0.25",   "--walltime", "2m"};
+
+std::vector<std::string> args_of(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+TEST_CASE("sites lists the demo federation's 11 sites in a table", "[cli]") {
+  Cli cli;
+  auto r = cli.run({"sites"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.starts_with("ID"));
+  CHECK(has(r.out, "NAME"));
+  CHECK(lines_with(r.out, "site_") == 11);
+  CHECK(r.err.empty());
+
+  auto j = cli.run({"sites", "--json"});
+  REQUIRE(j.exit_code == 0);
+  CHECK(parse_out(j).at("items").size() == 11);
+}
+
+TEST_CASE("capacity shows national totals, accelerator models and regions", "[cli]") {
+  Cli cli;
+  cli.wait_for_capacity();
+  auto r = cli.run({"capacity"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.starts_with("National: 11 sites reporting"));
+  CHECK(has(r.out, "By accelerator model:"));
+  CHECK(has(r.out, "By region:"));
+  for (const char* model : {"Ascend910B", "HygonDCU", "A800", "H100"}) {
+    INFO(model);
+    CHECK(lines_with(r.out, model) >= 2);  // national and by-model tables
+  }
+
+  auto j = cli.run({"capacity", "--json"});
+  REQUIRE(j.exit_code == 0);
+  CHECK(parse_out(j).at("by_accelerator").contains("Ascend910B"));
+}
+
+TEST_CASE("quote ranks the sites that can run a job, with price and summary", "[cli]") {
+  Cli cli;
+  cli.wait_for_capacity();
+  const std::vector<std::string> job = {
+      "quote",     "--command", "python train.py", "--cpus",      "16", "--walltime", "1h",
+      "--runtime", "30m",       "--gpus",          "Ascend910B:8"};
+  auto r = cli.run(job);
+  REQUIRE(r.exit_code == 0);
+  std::istringstream lines(r.out);
+  std::string header;
+  std::getline(lines, header);
+  CHECK(header.find("RANK") != std::string::npos);
+  CHECK(header.find("PRICE CNY") != std::string::npos);
+  CHECK(header.find("DATA MOVED") != std::string::npos);
+  // Rows are numbered 1, 2, ... in order.
+  int rank = 0;
+  for (std::string line; std::getline(lines, line) && !line.empty();) {
+    std::istringstream cells(line);
+    int n = 0;
+    cells >> n;
+    CHECK(n == ++rank);
+  }
+  CHECK(rank >= 2);
+  CHECK(has(r.out, "cannot run it"));  // sites without Ascend910B are rejected with a reason
+  CHECK(has(r.out, "summary: "));
+
+  auto j = cli.run(args_of(job, {"--json"}));
+  REQUIRE(j.exit_code == 0);
+  const json decision = parse_out(j);
+  const json& ranked = decision.at("ranked");
+  REQUIRE(ranked.size() >= 2);
+  CHECK(decision.at("chosen").at("site") == ranked.at(0).at("site"));
+  CHECK(decision.at("rejected").size() + ranked.size() == 11);
+}
+
+TEST_CASE("submit --wait on the local site exits 0, and logs, job and jobs show the result",
+          "[cli]") {
+  Cli cli;
+  const std::string local = cli.local_site();
+  auto r =
+      cli.run(args_of({"submit", "--site", local, "--name", "cli-hello", "--command",
+                       "echo hello-from-cli; echo to-stderr >&2", "--env", "GREETING=hi", "--wait"},
+                      kSmallJob));
+  REQUIRE(r.exit_code == 0);
+  const std::string id = job_id_in(r.out);
+  CHECK(has(r.out, id + " succeeded"));
+
+  auto logs = cli.run({"logs", id});
+  REQUIRE(logs.exit_code == 0);
+  CHECK(has(logs.out, "hello-from-cli\n"));
+  CHECK(has(logs.out, "to-stderr\n"));
+
+  auto job = cli.run({"job", id});
+  REQUIRE(job.exit_code == 0);
+  CHECK(has(job.out, "succeeded"));
+  CHECK(has(job.out, "cli-hello"));
+  CHECK(has(job.out, "Events:"));
+  CHECK(has(job.out, "created"));
+
+  auto jobs = cli.run({"jobs", "--state", "succeeded"});
+  REQUIRE(jobs.exit_code == 0);
+  CHECK(has(jobs.out, id));
+
+  auto jobs_json = cli.run({"jobs", "--json", "--limit", "5"});
+  REQUIRE(jobs_json.exit_code == 0);
+  CHECK(parse_out(jobs_json).at("items").at(0).at("id") == id);
+
+  auto job_json = cli.run({"job", id, "--json"});
+  REQUIRE(job_json.exit_code == 0);
+  const json j = parse_out(job_json);
+  CHECK(j.at("state") == "succeeded");
+  CHECK(j.at("site") == local);
+  CHECK(j.at("spec").at("env").at("GREETING") == "hi");
+}
+
+TEST_CASE("a failing command with --wait exits 8 and says why", "[cli]") {
+  Cli cli;
+  const std::string local = cli.local_site();
+  auto r = cli.run(args_of(
+      {"submit", "--site", local, "--command", "echo about-to-fail; exit 3", "--wait"}, kSmallJob));
+  CHECK(r.exit_code == 8);
+  CHECK(has(r.out, "failed"));
+  CHECK(has(r.out, "exit 3"));
+
+  auto j = cli.run({"job", job_id_in(r.out), "--json"});
+  REQUIRE(j.exit_code == 0);
+  CHECK(parse_out(j).at("exit_code") == 3);
+}
+
+TEST_CASE("submit -f - reads the API's job body from stdin, and --wait --json prints the job",
+          "[cli]") {
+  Cli cli;
+  const std::string local = cli.local_site();
+  const json body = {{"name", "from-stdin"},
+                     {"command", "echo from-a-file"},
+                     {"resources", {{"cpus", 1}, {"memory_gb", 0.25}, {"walltime_s", 60}}},
+                     {"constraints", {{"sites", {local}}}}};
+  auto r = cli.run({"submit", "-f", "-", "--wait", "--json"}, body.dump());
+  REQUIRE(r.exit_code == 0);
+  const json job = parse_out(r);
+  CHECK(job.at("state") == "succeeded");
+  CHECK(job.at("name") == "from-stdin");
+}
+
+TEST_CASE("bad options exit 2 with a usage message", "[cli]") {
+  Cli cli;
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"submit", "--bogus"}, "suanwang: unknown option '--bogus'"},
+      {{"submit", "--command", "x", "--walltime", "2x"}, "--walltime must be a duration"},
+      {{"submit", "--command", "x", "--gpus", "H100:none"}, "--gpus"},
+      {{"quote", "--command", "x", "--policy", "random"}, "--policy must be"},
+      {{"submit"}, "give --command CMD, --script FILE or -f FILE"},
+      {{"job"}, "'job' needs JOB_ID"},
+      {{"sites", "extra"}, "unexpected argument 'extra'"},
+      {{"jobs", "--limit", "0"}, "--limit must be a whole number from 1 to 500"},
+      {{"sites", "--key", "sw_secret"}, "the API key is never taken as a command-line value"},
+  };
+  for (const auto& c : cases) {
+    auto r = cli.run(c.args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.starts_with("suanwang: "));
+    CHECK(has(r.err, c.message));
+    CHECK(has(r.err, "usage: suanwang " + c.args.at(0)));
+    CHECK(r.out.empty());
+  }
+  // The server's 400 is a usage error too, printed with the field it names.
+  auto r = cli.run({"jobs", "--state", "bogus"});
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.err, "(field: state)"));
+
+  auto unknown = cli.run({"frobnicate"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(has(unknown.err, "unknown command 'frobnicate'"));
+}
+
+TEST_CASE("every client command has --help, and help lists them with the exit codes", "[cli]") {
+  Cli cli;
+  for (const char* cmd :
+       {"quote", "submit", "jobs", "job", "logs", "cancel", "sites", "capacity"}) {
+    INFO(cmd);
+    auto r = cli.run({cmd, "--help"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.starts_with(std::string("usage: suanwang ") + cmd));
+    CHECK(has(r.out, "--server URL"));
+    CHECK(has(r.out, "exit codes:"));
+  }
+  auto help = cli.run({"help"});
+  REQUIRE(help.exit_code == 0);
+  for (const char* cmd :
+       {"quote", "submit", "jobs", "job", "logs", "cancel", "sites", "capacity"}) {
+    CHECK(has(help.out, std::string("  ") + cmd + " "));
+  }
+  CHECK(has(help.out, "SUANWANG_API_KEY"));
+  CHECK(has(help.out, "4  authentication"));
+}
+
+TEST_CASE("a missing or rejected key exits 4, while a key file or the config file works", "[cli]") {
+  Cli cli;
+  auto env = cli.env();
+  env.erase("SUANWANG_API_KEY");
+  auto none = cli.run_with({"sites"}, env);
+  CHECK(none.exit_code == 4);
+  CHECK(none.err.starts_with("suanwang: no API key"));
+  CHECK(has(none.err, "SUANWANG_API_KEY"));
+  CHECK(has(none.err, "--key-file"));
+
+  auto wrong_env = cli.env();
+  wrong_env["SUANWANG_API_KEY"] = "sw_not_a_real_key";
+  auto wrong = cli.run_with({"sites"}, wrong_env);
+  CHECK(wrong.exit_code == 4);
+  CHECK(wrong.err.starts_with("suanwang: "));
+
+  const auto key_file = cli.home.path() / "user.key";
+  std::ofstream(key_file) << cli.key << "\n";
+  auto with_file = cli.run_with({"sites", "--key-file", key_file.string()}, env);
+  CHECK(with_file.exit_code == 0);
+
+  // Server and key from $XDG_CONFIG_HOME/suanwang/config.json alone.
+  std::filesystem::create_directories(cli.home.path() / "config/suanwang");
+  std::ofstream(cli.home.path() / "config/suanwang/config.json")
+      << json{{"server", cli.server()}, {"api_key", cli.key}}.dump();
+  env.erase("SUANWANG_SERVER");
+  auto from_config = cli.run_with({"sites"}, env);
+  CHECK(from_config.exit_code == 0);
+  CHECK(lines_with(from_config.out, "site_") == 11);
+}
+
+TEST_CASE("an unknown job exits 3", "[cli]") {
+  Cli cli;
+  const std::string id = "job_" + std::string(26, '0');
+  for (const char* cmd : {"job", "logs", "cancel"}) {
+    INFO(cmd);
+    auto r = cli.run({cmd, id});
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.starts_with("suanwang: "));
+    CHECK(has(r.err, id));
+  }
+}
+
+TEST_CASE("an unreachable server exits 7", "[cli]") {
+  Cli cli;
+  auto r = cli.run({"sites", "--server", "http://127.0.0.1:1", "--timeout", "5s"});
+  CHECK(r.exit_code == 7);
+  CHECK(has(r.err, "cannot connect to http://127.0.0.1:1"));
+}
+
+TEST_CASE("cancel stops a running job, but a finished job cannot be canceled", "[cli]") {
+  Cli cli;
+  const std::string local = cli.local_site();
+  auto sub =
+      cli.run(args_of({"submit", "--site", local, "--command", "sleep 60", "--json"}, kSmallJob));
+  REQUIRE(sub.exit_code == 0);
+  const std::string id = parse_out(sub).at("id");
+  wait_for_state(cli.api, id, "running");
+
+  auto r = cli.run({"cancel", id, "--wait"});
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "cancel requested for " + id));
+  CHECK(cli.api.get("/api/v1/jobs/" + id).json().at("state") == "canceled");
+
+  auto again = cli.run({"cancel", id});
+  CHECK(again.exit_code == 0);
+  CHECK(has(again.out, id + " canceled"));
+
+  auto done =
+      cli.run(args_of({"submit", "--site", local, "--command", "true", "--wait"}, kSmallJob));
+  REQUIRE(done.exit_code == 0);
+  auto late = cli.run({"cancel", job_id_in(done.out)});
+  CHECK(late.exit_code == 5);
+  CHECK(late.err.starts_with("suanwang: "));
+}
+
+TEST_CASE("logs --follow prints output as it comes and returns when the job ends", "[cli]") {
+  Cli cli;
+  const std::string local = cli.local_site();
+  auto sub = cli.run(args_of({"submit", "--site", local, "--command",
+                              "for i in 1 2 3; do echo line-$i; sleep 0.3; done", "--json"},
+                             kSmallJob));
+  REQUIRE(sub.exit_code == 0);
+  const std::string id = parse_out(sub).at("id");
+
+  // Started at once: the job may not have reached its site yet.
+  auto r = cli.run({"logs", id, "--follow"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "line-1\nline-2\nline-3\n");
+  // The site has said eof: the job has ended there, and the gateway sees it within a poll.
+  wait_for_state(cli.api, id, "succeeded", std::chrono::seconds(5));
+}
+
+}  // namespace
+}  // namespace suanwang::testing
