@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "adapters/site_adapter.hpp"
@@ -22,5 +23,10 @@ LogWindow log_window(int64_t offset, int64_t max_bytes);
 
 // The chunk of `text` at the window; eof once `ended` and nothing is left past the chunk.
 LogChunk slice_log(std::string_view text, LogWindow window, bool ended);
+
+// The chunk of the file at `path` (a job's output, which only grows at its end) at the window.
+// A missing file is no output yet (eof when `ended`). `ended` must be decided before the call,
+// so that output written meanwhile is not cut off by an early eof. Symlinks are not followed.
+LogChunk read_log_file(const std::string& path, LogWindow window, bool ended);
 
 }  // namespace suanwang::adapters

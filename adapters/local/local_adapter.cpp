@@ -556,33 +556,7 @@ AdapterResult<LogChunk> LocalAdapter::do_logs(const std::string& remote_id, int6
   }
   // Decided before reading, so a job that ends meanwhile is not marked eof too early.
   const bool ended = !running_.contains(remote_id) && !is_queued(remote_id);
-  const auto window = log_window(offset, max_bytes);
-  LogChunk chunk;
-  chunk.offset = window.offset;
-  chunk.next_offset = window.offset;
-  const JobPaths paths = paths_of(remote_id);
-  const int fd = ::open(paths.output.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    chunk.eof = ended;  // never started, so never any output
-    return chunk;
-  }
-  struct stat st {};
-  const int64_t size = ::fstat(fd, &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
-  chunk.data.resize(
-      static_cast<size_t>(std::clamp<int64_t>(size - window.offset, 0, window.max_bytes)));
-  size_t got = 0;
-  while (got < chunk.data.size()) {
-    const auto n = ::pread(fd, chunk.data.data() + got, chunk.data.size() - got,
-                           static_cast<off_t>(window.offset) + static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  chunk.data.resize(got);
-  ::close(fd);
-  chunk.next_offset = window.offset + static_cast<int64_t>(got);
-  chunk.eof = ended && chunk.next_offset >= size;
-  return chunk;
+  return read_log_file(paths_of(remote_id).output.string(), log_window(offset, max_bytes), ended);
 }
 
 AdapterResult<Capacity> LocalAdapter::do_capacity() {

@@ -446,33 +446,8 @@ asio::awaitable<AdapterResult<LogChunk>> SlurmAdapter::logs(const std::string& r
     co_return adapter_fail(AdapterErrc::not_found, "slurm: no job " + rid);
   }
   const bool ended = is_final(s.state);
-  const auto window = log_window(offset, max_bytes);
-  LogChunk chunk;
-  chunk.offset = window.offset;
-  chunk.next_offset = window.offset;
-  const std::string path = output_path(options_.output_dir, *id);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    chunk.eof = ended;  // never started: never any output
-    co_return chunk;
-  }
-  struct stat sb {};
-  const int64_t size = ::fstat(fd, &sb) == 0 ? static_cast<int64_t>(sb.st_size) : 0;
-  chunk.data.resize(
-      static_cast<size_t>(std::clamp<int64_t>(size - window.offset, 0, window.max_bytes)));
-  size_t got = 0;
-  while (got < chunk.data.size()) {
-    const auto n = ::pread(fd, chunk.data.data() + got, chunk.data.size() - got,
-                           static_cast<off_t>(window.offset) + static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  chunk.data.resize(got);
-  chunk.next_offset = window.offset + static_cast<int64_t>(got);
-  chunk.eof = ended && chunk.next_offset >= size;
-  co_return chunk;
+  co_return read_log_file(output_path(options_.output_dir, *id), log_window(offset, max_bytes),
+                          ended);
 }
 
 asio::awaitable<AdapterResult<Health>> SlurmAdapter::health() {
