@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string_view>
 #include <unordered_map>
@@ -98,6 +100,18 @@ bool better(const Scored& a, const Scored& b, const Snapshot& snap) {
   if (a.result != b.result) return a.result < b.result;
   return snap.sites[a.site].site->id < snap.sites[b.site].site->id;
 }
+
+// Region ids are short and differ near their ends ("cn-gz-guian", "cn-cy-chengdu"): hashing
+// the length and the last eight bytes is enough to spread them, and cheaper per site than a
+// full string hash. Equality still compares whole ids.
+struct RegionHash {
+  std::size_t operator()(std::string_view r) const noexcept {
+    uint64_t tail = 0;
+    const std::size_t n = std::min<std::size_t>(8, r.size());
+    std::memcpy(&tail, r.data() + r.size() - n, n);
+    return std::hash<uint64_t>{}(tail * 0x9E3779B97F4A7C15ull ^ r.size());
+  }
+};
 
 struct Input {
   int64_t size = 0;
@@ -216,7 +230,8 @@ Decision decide(const Request& req, const Snapshot& snap) {
   std::vector<Scored> scored;
   scored.reserve(snap.sites.size());
 
-  std::unordered_map<std::string_view, RegionFigures> by_region;
+  std::unordered_map<std::string_view, RegionFigures, RegionHash> by_region;
+  by_region.reserve(64);
   auto region_figures = [&](const std::string& region) -> const RegionFigures& {
     if (auto it = by_region.find(region); it != by_region.end()) return it->second;
     RegionFigures rf;
