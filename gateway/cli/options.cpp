@@ -23,7 +23,12 @@ const OptionSpec* find_short(std::span<const OptionSpec> specs, char c) {
 }
 
 std::string quote_text(std::string_view s) {
-  return "'" + std::string(s.substr(0, 64)) + "'";
+  // Built by appending: `"'" + std::string(...)` trips g++ 12's -Wstringop-overflow false
+  // positive (GCC bug 105329) at -O2.
+  std::string out = "'";
+  out.append(s.substr(0, 64));
+  out += '\'';
+  return out;
 }
 
 }  // namespace

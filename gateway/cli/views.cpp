@@ -62,7 +62,11 @@ std::string seconds_text(const Json& j, std::string_view key) {
 
 std::string cost_text(const Json& job) {
   if (auto f = num_of(job, "final_cost_cny")) return format_cny(*f);
-  if (auto e = num_of(job, "estimated_cost_cny")) return "~" + format_cny(*e);
+  if (auto e = num_of(job, "estimated_cost_cny")) {
+    std::string out = "~";  // not "~" + ...: GCC bug 105329's false positive at -O2
+    out += format_cny(*e);
+    return out;
+  }
   return "-";
 }
 
