@@ -89,8 +89,7 @@ struct Scored {
   double compute = 0, egress = 0, total = 0;
   int64_t bytes = 0;
   double transfer_in = 0, transfer_out = 0, queue = 0, start = 0, result = 0, rtt = 0;
-  std::array<double, 4> raw{};
-  std::array<double, 4> norm{};
+  std::array<double, 4> raw{};  // by Criterion; normalised only for the candidates returned
   double score = 0;
 };
 
@@ -229,6 +228,9 @@ Decision decide(const Request& req, const Snapshot& snap) {
   const int64_t runtime = job.runtime_estimate_s();
   std::vector<Scored> scored;
   scored.reserve(snap.sites.size());
+  std::array<double, 4> lo, hi;  // of each criterion over the feasible sites
+  lo.fill(std::numeric_limits<double>::max());
+  hi.fill(std::numeric_limits<double>::lowest());
 
   std::unordered_map<std::string_view, RegionFigures, RegionHash> by_region;
   by_region.reserve(64);
@@ -388,6 +390,10 @@ Decision decide(const Request& req, const Snapshot& snap) {
       continue;
     }
     c.raw = {c.total, c.result, c.rtt, static_cast<double>(rf.cross_bytes)};
+    for (std::size_t k = 0; k < 4; ++k) {
+      lo[k] = std::min(lo[k], c.raw[k]);
+      hi[k] = std::max(hi[k], c.raw[k]);
+    }
     scored.push_back(c);
   }
   d.feasible_sites = scored.size();
@@ -396,27 +402,18 @@ Decision decide(const Request& req, const Snapshot& snap) {
   // (one pass: most candidates lose to the current k-th best at the first comparison).
   const std::array<double, 4> w = {d.weights.price, d.weights.time, d.weights.latency,
                                    d.weights.locality};
-  std::array<double, 4> lo, span;
-  lo.fill(std::numeric_limits<double>::max());
-  std::array<double, 4> hi;
-  hi.fill(std::numeric_limits<double>::lowest());
-  for (const auto& c : scored) {
-    for (std::size_t k = 0; k < 4; ++k) {
-      lo[k] = std::min(lo[k], c.raw[k]);
-      hi[k] = std::max(hi[k], c.raw[k]);
-    }
-  }
+  std::array<double, 4> span;
   for (std::size_t k = 0; k < 4; ++k) span[k] = hi[k] - lo[k];
+  auto normalized = [&](const Scored& c, std::size_t k) {
+    return span[k] > 0 ? (c.raw[k] - lo[k]) / span[k] : 0.0;
+  };
   const std::size_t keep = std::min(req.max_ranked, scored.size());
   std::vector<std::size_t> top;  // indices into scored, best first
   top.reserve(keep + 1);
   std::size_t fastest = 0;
   for (std::size_t i = 0; i < scored.size(); ++i) {
     Scored& c = scored[i];
-    for (std::size_t k = 0; k < 4; ++k) {
-      c.norm[k] = span[k] > 0 ? (c.raw[k] - lo[k]) / span[k] : 0.0;
-      c.score += w[k] * c.norm[k];
-    }
+    for (std::size_t k = 0; k < 4; ++k) c.score += w[k] * normalized(c, k);
     // The fastest site, ties broken like the ranking (cost, then id) so it is deterministic.
     const Scored& f = scored[fastest];
     if (c.result < f.result ||
@@ -461,7 +458,7 @@ Decision decide(const Request& req, const Snapshot& snap) {
     out.result_s = c.result;
     out.rtt_ms = c.rtt;
     out.raw = c.raw;
-    out.normalized = c.norm;
+    for (std::size_t k = 0; k < 4; ++k) out.normalized[k] = normalized(c, k);
     out.score = c.score;
     d.ranked.push_back(std::move(out));
   }
