@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "adapters/common/job_json.hpp"
+#include "adapters/common/small_file.hpp"
 
 namespace suanwang::adapters::local {
 namespace {
@@ -140,25 +141,6 @@ AdapterResult<bool> create_exclusive(const std::filesystem::path& path, std::str
   [[maybe_unused]] const auto n = ::write(fd, content.data(), content.size());
   ::close(fd);
   return true;
-}
-
-std::optional<std::string> read_small_file(const std::filesystem::path& path, size_t limit) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string out;
-  char buf[4096];
-  while (true) {
-    const auto n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 || out.size() + static_cast<size_t>(n) > limit) {
-      ::close(fd);
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return out;
 }
 
 bool file_exists(const std::filesystem::path& path) {

@@ -14,6 +14,8 @@
 //   ended_at           <unix ms> the adapter first saw the process gone without an exit_code
 #pragma once
 
+#include "adapters/common/small_file.hpp"
+
 #include <sys/types.h>
 
 #include <cstdint>
@@ -62,10 +64,6 @@ AdapterResult<void> write_file_atomic(const std::filesystem::path& path, std::st
 // Creates `path` only if it does not exist yet: true when this call created it, false when it
 // was already there.
 AdapterResult<bool> create_exclusive(const std::filesystem::path& path, std::string_view content);
-
-// The whole file when it exists and is at most `limit` bytes (records are small).
-std::optional<std::string> read_small_file(const std::filesystem::path& path,
-                                           size_t limit = 1 << 20);
 
 bool file_exists(const std::filesystem::path& path);
 std::optional<TimePoint> file_mtime(const std::filesystem::path& path);

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/common/small_file.hpp"
+
 namespace suanwang::adapters::slurm {
 namespace {
 
@@ -65,29 +67,6 @@ std::optional<RemoteState> state_from(const std::string& s) {
 
 }  // namespace
 
-std::optional<std::string> read_small(const fs::path& path, size_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string out;
-  char buf[4096];
-  while (true) {
-    const auto n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-    if (out.size() > max_bytes) {
-      ::close(fd);
-      return std::nullopt;
-    }
-  }
-  ::close(fd);
-  return out;
-}
-
 JobRecords::JobRecords(fs::path work_dir) : keys_(work_dir / "keys"), jobs_(work_dir / "jobs") {}
 
 AdapterResult<void> JobRecords::init() const {
@@ -103,7 +82,7 @@ AdapterResult<void> JobRecords::init() const {
 }
 
 std::optional<int64_t> JobRecords::find_key(const std::string& key) const {
-  auto text = read_small(keys_ / key, 64);
+  auto text = read_small_file(keys_ / key, 64);
   if (!text) return std::nullopt;
   int64_t id = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), id);
@@ -112,7 +91,7 @@ std::optional<int64_t> JobRecords::find_key(const std::string& key) const {
 }
 
 std::optional<JobRecord> JobRecords::find_job(int64_t job_id) const {
-  auto text = read_small(jobs_ / (std::to_string(job_id) + ".json"), 64 * 1024);
+  auto text = read_small_file(jobs_ / (std::to_string(job_id) + ".json"), 64 * 1024);
   if (!text) return std::nullopt;
   const auto j = json::parse(*text, nullptr, false);
   if (!j.is_object() || !j.contains("key") || !j["key"].is_string()) return std::nullopt;

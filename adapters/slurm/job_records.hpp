@@ -6,6 +6,8 @@
 // are atomic (temp file + rename), reads are size-bounded, and corrupt files read as absent.
 #pragma once
 
+#include "adapters/common/small_file.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -36,8 +38,5 @@ class JobRecords {
   std::filesystem::path keys_;
   std::filesystem::path jobs_;
 };
-
-// A small text file, at most `max_bytes` (nullopt when missing, unreadable or larger).
-std::optional<std::string> read_small(const std::filesystem::path& path, size_t max_bytes);
 
 }  // namespace suanwang::adapters::slurm

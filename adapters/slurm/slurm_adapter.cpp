@@ -354,7 +354,7 @@ RemoteStatus SlurmAdapter::resolve_missing(const std::string& remote_id, int64_t
   auto rec = records_.find_job(id);
   if (rec && rec->final_status) return *rec->final_status;
   const std::string exit_file = exit_path(options_.output_dir, id);
-  if (auto text = read_small(exit_file, 64)) {
+  if (auto text = read_small_file(exit_file, 64)) {
     int code = 0;
     auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), code);
     if (ec == std::errc() && code >= 0 && code <= 255) {
@@ -425,7 +425,7 @@ asio::awaitable<AdapterResult<void>> SlurmAdapter::cancel(const std::string& rem
   auto done = api_->parse_cancel(r->status, r->body);
   if (!done && done.error().code == AdapterErrc::not_found) {
     // Forgotten by slurmctld: already over, if it was ever ours.
-    if (records_.find_job(*id) || read_small(exit_path(options_.output_dir, *id), 64)) {
+    if (records_.find_job(*id) || read_small_file(exit_path(options_.output_dir, *id), 64)) {
       co_return AdapterResult<void>{};
     }
   }
