@@ -2,6 +2,7 @@
 #include "adapters/registry.hpp"
 
 #include "adapters/local/local_adapter.hpp"
+#include "adapters/peer/peer_adapter.hpp"
 #include "adapters/sim/sim_adapter.hpp"
 #include "adapters/slurm/slurm_adapter.hpp"
 
@@ -12,6 +13,7 @@ AdapterRegistry AdapterRegistry::builtin() {
       sim::factory(),
       local::factory(),
       slurm::factory(),
+      peer::factory(),
   });
 }
 

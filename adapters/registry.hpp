@@ -22,7 +22,7 @@ struct AdapterFactory {
 
 class AdapterRegistry {
  public:
-  // The built-in table: sim, local (and, as they land, slurm, peer).
+  // The built-in table: sim, local, slurm, peer.
   static AdapterRegistry builtin();
 
   explicit AdapterRegistry(std::vector<AdapterFactory> factories)

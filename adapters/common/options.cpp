@@ -82,4 +82,24 @@ AdapterResult<std::optional<double>> optional_number(const nlohmann::json& objec
   return std::optional<double>{value};
 }
 
+AdapterResult<std::string> string_option(const nlohmann::json& object, std::string_view key,
+                                         std::string_view parent,
+                                         std::optional<std::string> fallback) {
+  const auto path = option_path(parent, key);
+  auto it = object.is_object() ? object.find(key) : object.end();
+  if (!object.is_object() || it == object.end()) {
+    if (fallback) return *fallback;
+    return option_error(path, "is required");
+  }
+  if (!it->is_string()) return option_error(path, "must be a string");
+  return it->get<std::string>();
+}
+
+bool is_plain_name(std::string_view s, size_t max) {
+  return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+  });
+}
+
 }  // namespace suanwang::adapters

@@ -38,4 +38,12 @@ AdapterResult<std::optional<double>> optional_number(const nlohmann::json& objec
                                                      double min, double max, bool min_exclusive,
                                                      std::string_view must_be);
 
+// A string option: absent gives `fallback` (nullopt = required).
+AdapterResult<std::string> string_option(const nlohmann::json& object, std::string_view key,
+                                         std::string_view parent,
+                                         std::optional<std::string> fallback);
+
+// A plain name: 1..max characters from letters, digits, '_', '-' and '.'.
+bool is_plain_name(std::string_view s, size_t max);
+
 }  // namespace suanwang::adapters

@@ -7,32 +7,6 @@
 #include "adapters/slurm/slurm_api.hpp"
 
 namespace suanwang::adapters::slurm {
-namespace {
-
-bool name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-' || c == '.';
-}
-
-bool is_name(std::string_view s, size_t max) {
-  return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), name_char);
-}
-
-// A string option: absent gives `fallback` (nullopt = required).
-AdapterResult<std::string> string_option(const nlohmann::json& object, std::string_view key,
-                                         std::string_view parent,
-                                         std::optional<std::string> fallback) {
-  const auto path = option_path(parent, key);
-  auto it = object.is_object() ? object.find(key) : object.end();
-  if (!object.is_object() || it == object.end()) {
-    if (fallback) return *fallback;
-    return option_error(path, "is required");
-  }
-  if (!it->is_string()) return option_error(path, "must be a string");
-  return it->get<std::string>();
-}
-
-}  // namespace
 
 AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
   SlurmOptions out;
@@ -67,7 +41,7 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
 
   auto partition = string_option(o, "partition", kRoot, std::nullopt);
   if (!partition) return std::unexpected(partition.error());
-  if (!is_name(*partition, 64)) {
+  if (!is_plain_name(*partition, 64)) {
     return option_error(option_path(kRoot, "partition"),
                         "must be a Slurm partition name (letters, digits, _ - ., at most 64)");
   }
@@ -96,7 +70,7 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
 
   auto untyped = string_option(o, "untyped_gpu_model", kRoot, out.untyped_gpu_model);
   if (!untyped) return std::unexpected(untyped.error());
-  if (!is_name(*untyped, 32)) {
+  if (!is_plain_name(*untyped, 32)) {
     return option_error(option_path(kRoot, "untyped_gpu_model"),
                         "must be an accelerator model name (letters, digits, _ - ., at most 32)");
   }
@@ -109,7 +83,7 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
     return std::unexpected(ok.error());
   auto user = string_option(c, "user", kCred, std::nullopt);
   if (!user) return std::unexpected(user.error());
-  if (!is_name(*user, 64)) {
+  if (!is_plain_name(*user, 64)) {
     return option_error(option_path(kCred, "user"),
                         "must be a user name (letters, digits, _ - ., at most 64)");
   }

@@ -130,6 +130,7 @@ void register_routes(http::Router& r, ApiContext& c) {
   register_capacity(r, c);
   register_datasets(r, c);
   register_jobs(r, c);
+  register_session(r, c);
 }
 
 }  // namespace suanwang::api

@@ -72,5 +72,6 @@ void register_sites(http::Router& r, ApiContext& c);
 void register_capacity(http::Router& r, ApiContext& c);
 void register_datasets(http::Router& r, ApiContext& c);
 void register_jobs(http::Router& r, ApiContext& c);
+void register_session(http::Router& r, ApiContext& c);
 
 }  // namespace suanwang::api

@@ -21,7 +21,8 @@ Awaitable national_capacity(ApiContext& c, RequestContext& rc) {
     Json s = {{"site", v.site.id},
               {"name", v.site.name},
               {"region", v.site.region},
-              {"status", model::site_status_name(v.site.status)}};
+              {"status", model::site_status_name(v.site.status)},
+              {"drained", v.site.drained}};
     if (!v.capacity) {
       s["age_s"] = nullptr;
       s["stale"] = true;
@@ -37,6 +38,12 @@ Awaitable national_capacity(ApiContext& c, RequestContext& rc) {
     s["age_s"] = age;
     s["stale"] = stale;
     s["totals"] = model::to_json(t);
+    // Pools and queue figures: what a parent gateway needs to place on this one (adapters/peer).
+    Json pools = Json::array();
+    for (const auto& p : v.capacity->pools) pools.push_back(model::to_json(p));
+    s["pools"] = std::move(pools);
+    s["est_queue_wait_s"] = v.capacity->est_queue_wait_s;
+    s["queued_work_core_s"] = v.capacity->queued_work_core_s;
     sites.push_back(std::move(s));
     if (stale || v.site.status == model::SiteStatus::offline) continue;
     national.add(*v.capacity);

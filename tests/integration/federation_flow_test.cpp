@@ -3,7 +3,7 @@
 // output in /logs, and another org cannot see any of it.
 #include <catch2/catch.hpp>
 
-#include "integration/support/test_gateway.hpp"
+#include "integration/support/federation_setup.hpp"
 
 namespace suanwang::testing {
 namespace {
@@ -12,61 +12,13 @@ using nlohmann::json;
 struct Federation {
   TempDir dir;
   TestGateway gw{dir.path()};
-  std::string operator_key;
-  std::string user_key;
-  std::string other_key;
-  std::string user_org;
-  std::string site_id;
+  LocalFederation fed = set_up_local_federation(gw);
+  const std::string& operator_key = fed.operator_key;
+  const std::string& user_key = fed.user_key;
+  const std::string& other_key = fed.other_key;
+  const std::string& user_org = fed.user_org;
+  const std::string& site_id = fed.site_id;
 };
-
-std::string make_org_key(HttpClient& admin, const std::string& name, const std::string& kind,
-                         std::string* org_id = nullptr) {
-  auto org = admin.post("/api/v1/orgs", {{"name", name}, {"kind", kind}});
-  REQUIRE(org.status == 201);
-  const std::string id = org.json().at("id");
-  if (org_id) *org_id = id;
-  auto key = admin.post("/api/v1/api-keys", {{"name", name + " key"}, {"org_id", id}});
-  REQUIRE(key.status == 201);
-  return key.json().at("key");
-}
-
-void set_up(Federation& f) {
-  auto admin = f.gw.client(f.gw.admin_key());
-  auto regions =
-      admin.put("/api/v1/regions", json::array({{{"id", "cn-test-east"}, {"name", "Test East"}},
-                                                {{"id", "cn-test-west"}, {"name", "Test West"}}}));
-  REQUIRE(regions.status == 200);
-  auto links = admin.put("/api/v1/network", json::array({{{"a", "cn-test-east"},
-                                                          {"b", "cn-test-west"},
-                                                          {"rtt_ms", 40},
-                                                          {"bandwidth_gbps", 10},
-                                                          {"egress_cny_per_gb", 0.2}}}));
-  REQUIRE(links.status == 200);
-  f.operator_key = make_org_key(admin, "center-east", "operator");
-  f.user_key = make_org_key(admin, "acme-robotics", "user", &f.user_org);
-  f.other_key = make_org_key(admin, "other-company", "user");
-
-  auto op = f.gw.client(f.operator_key);
-  auto site =
-      op.post("/api/v1/sites", {{"name", "East test center"},
-                                {"region", "cn-test-east"},
-                                {"kind", "general"},
-                                {"adapter", {{"type", "local"}, {"options", json::object()}}},
-                                {"pricing",
-                                 {{"cpu_core_hour", 0.36},
-                                  {"memory_gb_hour", 0.0},
-                                  {"egress_gb", 0.0},
-                                  {"billing_granularity_s", 1}}},
-                                {"policy", {{"max_walltime_s", 3600}, {"max_in_flight", 16}}}});
-  INFO(site.body);
-  REQUIRE(site.status == 201);
-  f.site_id = site.json().at("id");
-  // The site is usable once its first capacity report arrived.
-  REQUIRE(eventually([&] {
-    auto s = op.get("/api/v1/sites/" + f.site_id + "/capacity");
-    return s.status == 200 && !s.json().at("observed_at").is_null();
-  }));
-}
 
 json job_body(const std::string& command) {
   return {{"name", "integration"},
@@ -78,7 +30,6 @@ json job_body(const std::string& command) {
 TEST_CASE("a user's job runs on an operator's local site and its output is in /logs",
           "[integration][e2e]") {
   Federation f;
-  set_up(f);
   auto user = f.gw.client(f.user_key);
 
   auto created = user.post("/api/v1/jobs", job_body("echo hello-$((6*7)); echo to-stderr >&2"),
@@ -154,7 +105,6 @@ TEST_CASE("a user's job runs on an operator's local site and its output is in /l
 
 TEST_CASE("a failing command ends failed with its exit code", "[integration][e2e]") {
   Federation f;
-  set_up(f);
   auto user = f.gw.client(f.user_key);
   auto created = user.post("/api/v1/jobs", job_body("echo about to fail; exit 3"));
   REQUIRE(created.status == 201);
@@ -164,7 +114,6 @@ TEST_CASE("a failing command ends failed with its exit code", "[integration][e2e
 
 TEST_CASE("cancel stops a running job", "[integration][e2e]") {
   Federation f;
-  set_up(f);
   auto user = f.gw.client(f.user_key);
   auto created = user.post("/api/v1/jobs", job_body("echo started; sleep 60"));
   REQUIRE(created.status == 201);
@@ -179,7 +128,6 @@ TEST_CASE("cancel stops a running job", "[integration][e2e]") {
 TEST_CASE("a user cannot register a site; an operator cannot change another operator's site",
           "[integration][auth]") {
   Federation f;
-  set_up(f);
   auto user = f.gw.client(f.user_key);
   auto r = user.post("/api/v1/sites", {{"name", "mine"},
                                        {"region", "cn-test-east"},

@@ -1,4 +1,4 @@
-// TestGateway and TempDir (see test_gateway.hpp).
+// TestGateway (see test_gateway.hpp).
 #include "integration/support/test_gateway.hpp"
 
 #include <cstdlib>
@@ -10,17 +10,6 @@
 
 namespace suanwang::testing {
 namespace fs = std::filesystem;
-
-TempDir::TempDir() {
-  std::string tmpl = (fs::temp_directory_path() / "suanwang-test-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
 
 TestGateway::TestGateway(const fs::path& data_dir, GatewayOptions options)
     : data_dir_(data_dir), log_file_(data_dir / "gateway.log", std::ios::app) {

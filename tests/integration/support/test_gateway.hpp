@@ -15,21 +15,9 @@
 #include "gateway/core/logging.hpp"
 #include "gateway/core/random.hpp"
 #include "integration/support/http_client.hpp"
+#include "support/temp_dir.hpp"
 
 namespace suanwang::testing {
-
-// A temporary directory, removed with everything in it when destroyed.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 struct GatewayOptions {
   bool demo = false;

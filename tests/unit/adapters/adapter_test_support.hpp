@@ -1,4 +1,4 @@
-// Helpers shared by the adapter tests: a manual clock, a self-removing temp dir, and bounded
+// Helpers shared by the adapter tests: a manual clock, the temp dir, and bounded
 // polling of an adapter (no fixed sleeps: poll, with a limit).
 #pragma once
 
@@ -18,6 +18,7 @@
 
 #include "adapters/site_adapter.hpp"
 #include "support/run_sync.hpp"
+#include "support/temp_dir.hpp"
 
 namespace suanwang::testing {
 
@@ -39,28 +40,6 @@ class ManualTestClock {
 
  private:
   std::atomic<TimePoint::rep> ns_;
-};
-
-// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("suanwang-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()) +
-             std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
 };
 
 inline std::string read_file(const std::filesystem::path& p) {

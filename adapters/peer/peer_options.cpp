@@ -1,0 +1,72 @@
+// Parsing and validation of the peer adapter's settings.
+#include "adapters/peer/peer_options.hpp"
+
+#include <algorithm>
+
+#include "adapters/common/options.hpp"
+
+namespace suanwang::adapters::peer {
+
+AdapterResult<PeerOptions> parse_peer_options(const AdapterConfig& config) {
+  PeerOptions out;
+  auto url = parse_http_url(config.endpoint, "endpoint");
+  if (!url) return std::unexpected(url.error());
+  out.endpoint = std::move(*url);
+
+  constexpr std::string_view kRoot = "options";
+  const auto& o = config.options;
+  if (auto ok = require_object(o, kRoot, {"policy", "regions", "timeout_ms", "max_response_mb"});
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  auto policy = string_option(o, "policy", kRoot, out.policy);
+  if (!policy) return std::unexpected(policy.error());
+  static constexpr std::string_view kPolicies[] = {"balanced", "cheapest", "fastest", "data-local"};
+  if (std::find(std::begin(kPolicies), std::end(kPolicies), *policy) == std::end(kPolicies)) {
+    return option_error(option_path(kRoot, "policy"),
+                        "must be one of balanced, cheapest, fastest, data-local");
+  }
+  out.policy = *policy;
+
+  if (o.is_object() && o.contains("regions")) {
+    const auto& r = o["regions"];
+    const auto path = option_path(kRoot, "regions");
+    if (!r.is_array() || r.empty() || r.size() > 64) {
+      return option_error(path, "must be a non-empty list of at most 64 region ids");
+    }
+    for (size_t i = 0; i < r.size(); ++i) {
+      if (!r[i].is_string() || !is_plain_name(r[i].get_ref<const std::string&>(), 64)) {
+        return option_error(option_path(path, i),
+                            "must be a region id (letters, digits, _ - ., at most 64)");
+      }
+      out.regions.push_back(r[i].get<std::string>());
+    }
+  }
+
+  auto timeout = optional_int(o, "timeout_ms", kRoot, 100, 120'000, "an integer in [100, 120000]");
+  if (!timeout) return std::unexpected(timeout.error());
+  if (*timeout) out.timeout = std::chrono::milliseconds(**timeout);
+
+  auto max_mb = optional_int(o, "max_response_mb", kRoot, 1, 1024, "an integer in [1, 1024]");
+  if (!max_mb) return std::unexpected(max_mb.error());
+  if (*max_mb) out.max_response_bytes = static_cast<size_t>(**max_mb) << 20;
+
+  // Credentials: never echoed back in a message.
+  constexpr std::string_view kCred = "credentials";
+  const auto& c = config.credentials;
+  if (auto ok = require_object(c, kCred, {"api_key"}); !ok) return std::unexpected(ok.error());
+  auto key = string_option(c, "api_key", kCred, std::nullopt);
+  if (!key) return std::unexpected(key.error());
+  const bool key_ok =
+      !key->empty() && key->size() <= 512 &&
+      std::all_of(key->begin(), key->end(), [](char ch) { return ch > 0x20 && ch < 0x7f; });
+  if (!key_ok) {
+    return option_error(option_path(kCred, "api_key"),
+                        "must be an API key of the peer gateway (printable ASCII without "
+                        "spaces, at most 512 bytes)");
+  }
+  out.api_key = *key;
+  return out;
+}
+
+}  // namespace suanwang::adapters::peer
