@@ -1,5 +1,6 @@
 // suanwang: the national compute-network gateway. `suanwang serve` runs the gateway;
-// `suanwang version` prints the version; the client commands (quote, submit, jobs, job, logs,
+// `suanwang version` prints the version; `suanwang replay` compares placement policies on a
+// replayed workload (gateway/replay/); the client commands (quote, submit, jobs, job, logs,
 // cancel, sites, capacity) call a gateway's REST API (gateway/cli/). Each command has --help.
 #include <csignal>
 #include <cstdlib>
@@ -10,7 +11,9 @@
 
 #include "build_info.hpp"
 #include "gateway/app/app.hpp"
+#include "gateway/app/secrets.hpp"
 #include "gateway/cli/cli.hpp"
+#include "gateway/replay/command.hpp"
 
 namespace {
 
@@ -20,6 +23,8 @@ The national compute-network gateway: one API over many compute centers.
 
 commands:
   serve     run the gateway
+  rotate-master-key   re-seal stored secrets under a new master key (gateway stopped)
+  replay    replay a week of national demand through placement, per policy (no server)
   version   print the version
   help      show this help
 
@@ -36,11 +41,27 @@ options:
   --config FILE        JSON config file; flags given here override it
   --web-dir DIR        portal files to serve (default: the source tree's web/)
   --log-level LEVEL    debug, info, warn or error (default info)
+  --tls-cert FILE      serve HTTPS (TLS 1.2+) with this PEM certificate chain ...
+  --tls-key FILE       ... and this PEM private key (scripts/tls-selfsigned makes a pair)
+  --master-key-file F  the master key sealing site credentials (64 hex digits, mode 0600;
+                       default <data-dir>/master.key, generated on first start)
+  --previous-master-key-file F
+                       an older master key: secrets sealed with it are re-sealed at start
   -h, --help           show this help
 
 environment:
   SUANWANG_ADMIN_KEY   the admin API key to create on first start (else one is generated
                        and written to <data-dir>/admin.key, mode 0600)
+  SUANWANG_MASTER_KEY  the master key (64 hex digits); wins over --master-key-file
+)";
+
+constexpr const char* kRotateUsage =
+    R"(usage: suanwang rotate-master-key --previous-master-key-file OLD
+                                  [--master-key-file NEW] [--data-dir DIR]
+
+Re-seal every stored secret (site credentials) under the current master key (NEW, else
+SUANWANG_MASTER_KEY, else <data-dir>/master.key), opening what was sealed with OLD. Run it with
+the gateway stopped; afterwards OLD is no longer needed. See README "Security model".
 )";
 
 int usage_error(const std::string& msg, const char* usage) {
@@ -70,7 +91,9 @@ int serve(const std::vector<std::string>& args) {
       config.demo = true;
     } else if (a == "--config") {
       ++i;
-    } else if (a == "--listen" || a == "--data-dir" || a == "--web-dir" || a == "--log-level") {
+    } else if (a == "--listen" || a == "--data-dir" || a == "--web-dir" || a == "--log-level" ||
+               a == "--tls-cert" || a == "--tls-key" || a == "--master-key-file" ||
+               a == "--previous-master-key-file") {
       const std::string* v = value();
       if (v == nullptr) return usage_error(a + " needs a value", kServeUsage);
       suanwang::Result<void> r;
@@ -78,6 +101,10 @@ int serve(const std::vector<std::string>& args) {
       if (a == "--data-dir") config.data_dir = *v;
       if (a == "--web-dir") config.web_dir = *v;
       if (a == "--log-level") r = suanwang::apply_config_json(config, {{"log_level", *v}});
+      if (a == "--tls-cert") config.tls_cert_file = *v;
+      if (a == "--tls-key") config.tls_key_file = *v;
+      if (a == "--master-key-file") config.master_key_file = *v;
+      if (a == "--previous-master-key-file") config.previous_master_key_file = *v;
       if (!r) return usage_error(r.error().message, kServeUsage);
     } else {
       return usage_error("unknown option '" + a + "'", kServeUsage);
@@ -110,7 +137,8 @@ int serve(const std::vector<std::string>& args) {
     return 1;
   }
   const auto& boot = (*app)->bootstrap_result();
-  std::cout << "suanwang " << suanwang::build_info::kVersion << " listening on http://"
+  const char* scheme = config.tls_cert_file.empty() ? "http" : "https";
+  std::cout << "suanwang " << suanwang::build_info::kVersion << " listening on " << scheme << "://"
             << config.listen_address << ":" << *port << "\n";
   if (boot.admin_key_file) std::cout << "  admin key:  " << boot.admin_key_file->string() << "\n";
   if (boot.demo_keys_file) std::cout << "  demo keys:  " << boot.demo_keys_file->string() << "\n";
@@ -122,6 +150,42 @@ int serve(const std::vector<std::string>& args) {
   (*app)->stop();
   (*app)->wait();
   log.info("stopped");
+  return 0;
+}
+
+int rotate_master_key(const std::vector<std::string>& args) {
+  suanwang::Config config;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "-h" || a == "--help") {
+      std::cout << kRotateUsage;
+      return 0;
+    }
+    if (i + 1 >= args.size())
+      return usage_error("unknown or incomplete option '" + a + "'", kRotateUsage);
+    const std::string& v = args[++i];
+    if (a == "--data-dir") {
+      config.data_dir = v;
+    } else if (a == "--master-key-file") {
+      config.master_key_file = v;
+    } else if (a == "--previous-master-key-file") {
+      config.previous_master_key_file = v;
+    } else {
+      return usage_error("unknown option '" + a + "'", kRotateUsage);
+    }
+  }
+  if (config.previous_master_key_file.empty()) {
+    return usage_error("--previous-master-key-file is required", kRotateUsage);
+  }
+  suanwang::Logger log(std::cerr, suanwang::LogLevel::info);
+  suanwang::SecureRandom random;
+  auto n = suanwang::app::rotate_master_key(config, random, log);
+  if (!n) {
+    std::cerr << "suanwang: " << n.error().message << "\n";
+    return 1;
+  }
+  std::cout << "re-sealed the credentials of " << *n
+            << " site(s); the previous key is no longer needed\n";
   return 0;
 }
 
@@ -150,6 +214,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "serve") return serve(args);
+  if (cmd == "rotate-master-key") return rotate_master_key(args);
+  if (cmd == "replay") return suanwang::replay::replay_command(args, std::cout, std::cerr);
   if (suanwang::cli::is_client_command(cmd)) {
     const suanwang::cli::EnvLookup env = [](const std::string& name) -> std::optional<std::string> {
       const char* v = std::getenv(name.c_str());

@@ -1,14 +1,20 @@
 // The async HTTP/1.1 client shared by REST-speaking adapters (see http_client.hpp).
 #include "adapters/common/http_client.hpp"
 
+#include "adapters/common/options.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 
+#include <openssl/ssl.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -20,6 +26,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 namespace suanwang::adapters {
 namespace {
@@ -67,13 +74,12 @@ AdapterResult<HttpUrl> parse_http_url(std::string_view url, std::string_view wha
   }
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) {
-    return url_error(what, "must start with http:// (got '" + std::string(url) + "')");
+    return url_error(what, "must start with http:// or https:// (got '" + std::string(url) + "')");
   }
   const std::string scheme = lower(url.substr(0, scheme_end));
-  if (scheme == "https") {
-    return url_error(what, "uses https, which this adapter does not support yet; use http://");
+  if (scheme != "http" && scheme != "https") {
+    return url_error(what, "must start with http:// or https://");
   }
-  if (scheme != "http") return url_error(what, "must start with http://");
   std::string_view rest = url.substr(scheme_end + 3);
   const auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
@@ -85,6 +91,7 @@ AdapterResult<HttpUrl> parse_http_url(std::string_view url, std::string_view wha
     return url_error(what, "must not have a query or fragment");
   }
   HttpUrl out;
+  out.tls = scheme == "https";
   std::string_view port;
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
@@ -102,7 +109,7 @@ AdapterResult<HttpUrl> parse_http_url(std::string_view url, std::string_view wha
   }
   if (out.host.empty()) return url_error(what, "has no host");
   if (port.empty()) {
-    out.port = "80";
+    out.port = out.tls ? "443" : "80";
   } else {
     int n = 0;
     auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
@@ -117,15 +124,109 @@ AdapterResult<HttpUrl> parse_http_url(std::string_view url, std::string_view wha
   return out;
 }
 
+namespace {
+
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// The client side of TLS: peer verification on, TLS 1.2 at least, no compression or
+// renegotiation; the site's CA file or the system's CAs.
+AdapterResult<std::shared_ptr<asio::ssl::context>> make_client_context(const std::string& ca_file) {
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                   asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  SSL_CTX_set_options(ctx->native_handle(), SSL_OP_NO_RENEGOTIATION);
+  ctx->set_verify_mode(asio::ssl::verify_peer);
+  boost::system::error_code ec;
+  if (ca_file.empty()) {
+    ctx->set_default_verify_paths(ec);
+  } else {
+    ctx->load_verify_file(ca_file, ec);
+  }
+  if (ec) {
+    return adapter_fail(
+        AdapterErrc::invalid_config,
+        (ca_file.empty() ? std::string("the system's CA certificates") : "ca_file " + ca_file) +
+            " could not be loaded: " + ec.message());
+  }
+  return ctx;
+}
+
+}  // namespace
+
+AdapterResult<HttpClientOptions> parse_client_options(const nlohmann::json& options,
+                                                      const HttpUrl& endpoint,
+                                                      std::string user_agent) {
+  constexpr std::string_view kRoot = "options";
+  HttpClientOptions out;
+  out.timeout = std::chrono::milliseconds(5000);
+  out.max_body_bytes = size_t{32} << 20;
+  out.user_agent = std::move(user_agent);
+  auto timeout =
+      optional_int(options, "timeout_ms", kRoot, 100, 120'000, "an integer in [100, 120000]");
+  if (!timeout) return std::unexpected(timeout.error());
+  if (*timeout) out.timeout = std::chrono::milliseconds(**timeout);
+  auto max_mb = optional_int(options, "max_response_mb", kRoot, 1, 1024, "an integer in [1, 1024]");
+  if (!max_mb) return std::unexpected(max_mb.error());
+  if (*max_mb) out.max_body_bytes = static_cast<size_t>(**max_mb) << 20;
+  auto ca = string_option(options, "ca_file", kRoot, std::string());
+  if (!ca) return std::unexpected(ca.error());
+  if (!ca->empty()) {
+    const auto path = option_path(kRoot, "ca_file");
+    if (!endpoint.tls) return option_error(path, "is only for an https:// endpoint");
+    if (ca->front() != '/' || ca->size() > 1024 || !make_client_context(*ca)) {
+      return option_error(path,
+                          "must be the absolute path of a readable PEM file of CA "
+                          "certificates");
+    }
+  }
+  out.ca_file = *ca;
+  return out;
+}
+
+struct HttpClient::Tls {
+  AdapterResult<std::shared_ptr<asio::ssl::context>> context;
+};
+
 struct HttpClient::Connection {
-  explicit Connection(asio::any_io_executor ex) : stream(std::move(ex)) {}
-  beast::tcp_stream stream;
+  Connection(asio::any_io_executor ex, asio::ssl::context* tls_context) {
+    if (tls_context != nullptr) {
+      tls = std::make_unique<TlsStream>(std::move(ex), *tls_context);
+    } else {
+      plain = std::make_unique<beast::tcp_stream>(std::move(ex));
+    }
+  }
+  beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+  std::unique_ptr<beast::tcp_stream> plain;  // exactly one of plain / tls
+  std::unique_ptr<TlsStream> tls;
   beast::flat_buffer buffer;
   Clock::time_point idle_since{};
 };
 
 HttpClient::HttpClient(asio::any_io_executor executor, HttpUrl url, HttpClientOptions options)
-    : executor_(std::move(executor)), url_(std::move(url)), options_(std::move(options)) {}
+    : executor_(std::move(executor)), url_(std::move(url)), options_(std::move(options)) {
+  if (url_.tls) tls_ = std::make_shared<Tls>(Tls{make_client_context(options_.ca_file)});
+}
+
+namespace {
+
+// One message each way over either kind of connection.
+template <class Message>
+asio::awaitable<std::tuple<boost::system::error_code, size_t>> write_message(
+    HttpClient::Connection& conn, Message& message) {
+  if (conn.tls) co_return co_await http::async_write(*conn.tls, message, kTuple);
+  co_return co_await http::async_write(*conn.plain, message, kTuple);
+}
+
+template <class Parser>
+asio::awaitable<std::tuple<boost::system::error_code, size_t>> read_message(
+    HttpClient::Connection& conn, Parser& parser) {
+  if (conn.tls) co_return co_await http::async_read(*conn.tls, conn.buffer, parser, kTuple);
+  co_return co_await http::async_read(*conn.plain, conn.buffer, parser, kTuple);
+}
+
+}  // namespace
 
 HttpClient::~HttpClient() = default;
 
@@ -160,15 +261,33 @@ asio::awaitable<AdapterResult<std::unique_ptr<HttpClient::Connection>>> HttpClie
     }
     for (const auto& r : results) endpoints.push_back(r.endpoint());
   }
-  auto conn = std::make_unique<Connection>(executor_);
-  conn->stream.expires_at(deadline);
-  auto [ec, ep] = co_await conn->stream.async_connect(endpoints, kTuple);
+  asio::ssl::context* tls_context = nullptr;
+  if (tls_) {
+    if (!tls_->context) co_return std::unexpected(tls_->context.error());
+    tls_context = tls_->context->get();
+  }
+  auto conn = std::make_unique<Connection>(executor_, tls_context);
+  conn->tcp().expires_at(deadline);
+  auto [ec, ep] = co_await conn->tcp().async_connect(endpoints, kTuple);
   if (ec == beast::error::timeout) {
     co_return adapter_fail(AdapterErrc::timeout, "connecting to " + where + " timed out");
   }
   if (ec) {
     co_return adapter_fail(AdapterErrc::unreachable,
                            "cannot connect to " + where + ": " + ec.message());
+  }
+  if (conn->tls) {
+    // SNI for names (not for addresses), and the certificate must name the host we asked for.
+    if (addr_ec) SSL_set_tlsext_host_name(conn->tls->native_handle(), url_.host.c_str());
+    conn->tls->set_verify_callback(asio::ssl::host_name_verification(url_.host));
+    auto [hec] = co_await conn->tls->async_handshake(asio::ssl::stream_base::client, kTuple);
+    if (hec == beast::error::timeout) {
+      co_return adapter_fail(AdapterErrc::timeout, "TLS handshake with " + where + " timed out");
+    }
+    if (hec) {
+      co_return adapter_fail(AdapterErrc::unreachable,
+                             "TLS handshake with " + where + " failed: " + hec.message());
+    }
   }
   co_return conn;
 }
@@ -204,8 +323,8 @@ asio::awaitable<AdapterResult<HttpResponse>> HttpClient::exchange(Connection& co
   message.keep_alive(options_.keep_alive);
   message.prepare_payload();
 
-  conn.stream.expires_at(deadline);
-  auto [wec, written] = co_await http::async_write(conn.stream, message, kTuple);
+  conn.tcp().expires_at(deadline);
+  auto [wec, written] = co_await write_message(conn, message);
   if (wec == beast::error::timeout) {
     co_return adapter_fail(AdapterErrc::timeout, "sending to " + where + " timed out");
   }
@@ -217,7 +336,7 @@ asio::awaitable<AdapterResult<HttpResponse>> HttpClient::exchange(Connection& co
   http::response_parser<http::string_body> parser;
   parser.body_limit(options_.max_body_bytes);
   parser.header_limit(options_.max_header_bytes);
-  auto [rec, read] = co_await http::async_read(conn.stream, conn.buffer, parser, kTuple);
+  auto [rec, read] = co_await read_message(conn, parser);
   if (rec == beast::error::timeout) {
     co_return adapter_fail(AdapterErrc::timeout,
                            "no complete answer from " + where + " within the deadline");
@@ -280,7 +399,7 @@ asio::awaitable<AdapterResult<HttpResponse>> HttpClient::request(HttpRequest req
       result->elapsed_ms =
           std::chrono::duration<double, std::milli>(Clock::now() - started).count();
       if (keep_alive && idle_.size() < options_.max_idle_connections) {
-        conn->stream.expires_never();
+        conn->tcp().expires_never();
         conn->idle_since = Clock::now();
         idle_.push_back(std::move(conn));
       }

@@ -6,7 +6,9 @@
 // Threading: use from one executor (the adapter's strand). Concurrent requests are fine: each
 // takes its own connection (an idle pooled one or a new one) and gives it back only after a
 // complete, keep-alive response, so a request abandoned by a caller's timeout just closes its
-// socket. Plain http only for now (https is refused at parse time with a clear message).
+// socket. https verifies the site's certificate chain (against the system's CAs, or the
+// site's own CA file) and its host name, with TLS 1.2 or newer; there is no way to turn that
+// off.
 #pragma once
 
 #include <chrono>
@@ -19,6 +21,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
 
 #include "adapters/site_adapter.hpp"
 
@@ -26,11 +29,12 @@ namespace suanwang::adapters {
 
 struct HttpUrl {
   std::string host;       // a name or a numeric address (IPv6 without brackets)
-  std::string port;       // always set ("80" by default)
+  std::string port;       // always set ("80" or "443" by default)
   std::string base_path;  // without a trailing slash; "" for the root
+  bool tls = false;       // https
 };
 
-// Parses "http://host[:port][/base]". Errors are invalid_config and name `what` (e.g.
+// Parses "http[s]://host[:port][/base]". Errors are invalid_config and name `what` (e.g.
 // "endpoint"). Credentials in the URL (user:pass@) are refused: they would end up in logs.
 AdapterResult<HttpUrl> parse_http_url(std::string_view url, std::string_view what);
 
@@ -41,7 +45,18 @@ struct HttpClientOptions {
   bool keep_alive = true;
   size_t max_idle_connections = 4;
   std::string user_agent = "suanwang";
+  // https only: a PEM file of the CA(s) that sign the site's certificate, for sites with a
+  // private CA; empty = the system's trusted CAs.
+  std::string ca_file;
 };
+
+// The client settings every REST-speaking adapter (slurm, peer) reads the same way from its
+// `options`: timeout_ms (100..120000, default 5000), max_response_mb (1..1024, default 32) and
+// ca_file (https only: an absolute path to a readable PEM file of CA certificates). Errors are
+// invalid_config naming the option.
+AdapterResult<HttpClientOptions> parse_client_options(const nlohmann::json& options,
+                                                      const HttpUrl& endpoint,
+                                                      std::string user_agent);
 
 struct HttpRequest {
   std::string method = "GET";  // GET, POST, PUT, PATCH, DELETE
@@ -76,8 +91,9 @@ class HttpClient {
   const HttpUrl& url() const { return url_; }
   size_t idle_connections() const;
 
+  struct Connection;  // one kept-alive connection, plain or TLS (opaque)
+
  private:
-  struct Connection;
   boost::asio::awaitable<AdapterResult<std::unique_ptr<Connection>>> connect(
       std::chrono::steady_clock::time_point deadline);
   boost::asio::awaitable<AdapterResult<HttpResponse>> exchange(
@@ -87,6 +103,8 @@ class HttpClient {
   boost::asio::any_io_executor executor_;
   HttpUrl url_;
   HttpClientOptions options_;
+  struct Tls;
+  std::shared_ptr<Tls> tls_;  // set for https; its error (bad CA file) fails every request
   std::vector<std::unique_ptr<Connection>> idle_;
 };
 

@@ -45,6 +45,8 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits: about 1678 to 2261. Keep well inside.
+  if (y < 1900 || y > 2200) return std::nullopt;
   std::size_t pos = 19;
   int64_t ms = 0;
   if (pos < s.size() && s[pos] == '.') {

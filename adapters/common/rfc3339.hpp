@@ -12,7 +12,8 @@ namespace suanwang::adapters {
 
 // Millisecond precision, always UTC with a 'Z'.
 std::string format_rfc3339(std::chrono::system_clock::time_point t);
-// YYYY-MM-DDTHH:MM:SS[.fff...](Z|+HH:MM|-HH:MM); nullopt for anything else or an impossible date.
+// YYYY-MM-DDTHH:MM:SS[.fff...](Z|+HH:MM|-HH:MM) with a year from 1900 to 2200; nullopt for
+// anything else or an impossible date.
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s);
 
 }  // namespace suanwang::adapters

@@ -33,7 +33,7 @@ class PeerAdapter final : public SiteAdapter {
  public:
   PeerAdapter(PeerOptions options, const AdapterContext& context)
       : options_(std::move(options)),
-        http_(context.executor, options_.endpoint, http_options(options_)),
+        http_(context.executor, options_.endpoint, options_.http),
         now_(context.now) {}
 
   Description describe() const override {
@@ -56,15 +56,6 @@ class PeerAdapter final : public SiteAdapter {
   asio::awaitable<AdapterResult<Health>> health() override;
 
  private:
-  static HttpClientOptions http_options(const PeerOptions& o) {
-    HttpClientOptions h;
-    h.timeout = o.timeout;
-    h.max_body_bytes = o.max_response_bytes;
-    h.keep_alive = true;
-    h.user_agent = "suanwang-peer";
-    return h;
-  }
-
   // One authenticated exchange. By value: the coroutine may outlive the caller's expression.
   asio::awaitable<AdapterResult<HttpResponse>> call(std::string method, std::string target,
                                                     std::string body, std::string idempotency_key);

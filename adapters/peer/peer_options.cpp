@@ -15,7 +15,8 @@ AdapterResult<PeerOptions> parse_peer_options(const AdapterConfig& config) {
 
   constexpr std::string_view kRoot = "options";
   const auto& o = config.options;
-  if (auto ok = require_object(o, kRoot, {"policy", "regions", "timeout_ms", "max_response_mb"});
+  if (auto ok = require_object(o, kRoot,
+                               {"policy", "regions", "timeout_ms", "max_response_mb", "ca_file"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -43,13 +44,9 @@ AdapterResult<PeerOptions> parse_peer_options(const AdapterConfig& config) {
     }
   }
 
-  auto timeout = optional_int(o, "timeout_ms", kRoot, 100, 120'000, "an integer in [100, 120000]");
-  if (!timeout) return std::unexpected(timeout.error());
-  if (*timeout) out.timeout = std::chrono::milliseconds(**timeout);
-
-  auto max_mb = optional_int(o, "max_response_mb", kRoot, 1, 1024, "an integer in [1, 1024]");
-  if (!max_mb) return std::unexpected(max_mb.error());
-  if (*max_mb) out.max_response_bytes = static_cast<size_t>(**max_mb) << 20;
+  auto http = parse_client_options(o, out.endpoint, "suanwang-peer");
+  if (!http) return std::unexpected(http.error());
+  out.http = std::move(*http);
 
   // Credentials: never echoed back in a message.
   constexpr std::string_view kCred = "credentials";

@@ -8,6 +8,14 @@
 namespace suanwang::adapters::sim {
 
 // type "sim"; its options are described in sim_options.hpp.
+//
+// Fault injection (option "fault_injection": true): before every call the adapter reads
+// <work_dir>/fault, when it exists, and behaves as its first word says, until the file changes:
+//   dark          no call answers (the caller's timeout ends it)
+//   slow <ms>     every call answers, <ms> milliseconds late
+//   unreachable   every call fails at once (AdapterErrc::unreachable)
+//   refuse        submits are refused; the rest answers
+// Jobs already at the site keep their state meanwhile (the clock still drives them).
 AdapterFactory factory();
 
 }  // namespace suanwang::adapters::sim

@@ -61,9 +61,9 @@ AdapterResult<SimPool> parse_pool(const nlohmann::json& value, const std::string
 
 AdapterResult<SimOptions> parse_sim_options(const nlohmann::json& options) {
   constexpr std::string_view kRoot = "options";
-  if (auto ok = require_object(
-          options, kRoot,
-          {"pools", "failure_rate", "lose_rate", "default_runtime_s", "exit_code", "rtt_ms"});
+  if (auto ok = require_object(options, kRoot,
+                               {"pools", "failure_rate", "lose_rate", "default_runtime_s",
+                                "exit_code", "rtt_ms", "fault_injection"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -105,6 +105,12 @@ AdapterResult<SimOptions> parse_sim_options(const nlohmann::json& options) {
       optional_number(options, "rtt_ms", kRoot, 0, kDoubleMax, false, "a non-negative number");
   if (!rtt) return std::unexpected(rtt.error());
   out.rtt_ms = rtt->value_or(0);
+
+  if (auto f = options.find("fault_injection"); f != options.end() && !f->is_null()) {
+    if (!f->is_boolean())
+      return option_error(option_path(kRoot, "fault_injection"), "must be a boolean");
+    out.fault_injection = f->get<bool>();
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
 //              {"name": "gpu", "cpus": 256, "memory_gb": 2048, "accelerators": {"H100": 64},
 //               "max_walltime_s": 604800}],
 //    "failure_rate": 0.02, "lose_rate": 0.001, "default_runtime_s": 30, "exit_code": 0,
-//    "rtt_ms": 23}
+//    "rtt_ms": 23, "fault_injection": false}
 // Only "pools" is required. Unknown keys are rejected so a typo fails at registration.
 #pragma once
 
@@ -31,6 +31,8 @@ struct SimOptions {
   int64_t default_runtime_s = 30;
   int exit_code = 0;  // of every job that runs to its end
   double rtt_ms = 0;  // what health() reports
+  // Tests switch faults on and off at run time by writing <work_dir>/fault (see sim_adapter.hpp).
+  bool fault_injection = false;
 };
 
 // Every option is checked; the first problem is returned, naming the option by path.

@@ -84,7 +84,7 @@ class SlurmAdapter final : public SiteAdapter {
   SlurmAdapter(SlurmOptions options, std::unique_ptr<SlurmApi> api, const AdapterContext& context)
       : options_(std::move(options)),
         api_(std::move(api)),
-        http_(context.executor, options_.endpoint, http_options(options_)),
+        http_(context.executor, options_.endpoint, options_.http),
         records_(fs::path(context.work_dir)),
         now_(context.now) {}
 
@@ -110,15 +110,6 @@ class SlurmAdapter final : public SiteAdapter {
   asio::awaitable<AdapterResult<Health>> health() override;
 
  private:
-  static HttpClientOptions http_options(const SlurmOptions& o) {
-    HttpClientOptions h;
-    h.timeout = o.timeout;
-    h.max_body_bytes = o.max_response_bytes;
-    h.keep_alive = true;
-    h.user_agent = "suanwang-slurm";
-    return h;
-  }
-
   // One authenticated exchange with slurmrestd. By value: it outlives the caller's expression.
   asio::awaitable<AdapterResult<HttpResponse>> call(std::string method, std::string target,
                                                     std::string body);

@@ -18,7 +18,7 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
   const auto& o = config.options;
   if (auto ok = require_object(o, kRoot,
                                {"api_version", "partition", "output_dir", "timeout_ms",
-                                "max_response_mb", "untyped_gpu_model"});
+                                "max_response_mb", "untyped_gpu_model", "ca_file"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -60,13 +60,9 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
   out.output_dir = *dir;
   while (out.output_dir.size() > 1 && out.output_dir.back() == '/') out.output_dir.pop_back();
 
-  auto timeout = optional_int(o, "timeout_ms", kRoot, 100, 120'000, "an integer in [100, 120000]");
-  if (!timeout) return std::unexpected(timeout.error());
-  if (*timeout) out.timeout = std::chrono::milliseconds(**timeout);
-
-  auto max_mb = optional_int(o, "max_response_mb", kRoot, 1, 1024, "an integer in [1, 1024]");
-  if (!max_mb) return std::unexpected(max_mb.error());
-  if (*max_mb) out.max_response_bytes = static_cast<size_t>(**max_mb) << 20;
+  auto http = parse_client_options(o, out.endpoint, "suanwang-slurm");
+  if (!http) return std::unexpected(http.error());
+  out.http = std::move(*http);
 
   auto untyped = string_option(o, "untyped_gpu_model", kRoot, out.untyped_gpu_model);
   if (!untyped) return std::unexpected(untyped.error());

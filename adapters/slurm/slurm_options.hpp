@@ -2,7 +2,7 @@
 //   {"type": "slurm", "endpoint": "http://127.0.0.1:6820",
 //    "options": {"partition": "debug", "output_dir": "/shared/suanwang/jobs",
 //                "api_version": "v0.0.38", "timeout_ms": 5000, "max_response_mb": 32,
-//                "untyped_gpu_model": "GPU"},
+//                "untyped_gpu_model": "GPU", "ca_file": "/etc/suanwang/center-ca.pem"},
 //    "credentials": {"user": "nobody", "token": "<JWT from scontrol token>"}}
 // partition and output_dir are required; unknown keys are rejected so a typo fails at
 // registration. output_dir must be writable by the jobs' user on the cluster and readable by
@@ -25,8 +25,7 @@ struct SlurmOptions {
   std::string output_dir;  // absolute
   std::string user;        // X-SLURM-USER-NAME
   std::string token;       // X-SLURM-USER-TOKEN; secret, never in a message
-  std::chrono::milliseconds timeout{5000};
-  size_t max_response_bytes = size_t{32} << 20;
+  HttpClientOptions http;  // timeout_ms, max_response_mb, ca_file (see parse_client_options)
   std::string untyped_gpu_model = "GPU";  // the model name of GPUs declared without a type
 };
 

@@ -1,6 +1,9 @@
 // Shared API plumbing: error mapping, authentication, bodies, the route table.
 #include "gateway/api/api.hpp"
 
+#include <charconv>
+
+#include "gateway/auth/session_token.hpp"
 #include "gateway/http/problem.hpp"
 
 namespace suanwang::api {
@@ -91,7 +94,17 @@ Response json(const RequestContext& rc, Status status, const Json& body) {
 }
 
 boost::asio::awaitable<Result<auth::Principal>> authenticate(ApiContext& c, RequestContext& rc) {
-  co_return co_await c.auth.authenticate(rc.header("Authorization"));
+  // A bearer key wins; without one, the portal's session cookie (with CSRF on unsafe methods).
+  const auto authorization = rc.header("Authorization");
+  if (authorization.empty()) {
+    if (auto token = auth::session_from_cookie_header(rc.header("Cookie"))) {
+      const auto m = rc.request.method();
+      const bool unsafe = m != Verb::get && m != Verb::head && m != Verb::options;
+      std::string csrf(rc.header(auth::kCsrfHeader));
+      co_return co_await c.auth.authenticate_session(std::move(*token), unsafe, std::move(csrf));
+    }
+  }
+  co_return co_await c.auth.authenticate(authorization);
 }
 
 Result<Json> json_body(ApiContext& c, const RequestContext& rc) {
@@ -122,15 +135,33 @@ Result<int> page_size(const RequestContext& rc) {
   return n;
 }
 
+Result<std::optional<int64_t>> int_param(const RequestContext& rc, std::string_view name,
+                                         int64_t lo, int64_t hi) {
+  auto v = rc.query_param(name);
+  if (!v) return std::optional<int64_t>{};
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || end != v->data() + v->size() || n < lo || n > hi) {
+    return fail(Error::invalid(std::string(name), std::string(name) + " must be an integer from " +
+                                                      std::to_string(lo) + " to " +
+                                                      std::to_string(hi)));
+  }
+  return std::optional<int64_t>{n};
+}
+
 void register_routes(http::Router& r, ApiContext& c) {
   register_health(r, c);
   register_orgs(r, c);
   register_network(r, c);
   register_sites(r, c);
   register_capacity(r, c);
+  register_capacity_history(r, c);
   register_datasets(r, c);
   register_jobs(r, c);
   register_session(r, c);
+  register_users(r, c);
+  register_usage(r, c);
+  register_audit(r, c);
 }
 
 }  // namespace suanwang::api

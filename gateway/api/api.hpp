@@ -13,11 +13,15 @@
 #include "gateway/core/logging.hpp"
 #include "gateway/core/random.hpp"
 #include "gateway/federation/capacity_aggregator.hpp"
+#include "gateway/federation/capacity_history.hpp"
 #include "gateway/federation/geography.hpp"
 #include "gateway/federation/site_directory.hpp"
 #include "gateway/http/message.hpp"
 #include "gateway/http/router.hpp"
 #include "gateway/jobs/job_service.hpp"
+#include "gateway/metrics/registry.hpp"
+#include "gateway/security/password.hpp"
+#include "gateway/security/rate_limiter.hpp"
 #include "gateway/store/store.hpp"
 
 namespace suanwang::api {
@@ -41,6 +45,9 @@ struct ApiContext {
   Random& random;
   const Clock& clock;
   Logger& log;
+  federation::CapacityHistory& capacity_history;
+  security::PasswordHasher& passwords;
+  security::RequestLimits& limits;
 };
 
 // Builds the route table (every route of schema/openapi.json).
@@ -63,6 +70,9 @@ boost::asio::awaitable<Result<auth::Principal>> authenticate(ApiContext& c, Requ
 Result<Json> json_body(ApiContext& c, const RequestContext& rc);
 // page_size (1..500, default 50).
 Result<int> page_size(const RequestContext& rc);
+// An integer query parameter from lo to hi; none when absent, a 400 naming it when malformed.
+Result<std::optional<int64_t>> int_param(const RequestContext& rc, std::string_view name,
+                                         int64_t lo, int64_t hi);
 
 // Each resource file registers its routes.
 void register_health(http::Router& r, ApiContext& c);
@@ -70,8 +80,24 @@ void register_orgs(http::Router& r, ApiContext& c);
 void register_network(http::Router& r, ApiContext& c);
 void register_sites(http::Router& r, ApiContext& c);
 void register_capacity(http::Router& r, ApiContext& c);
+void register_capacity_history(http::Router& r, ApiContext& c);
 void register_datasets(http::Router& r, ApiContext& c);
 void register_jobs(http::Router& r, ApiContext& c);
 void register_session(http::Router& r, ApiContext& c);
+void register_users(http::Router& r, ApiContext& c);
+void register_usage(http::Router& r, ApiContext& c);
+void register_audit(http::Router& r, ApiContext& c);
+
+// Rate limits per key (or session) and per address: a 429 with Retry-After when over.
+std::optional<Response> admit(ApiContext& c, const RequestContext& rc);
+// Records a change in the audit log (best effort: a failure is logged, the change stands).
+boost::asio::awaitable<void> audit(ApiContext& c, const RequestContext& rc,
+                                   const auth::Principal& who, std::string action,
+                                   std::string object_type, std::string object_id,
+                                   std::string object_org_id, Json detail = Json::object());
+// A 429 problem with Retry-After (whole seconds, at least 1).
+Response too_many_requests(const RequestContext& rc, Millis retry_after, std::string detail);
+// GET /metrics (registered by the App, which owns the registry).
+void register_metrics(http::Router& r, ApiContext& c, metrics::Registry& registry);
 
 }  // namespace suanwang::api

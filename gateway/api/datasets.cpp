@@ -36,6 +36,8 @@ Awaitable create_dataset(ApiContext& c, RequestContext& rc) {
   d->created_at = c.clock.now();
   auto ins = co_await c.store.run([&](store::Db& db) { return store::insert_dataset(db, *d); });
   if (!ins) co_return problem(rc, ins.error());
+  Json detail = {{"name", d->name}};
+  co_await audit(c, rc, *who, "dataset.create", "dataset", d->id, d->org_id, detail);
   co_return json(rc, Status::created, model::to_json(*d));
 }
 
@@ -75,6 +77,7 @@ Awaitable delete_dataset(ApiContext& c, RequestContext& rc) {
   auto del =
       co_await c.store.run([&](store::Db& db) { return store::delete_dataset(db, org, id, now); });
   if (!del) co_return problem(rc, del.error());
+  co_await audit(c, rc, *who, "dataset.delete", "dataset", id, org);
   co_return http::Response{Status::no_content, rc.request.version()};
 }
 

@@ -38,6 +38,10 @@ Awaitable create_job(ApiContext& c, RequestContext& rc) {
     if (refusal) co_return problem(rc, out.error(), {{"decision", refusal->decision}});
     co_return problem(rc, out.error());
   }
+  if (out->created) {
+    Json detail = {{"name", out->job.spec.name}, {"site", out->job.site_id}};
+    co_await audit(c, rc, *who, "job.create", "job", out->job.id, out->job.org_id, detail);
+  }
   Response res = json(rc, out->created ? Status::created : Status::ok, model::to_json(out->job));
   res.set(http::bhttp::field::location, "/api/v1/jobs/" + out->job.id);
   co_return res;
@@ -108,6 +112,7 @@ Awaitable cancel_job(ApiContext& c, RequestContext& rc) {
   if (!who) co_return problem(rc, who.error());
   auto job = co_await c.jobs.cancel(*who, rc.param("id"));
   if (!job) co_return problem(rc, job.error());
+  co_await audit(c, rc, *who, "job.cancel", "job", job->id, job->org_id);
   co_return json(rc, Status::accepted, model::to_json(*job));
 }
 

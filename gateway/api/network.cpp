@@ -42,6 +42,8 @@ Awaitable put_regions(ApiContext& c, RequestContext& rc) {
       co_await c.store.run([&](store::Db& db) { return store::replace_regions(db, *regions); });
   if (!r) co_return problem(rc, r.error());
   c.geography.set_regions(*regions);
+  Json detail = {{"regions", regions->size()}};
+  co_await audit(c, rc, *who, "regions.replace", "regions", "", "", detail);
   co_return json(rc, Status::ok, regions_json(*regions));
 }
 
@@ -62,6 +64,8 @@ Awaitable put_network(ApiContext& c, RequestContext& rc) {
   auto r = co_await c.store.run([&](store::Db& db) { return store::replace_links(db, *links); });
   if (!r) co_return problem(rc, r.error());
   c.geography.set_links(*links);
+  Json detail = {{"links", links->size()}};
+  co_await audit(c, rc, *who, "network.replace", "network", "", "", detail);
   co_return json(rc, Status::ok, network_json(*c.geography.network()));
 }
 

@@ -32,6 +32,7 @@ boost::asio::awaitable<Json> org_with_money(ApiContext& c, model::Org org) {
 Json key_json(const store::ApiKeyRecord& k) {
   return {{"id", k.id},
           {"org_id", k.org_id},
+          {"user_id", k.user_id ? Json(*k.user_id) : Json(nullptr)},
           {"name", k.name},
           {"prefix", k.prefix},
           {"created_at", format_rfc3339(k.created_at)},
@@ -60,6 +61,8 @@ Awaitable create_org(ApiContext& c, RequestContext& rc) {
   model::Org org{c.ids.next("org"), *name, *k, *budget, c.clock.now()};
   auto ins = co_await c.store.run([&](store::Db& db) { return store::insert_org(db, org); });
   if (!ins) co_return problem(rc, ins.error());
+  Json detail = org_json(org);
+  co_await audit(c, rc, *who, "org.create", "org", org.id, org.id, detail);
   co_return json(rc, Status::created, org_json(org));
 }
 
@@ -111,6 +114,8 @@ Awaitable update_org(ApiContext& c, RequestContext& rc) {
   auto set = co_await c.store.run([&](store::Db& db) { return store::set_budget(db, id, budget); });
   if (!set) co_return problem(rc, set.error());
   if (!*set) co_return problem(rc, Error::not_found("no org " + id));
+  Json detail = {{"budget_cny", budget ? Json(*budget) : Json(nullptr)}};
+  co_await audit(c, rc, *who, "org.update", "org", id, id, detail);
   auto org = co_await c.store.run([&](store::Db& db) { return store::find_org(db, id); });
   if (!org || !*org) co_return problem(rc, Error::not_found("no org " + id));
   Json out = co_await org_with_money(c, **org);
@@ -131,14 +136,22 @@ Awaitable create_key(ApiContext& c, RequestContext& rc) {
   if (!org_id) co_return problem(rc, org_id.error());
   std::string org = org_id->value_or(who->org_id);
   if (!who->owns(org)) co_return problem(rc, Error::not_found("no org " + org));
+  // A signed-in user's keys are the user's own (named keys, revoked with the user); an org
+  // member may only make keys for itself.
+  if (!who->is_admin() && !who->is_org_admin() && who->user_id.empty()) {
+    co_return problem(rc, Error::forbidden("this key may not create keys"));
+  }
   auto exists = co_await c.store.run([&](store::Db& db) { return store::find_org(db, org); });
   if (!exists) co_return problem(rc, exists.error());
   if (!*exists) co_return problem(rc, Error::not_found("no org " + org));
   const auto key = auth::generate_api_key(c.random);
   store::ApiKeyRecord rec{c.ids.next("key"), org, *name, key.prefix, c.clock.now(), {}, {}};
+  if (!who->user_id.empty() && org == who->org_id) rec.user_id = who->user_id;
   auto ins =
       co_await c.store.run([&](store::Db& db) { return store::insert_api_key(db, rec, key.hash); });
   if (!ins) co_return problem(rc, ins.error());
+  Json detail = {{"name", rec.name}, {"prefix", rec.prefix}};
+  co_await audit(c, rc, *who, "api_key.create", "api_key", rec.id, org, detail);
   Json out = key_json(rec);
   out["key"] = key.secret;  // the only time it is ever shown
   co_return json(rc, Status::created, out);
@@ -151,8 +164,12 @@ Awaitable list_keys(ApiContext& c, RequestContext& rc) {
   if (!who->owns(org)) co_return problem(rc, Error::not_found("no org " + org));
   auto keys = co_await c.store.run([&](store::Db& db) { return store::list_api_keys(db, org); });
   if (!keys) co_return problem(rc, keys.error());
+  // Members see their own keys; org admins and platform admins every key of the org.
+  const bool all = who->is_admin() || who->is_org_admin();
   Json items = Json::array();
-  for (const auto& k : *keys) items.push_back(key_json(k));
+  for (const auto& k : *keys) {
+    if (all || k.user_id == who->user_id) items.push_back(key_json(k));
+  }
   co_return json(rc, Status::ok, {{"items", items}, {"next_page_token", nullptr}});
 }
 
@@ -172,6 +189,14 @@ Awaitable revoke_key(ApiContext& c, RequestContext& rc) {
       return *row ? st->text(0) : std::string();
     });
     if (all && !all->empty()) org = *all;
+  } else if (!who->is_org_admin()) {
+    // A member revokes only its own keys; another member's key is "no such key".
+    auto mine = co_await c.store.run([&](store::Db& db) { return store::list_api_keys(db, org); });
+    if (!mine) co_return problem(rc, mine.error());
+    const bool own = std::any_of(mine->begin(), mine->end(), [&](const auto& k) {
+      return k.id == id && k.user_id && *k.user_id == who->user_id;
+    });
+    if (!own) co_return problem(rc, Error::not_found("no active key " + id));
   }
   const TimePoint now = c.clock.now();
   auto done =
@@ -179,6 +204,7 @@ Awaitable revoke_key(ApiContext& c, RequestContext& rc) {
   if (!done) co_return problem(rc, done.error());
   if (!*done) co_return problem(rc, Error::not_found("no active key " + id));
   c.auth.forget_key(id);
+  co_await audit(c, rc, *who, "api_key.revoke", "api_key", id, org);
   http::Response res{Status::no_content, rc.request.version()};
   co_return res;
 }

@@ -73,6 +73,8 @@ Awaitable create_site(ApiContext& c, RequestContext& rc) {
     c.directory.remove(site->id);
     co_return problem(rc, ins.error());
   }
+  Json detail = {{"name", site->name}, {"adapter", site->adapter.type}};
+  co_await audit(c, rc, *who, "site.create", "site", site->id, site->org_id, detail);
   co_return json(rc, Status::created, site_json(c, *who, *c.directory.view(site->id)));
 }
 
@@ -125,6 +127,11 @@ Awaitable patch_site(ApiContext& c, RequestContext& rc) {
   auto up = co_await c.store.run([&](store::Db& db) { return store::update_site(db, *site); });
   if (!up) co_return problem(rc, up.error());
   if (auto d = c.directory.upsert(*site); !d) co_return problem(rc, d.error());
+  // The changed fields' names only: values may be credentials.
+  Json fields = Json::array();
+  for (const auto& [k, val] : body->items()) fields.push_back(k);
+  Json detail = {{"fields", fields}};
+  co_await audit(c, rc, *who, "site.update", "site", site->id, site->org_id, detail);
   co_return json(rc, Status::ok, site_json(c, *who, *c.directory.view(site->id)));
 }
 
@@ -152,6 +159,7 @@ Awaitable delete_site(ApiContext& c, RequestContext& rc) {
   auto del = co_await c.store.run([&](store::Db& db) { return store::delete_site(db, id, now); });
   if (!del) co_return problem(rc, del.error());
   c.directory.remove(id);
+  co_await audit(c, rc, *who, "site.delete", "site", id, v->site.org_id);
   co_return http::Response{Status::no_content, rc.request.version()};
 }
 
@@ -167,6 +175,8 @@ Awaitable set_drain(ApiContext& c, RequestContext& rc, bool drain) {
   auto up = co_await c.store.run([&](store::Db& db) { return store::update_site(db, site); });
   if (!up) co_return problem(rc, up.error());
   c.directory.update_config(site);
+  const std::string action = drain ? "site.drain" : "site.undrain";
+  co_await audit(c, rc, *who, action, "site", site.id, site.org_id);
   co_return json(rc, Status::ok, site_json(c, *who, *c.directory.view(site.id)));
 }
 

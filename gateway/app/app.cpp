@@ -5,7 +5,9 @@
 #include <boost/asio/use_future.hpp>
 
 #include "build_info.hpp"
+#include "gateway/app/secrets.hpp"
 #include "gateway/http/problem.hpp"
+#include "gateway/http/tls.hpp"
 #include "gateway/store/network_repo.hpp"
 #include "gateway/store/site_repo.hpp"
 
@@ -37,6 +39,9 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   auto store = store::Store::open(a->config_.data_dir / "suanwang.db");
   if (!store) return fail(store.error());
   a->store_ = std::move(*store);
+  auto secrets = open_secrets(a->config_, *a->store_, a->random_, a->log_);
+  if (!secrets) return fail(secrets.error());
+  a->secrets_ = std::move(secrets->box);
   auto boot = bootstrap(*a->store_, a->config_.data_dir, a->config_.demo, a->ids_, a->random_,
                         a->clock_, a->log_);
   if (!boot) return fail(boot.error());
@@ -57,6 +62,7 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   a->directory_ = std::make_unique<federation::SiteDirectory>(a->io_, a->registry_, a->clock_,
                                                               a->config_.data_dir / "sites",
                                                               a->config_.adapter_timeout, a->log_);
+  a->directory_->set_metrics(a->metrics_);
   auto sites = a->store_->blocking([](store::Db& db) { return store::list_sites(db); });
   if (!sites) return fail(sites.error());
   for (const auto& s : *sites) {
@@ -67,8 +73,15 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   }
   a->aggregator_ = std::make_unique<federation::CapacityAggregator>(
       a->io_, *a->directory_, *a->store_, a->config_, a->log_);
+  a->capacity_history_ =
+      std::make_unique<federation::CapacityHistory>(a->config_.capacity_history_samples);
+  a->aggregator_->set_after_round([self = a.get()] {
+    self->capacity_history_->record(federation::take_capacity_sample(
+        self->directory_->views(), self->clock_.now(), self->config_.capacity_stale_after));
+  });
   a->planner_ =
       std::make_unique<jobs::Planner>(*a->directory_, a->geography_, a->config_, a->clock_);
+  a->planner_->set_metrics(a->metrics_);
   a->dispatcher_ = std::make_unique<jobs::Dispatcher>(a->io_, *a->store_, *a->directory_,
                                                       *a->planner_, a->config_, a->clock_, a->log_);
   auto* dispatcher = a->dispatcher_.get();
@@ -76,10 +89,14 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
       std::make_unique<jobs::JobService>(*a->store_, *a->planner_, *a->directory_, a->ids_,
                                          a->clock_, [dispatcher] { dispatcher->wake(); });
   a->auth_ = std::make_unique<auth::Authenticator>(*a->store_, a->clock_);
+  a->passwords_ = std::make_unique<security::PasswordHasher>(a->random_);
+  a->limits_ = std::make_unique<security::RequestLimits>(a->config_);
   a->api_context_.reset(new api::ApiContext{a->config_, *a->store_, *a->auth_, *a->directory_,
                                             a->geography_, *a->job_service_, a->registry_, a->ids_,
-                                            a->random_, a->clock_, a->log_});
+                                            a->random_, a->clock_, a->log_, *a->capacity_history_,
+                                            *a->passwords_, *a->limits_});
   api::register_routes(a->router_, *a->api_context_);
+  api::register_metrics(a->router_, *a->api_context_, a->metrics_);
   a->static_files_ = std::make_unique<http::StaticFiles>(
       a->config_.web_dir.empty() ? std::filesystem::path(build_info::kDefaultWebDir)
                                  : a->config_.web_dir);
@@ -90,13 +107,21 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   a->server_ = std::make_unique<http::Server>(
       a->io_, [self](http::RequestContext& rc) { return self->handle(rc); }, a->log_, a->random_,
       limits);
+  a->server_->set_metrics(a->metrics_);
+  if (!a->config_.tls_cert_file.empty()) {
+    auto tls = http::make_server_tls_context(a->config_.tls_cert_file, a->config_.tls_key_file);
+    if (!tls) return fail(tls.error());
+    a->server_->use_tls(std::move(*tls));
+  }
   return a;
 }
 
 boost::asio::awaitable<http::Response> App::handle(http::RequestContext& rc) {
+  if (auto limited = api::admit(*api_context_, rc)) co_return std::move(*limited);
   auto m = router_.match(rc.request.method(), rc.path);
   if (m.route != nullptr) {
     rc.path_params = std::move(m.params);
+    rc.route = m.route->pattern;
     co_return co_await m.route->handler(rc);
   }
   if (!m.allowed.empty()) {
@@ -111,7 +136,10 @@ boost::asio::awaitable<http::Response> App::handle(http::RequestContext& rc) {
     co_return res;
   }
   if (!rc.path.starts_with("/api/")) {
-    if (auto file = static_files_->serve(rc.request, rc.path)) co_return std::move(*file);
+    if (auto file = static_files_->serve(rc.request, rc.path)) {
+      rc.route = "static";  // one label for every file of the portal
+      co_return std::move(*file);
+    }
   }
   co_return http::problem_response({http::Status::not_found, "not_found", "Not found",
                                     "no route for " + std::string(rc.request.method_string()) +
@@ -130,7 +158,8 @@ Result<uint16_t> App::start() {
     threads_.emplace_back([this] { io_.run(); });
   }
   log_.info("suanwang serving",
-            {{"url", "http://" + config_.listen_address + ":" + std::to_string(port_)},
+            {{"url", std::string(config_.tls_cert_file.empty() ? "http" : "https") + "://" +
+                         config_.listen_address + ":" + std::to_string(port_)},
              {"data_dir", config_.data_dir.string()},
              {"sites", directory_->site_ids().size()},
              {"version", build_info::kVersion}});

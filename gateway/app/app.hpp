@@ -15,6 +15,7 @@
 #include "gateway/auth/authenticator.hpp"
 #include "gateway/core/config.hpp"
 #include "gateway/federation/capacity_aggregator.hpp"
+#include "gateway/federation/capacity_history.hpp"
 #include "gateway/federation/geography.hpp"
 #include "gateway/federation/site_directory.hpp"
 #include "gateway/http/router.hpp"
@@ -23,6 +24,7 @@
 #include "gateway/jobs/dispatcher.hpp"
 #include "gateway/jobs/job_service.hpp"
 #include "gateway/jobs/planner.hpp"
+#include "gateway/security/secret_box.hpp"
 
 namespace suanwang::app {
 
@@ -59,16 +61,22 @@ class App {
   Random& random_;
   boost::asio::io_context io_;
   IdGenerator ids_;
+  metrics::Registry metrics_;  // before everything that records into it
   adapters::AdapterRegistry registry_;
+  // Declared before store_, whose database thread uses it until store_ is gone.
+  std::unique_ptr<security::SecretBox> secrets_;
   std::unique_ptr<store::Store> store_;
   BootstrapResult boot_;
   federation::Geography geography_;
   std::unique_ptr<federation::SiteDirectory> directory_;
   std::unique_ptr<federation::CapacityAggregator> aggregator_;
+  std::unique_ptr<federation::CapacityHistory> capacity_history_;
   std::unique_ptr<jobs::Planner> planner_;
   std::unique_ptr<jobs::Dispatcher> dispatcher_;
   std::unique_ptr<jobs::JobService> job_service_;
   std::unique_ptr<auth::Authenticator> auth_;
+  std::unique_ptr<security::PasswordHasher> passwords_;
+  std::unique_ptr<security::RequestLimits> limits_;
   std::unique_ptr<api::ApiContext> api_context_;
   http::Router router_;
   std::unique_ptr<http::StaticFiles> static_files_;

@@ -1,39 +1,30 @@
 // First-start bootstrap and the demo federation (see bootstrap.hpp).
 #include "gateway/app/bootstrap.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdlib>
 
 #include "gateway/auth/api_key.hpp"
 #include "gateway/core/embedded.hpp"
 #include "gateway/model/site.hpp"
+#include "gateway/security/encoding.hpp"
+#include "gateway/security/master_key.hpp"
+#include "gateway/security/password.hpp"
 #include "gateway/store/network_repo.hpp"
 #include "gateway/store/org_repo.hpp"
 #include "gateway/store/site_repo.hpp"
+#include "gateway/store/user_repo.hpp"
 
 namespace suanwang::app {
 namespace {
 
-// Writes `content` to `path` with mode 0600, atomically (temp file + rename).
-Result<void> write_private_file(const std::filesystem::path& path, const std::string& content) {
-  const auto tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(Error::unavailable("cannot write " + tmp));
-  const bool ok =
-      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-      ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return fail(Error::unavailable("cannot write " + path.string()));
-  }
-  return suanwang::ok();
-}
+using security::write_private_file;
 
 struct OrgWithKey {
   model::Org org;
   std::string key;  // empty when the org existed already
+  // A sign-in for the portal (the org's admin user), made with the org.
+  std::string email;
+  std::string password;
 };
 
 Result<OrgWithKey> ensure_org(store::Db& db, const std::string& name, model::OrgKind kind,
@@ -47,7 +38,12 @@ Result<OrgWithKey> ensure_org(store::Db& db, const std::string& name, model::Org
   store::ApiKeyRecord rec{
       ids.next("key"), org.id, name + " (demo)", key.prefix, clock.now(), {}, {}};
   if (auto r = store::insert_api_key(db, rec, key.hash); !r) return fail(r.error());
-  return OrgWithKey{org, key.secret};
+  OrgWithKey out{org, key.secret, name + "@demo.local", security::base64url(random.bytes(12))};
+  auto hash = security::hash_password(out.password, random);
+  if (!hash) return fail(hash.error());
+  store::UserRecord user{ids.next("usr"), org.id, out.email, name, "admin", clock.now(), {}};
+  if (auto r = store::insert_user(db, user, *hash); !r) return fail(r.error());
+  return out;
 }
 
 Result<void> seed_demo(store::Db& db, const std::filesystem::path& data_dir, IdGenerator& ids,
@@ -91,8 +87,16 @@ Result<void> seed_demo(store::Db& db, const std::filesystem::path& data_dir, IdG
   if (!user->key.empty() || !op->key.empty() || !std::filesystem::exists(keys_file)) {
     // Keys are only known at creation; an existing file keeps the earlier ones.
     if (!user->key.empty() && !op->key.empty()) {
-      Json keys = {{"demo-user", {{"org_id", user->org.id}, {"api_key", user->key}}},
-                   {"demo-operator", {{"org_id", op->org.id}, {"api_key", op->key}}}};
+      Json keys = {{"demo-user",
+                    {{"org_id", user->org.id},
+                     {"api_key", user->key},
+                     {"email", user->email},
+                     {"password", user->password}}},
+                   {"demo-operator",
+                    {{"org_id", op->org.id},
+                     {"api_key", op->key},
+                     {"email", op->email},
+                     {"password", op->password}}}};
       if (auto r = write_private_file(keys_file, keys.dump(2) + "\n"); !r) return r;
     }
   }

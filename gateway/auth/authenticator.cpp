@@ -2,7 +2,10 @@
 #include "gateway/auth/authenticator.hpp"
 
 #include "gateway/auth/api_key.hpp"
+#include "gateway/auth/session_token.hpp"
+#include "gateway/security/encoding.hpp"
 #include "gateway/store/org_repo.hpp"
+#include "gateway/store/user_repo.hpp"
 
 namespace suanwang::auth {
 namespace {
@@ -42,6 +45,9 @@ boost::asio::awaitable<Result<Principal>> Authenticator::authenticate(std::strin
   if (!*found) co_return fail(unauthenticated("unknown or revoked API key"));
   const auto& owner = **found;
   Principal p{owner.org.id, owner.org.name, owner.org.kind, owner.key.id};
+  p.user_id = owner.key.user_id.value_or("");
+  p.email = owner.user_email;
+  p.org_role = owner.key.user_id ? owner.user_role : "admin";
   touch = !owner.key.last_used_at || now - *owner.key.last_used_at > kTouchEvery;
   {
     std::lock_guard lock(mu_);
@@ -54,6 +60,27 @@ boost::asio::awaitable<Result<Principal>> Authenticator::authenticate(std::strin
         co_await store_.run([&](store::Db& db) { return store::touch_api_key(db, p.key_id, now); });
     (void)touched;
   }
+  co_return p;
+}
+
+boost::asio::awaitable<Result<Principal>> Authenticator::authenticate_session(
+    std::string token, bool unsafe, std::string csrf_header) {
+  const std::string hash = session_token_hash(token);
+  const TimePoint now = clock_.now();
+  auto found =
+      co_await store_.run([&](store::Db& db) { return store::find_active_session(db, hash, now); });
+  if (!found) co_return fail(found.error());
+  if (!*found) co_return fail(unauthenticated("the session has ended; sign in again"));
+  if (unsafe && !security::constant_time_equal(csrf_header, csrf_token_for(token))) {
+    co_return fail(
+        Error::forbidden("missing or wrong X-CSRF-Token header (required with a session cookie)"));
+  }
+  const auto& s = **found;
+  Principal p{s.org.id, s.org.name, s.org.kind, ""};
+  p.user_id = s.user.id;
+  p.email = s.user.email;
+  p.org_role = s.user.role;
+  p.session_id = s.session.id;
   co_return p;
 }
 

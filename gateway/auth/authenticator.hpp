@@ -23,6 +23,12 @@ class Authenticator {
 
   // Errc::unauthenticated with a reason when the header is missing, malformed or unknown.
   boost::asio::awaitable<Result<Principal>> authenticate(std::string_view authorization_header);
+  // A portal session from its cookie token. Unsafe methods (`unsafe`) must carry the session's
+  // CSRF token in `csrf_header` (Errc::forbidden otherwise). Sessions are not cached, so logging
+  // out takes effect at once.
+  boost::asio::awaitable<Result<Principal>> authenticate_session(std::string session_token,
+                                                                 bool unsafe,
+                                                                 std::string csrf_header);
   void forget_key(const std::string& key_id);
 
  private:

@@ -47,10 +47,22 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                                  "reconcile_interval_ms",
                                  "adapter_timeout_ms",
                                  "capacity_stale_after_ms",
+                                 "capacity_history_samples",
                                  "hold_ttl_ms",
                                  "max_placement_attempts",
                                  "failures_until_degraded",
-                                 "failures_until_offline"});
+                                 "failures_until_offline",
+                                 "master_key_file",
+                                 "previous_master_key_file",
+                                 "tls_cert_file",
+                                 "tls_key_file",
+                                 "session_ttl_ms",
+                                 "rate_limit_key_per_s",
+                                 "rate_limit_key_burst",
+                                 "rate_limit_address_per_s",
+                                 "rate_limit_address_burst",
+                                 "login_failures_burst",
+                                 "login_failure_refill_ms"});
       !v) {
     return v;
   }
@@ -104,11 +116,33 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                    ms_field("reconcile_interval_ms", c.reconcile_interval, 10, 3'600'000),
                    ms_field("adapter_timeout_ms", c.adapter_timeout, 10, 600'000),
                    ms_field("capacity_stale_after_ms", c.capacity_stale_after, 100, 86'400'000),
+                   int_field("capacity_history_samples", c.capacity_history_samples, 1, 1'000'000),
                    ms_field("hold_ttl_ms", c.hold_ttl, 100, 86'400'000),
                    int_field("max_placement_attempts", c.max_placement_attempts, 1, 100),
                    int_field("failures_until_degraded", c.failures_until_degraded, 1, 1000),
                    int_field("failures_until_offline", c.failures_until_offline, 1, 1000)}) {
     if (!res) return res;
+  }
+  for (auto [key, dest] :
+       {std::pair{"master_key_file", &c.master_key_file},
+        std::pair{"previous_master_key_file", &c.previous_master_key_file},
+        std::pair{"tls_cert_file", &c.tls_cert_file}, std::pair{"tls_key_file", &c.tls_key_file}}) {
+    auto v = r.opt_string(key, 4096);
+    if (!v) return fail(v.error());
+    if (*v) *dest = **v;
+  }
+  for (auto res : {ms_field("session_ttl_ms", c.session_ttl, 60'000, 30LL * 86'400'000),
+                   int_field("rate_limit_key_per_s", c.rate_limit_key_per_s, 0, 1'000'000),
+                   int_field("rate_limit_key_burst", c.rate_limit_key_burst, 1, 10'000'000),
+                   int_field("rate_limit_address_per_s", c.rate_limit_address_per_s, 0, 1'000'000),
+                   int_field("rate_limit_address_burst", c.rate_limit_address_burst, 1, 10'000'000),
+                   int_field("login_failures_burst", c.login_failures_burst, 1, 1000),
+                   ms_field("login_failure_refill_ms", c.login_failure_refill, 10, 86'400'000)}) {
+    if (!res) return res;
+  }
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+    return fail(Error::invalid(c.tls_cert_file.empty() ? "tls_cert_file" : "tls_key_file",
+                               "tls_cert_file and tls_key_file go together"));
   }
   if (c.failures_until_offline < c.failures_until_degraded) {
     return fail(Error::invalid("failures_until_offline",
@@ -150,10 +184,22 @@ Json config_to_json(const Config& c) {
           {"reconcile_interval_ms", c.reconcile_interval.count()},
           {"adapter_timeout_ms", c.adapter_timeout.count()},
           {"capacity_stale_after_ms", c.capacity_stale_after.count()},
+          {"capacity_history_samples", c.capacity_history_samples},
           {"hold_ttl_ms", c.hold_ttl.count()},
           {"max_placement_attempts", c.max_placement_attempts},
           {"failures_until_degraded", c.failures_until_degraded},
-          {"failures_until_offline", c.failures_until_offline}};
+          {"failures_until_offline", c.failures_until_offline},
+          {"master_key_file", c.master_key_file.string()},
+          {"previous_master_key_file", c.previous_master_key_file.string()},
+          {"tls_cert_file", c.tls_cert_file.string()},
+          {"tls_key_file", c.tls_key_file.string()},
+          {"session_ttl_ms", c.session_ttl.count()},
+          {"rate_limit_key_per_s", c.rate_limit_key_per_s},
+          {"rate_limit_key_burst", c.rate_limit_key_burst},
+          {"rate_limit_address_per_s", c.rate_limit_address_per_s},
+          {"rate_limit_address_burst", c.rate_limit_address_burst},
+          {"login_failures_burst", c.login_failures_burst},
+          {"login_failure_refill_ms", c.login_failure_refill.count()}};
 }
 
 }  // namespace suanwang

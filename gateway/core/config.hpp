@@ -37,12 +37,33 @@ struct Config {
   std::chrono::milliseconds reconcile_interval{1000};
   std::chrono::milliseconds adapter_timeout{10000};
   std::chrono::milliseconds capacity_stale_after{60000};  // older capacity is not trusted
+  // Capacity samples kept for GET /api/v1/capacity/history (one per capacity round; in memory).
+  std::size_t capacity_history_samples = 1200;
   // How long placed jobs hold resources in placement's view when the site's reports do not
   // show them (see placement/holds.hpp).
   std::chrono::milliseconds hold_ttl{120000};
   int max_placement_attempts = 5;
   int failures_until_degraded = 2;  // consecutive failed capacity polls
   int failures_until_offline = 5;
+
+  // Security (README "Security model"). The master key sealing secrets at rest comes from
+  // SUANWANG_MASTER_KEY, else master_key_file, else <data_dir>/master.key (generated once).
+  std::filesystem::path master_key_file;
+  // Rotation: values sealed with this older key are re-sealed under the current one at start.
+  std::filesystem::path previous_master_key_file;
+  std::filesystem::path tls_cert_file;  // both set: serve HTTPS only (TLS 1.2+)
+  std::filesystem::path tls_key_file;
+  std::chrono::milliseconds session_ttl{12 * 3600 * 1000};
+  // Token buckets (requests per second and burst) per API key or session, and per remote
+  // address; 0 turns one off. High enough that tests and benchmarks never meet them.
+  int rate_limit_key_per_s = 1000;
+  int rate_limit_key_burst = 10000;
+  int rate_limit_address_per_s = 2000;
+  int rate_limit_address_burst = 20000;
+  // Login throttling: failed sign-ins allowed per email and per address before 429, refilled
+  // one per login_failure_refill.
+  int login_failures_burst = 5;
+  std::chrono::milliseconds login_failure_refill{60000};
 };
 
 // Applies the members of a JSON object (keys as in Config, durations in ms with an "_ms"

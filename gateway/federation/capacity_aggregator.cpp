@@ -47,6 +47,7 @@ asio::awaitable<void> CapacityAggregator::poll_all() {
                    [&wg](std::exception_ptr) { wg.done(); });
   }
   co_await wg.wait();
+  if (after_round_) after_round_();
 }
 
 asio::awaitable<void> CapacityAggregator::poll_one(std::string site_id) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,8 +25,12 @@ class CapacityAggregator {
 
   void start();
   void stop();
-  // One round over every site, returning when all polls have answered or timed out.
+  // One round over every site, returning when all polls have answered or timed out; then
+  // calls the after-round hook, if one is set.
   boost::asio::awaitable<void> poll_all();
+  // REQUIRES: called before start(). `hook` runs at the end of every poll_all() (e.g. to sample
+  // capacity for its history) and must not block.
+  void set_after_round(std::function<void()> hook) { after_round_ = std::move(hook); }
 
  private:
   boost::asio::awaitable<void> loop();
@@ -38,6 +43,7 @@ class CapacityAggregator {
   Logger& log_;
   boost::asio::steady_timer timer_;
   std::atomic<bool> stopped_{false};
+  std::function<void()> after_round_;
 };
 
 }  // namespace suanwang::federation

@@ -63,9 +63,32 @@ Result<void> SiteDirectory::upsert(const model::Site& site) {
   live->description = live->adapter->describe();
   live->adapter_config = std::move(config);
   live->site = site;
+  if (metrics_ != nullptr) {
+    live->call_seconds =
+        &metrics_->histogram("suanwang_adapter_call_duration_seconds",
+                             "Time of one adapter call (capacity, submit, status, cancel, logs, "
+                             "health) including its timeout, by site.",
+                             {"site"}, {site.id});
+  }
   std::lock_guard lock(mu_);
   sites_[site.id] = std::move(live);
   return ok();
+}
+
+void SiteDirectory::record_call(metrics::Registry& metrics, metrics::Histogram* call_seconds,
+                                const std::string& site_id,
+                                std::chrono::steady_clock::time_point started,
+                                std::optional<adapters::AdapterErrc> error) {
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (call_seconds != nullptr) call_seconds->observe(seconds);
+  if (error) {
+    metrics
+        .counter("suanwang_adapter_errors_total",
+                 "Adapter calls that failed, by site and error code (timeout, unreachable, ...).",
+                 {"site", "code"}, {site_id, adapters::adapter_errc_name(*error)})
+        .inc();
+  }
 }
 
 void SiteDirectory::remove(const std::string& site_id) {

@@ -25,6 +25,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/coro.hpp"
 #include "gateway/core/logging.hpp"
+#include "gateway/metrics/registry.hpp"
 #include "gateway/model/capacity.hpp"
 #include "gateway/model/site.hpp"
 
@@ -55,6 +56,10 @@ class SiteDirectory {
   std::vector<std::string> site_ids() const;
 
   void record_capacity(const std::string& site_id, model::SiteCapacity capacity, double rtt_ms);
+  // Times every adapter call and counts its errors, by site, from now on (call before the
+  // first upsert).
+  void set_metrics(metrics::Registry& registry) { metrics_ = &registry; }
+
   // Returns the updated site when its health status changed (for the caller to persist).
   std::optional<model::Site> record_failure(const std::string& site_id, const std::string& error,
                                             int until_degraded, int until_offline);
@@ -77,7 +82,7 @@ class SiteDirectory {
       auto it = sites_.find(site_id);
       if (it != sites_.end()) live = it->second;
     }
-    return call_on<R>(std::move(live), site_id, std::move(f), call_timeout_);
+    return call_on<R>(std::move(live), site_id, std::move(f), call_timeout_, metrics_);
   }
 
  private:
@@ -92,19 +97,31 @@ class SiteDirectory {
     int consecutive_failures = 0;
     std::string last_error;
     double rtt_ms = 0;
+    metrics::Histogram* call_seconds = nullptr;  // set when the directory has metrics
   };
 
   template <class R, class F>
   static boost::asio::awaitable<R> call_on(std::shared_ptr<Live> live, std::string site_id, F f,
-                                           std::chrono::milliseconds timeout) {
+                                           std::chrono::milliseconds timeout,
+                                           metrics::Registry* metrics) {
     if (!live) {
       co_return R(adapters::adapter_fail(adapters::AdapterErrc::not_found,
                                          "site " + site_id + " is not registered"));
     }
-    co_return co_await boost::asio::co_spawn(live->strand,
-                                             adapters::with_timeout(f(*live->adapter), timeout),
-                                             boost::asio::use_awaitable);
+    const auto started = std::chrono::steady_clock::now();
+    R r = co_await boost::asio::co_spawn(live->strand,
+                                         adapters::with_timeout(f(*live->adapter), timeout),
+                                         boost::asio::use_awaitable);
+    if (metrics != nullptr) {
+      std::optional<adapters::AdapterErrc> error;
+      if (!r) error = r.error().code;
+      record_call(*metrics, live->call_seconds, site_id, started, error);
+    }
+    co_return r;
   }
+  static void record_call(metrics::Registry& metrics, metrics::Histogram* call_seconds,
+                          const std::string& site_id, std::chrono::steady_clock::time_point started,
+                          std::optional<adapters::AdapterErrc> error);
 
   boost::asio::io_context& io_;
   const adapters::AdapterRegistry& registry_;
@@ -114,6 +131,7 @@ class SiteDirectory {
   Logger& log_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Live>> sites_;  // REQUIRES: mu_ held
+  metrics::Registry* metrics_ = nullptr;                // optional
 };
 
 adapters::AdapterConfig to_adapter_config(const model::SiteAdapterSettings& s);

@@ -29,6 +29,9 @@ struct RequestContext {
   std::string_view path;   // without the query string
   std::string_view query;  // after '?', undecoded
   std::map<std::string, std::string, std::less<>> path_params;
+  // The matched route's pattern ("/api/v1/jobs/{id}"), set by the handler that routes; the
+  // label of the request metrics, so ids in paths do not become series.
+  std::string_view route;
 
   const std::string& param(std::string_view name) const;
   // The first value of a query parameter, percent-decoded.

@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -119,21 +120,72 @@ asio::awaitable<Response> Server::dispatch(Request& req, const std::string& requ
                      target.substr(0, q),
                      q == std::string_view::npos ? std::string_view{} : target.substr(q + 1),
                      {}};
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<Response> res;
   try {
-    co_return co_await handler_(ctx);
+    res = co_await handler_(ctx);
   } catch (const std::exception& e) {
     // A handler that throws has a bug; the client gets a 500 and the log gets the reason.
     log_.error("handler threw", {{"request_id", request_id}, {"error", e.what()}});
   }
-  co_return problem_response({Status::internal_server_error, "internal", "Internal error",
-                              "the server failed to handle this request; quote the request_id "
-                              "when reporting it"},
-                             request_id, req.version());
+  if (!res) {
+    res = problem_response({Status::internal_server_error, "internal", "Internal error",
+                            "the server failed to handle this request; quote the request_id "
+                            "when reporting it"},
+                           request_id, req.version());
+  }
+  if (metrics_ != nullptr) record_metrics(ctx, res->result_int(), started);
+  co_return std::move(*res);
+}
+
+void Server::record_metrics(const RequestContext& ctx, unsigned status,
+                            std::chrono::steady_clock::time_point started) {
+  const std::string route = ctx.route.empty() ? "unmatched" : std::string(ctx.route);
+  // Unknown verbs are one label value, so clients cannot mint series.
+  const std::string method = ctx.request.method() == Verb::unknown
+                                 ? std::string("other")
+                                 : std::string(ctx.request.method_string());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_
+      ->counter("suanwang_http_requests_total", "HTTP requests answered, by route and status.",
+                {"method", "route", "status"}, {method, route, std::to_string(status)})
+      .inc();
+  metrics_
+      ->histogram("suanwang_http_request_duration_seconds",
+                  "Time from a request read to its response built, by route.", {"method", "route"},
+                  {method, route})
+      .observe(seconds);
 }
 
 asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
+  if (tls_) {
+    // HTTPS only: a client that does not complete a TLS handshake (plain HTTP, TLS < 1.2, no
+    // shared cipher) is closed without an answer, within the read timeout.
+    asio::ssl::stream<beast::tcp_stream&> tls(conn->stream, *tls_);
+    conn->stream.expires_after(limits_.read_timeout);
+    auto [hec] = co_await tls.async_handshake(asio::ssl::stream_base::server, kTuple);
+    if (hec) {
+      log_.debug("TLS handshake failed", {{"remote", conn->remote}, {"error", hec.message()}});
+    } else {
+      co_await serve_on(conn, tls);
+      conn->stream.expires_after(std::chrono::seconds(1));
+      co_await tls.async_shutdown(kTuple);
+    }
+  } else {
+    co_await serve_on(conn, conn->stream);
+  }
+  beast::error_code ignored;
+  conn->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  conn->stream.socket().close(ignored);
+  std::lock_guard lock(mu_);
+  connections_.erase(conn);
+}
+
+template <class Stream>
+asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream& stream) {
   beast::flat_buffer buffer;
-  auto& stream = conn->stream;
+  auto& tcp_layer = beast::get_lowest_layer(stream);  // deadlines and shutdown
   bool first = true;
   for (;;) {
     if (stopping_) break;
@@ -142,7 +194,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     parser.body_limit(limits_.body_bytes);
     // One deadline covers the whole request: a slow-loris client cannot keep it open by
     // trickling bytes. The idle allowance between keep-alive requests is longer.
-    stream.expires_after(first ? limits_.read_timeout : limits_.idle_timeout);
+    tcp_layer.expires_after(first ? limits_.read_timeout : limits_.idle_timeout);
     conn->idle = true;
     auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
     conn->idle = false;
@@ -170,7 +222,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
       const std::string rid = request_id_for(parser.get());
       Response res = problem_response(p, rid);
       res.keep_alive(false);
-      stream.expires_after(limits_.write_timeout);
+      tcp_layer.expires_after(limits_.write_timeout);
       co_await bhttp::async_write(stream, res, kTuple);
       log_.info("access", {{"request_id", rid},
                            {"remote", conn->remote},
@@ -179,8 +231,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
       // Lingering close: read and drop what the client is still sending (bounded), so our
       // answer is not lost to a TCP reset.
       beast::error_code ignored;
-      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      stream.expires_after(std::chrono::seconds(1));
+      tcp_layer.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      tcp_layer.expires_after(std::chrono::seconds(1));
       std::array<char, 16384> sink;
       for (std::size_t drained = 0; drained < 8 * limits_.body_bytes;) {
         auto [rec, rn] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
@@ -197,7 +249,7 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
     res.set(bhttp::field::server, "suanwang");
     res.keep_alive(req.keep_alive() && !stopping_);
     const bool keep = res.keep_alive();
-    stream.expires_after(limits_.write_timeout);
+    tcp_layer.expires_after(limits_.write_timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
@@ -211,11 +263,6 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
                          {"duration_ms", static_cast<double>(us) / 1000.0}});
     if (wec || !keep) break;
   }
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream.socket().close(ignored);
-  std::lock_guard lock(mu_);
-  connections_.erase(conn);
 }
 
 asio::awaitable<void> Server::stop() {

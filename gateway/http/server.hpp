@@ -18,11 +18,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "gateway/core/logging.hpp"
 #include "gateway/core/random.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/http/message.hpp"
+#include "gateway/metrics/registry.hpp"
 
 namespace suanwang::http {
 
@@ -49,14 +51,23 @@ class Server {
   boost::asio::awaitable<void> stop();
 
   std::size_t open_connections() const;
+  // Serve HTTPS only, with this context (http/tls.hpp); call before start().
+  void use_tls(std::shared_ptr<boost::asio::ssl::context> context) { tls_ = std::move(context); }
+  // Counts requests and times handlers by method, route and status (call before start()).
+  void set_metrics(metrics::Registry& registry) { metrics_ = &registry; }
 
  private:
   struct Connection;
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
+  // The request loop over a plain or TLS stream.
+  template <class Stream>
+  boost::asio::awaitable<void> serve_on(std::shared_ptr<Connection> conn, Stream& stream);
   boost::asio::awaitable<Response> dispatch(Request& req, const std::string& request_id,
                                             const std::string& remote);
   std::string request_id_for(const Request& req);
+  void record_metrics(const RequestContext& ctx, unsigned status,
+                      std::chrono::steady_clock::time_point started);
 
   boost::asio::io_context& io_;
   Handler handler_;
@@ -67,6 +78,8 @@ class Server {
   std::atomic<bool> stopping_{false};
   mutable std::mutex mu_;
   std::set<std::shared_ptr<Connection>> connections_;  // REQUIRES: mu_ held
+  std::shared_ptr<boost::asio::ssl::context> tls_;     // set: HTTPS only
+  metrics::Registry* metrics_ = nullptr;               // optional
 };
 
 }  // namespace suanwang::http

@@ -80,7 +80,9 @@ void Dispatcher::stop() {
 
 void Dispatcher::wake() {
   woken_ = true;
-  asio::post(strand_, [this] { timer_.cancel(); });
+  asio::post(strand_, [this] {
+    if (!coalescing_) timer_.cancel();
+  });
 }
 
 asio::awaitable<void> Dispatcher::loop() {
@@ -91,9 +93,16 @@ asio::awaitable<void> Dispatcher::loop() {
     } catch (const std::exception& e) {
       log_.error("dispatcher pass failed", {{"error", e.what()}});
     }
-    if (stopped_ || woken_) continue;
-    timer_.expires_after(config_.reconcile_interval);
+    if (stopped_) continue;
+    // Woken during the pass (new jobs keep arriving under load): coalesce the wakes of the
+    // next few milliseconds into one pass, since every pass re-reads all active jobs.
+    coalescing_ = woken_;
+    timer_.expires_after(coalescing_
+                             ? std::min<std::chrono::milliseconds>(std::chrono::milliseconds(20),
+                                                                   config_.reconcile_interval)
+                             : config_.reconcile_interval);
     co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    coalescing_ = false;
   }
 }
 
@@ -309,11 +318,22 @@ asio::awaitable<void> Dispatcher::reconcile_site(std::string site_id,
   }
   auto statuses = co_await directory_.call(
       site_id, [&](adapters::SiteAdapter& a) { return a.status(remote_ids); });
+  const auto view = directory_.view(site_id);
   if (!statuses) {
     log_.debug("status call failed", {{"site", site_id}, {"error", statuses.error().message}});
+    // An offline site's queued jobs go elsewhere (DESIGN §6); running ones wait for it, since
+    // they may still finish there. Limitation: nothing cancels the old copy if the site comes
+    // back, so it may still run there once (at most once per placement attempt).
+    if (view && view->site.status == model::SiteStatus::offline) {
+      for (auto& j : jobs) {
+        if (j.state != S::submitted || j.cancel_requested) continue;
+        const std::string why = "site " + site_id + " is offline (" + view->last_error +
+                                "); the job had not started there";
+        co_await fail_over(j, why);
+      }
+    }
     co_return;
   }
-  const auto view = directory_.view(site_id);
   for (const auto& st : *statuses) {
     auto it = by_remote.find(st.remote_id);
     if (it == by_remote.end()) continue;

@@ -60,6 +60,7 @@ class Dispatcher {
   boost::asio::steady_timer timer_;
   std::atomic<bool> stopped_{false};
   std::atomic<bool> woken_{false};
+  bool coalescing_ = false;                     // the short wait after a woken pass (strand only)
   std::set<std::string> busy_;                  // job ids with an operation under way
   std::map<std::string, int> submit_failures_;  // consecutive unreachable submits, by job
 };

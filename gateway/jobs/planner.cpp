@@ -45,12 +45,23 @@ placement::Decision Planner::decide_locked(const PlanInput& in) {
   return placement::decide(req, snap);
 }
 
+void Planner::set_metrics(metrics::Registry& registry) {
+  const std::string name = "suanwang_placement_duration_seconds";
+  const std::string help = "Time to decide a placement (snapshot, filters, scores), by kind.";
+  quote_seconds_ = &registry.histogram(name, help, {"kind"}, {"quote"});
+  place_seconds_ = &registry.histogram(name, help, {"kind"}, {"place"});
+}
+
 placement::Decision Planner::quote(const PlanInput& in) {
+  const auto started = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
-  return decide_locked(in);
+  auto d = decide_locked(in);
+  observe_since(quote_seconds_, started);
+  return d;
 }
 
 placement::Decision Planner::place(const std::string& job_id, const PlanInput& in) {
+  const auto started = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
   auto d = decide_locked(in);
   if (d.feasible()) {
@@ -59,7 +70,14 @@ placement::Decision Planner::place(const std::string& job_id, const PlanInput& i
   } else {
     holds_.release(job_id);
   }
+  observe_since(place_seconds_, started);
   return d;
+}
+
+void Planner::observe_since(metrics::Histogram* h, std::chrono::steady_clock::time_point t0) {
+  if (h != nullptr) {
+    h->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
 }
 
 void Planner::accepted(const std::string& job_id) {

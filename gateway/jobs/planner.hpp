@@ -15,6 +15,7 @@
 #include "gateway/core/config.hpp"
 #include "gateway/federation/geography.hpp"
 #include "gateway/federation/site_directory.hpp"
+#include "gateway/metrics/registry.hpp"
 #include "gateway/model/dataset.hpp"
 #include "gateway/model/job.hpp"
 #include "gateway/placement/holds.hpp"
@@ -35,6 +36,9 @@ class Planner {
   Planner(federation::SiteDirectory& directory, federation::Geography& geography,
           const Config& config, const Clock& clock)
       : directory_(directory), geography_(geography), config_(config), clock_(clock) {}
+
+  // Times quote() and place() into `registry` from now on (call before the loops start).
+  void set_metrics(metrics::Registry& registry);
 
   // A quote: the decision, holding nothing.
   placement::Decision quote(const PlanInput& in);
@@ -67,6 +71,9 @@ class Planner {
   mutable std::mutex mu_;
   std::map<std::string, int> in_flight_;  // REQUIRES: mu_ held
   placement::HoldBook holds_;             // REQUIRES: mu_ held
+  metrics::Histogram* quote_seconds_ = nullptr;
+  metrics::Histogram* place_seconds_ = nullptr;
+  static void observe_since(metrics::Histogram* h, std::chrono::steady_clock::time_point t0);
 };
 
 }  // namespace suanwang::jobs

@@ -39,15 +39,16 @@ struct RegionFigures {
   double rtt = 0;
 };
 
-// Which pool holds the job: the first that fits its free capacity now (after holds), else the
-// first that could ever hold it; -1 when none could.
+// Which pool holds the job. A site queues a job in one pool — the first that could ever hold
+// it (the sim adapter's rule; slurm and local report the one partition they submit to) — so the
+// job fits now only when that pool has room after holds, even if a later pool has free CPUs.
+// pool is -1 when no pool could ever hold the job.
 struct Fit {
   int pool = -1;
   bool now = false;
 };
 
 Fit fit(const model::SiteCapacity& cap, const std::vector<Held>& held, const model::Resources& r) {
-  Fit f;
   for (std::size_t i = 0; i < cap.pools.size(); ++i) {
     const auto& p = cap.pools[i];
     int acc_total = 0, acc_free = 0;
@@ -76,10 +77,9 @@ Fit fit(const model::SiteCapacity& cap, const std::vector<Held>& held, const mod
     }
     const bool now = cpus_free >= r.cpus && mem_free >= r.memory_gb &&
                      (!r.accelerators || acc_free >= r.accelerators->count);
-    if (now) return {static_cast<int>(i), true};
-    if (f.pool < 0) f.pool = static_cast<int>(i);
+    return {static_cast<int>(i), now};
   }
-  return f;
+  return {};
 }
 
 // A feasible site's figures, before it is known whether it makes the ranked list.
@@ -376,10 +376,25 @@ Decision decide(const Request& req, const Snapshot& snap) {
       continue;
     }
     if (!f.now) {
-      c.queue = cap.est_queue_wait_s > 0
-                    ? cap.est_queue_wait_s
-                    : (cap.cpus_total() > 0 ? cap.queued_work_core_s / cap.cpus_total() : 0);
-      if (c.queue <= 0) c.queue = static_cast<double>(runtime);  // busy, nothing better known
+      // A site's estimate (and its queued work) is site-wide: the wait of a small job in its
+      // best pool. When another pool has free CPUs, that figure describes the other pool, not
+      // the job's full one; then the job waits for the queued work to drain through its own
+      // pool, and at least about one run of a job like itself for the pool to make room.
+      bool other_pool_free = false;
+      for (std::size_t k = 0; k < cap.pools.size(); ++k) {
+        other_pool_free = other_pool_free ||
+                          (k != static_cast<std::size_t>(f.pool) && cap.pools[k].cpus_free > 0);
+      }
+      if (other_pool_free) {
+        const int pool_cpus = cap.pools[static_cast<std::size_t>(f.pool)].cpus_total;
+        c.queue = std::max(pool_cpus > 0 ? cap.queued_work_core_s / pool_cpus : 0.0,
+                           static_cast<double>(runtime));
+      } else {
+        c.queue = cap.est_queue_wait_s > 0
+                      ? cap.est_queue_wait_s
+                      : (cap.cpus_total() > 0 ? cap.queued_work_core_s / cap.cpus_total() : 0);
+        if (c.queue <= 0) c.queue = static_cast<double>(runtime);  // busy, nothing better known
+      }
     }
     c.start = std::max(c.transfer_in, c.queue);
     c.result = c.start + static_cast<double>(runtime) + c.transfer_out;
@@ -402,8 +417,12 @@ Decision decide(const Request& req, const Snapshot& snap) {
   // (one pass: most candidates lose to the current k-th best at the first comparison).
   const std::array<double, 4> w = {d.weights.price, d.weights.time, d.weights.latency,
                                    d.weights.locality};
+  // The span is at least the best value itself: candidates within a factor of two of the best
+  // are told apart by their relative difference instead of being stretched over 0..1, so that
+  // seconds of transfer on an hours-long job, or a few fen on a large bill, do not weigh like a
+  // doubling. Wider spreads normalise min-max as before.
   std::array<double, 4> span;
-  for (std::size_t k = 0; k < 4; ++k) span[k] = hi[k] - lo[k];
+  for (std::size_t k = 0; k < 4; ++k) span[k] = std::max(hi[k] - lo[k], lo[k]);
   auto normalized = [&](const Scored& c, std::size_t k) {
     return span[k] > 0 ? (c.raw[k] - lo[k]) / span[k] : 0.0;
   };

@@ -15,17 +15,24 @@
 //   inputs   = for each input, the replica that arrives soonest: RTT + size / bandwidth over the
 //              network link; inputs move in parallel; crossing regions costs the link's egress
 //   outputs  = transfer to outputs.region, paying the link's and the site's egress
-//   queue    = 0 when the job fits a pool's free capacity now (after holds), else the site's own
-//              estimate, else queued core-seconds / total cores, else one runtime
+//   pool     = the first pool that could ever hold the job: a site queues a job in one pool
+//              (the sim adapter's rule; slurm and local report their one partition)
+//   queue    = 0 when the job fits that pool's free capacity now (after holds); else, when
+//              another pool has free CPUs (so the site-wide figures describe that pool), the
+//              larger of queued core-seconds / the pool's cores and one runtime; else the site's
+//              own estimate, else queued core-seconds / total cores, else one runtime
 //   start    = max(inputs in, queue);  result = start + runtime + outputs out
 //   latency  = RTT from submitter_region to the site's region (0 when not given)
 //
 // Score. For each criterion c in {price, time, latency, locality} and each feasible
 // candidate i with raw value x_i (lower is better):
-//     norm_c(i) = (x_i - min_c) / (max_c - min_c)     (0 when every candidate has the same x)
-// so 0 is the best candidate on c and 1 the worst. total(i) = sum_c w_c * norm_c(i), with the
-// weights of the routing policy normalised to sum to 1. Lowest total wins; ties go to the lower
-// cost, then the earlier result, then the smaller site id (deterministic).
+//     norm_c(i) = (x_i - min_c) / max(max_c - min_c, min_c)   (0 when every x is equal)
+// so 0 is the best candidate on c and 1 the worst when the worst is at least twice the best;
+// closer candidates are told apart by their relative difference (x_i / min_c - 1), so that
+// seconds of transfer on an hours-long job do not weigh like a doubling of the time.
+// total(i) = sum_c w_c * norm_c(i), with the weights of the routing policy normalised to sum to
+// 1. Lowest total wins; ties go to the lower cost, then the earlier result, then the smaller
+// site id (deterministic).
 //   price    = compute cost + egress cost (CNY)
 //   time     = estimated seconds from now to result
 //   latency  = RTT from the submitter's region to the site's (ms)

@@ -105,9 +105,14 @@ Result<std::unique_ptr<Db>> Db::open(const std::filesystem::path& path) {
   }
   sqlite3_busy_timeout(raw, 5000);
   // WAL lets readers proceed during writes; synchronous=FULL makes each COMMIT durable
-  // against power loss as well as process death (DESIGN §6).
+  // against power loss as well as process death (DESIGN §6). secure_delete overwrites deleted
+  // content, so replaced secrets (legacy plaintext credentials) do not linger in free pages.
+  // A 64 MB page cache: the dispatcher re-reads every active job each pass, and with SQLite's
+  // 2 MB default those reads became hundreds of thousands of pread calls a second under load.
   if (auto r = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                        "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+                        "PRAGMA cache_size=-65536; "
+                        "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+                        "PRAGMA secure_delete=ON;");
       !r) {
     return fail(r.error());
   }

@@ -1,6 +1,8 @@
 // Job and job-event rows.
 #include "gateway/store/job_repo.hpp"
 
+#include "gateway/store/usage_repo.hpp"
+
 namespace suanwang::store {
 namespace {
 constexpr const char* kJobCols =
@@ -190,6 +192,10 @@ Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expec
       if (!charge) return fail(charge.error());
       charge->bind(1, *j.final_cost_cny).bind(2, j.org_id);
       if (auto r = charge->run(); !r) return fail(r.error());
+    }
+    // Every finished job leaves a usage record, in the same transaction as its end.
+    if (model::is_terminal(j.state) && !model::is_terminal(expected_state)) {
+      if (auto r = record_usage(db, j); !r) return fail(r.error());
     }
     return true;
   });

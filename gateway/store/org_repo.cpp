@@ -24,6 +24,7 @@ ApiKeyRecord read_key(const Statement& st, int c = 0) {
   k.created_at = from_unix_ms(st.int64(c + 4));
   if (auto v = st.opt_int64(c + 5)) k.last_used_at = from_unix_ms(*v);
   if (auto v = st.opt_int64(c + 6)) k.revoked_at = from_unix_ms(*v);
+  k.user_id = st.opt_text(c + 7);
   return k;
 }
 
@@ -86,35 +87,40 @@ Result<int64_t> count_orgs(Db& db) {
 
 Result<void> insert_api_key(Db& db, const ApiKeyRecord& key, std::string_view hash) {
   auto st = db.prepare(
-      "INSERT INTO api_keys (id, org_id, name, prefix, hash, created_at) VALUES (?,?,?,?,?,?)");
+      "INSERT INTO api_keys (id, org_id, name, prefix, hash, created_at, user_id)"
+      " VALUES (?,?,?,?,?,?,?)");
   if (!st) return fail(st.error());
   st->bind(1, key.id)
       .bind(2, key.org_id)
       .bind(3, key.name)
       .bind(4, key.prefix)
       .bind(5, hash)
-      .bind(6, to_unix_ms(key.created_at));
+      .bind(6, to_unix_ms(key.created_at))
+      .bind(7, key.user_id);
   return st->run();
 }
 
 Result<std::optional<KeyOwner>> find_active_key(Db& db, std::string_view hash) {
   auto st = db.prepare(
       "SELECT k.id, k.org_id, k.name, k.prefix, k.created_at, k.last_used_at, k.revoked_at,"
-      " o.id, o.name, o.kind, o.budget_cny, o.created_at"
-      " FROM api_keys k JOIN orgs o ON o.id = k.org_id"
-      " WHERE k.hash = ? AND k.revoked_at IS NULL");
+      " k.user_id, o.id, o.name, o.kind, o.budget_cny, o.created_at,"
+      " COALESCE(u.email, ''), COALESCE(u.role, '')"
+      " FROM api_keys k JOIN orgs o ON o.id = k.org_id LEFT JOIN users u ON u.id = k.user_id"
+      " WHERE k.hash = ? AND k.revoked_at IS NULL"
+      " AND (k.user_id IS NULL OR (u.id IS NOT NULL AND u.disabled_at IS NULL))");
   if (!st) return fail(st.error());
   st->bind(1, hash);
   auto row = st->step();
   if (!row) return fail(row.error());
   if (!*row) return std::optional<KeyOwner>{};
-  return std::optional<KeyOwner>{KeyOwner{read_key(*st, 0), read_org(*st, 7)}};
+  return std::optional<KeyOwner>{
+      KeyOwner{read_key(*st, 0), read_org(*st, 8), st->text(13), st->text(14)}};
 }
 
 Result<std::vector<ApiKeyRecord>> list_api_keys(Db& db, std::string_view org_id) {
   auto st = db.prepare(
-      "SELECT id, org_id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys"
-      " WHERE org_id = ? ORDER BY id");
+      "SELECT id, org_id, name, prefix, created_at, last_used_at, revoked_at, user_id"
+      " FROM api_keys WHERE org_id = ? ORDER BY id");
   if (!st) return fail(st.error());
   st->bind(1, org_id);
   std::vector<ApiKeyRecord> out;

@@ -41,6 +41,7 @@ struct ApiKeyRecord {
   TimePoint created_at{};
   std::optional<TimePoint> last_used_at;
   std::optional<TimePoint> revoked_at;
+  std::optional<std::string> user_id;  // a user's named key; none = an org-level key
 };
 
 // `hash` is the SHA-256 of the whole key; the key itself is never stored.
@@ -48,7 +49,10 @@ Result<void> insert_api_key(Db& db, const ApiKeyRecord& key, std::string_view ha
 struct KeyOwner {
   ApiKeyRecord key;
   model::Org org;
+  std::string user_email;  // when the key is a user's
+  std::string user_role;
 };
+// Keys of disabled users are not active.
 Result<std::optional<KeyOwner>> find_active_key(Db& db, std::string_view hash);
 Result<std::vector<ApiKeyRecord>> list_api_keys(Db& db, std::string_view org_id);
 // false when no active key with that id belongs to the org.

@@ -18,6 +18,10 @@ Result<void> delete_site(Db& db, std::string_view id, TimePoint at);
 // Live (not deleted) sites, ordered by id.
 Result<std::vector<model::Site>> list_sites(Db& db);
 Result<std::optional<model::Site>> find_site(Db& db, std::string_view id);
+// Seals every live site's credentials under the current master key: plaintext left by rows
+// written before migration 0003, and values sealed with an older key (rotation). Returns how
+// many sites were re-sealed. REQUIRES: db.secret_box() set, holding the older keys too.
+Result<int> reseal_site_credentials(Db& db);
 
 Result<void> insert_dataset(Db& db, const model::Dataset& d);
 Result<std::vector<model::Dataset>> list_datasets(Db& db, std::optional<std::string_view> org_id);

@@ -24,6 +24,59 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path) {
   return s;
 }
 
+namespace {
+// Enough to amortise one fsync; small enough that one group's latency stays low.
+constexpr std::size_t kMaxGroup = 256;
+}  // namespace
+
+void Store::enqueue(std::unique_ptr<Task> task) {
+  std::lock_guard lock(queue_mu_);
+  queue_.push_back(std::move(task));
+  if (!draining_) {
+    draining_ = true;
+    boost::asio::post(pool_, [this] { drain(); });
+  }
+}
+
+void Store::drain() {
+  for (;;) {
+    std::vector<std::unique_ptr<Task>> group;
+    {
+      std::lock_guard lock(queue_mu_);
+      if (queue_.empty()) {
+        draining_ = false;
+        return;
+      }
+      while (!queue_.empty() && group.size() < kMaxGroup) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    sqlite3* h = db_->handle();
+    bool committed = false;
+    if (group.size() > 1 && db_->exec("BEGIN IMMEDIATE")) {
+      bool intact = true;
+      for (auto& t : group) {
+        t->execute(*db_);
+        // SQLite rolls the whole transaction back on some errors (I/O, full disk): then the
+        // group is void and every call runs again on its own.
+        if (sqlite3_get_autocommit(h) != 0) {
+          intact = false;
+          break;
+        }
+      }
+      if (intact) {
+        committed = static_cast<bool>(db_->exec("COMMIT"));
+        if (!committed) (void)db_->exec("ROLLBACK");
+      }
+    }
+    if (!committed) {
+      for (auto& t : group) t->execute(*db_);
+    }
+    for (auto& t : group) t->answer();
+  }
+}
+
 Store::~Store() {
   pool_.join();
   // The connection is closed by db_'s destructor, after the thread has finished its work.

@@ -109,6 +109,17 @@ TEST_CASE("health, readiness and the static portal answer without a key", "[inte
   // Paths cannot escape web/.
   CHECK(anon.get("/../CMakeLists.txt").status == 404);
   CHECK(anon.get("/%2e%2e/CMakeLists.txt").status == 404);
+  // web/'s tooling is not part of the portal.
+  CHECK(anon.get("/package.json").status == 404);
+  CHECK(anon.get("/node_modules/.package-lock.json").status == 404);
+  CHECK(anon.get("/.gitignore").status == 404);
+  // An unchanged file is not sent twice.
+  const std::string etag = page.header("etag");
+  REQUIRE_FALSE(etag.empty());
+  auto again = anon.request("GET", "/", "", {{"If-None-Match", etag}});
+  CHECK(again.status == 304);
+  CHECK(again.body.empty());
+  CHECK(anon.request("GET", "/", "", {{"If-None-Match", "\"other\""}}).status == 200);
 }
 
 TEST_CASE("requests on one kept-alive connection each get their own request id",

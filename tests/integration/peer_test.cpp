@@ -3,7 +3,10 @@
 // national gateway runs at the provincial one, and its state and logs come back up.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "adapters/registry.hpp"
+#include "build_info.hpp"
 #include "integration/support/federation_setup.hpp"
 #include "unit/adapters/adapter_contract.hpp"
 
@@ -87,7 +90,10 @@ struct Nation {
   std::string user_key;
   std::string site_id;
 
-  explicit Nation(const Province& province) {
+  explicit Nation(const Province& province)
+      : Nation(province.endpoint(), province.fed.user_key, {{"policy", "cheapest"}}) {}
+
+  Nation(const std::string& endpoint, const std::string& peer_key, const json& options) {
     auto admin = gw.client(gw.admin_key());
     REQUIRE(
         admin.put("/api/v1/regions", json::array({{{"id", "cn-test-east"}, {"name", "Test East"}}}))
@@ -102,9 +108,9 @@ struct Nation {
          {"kind", "general"},
          {"adapter",
           {{"type", "peer"},
-           {"endpoint", province.endpoint()},
-           {"options", {{"policy", "cheapest"}}},
-           {"credentials", {{"api_key", province.fed.user_key}}}}},
+           {"endpoint", endpoint},
+           {"options", options},
+           {"credentials", {{"api_key", peer_key}}}}},
          {"pricing", {{"cpu_core_hour", 0.40}, {"memory_gb_hour", 0.0}, {"egress_gb", 0.0}}}});
     INFO(site.body);
     REQUIRE(site.status == 201);
@@ -187,6 +193,71 @@ TEST_CASE("cancelling nationally cancels at the provincial gateway", "[integrati
   wait_for_state(user, id, "canceled");
   auto prov_user = province.gw.client(province.fed.user_key);
   CHECK(prov_user.get("/api/v1/jobs/" + remote).json().at("state") == "canceled");
+}
+
+TEST_CASE("a peer over https is verified against the CA the operator gives",
+          "[integration][peer][tls]") {
+  // The province: set up over plain HTTP, then restarted on the same data with TLS.
+  TempDir pdir;
+  const auto tls = pdir.path() / "tls";
+  const auto script = std::filesystem::path(build_info::kDefaultWebDir).parent_path() / "scripts" /
+                      "tls-selfsigned";
+  REQUIRE(std::system((script.string() + " " + tls.string() + " >/dev/null").c_str()) == 0);
+  LocalFederation fed;
+  {
+    TestGateway setup(pdir.path());
+    fed = set_up_local_federation(setup);
+  }
+  TestGateway province(pdir.path(), {.tweak = [&](Config& c) {
+                         c.tls_cert_file = tls / "cert.pem";
+                         c.tls_key_file = tls / "key.pem";
+                       }});
+  const std::string endpoint = "https://127.0.0.1:" + std::to_string(province.port());
+
+  Nation nation(endpoint, fed.user_key, {{"ca_file", (tls / "cert.pem").string()}});
+  auto user = nation.gw.client(nation.user_key);
+  auto created = user.post("/api/v1/jobs", job("echo over-tls"));
+  REQUIRE(created.status == 201);
+  const std::string id = created.json().at("id");
+  wait_for_state(user, id, "succeeded");
+  REQUIRE(eventually([&] {
+    auto logs = user.get("/api/v1/jobs/" + id + "/logs");
+    return logs.status == 200 &&
+           logs.json().at("data").get<std::string>().find("over-tls") != std::string::npos;
+  }));
+
+  // Without the province's CA, the system's CAs do not vouch for it: no capacity, and why.
+  auto op = nation.gw.client(nation.operator_key);
+  auto untrusted = op.post(
+      "/api/v1/sites",
+      {{"name", "Untrusted province"},
+       {"region", "cn-test-east"},
+       {"kind", "general"},
+       {"adapter",
+        {{"type", "peer"}, {"endpoint", endpoint}, {"credentials", {{"api_key", fed.user_key}}}}},
+       {"pricing", {{"cpu_core_hour", 0.4}}}});
+  REQUIRE(untrusted.status == 201);
+  const std::string untrusted_id = untrusted.json().at("id");
+  std::string last_error;
+  REQUIRE(eventually([&] {
+    last_error = op.get("/api/v1/sites/" + untrusted_id).json()["health"]["last_error"].dump();
+    return last_error.find("TLS handshake") != std::string::npos;
+  }));
+  CHECK(last_error.find("certificate verify failed") != std::string::npos);
+  CHECK(op.get("/api/v1/sites/" + untrusted_id + "/capacity").json().at("observed_at").is_null());
+
+  // A CA file that is not one is refused at registration, naming the option.
+  auto bad_ca = op.post("/api/v1/sites", {{"name", "Bad CA"},
+                                          {"region", "cn-test-east"},
+                                          {"kind", "general"},
+                                          {"adapter",
+                                           {{"type", "peer"},
+                                            {"endpoint", endpoint},
+                                            {"options", {{"ca_file", "/etc/hostname"}}},
+                                            {"credentials", {{"api_key", fed.user_key}}}}},
+                                          {"pricing", {{"cpu_core_hour", 0.4}}}});
+  CHECK(bad_ca.status == 400);
+  CHECK(bad_ca.body.find("options.ca_file") != std::string::npos);
 }
 
 TEST_CASE("a peer registered with a wrong key is refused and the national gateway says why",

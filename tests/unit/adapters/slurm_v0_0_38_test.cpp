@@ -328,7 +328,7 @@ TEST_CASE("slurm options are validated at registration and name the field", "[sl
   const std::vector<Bad> bad = {
       {[](AdapterConfig& c) { c.endpoint = ""; }, "endpoint"},
       {[](AdapterConfig& c) { c.endpoint = "ftp://x"; }, "endpoint"},
-      {[](AdapterConfig& c) { c.endpoint = "https://x"; }, "endpoint"},
+      {[](AdapterConfig& c) { c.endpoint = "https://"; }, "endpoint"},
       {[](AdapterConfig& c) { c.endpoint = "http://u:p@x:1"; }, "endpoint"},
       {[](AdapterConfig& c) { c.endpoint = "http://x:99999"; }, "endpoint"},
       {[](AdapterConfig& c) { c.options.erase("partition"); }, "options.partition"},

@@ -62,6 +62,11 @@ TEST_CASE("parse_rfc3339 knows the calendar", "[core][clock]") {
   CHECK(parse_rfc3339("2026-12-31T23:59:59Z"));
   // 2024-02-29 is 19782 days after the epoch.
   CHECK(to_unix_ms(*parse_rfc3339("2024-02-29T00:00:00Z")) == 19782LL * 86400 * 1000);
+  // Years a 64-bit nanosecond clock cannot hold (after 2262) are refused, not overflowed.
+  CHECK(parse_rfc3339("2200-12-31T23:59:59Z"));
+  CHECK_FALSE(parse_rfc3339("2263-01-01T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("9999-12-31T23:59:59Z"));
+  CHECK_FALSE(parse_rfc3339("0001-01-01T00:00:00Z"));
 }
 
 TEST_CASE("parse_rfc3339 rejects malformed input", "[core][clock]") {

@@ -1,0 +1,56 @@
+// GET /api/v1/capacity/history: the recent capacity samples (one per capacity round, national
+// and per region, accelerators by model) kept in memory by federation::CapacityHistory, for
+// charts of capacity over time. `since` returns only newer samples, so a client can poll for
+// what it has not seen; `limit` keeps the newest ones.
+#include <charconv>
+
+#include "gateway/api/api.hpp"
+
+namespace suanwang::api {
+namespace {
+
+Json sample_json(const federation::CapacitySample& s) {
+  Json regions = Json::object();
+  for (const auto& [id, totals] : s.by_region) regions[id] = model::to_json(totals);
+  return {{"at", format_rfc3339(s.at)},
+          {"national", model::to_json(s.national)},
+          {"by_region", std::move(regions)}};
+}
+
+Awaitable capacity_history(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  TimePoint since{};
+  if (auto v = rc.query_param("since")) {
+    auto t = parse_rfc3339(*v);
+    if (!t) co_return problem(rc, Error::invalid("since", "since must be an RFC 3339 time"));
+    since = *t;
+  }
+  const std::size_t max = c.capacity_history.max_samples();
+  std::size_t limit = max;
+  if (auto v = rc.query_param("limit")) {
+    std::size_t n = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || end != v->data() + v->size() || n < 1 || n > max) {
+      co_return problem(
+          rc, Error::invalid("limit", "limit must be an integer from 1 to " + std::to_string(max)));
+    }
+    limit = n;
+  }
+  Json samples = Json::array();
+  for (const auto& s : c.capacity_history.samples_after(since, limit)) {
+    samples.push_back(sample_json(s));
+  }
+  const double interval_s = std::chrono::duration<double>(c.config.capacity_interval).count();
+  co_return json(
+      rc, Status::ok,
+      {{"interval_s", interval_s}, {"max_samples", max}, {"samples", std::move(samples)}});
+}
+
+}  // namespace
+
+void register_capacity_history(http::Router& r, ApiContext& c) {
+  r.add(Verb::get, "/api/v1/capacity/history", bind(c, capacity_history));
+}
+
+}  // namespace suanwang::api

@@ -1,0 +1,105 @@
+// GET /metrics: the Prometheus text exposition. The registry's families (requests, latencies,
+// placement, adapter calls) plus families computed at scrape time: jobs by state, sites by
+// status, capacity by region and by accelerator model. No authentication, like /healthz: it
+// carries counts, never job contents or secrets.
+#include "gateway/api/api.hpp"
+#include "gateway/metrics/registry.hpp"
+
+namespace suanwang::api {
+namespace {
+
+// Jobs by state: one grouped count on the database thread.
+Result<std::vector<metrics::Sample>> jobs_by_state(store::Db& db) {
+  auto st = db.prepare("SELECT state, count(*) FROM jobs GROUP BY state");
+  if (!st) return fail(st.error());
+  std::vector<metrics::Sample> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    out.push_back({{st->text(0)}, static_cast<double>(st->int64(1))});
+  }
+  return out;
+}
+
+void federation_families(ApiContext& c, std::string& out) {
+  const TimePoint now = c.clock.now();
+  std::map<std::string, int> by_status;
+  for (const char* s : {"online", "degraded", "offline"}) by_status[s] = 0;
+  std::map<std::string, model::CapacityTotals> by_region;
+  std::map<std::pair<std::string, std::string>, model::AcceleratorCapacity> by_model;
+  for (const auto& v : c.directory.views()) {
+    by_status[model::site_status_name(v.site.status)] += 1;
+    // Only reports the placement engine trusts count, as in GET /api/v1/capacity.
+    if (!v.capacity || v.site.status == model::SiteStatus::offline) continue;
+    if (now - v.capacity->observed_at > c.config.capacity_stale_after) continue;
+    by_region[v.site.region].add(*v.capacity);
+    for (const auto& [m, a] : v.capacity->accelerators()) {
+      auto& e = by_model[{v.site.region, m}];
+      e.total += a.total;
+      e.free += a.free;
+    }
+  }
+  std::vector<metrics::Sample> sites;
+  for (const auto& [status, n] : by_status) sites.push_back({{status}, static_cast<double>(n)});
+  const std::vector<std::string> status_label{"status"};
+  metrics::write_gauge_family(out, "suanwang_sites", "Registered sites by health status.",
+                              status_label, sites);
+
+  std::vector<metrics::Sample> cpus, memory;
+  for (const auto& [region, t] : by_region) {
+    cpus.push_back({{region, "total"}, static_cast<double>(t.cpus_total)});
+    cpus.push_back({{region, "free"}, static_cast<double>(t.cpus_free)});
+    // Base units, as Prometheus names want them: the API's GB are 10^9 bytes.
+    memory.push_back({{region, "total"}, t.memory_gb_total * 1e9});
+    memory.push_back({{region, "free"}, t.memory_gb_free * 1e9});
+  }
+  const std::vector<std::string> region_labels{"region", "kind"};
+  metrics::write_gauge_family(out, "suanwang_capacity_cpus",
+                              "CPU cores reported by online sites with fresh reports, by region.",
+                              region_labels, cpus);
+  metrics::write_gauge_family(out, "suanwang_capacity_memory_bytes",
+                              "Memory reported by online sites with fresh reports, by region.",
+                              region_labels, memory);
+  std::vector<metrics::Sample> accel;
+  for (const auto& [key, a] : by_model) {
+    accel.push_back({{key.first, key.second, "total"}, static_cast<double>(a.total)});
+    accel.push_back({{key.first, key.second, "free"}, static_cast<double>(a.free)});
+  }
+  const std::vector<std::string> model_labels{"region", "model", "kind"};
+  metrics::write_gauge_family(
+      out, "suanwang_capacity_accelerators",
+      "Accelerators reported by online sites with fresh reports, by region and model.",
+      model_labels, accel);
+}
+
+Awaitable metrics_page(ApiContext& c, metrics::Registry& registry, RequestContext& rc) {
+  auto states = co_await c.store.run([&](store::Db& db) { return jobs_by_state(db); });
+  if (!states) co_return problem(rc, states.error());
+  // Every state appears, also at zero, so a rate over it never starts from a gap.
+  std::vector<metrics::Sample> jobs;
+  for (int i = 0; i <= static_cast<int>(model::JobState::canceled); ++i) {
+    const std::string s = model::job_state_name(static_cast<model::JobState>(i));
+    double n = 0;
+    for (const auto& smp : *states)
+      if (smp.labels[0] == s) n = smp.value;
+    jobs.push_back({{s}, n});
+  }
+  std::string out;
+  out.reserve(16 * 1024);
+  registry.render(out);
+  const std::vector<std::string> state_label{"state"};
+  metrics::write_gauge_family(out, "suanwang_jobs", "Stored jobs by state.", state_label, jobs);
+  federation_families(c, out);
+  co_return http::text_response(Status::ok, std::move(out), "text/plain; version=0.0.4",
+                                rc.request.version());
+}
+
+}  // namespace
+
+void register_metrics(http::Router& r, ApiContext& c, metrics::Registry& registry) {
+  r.add(Verb::get, "/metrics",
+        [&c, &registry](RequestContext& rc) { return metrics_page(c, registry, rc); });
+}
+
+}  // namespace suanwang::api

@@ -1,0 +1,194 @@
+// Money: GET /api/v1/usage (an org's usage records and totals by period, site and accelerator
+// model; JSON or CSV) and GET /api/v1/sites/{id}/settlement (a site's earnings by customer org
+// and period, for its operator and admins). Totals are sums over the usage records, which are
+// written with each job's end, so they equal the sum of the jobs' final costs.
+#include <cstdio>
+#include <sstream>
+#include "gateway/api/api.hpp"
+
+#include "gateway/store/usage_repo.hpp"
+
+namespace suanwang::api {
+namespace {
+
+Result<std::optional<TimePoint>> time_param(const RequestContext& rc, const char* name) {
+  auto v = rc.query_param(name);
+  if (!v) return std::optional<TimePoint>{};
+  // Years past 2262 overflow system_clock's nanoseconds inside the parser: refuse them first.
+  const bool in_range =
+      v->size() >= 4 && v->compare(0, 4, "1970") >= 0 && v->compare(0, 4, "2200") <= 0;
+  if (!in_range) {
+    return fail(Error::invalid(name, std::string(name) + " must be a time from 1970 to 2200"));
+  }
+  auto t = parse_rfc3339(*v);
+  if (!t) {
+    return fail(Error::invalid(
+        name, std::string(name) + " must be an RFC 3339 time, e.g. 2026-11-01T00:00:00Z"));
+  }
+  return std::optional<TimePoint>{*t};
+}
+
+Json opt_time(const std::optional<TimePoint>& t) {
+  return t ? Json(format_rfc3339(*t)) : Json(nullptr);
+}
+
+Json usage_json(const store::UsageRecord& u) {
+  return {{"job_id", u.job_id},
+          {"org_id", u.org_id},
+          {"site_id", u.site_id},
+          {"state", u.state},
+          {"resources",
+           {{"cpus", u.cpus},
+            {"memory_gb", u.memory_gb},
+            {"accelerator_model", u.accelerator_model},
+            {"accelerator_count", u.accelerator_count}}},
+          {"started_at", opt_time(u.started_at)},
+          {"finished_at", format_rfc3339(u.finished_at)},
+          {"seconds", u.seconds},
+          {"billed_seconds", u.billed_seconds},
+          {"prices", u.prices},
+          {"cost_cny", round_cny(u.cost_cny)}};
+}
+
+std::string csv_field(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char ch : v) {
+    if (ch == '"') out.push_back('"');
+    out.push_back(ch);
+  }
+  return out + "\"";
+}
+
+std::string number(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+std::string usage_csv(const std::vector<store::UsageRecord>& rows) {
+  std::string out =
+      "job_id,org_id,site_id,state,cpus,memory_gb,accelerator_model,accelerator_count,"
+      "started_at,finished_at,seconds,billed_seconds,cpu_core_hour,memory_gb_hour,"
+      "accelerator_hour,cost_cny\r\n";
+  for (const auto& u : rows) {
+    char cost[32];
+    std::snprintf(cost, sizeof cost, "%.2f", round_cny(u.cost_cny));
+    out += csv_field(u.job_id) + "," + csv_field(u.org_id) + "," + csv_field(u.site_id) + "," +
+           csv_field(u.state) + "," + number(u.cpus) + "," + number(u.memory_gb) + "," +
+           csv_field(u.accelerator_model) + "," + std::to_string(u.accelerator_count) + "," +
+           (u.started_at ? format_rfc3339(*u.started_at) : std::string()) + "," +
+           format_rfc3339(u.finished_at) + "," + std::to_string(u.seconds) + "," +
+           std::to_string(u.billed_seconds) + "," + number(u.prices.value("cpu_core_hour", 0.0)) +
+           "," + number(u.prices.value("memory_gb_hour", 0.0)) + "," +
+           number(u.prices.value("accelerator_hour", 0.0)) + "," + cost + "\r\n";
+  }
+  return out;
+}
+
+Awaitable get_usage(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  store::UsageFilter f;
+  f.org_id = rc.query_param("org_id");
+  if (!f.org_id && !who->is_admin()) f.org_id = who->org_id;
+  if (f.org_id && !who->owns(*f.org_id)) {
+    co_return problem(rc, Error::not_found("no org " + *f.org_id));
+  }
+  f.site_id = rc.query_param("site");
+  f.accelerator_model = rc.query_param("accelerator_model");
+  auto from = time_param(rc, "from");
+  if (!from) co_return problem(rc, from.error());
+  auto to = time_param(rc, "to");
+  if (!to) co_return problem(rc, to.error());
+  f.from = *from;
+  f.to = *to;
+  if (f.from && f.to && *f.to < *f.from) {
+    co_return problem(rc, Error::invalid("to", "to must not be before from"));
+  }
+  auto limit = int_param(rc, "limit", 1, 10000);
+  if (!limit) co_return problem(rc, limit.error());
+  f.limit = static_cast<int>(limit->value_or(10000));
+  const auto format = rc.query_param("format");
+  if (format && *format != "csv" && *format != "json") {
+    co_return problem(rc, Error::invalid("format", "format must be json or csv"));
+  }
+  const bool csv =
+      format ? *format == "csv" : rc.header("Accept").find("text/csv") != std::string_view::npos;
+  auto rows = co_await c.store.run([&](store::Db& db) { return store::list_usage(db, f); });
+  if (!rows) co_return problem(rc, rows.error());
+  auto totals = co_await c.store.run([&](store::Db& db) { return store::usage_totals(db, f); });
+  if (!totals) co_return problem(rc, totals.error());
+  if (csv) {
+    Response res = http::text_response(Status::ok, usage_csv(*rows), "text/csv; charset=utf-8",
+                                       rc.request.version());
+    res.set(http::bhttp::field::content_disposition, "attachment; filename=\"usage.csv\"");
+    co_return res;
+  }
+  Json items = Json::array();
+  for (const auto& u : *rows) items.push_back(usage_json(u));
+  Json out = {{"org_id", f.org_id ? Json(*f.org_id) : Json(nullptr)},
+              {"from", opt_time(f.from)},
+              {"to", opt_time(f.to)},
+              {"items", items},
+              {"truncated", totals->jobs > static_cast<int64_t>(rows->size())},
+              {"totals",
+               {{"jobs", totals->jobs},
+                {"seconds", totals->seconds},
+                {"billed_seconds", totals->billed_seconds},
+                {"cost_cny", round_cny(totals->cost_cny)}}}};
+  co_return json(rc, Status::ok, out);
+}
+
+Awaitable get_settlement(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  const std::string id = rc.param("id");
+  auto v = c.directory.view(id);
+  if (!v) co_return problem(rc, Error::not_found("no site " + id));
+  if (!who->owns(v->site.org_id)) {
+    co_return problem(rc, Error::forbidden("only the site's operator sees its settlement"));
+  }
+  auto from = time_param(rc, "from");
+  if (!from) co_return problem(rc, from.error());
+  auto to = time_param(rc, "to");
+  if (!to) co_return problem(rc, to.error());
+  const std::string group = rc.query_param("group").value_or("");
+  if (group != "" && group != "day" && group != "month") {
+    co_return problem(rc, Error::invalid("group", "group must be day or month"));
+  }
+  const std::optional<TimePoint> f = *from;
+  const std::optional<TimePoint> t = *to;
+  auto rows =
+      co_await c.store.run([&](store::Db& db) { return store::settlement(db, id, f, t, group); });
+  if (!rows) co_return problem(rc, rows.error());
+  Json items = Json::array();
+  double total = 0;
+  int64_t jobs = 0;
+  for (const auto& r : *rows) {
+    total += r.cost_cny;
+    jobs += r.jobs;
+    items.push_back({{"org_id", r.org_id},
+                     {"org_name", r.org_name},
+                     {"period", r.period.empty() ? Json(nullptr) : Json(r.period)},
+                     {"jobs", r.jobs},
+                     {"seconds", r.seconds},
+                     {"earnings_cny", round_cny(r.cost_cny)}});
+  }
+  co_return json(rc, Status::ok,
+                 {{"site_id", id},
+                  {"from", opt_time(f)},
+                  {"to", opt_time(t)},
+                  {"group", group.empty() ? Json(nullptr) : Json(group)},
+                  {"items", items},
+                  {"totals", {{"jobs", jobs}, {"earnings_cny", round_cny(total)}}}});
+}
+
+}  // namespace
+
+void register_usage(http::Router& r, ApiContext& c) {
+  r.add(Verb::get, "/api/v1/usage", bind(c, get_usage));
+  r.add(Verb::get, "/api/v1/sites/{id}/settlement", bind(c, get_settlement));
+}
+
+}  // namespace suanwang::api

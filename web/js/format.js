@@ -1,0 +1,79 @@
+// format.js — numbers, money, times and sizes as people read them, in the current language.
+// Money is CNY with two decimals; times are shown in the browser's local time zone.
+import { lang, t } from './i18n.js';
+
+const locale = () => (lang() === 'zh' ? 'zh-CN' : 'en-GB');
+
+export function money(v) {
+  if (v === null || v === undefined || Number.isNaN(Number(v))) return '—';
+  return '¥' + Number(v).toLocaleString(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+// A unit price: two decimals at least, up to four (¥0.004 per GB-hour is a real price).
+export function price(v) {
+  if (v === null || v === undefined || Number.isNaN(Number(v))) return '—';
+  return '¥' + Number(v).toLocaleString(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+}
+
+export function num(v, digits = 0) {
+  if (v === null || v === undefined) return '—';
+  return Number(v).toLocaleString(locale(), { maximumFractionDigits: digits });
+}
+
+export function percent(part, whole) {
+  if (!whole) return '—';
+  return Math.round((100 * part) / whole) + '%';
+}
+
+export function time(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+export function clock(iso) {
+  const d = new Date(iso);
+  return d.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+// A duration in seconds: "now", "45 s", "12 min", "3 h 5 min", "2 d 4 h".
+export function duration(s) {
+  if (s === null || s === undefined) return '—';
+  s = Math.round(Number(s));
+  if (s <= 0) return t('fmt.now');
+  if (s < 60) return t('fmt.s', { n: s });
+  if (s < 3600) return t('fmt.min', { n: Math.round(s / 60) });
+  if (s < 86400) {
+    const h = Math.floor(s / 3600), m = Math.round((s % 3600) / 60);
+    return m ? t('fmt.h_min', { h, m }) : t('fmt.h', { n: h });
+  }
+  const d = Math.floor(s / 86400), h = Math.round((s % 86400) / 3600);
+  return h ? t('fmt.d_h', { d, h }) : t('fmt.d', { n: d });
+}
+
+// "in 3 min" / "now" for seconds from now.
+export function startsIn(s) {
+  return s <= 0.5 ? t('fmt.now') : t('fmt.in', { d: duration(s) });
+}
+
+export function bytes(n) {
+  if (n === null || n === undefined) return '—';
+  n = Number(n);
+  if (n === 0) return t('fmt.none_moved');
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) { n /= 1000; i++; }
+  return num(n, n < 10 && i > 0 ? 1 : 0) + ' ' + units[i];
+}
+
+export function gb(v) {
+  if (v === null || v === undefined) return '—';
+  return v >= 10000 ? num(v / 1000, 1) + ' TB' : num(v, 1) + ' GB';
+}
+
+// "A800 ×8, H100 ×4" from {model: {total, free}} (free when `free` is set).
+export function accelerators(map, free = false) {
+  const parts = Object.entries(map || {}).map(([m, c]) => `${m} ${free ? c.free + '/' : ''}${c.total}`);
+  return parts.length ? parts.join(', ') : '—';
+}

@@ -1,0 +1,56 @@
+// The caller's org: who they are, its budget and spending so far (GET /api/v1/orgs/{id}:
+// spent, held, remaining), and the usage report when the gateway offers GET /api/v1/usage.
+import * as api from '../api.js';
+import { t } from '../i18n.js';
+import * as fmt from '../format.js';
+import { h, dl, meter, pageHeader, section, table, badge } from '../ui.js';
+
+export async function render(root, ctx) {
+  const s = ctx.session;
+  const orgBox = h('div');
+  const usageBox = h('div');
+  root.append(pageHeader(t('account.title')),
+    h('div.job-grid',
+      h('section.panel', { 'aria-labelledby': 'org-title' }, h('h2#org-title', t('account.org')), orgBox),
+      h('section.panel', { 'aria-labelledby': 'usage-title' }, h('h2#usage-title', t('account.usage')), usageBox)));
+
+  section(orgBox, async () => {
+    const org = await api.get(`/api/v1/orgs/${encodeURIComponent(s.org_id)}`);
+    const budget = org.budget_cny;
+    const committed = (org.spent_cny || 0) + (org.held_cny || 0);
+    return h('div',
+      h('div.cards',
+        h('div.card.stat', { dataset: { testid: 'spent' } }, h('div.stat-label', t('account.spent')), h('div.stat-value', fmt.money(org.spent_cny))),
+        h('div.card.stat', h('div.stat-label', t('account.held')), h('div.stat-value', fmt.money(org.held_cny)), h('div.stat-sub', t('account.held_sub'))),
+        h('div.card.stat', h('div.stat-label', t('account.remaining')),
+          h('div.stat-value', budget === null ? t('account.no_limit') : fmt.money(org.remaining_cny)),
+          budget !== null ? meter(committed, budget, t('account.budget_used')) : null,
+          h('div.stat-sub', budget === null ? t('account.no_budget') : t('account.budget', { budget: fmt.money(budget) })))),
+      dl([
+        [t('account.name'), org.name],
+        [t('account.kind'), t('role.' + org.kind)],
+        [t('job.id'), h('span.mono', org.id)],
+        s.key_id ? [t('account.key'), h('span.mono', s.key_id)] : [t('account.user'), s.user ? s.user.email : '—'],
+        [t('col.created'), fmt.time(org.created_at)],
+      ]));
+  });
+
+  section(usageBox, async () => {
+    const usage = await api.optional('/api/v1/usage', { limit: 20 });
+    if (!usage) return h('p.muted', t('account.usage_unavailable'));
+    const tt = usage.totals;
+    return h('div',
+      h('div.cards',
+        h('div.card.stat', h('div.stat-label', t('account.usage_cost')), h('div.stat-value', fmt.money(tt.cost_cny))),
+        h('div.card.stat', h('div.stat-label', t('account.usage_jobs')), h('div.stat-value', fmt.num(tt.jobs)),
+          h('div.stat-sub', t('account.usage_hours', { hours: fmt.num(tt.billed_seconds / 3600, 1) })))),
+      usage.items.length ? table([
+        { label: t('col.job'), cell: (r) => h('a.mono.small', { href: `#/jobs/${encodeURIComponent(r.job_id)}` }, r.job_id) },
+        { label: t('col.state'), cell: (r) => badge(r.state) },
+        { label: t('job.finished'), cell: (r) => fmt.time(r.finished_at) },
+        { label: t('account.billed'), class: 'num', cell: (r) => (r.billed_seconds > 0 ? fmt.duration(r.billed_seconds) : t('fmt.s', { n: 0 })) },
+        { label: t('col.cost'), class: 'num', cell: (r) => fmt.money(r.cost_cny) },
+      ], usage.items, { caption: usage.truncated ? t('account.usage_newest', { n: usage.items.length }) : null })
+        : h('p.muted', t('account.usage_empty')));
+  });
+}

@@ -1,0 +1,166 @@
+// One job: its state and facts, the placement explanation (/decision), the event timeline
+// (/events), logs that follow (/logs?offset=), and cancel. Polls while the job is live.
+// Another org's job answers 404 and is shown as not found, like one that never existed.
+import * as api from '../api.js';
+import { t } from '../i18n.js';
+import * as fmt from '../format.js';
+import { h, clear, loading, errorBox, errorText, badge, dl, poll, pageHeader, isTerminal, toast, empty } from '../ui.js';
+import { renderDecision } from '../decision.js';
+
+const LOG_CHUNK = 65536;
+const MAX_LOG_CHARS = 2 * 1024 * 1024;  // keep the page light; the API has the rest
+
+export async function render(root, ctx) {
+  const id = ctx.params.id;
+  let job;
+  try {
+    job = await api.get(`/api/v1/jobs/${encodeURIComponent(id)}`);
+  } catch (e) {
+    if (e.status === 404 || e.status === 400) {
+      root.append(h('div.state.empty.notfound', { role: 'alert', dataset: { testid: 'job-not-found' } },
+        h('h1', t('job.not_found_title')), h('p', t('job.not_found', { id })),
+        h('a.button', { href: '#/jobs' }, t('job.back'))));
+      return;
+    }
+    throw e;
+  }
+  if (!ctx.active) return;
+  const [sites, regions] = await Promise.all([
+    api.get('/api/v1/sites').then((r) => r.items), api.get('/api/v1/regions').then((r) => r.items)]);
+  const regionName = (rid) => regions.find((r) => r.id === rid)?.name || rid;
+  const siteName = (sid) => sites.find((s) => s.id === sid)?.name || sid;
+
+  const head = h('div');
+  const facts = h('div');
+  const decisionBox = h('div', loading());
+  const eventsBox = h('div', loading());
+  const logPre = h('pre#log.log', { tabindex: 0, 'aria-label': t('job.logs') });
+  const logState = h('p.muted.small', { 'aria-live': 'polite' });
+  const follow = h('input', { type: 'checkbox', checked: true });
+  root.append(head,
+    h('div.job-grid',
+      h('section.panel', { 'aria-labelledby': 'facts-title' }, h('h2#facts-title', t('job.facts')), facts),
+      h('section.panel', { 'aria-labelledby': 'events-title' }, h('h2#events-title', t('job.events')), eventsBox)),
+    h('section.panel', { 'aria-labelledby': 'decision-title' }, h('h2#decision-title', t('job.decision')), decisionBox),
+    h('section.panel', { 'aria-labelledby': 'logs-title' },
+      h('div.panel-head', h('h2#logs-title', t('job.logs')), h('label.choice', follow, h('span', t('job.follow')))),
+      logPre, logState));
+
+  function drawHead() {
+    const canCancel = !isTerminal(job.state) && !job.cancel_requested &&
+      (ctx.session.org_id === job.org_id || ctx.session.role === 'admin');
+    clear(head).append(pageHeader(job.name,
+      badge(job.state),
+      canCancel ? h('button#cancel.danger', { type: 'button', onclick: cancel }, t('job.cancel')) : null,
+      job.cancel_requested && !isTerminal(job.state) ? h('span.muted', t('job.cancel_requested')) : null));
+    head.dataset.state = job.state;
+  }
+
+  async function cancel(ev) {
+    if (!confirm(t('job.cancel_confirm', { name: job.name }))) return;
+    ev.target.disabled = true;
+    try {
+      job = await api.post(`/api/v1/jobs/${encodeURIComponent(id)}/cancel`);
+      toast(t('job.cancel_sent'));
+      drawHead();
+      drawFacts();
+    } catch (e) {
+      toast(errorText(e));
+      ev.target.disabled = false;
+    }
+  }
+
+  function drawFacts() {
+    const p = job.placement;
+    const spec = job.spec || {};
+    const res = spec.resources || {};
+    clear(facts).append(dl([
+      [t('job.id'), h('span.mono', job.id)],
+      [t('col.state'), [badge(job.state), ' ', h('span.muted', job.reason)]],
+      [t('col.site'), job.site ? h('a', { href: `#/sites/${encodeURIComponent(job.site)}` }, siteName(job.site)) : '—'],
+      p ? [t('col.region'), regionName(p.region)] : null,
+      [t('job.attempt'), String(job.attempt)],
+      [t('col.created'), fmt.time(job.created_at)],
+      [t('job.started'), fmt.time(job.started_at)],
+      [t('job.finished'), fmt.time(job.finished_at)],
+      [t('job.estimated'), fmt.money(job.estimated_cost_cny)],
+      [t('job.final'), fmt.money(job.final_cost_cny)],
+      job.exit_code !== null ? [t('job.exit_code'), h('span.mono', String(job.exit_code))] : null,
+      job.failure ? [t('job.failure'), t('failure.' + job.failure)] : null,
+      spec.command ? [t('submit.command'), h('code', spec.command)] : null,
+      spec.script ? [t('submit.script'), h('pre.mono.small', spec.script)] : null,
+      [t('submit.resources'), [`${res.cpus} CPU · ${fmt.gb(res.memory_gb)} · ${fmt.duration(res.walltime_s)}`,
+        res.accelerators ? ` · ${res.accelerators.model} ×${res.accelerators.count}` : '']],
+      job.blocked_sites && job.blocked_sites.length ? [t('job.blocked'), job.blocked_sites.map(siteName).join(', ')] : null,
+    ]));
+  }
+
+  async function loadDecision() {
+    try {
+      const d = await api.get(`/api/v1/jobs/${encodeURIComponent(id)}/decision`);
+      clear(decisionBox).append(renderDecision(d, { detailed: true, regionName }));
+      return true;
+    } catch (e) {
+      if (e.status === 404 || e.status === 409) { clear(decisionBox).append(empty(t('job.no_decision'))); return false; }
+      clear(decisionBox).append(errorBox(e));
+      return true;
+    }
+  }
+
+  async function loadEvents() {
+    const ev = await api.get(`/api/v1/jobs/${encodeURIComponent(id)}/events`);
+    clear(eventsBox).append(ev.items.length ? h('ol.timeline', ev.items.map((e) => h('li', { dataset: { type: e.type } },
+      h('div.tl-head', badge(e.state), h('strong', t('event.' + e.type, {}, e.type)), h('time.muted.small', { datetime: e.at }, fmt.time(e.at))),
+      h('div.tl-body', e.reason, e.site ? h('span.muted.small', ' · ', siteName(e.site)) : null)))) : empty(t('job.no_events')));
+  }
+
+  // Logs: poll from next_offset; stop at eof.
+  let offset = 0;
+  let logDone = false;
+  let logText = '';
+  async function loadLogs() {
+    if (logDone) return;
+    for (let i = 0; i < 8; i++) {
+      let chunk;
+      try {
+        chunk = await api.get(`/api/v1/jobs/${encodeURIComponent(id)}/logs`, { offset, max_bytes: LOG_CHUNK });
+      } catch (e) {
+        if (e.status === 409) { logState.textContent = t('job.logs_waiting'); return; }
+        if (e.status === 404) { logState.textContent = t('job.logs_owner_only'); logDone = true; return; }
+        logState.textContent = errorText(e);
+        return;
+      }
+      if (chunk.data) {
+        logText = (logText + chunk.data).slice(-MAX_LOG_CHARS);
+        logPre.textContent = logText;
+        if (follow.checked) logPre.scrollTop = logPre.scrollHeight;
+      }
+      offset = chunk.next_offset;
+      if (chunk.eof) {
+        logDone = true;
+        logState.textContent = logText ? t('job.logs_end') : t('job.logs_empty');
+        logPre.dataset.eof = 'true';
+        return;
+      }
+      if (!chunk.data || chunk.data.length < LOG_CHUNK / 2) break;
+    }
+    logState.textContent = isTerminal(job.state) ? t('job.logs_reading') : t('job.logs_following');
+  }
+
+  drawHead();
+  drawFacts();
+  let decisionShown = false;
+  let finalRounds = 0;
+  poll(ctx, 1500, async () => {
+    job = await api.get(`/api/v1/jobs/${encodeURIComponent(id)}`);
+    if (!ctx.active) return false;
+    drawHead();
+    drawFacts();
+    await loadEvents();
+    if (!decisionShown || !isTerminal(job.state)) decisionShown = await loadDecision();
+    await loadLogs();
+    // Once the job has ended and its logs are read, one more round and stop.
+    if (isTerminal(job.state) && logDone) return ++finalRounds < 2;
+    return true;
+  }, (e) => { logState.textContent = errorText(e); });
+}

@@ -1,0 +1,100 @@
+// Orgs (admins): every org with its kind and budget, create one, set or clear a budget, and
+// its users when the gateway offers GET /api/v1/orgs/{id}/users.
+import * as api from '../api.js';
+import { t } from '../i18n.js';
+import * as fmt from '../format.js';
+import { h, clear, field, showError, clearErrors, pageHeader, section, table, empty, toast, errorText } from '../ui.js';
+
+export async function render(root, ctx) {
+  const listBox = h('div');
+  const usersBox = h('div');
+  const name = h('input', { type: 'text', name: 'name', maxlength: 64, placeholder: 'acme-research', autocomplete: 'off' });
+  const kind = h('select', { name: 'kind' }, ['user', 'operator', 'admin'].map((k) => h('option', { value: k }, t('role.' + k))));
+  const budget = h('input', { type: 'number', name: 'budget_cny', min: 0, step: 'any', placeholder: t('account.no_limit') });
+  const form = h('form.card.inline-form', { novalidate: true },
+    field({ label: t('orgs.name'), name: 'name', control: name }),
+    field({ label: t('account.kind'), name: 'kind', control: kind }),
+    field({ label: t('orgs.budget'), name: 'budget_cny', control: budget }),
+    h('div.actions', h('button.primary', { type: 'submit' }, t('orgs.create'))));
+  root.append(pageHeader(t('orgs.title')), form, h('section.panel', h('h2', t('orgs.list')), listBox),
+    h('section.panel', h('h2', t('orgs.users')), usersBox));
+
+  const setBudget = async (o) => {
+    const v = prompt(t('orgs.budget_prompt', { name: o.name }), o.budget_cny ?? '');
+    if (v === null) return;
+    try {
+      await api.patch(`/api/v1/orgs/${encodeURIComponent(o.id)}`, { budget_cny: v.trim() === '' ? null : Number(v) });
+      toast(t('orgs.budget_set'));
+      load();
+    } catch (e) { toast(errorText(e)); }
+  };
+
+  const load = () => section(listBox, async () => {
+    const orgs = (await api.get('/api/v1/orgs')).items;
+    if (!orgs.length) return empty(t('orgs.none'));
+    return table([
+      { label: t('orgs.name'), cell: (o) => h('span', h('strong', o.name), h('br'), h('span.mono.small.muted', o.id)) },
+      { label: t('account.kind'), cell: (o) => h('span', { class: `role role-${o.kind}` }, t('role.' + o.kind)) },
+      { label: t('orgs.budget'), class: 'num', cell: (o) => (o.budget_cny === null ? t('account.no_limit') : fmt.money(o.budget_cny)) },
+      { label: t('col.created'), cell: (o) => fmt.time(o.created_at) },
+      { label: t('col.actions'), cell: (o) => h('span.row-actions',
+        h('button.secondary.small', { type: 'button', onclick: () => setBudget(o) }, t('orgs.set_budget')),
+        h('button.secondary.small', { type: 'button', onclick: () => showUsers(o) }, t('orgs.show_users'))) },
+    ], orgs);
+  });
+
+  const showUsers = (o) => section(usersBox, async () => {
+    const users = await api.optional(`/api/v1/orgs/${encodeURIComponent(o.id)}/users`);
+    if (!users) return h('p.muted', t('orgs.users_unavailable'));
+    const c = {
+      email: h('input', { type: 'email', name: 'email', autocomplete: 'off' }),
+      name: h('input', { type: 'text', name: 'user_name', autocomplete: 'off' }),
+      password: h('input', { type: 'password', name: 'password', autocomplete: 'new-password' }),
+      role: h('select', { name: 'role' }, ['member', 'admin'].map((r) => h('option', { value: r }, t('user_role.' + r)))),
+    };
+    const add = h('form.inline-form', { novalidate: true },
+      h('h3', t('orgs.add_user', { name: o.name })),
+      field({ label: t('orgs.email'), name: 'email', control: c.email }),
+      field({ label: t('orgs.user_name'), name: 'name', control: c.name }),
+      field({ label: t('orgs.password'), name: 'password', control: c.password, hint: t('orgs.password_hint') }),
+      field({ label: t('account.kind'), name: 'role', control: c.role }),
+      h('div.actions', h('button.primary', { type: 'submit' }, t('orgs.add'))));
+    add.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearErrors(add);
+      try {
+        await api.post(`/api/v1/orgs/${encodeURIComponent(o.id)}/users`,
+          { email: c.email.value.trim(), password: c.password.value, name: c.name.value.trim(), role: c.role.value });
+        toast(t('orgs.user_added'));
+        showUsers(o);
+      } catch (e) { showError(add, e); }
+    });
+    const items = users.items || [];
+    return h('div',
+      h('p', h('strong', o.name)),
+      items.length ? table([
+        { label: t('orgs.email'), cell: (u) => u.email },
+        { label: t('orgs.user_name'), cell: (u) => u.name || '—' },
+        { label: t('account.kind'), cell: (u) => t('user_role.' + u.role, {}, u.role) },
+        { label: t('col.created'), cell: (u) => fmt.time(u.created_at) },
+        { label: t('col.state'), cell: (u) => (u.disabled_at ? t('orgs.disabled', { time: fmt.time(u.disabled_at) }) : t('keys.active')) },
+      ], items) : empty(t('orgs.no_users', { name: o.name })),
+      add);
+  });
+  clear(usersBox).append(h('p.muted', t('orgs.users_pick')));
+  load();
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const body = { name: name.value.trim(), kind: kind.value };
+    if (budget.value.trim() !== '') body.budget_cny = budget.valueAsNumber;
+    try {
+      const o = await api.post('/api/v1/orgs', body);
+      toast(t('orgs.created', { name: o.name }));
+      name.value = '';
+      budget.value = '';
+      load();
+    } catch (e) { showError(form, e); }
+  });
+}

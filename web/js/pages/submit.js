@@ -1,0 +1,211 @@
+// The job form (SME users): command or script, resources with an accelerator-model picker fed
+// by what the network offers now (GET /api/v1/capacity), inputs from the org's datasets,
+// region and site constraints, routing policy — with a live quote beside it
+// (POST /api/v1/quotes, debounced) and submit (POST /api/v1/jobs with an Idempotency-Key).
+import * as api from '../api.js';
+import { t } from '../i18n.js';
+import * as fmt from '../format.js';
+import { h, clear, field, choices, checkedValues, showError, clearErrors, loading, errorText, debounce, pageHeader, toast, empty } from '../ui.js';
+import { renderDecision } from '../decision.js';
+
+const QUOTE_DELAY_MS = 400;
+
+export async function render(root, ctx) {
+  const [regions, sites, capacity, datasets] = await Promise.all([
+    api.get('/api/v1/regions'), api.get('/api/v1/sites'), api.get('/api/v1/capacity'),
+    api.get('/api/v1/datasets').catch(() => ({ items: [] })),
+  ]);
+  if (!ctx.active) return;
+
+  const num = (attrs) => h('input', { type: 'number', inputmode: 'decimal', ...attrs });
+  const c = {
+    name: h('input', { type: 'text', name: 'name', maxlength: 128, placeholder: 'train-resnet', autocomplete: 'off' }),
+    command: h('input.mono', { type: 'text', name: 'command', placeholder: 'python train.py --epochs 10', autocomplete: 'off', spellcheck: 'false' }),
+    script: h('textarea.mono', { name: 'script', rows: 6, placeholder: '#!/bin/bash\necho hello', spellcheck: 'false' }),
+    image: h('input', { type: 'text', name: 'image', placeholder: 'registry.example/ml:2.3', autocomplete: 'off' }),
+    cpus: num({ name: 'cpus', min: 1, step: 1, value: 1 }),
+    memory: num({ name: 'memory_gb', min: 0.001, step: 'any', value: 1 }),
+    walltime: num({ name: 'walltime_min', min: 1, step: 'any', value: 60 }),
+    runtime: num({ name: 'runtime_min', min: 1, step: 'any', placeholder: t('submit.runtime_default') }),
+    model: h('select', { name: 'accelerator_model' },
+      h('option', { value: '' }, t('submit.no_accelerator')),
+      Object.entries(capacity.by_accelerator).sort().map(([m, a]) => h('option', { value: m },
+        t('submit.model_option', { model: m, free: fmt.num(a.free), total: fmt.num(a.total), sites: a.sites })))),
+    count: num({ name: 'accelerator_count', min: 1, step: 1, value: 1, disabled: true }),
+    site: h('select', { name: 'site' }, h('option', { value: '' }, t('submit.any_site')),
+      sites.items.map((s) => h('option', { value: s.id }, `${s.name} — ${regionName(regions, s.region)}`))),
+    maxPrice: num({ name: 'max_price_cny', min: 0, step: 'any' }),
+    outRegion: h('select', { name: 'output_region' }, h('option', { value: '' }, t('submit.no_output')),
+      regions.items.map((r) => h('option', { value: r.id }, r.name))),
+    outSize: num({ name: 'output_gb', min: 0, step: 'any', placeholder: '0' }),
+    from: h('select', { name: 'submitter_region' }, h('option', { value: '' }, t('submit.from_unknown')),
+      regions.items.map((r) => h('option', { value: r.id }, r.name))),
+  };
+  const mode = choices({
+    legend: t('submit.what'), name: 'mode', value: 'command',
+    options: [{ value: 'command', label: t('submit.mode_command') }, { value: 'script', label: t('submit.mode_script') }],
+    onchange: () => { showMode(); changed(); },
+  });
+  const policy = choices({
+    legend: t('submit.policy'), name: 'routing.policy', value: 'balanced',
+    options: ['balanced', 'cheapest', 'fastest', 'data-local'].map((p) => ({ value: p, label: t('policy.' + p) })),
+    onchange: () => changed(),
+  });
+  const allowed = choices({
+    legend: t('submit.regions'), name: 'constraints.regions', type: 'checkbox',
+    options: regions.items.map((r) => ({ value: r.id, label: r.name })), onchange: () => changed(),
+  });
+  const inputs = datasets.items.length
+    ? choices({
+      legend: t('submit.inputs'), name: 'inputs', type: 'checkbox',
+      options: datasets.items.map((d) => ({ value: d.id, label: `${d.name} (${fmt.bytes(d.size_bytes)}; ${d.replicas.map((r) => regionName(regions, r.region)).join(', ')})` })),
+      onchange: () => changed(),
+    })
+    : h('fieldset.field', { dataset: { field: 'inputs' } }, h('legend', t('submit.inputs')), h('p.muted.small', t('submit.no_datasets')), h('p.field-error'));
+
+  const commandField = field({ label: t('submit.command'), name: 'command', control: c.command, hint: t('submit.command_hint'), wide: true });
+  const scriptField = field({ label: t('submit.script'), name: 'script', control: c.script, wide: true });
+  const submitBtn = h('button.primary', { type: 'submit' }, t('submit.submit'));
+  const form = h('form.card.job-form', { novalidate: true, 'aria-labelledby': 'form-title' },
+    h('h2#form-title.sr-only', t('submit.title')),
+    h('div.grid2',
+      field({ label: t('submit.name'), name: 'name', control: c.name }),
+      field({ label: t('submit.image'), name: 'image', control: c.image, hint: t('submit.image_hint') })),
+    mode, commandField, scriptField,
+    h('h3', t('submit.resources')),
+    h('div.grid3',
+      field({ label: t('submit.cpus'), name: 'resources.cpus', control: c.cpus }),
+      field({ label: t('submit.memory'), name: 'resources.memory_gb', control: c.memory }),
+      field({ label: t('submit.walltime'), name: 'resources.walltime_s', control: c.walltime, hint: t('submit.walltime_hint') }),
+      field({ label: t('submit.model'), name: 'resources.accelerators.model', control: c.model }),
+      field({ label: t('submit.count'), name: 'resources.accelerators.count', control: c.count }),
+      field({ label: t('submit.runtime'), name: 'expected_runtime_s', control: c.runtime, hint: t('submit.runtime_hint') })),
+    h('h3', t('submit.data')),
+    inputs,
+    h('div.grid3',
+      field({ label: t('submit.output_region'), name: 'outputs.region', control: c.outRegion }),
+      field({ label: t('submit.output_size'), name: 'outputs.size_bytes', control: c.outSize }),
+      field({ label: t('submit.from'), name: 'submitter_region', control: c.from, hint: t('submit.from_hint') })),
+    h('h3', t('submit.where')),
+    allowed,
+    h('div.grid2',
+      field({ label: t('submit.site'), name: 'constraints.sites', control: c.site }),
+      field({ label: t('submit.max_price'), name: 'constraints.max_price_cny', control: c.maxPrice })),
+    policy,
+    h('div.actions', submitBtn));
+
+  const quoteBox = h('div#quote.quote-body', { 'aria-live': 'polite' });
+  const quote = h('aside.card.quote', { 'aria-labelledby': 'quote-title' }, h('h2#quote-title', t('submit.quote')), quoteBox);
+  root.append(pageHeader(t('submit.title')), h('div.submit-layout', form, quote));
+
+  function showMode() {
+    const script = checkedValues(mode)[0] === 'script';
+    commandField.hidden = script;
+    scriptField.hidden = !script;
+  }
+  showMode();
+
+  const numberOf = (el, scale = 1) => (el.value.trim() === '' || Number.isNaN(el.valueAsNumber) ? undefined : el.valueAsNumber * scale);
+  function body() {
+    const b = {};
+    if (c.name.value.trim()) b.name = c.name.value.trim();
+    if (checkedValues(mode)[0] === 'script') { if (c.script.value.trim()) b.script = c.script.value; } else if (c.command.value.trim()) b.command = c.command.value.trim();
+    if (c.image.value.trim()) b.image = c.image.value.trim();
+    const r = {};
+    const cpus = numberOf(c.cpus); if (cpus !== undefined) r.cpus = cpus;
+    const mem = numberOf(c.memory); if (mem !== undefined) r.memory_gb = mem;
+    const wall = numberOf(c.walltime, 60); if (wall !== undefined) r.walltime_s = Math.round(wall);
+    if (c.model.value) r.accelerators = { model: c.model.value, count: numberOf(c.count) ?? 1 };
+    b.resources = r;
+    const run = numberOf(c.runtime, 60); if (run !== undefined) b.expected_runtime_s = Math.round(run);
+    if (inputs.querySelector('input')) b.inputs = checkedValues(inputs).map((id) => ({ dataset: id }));
+    if (c.outRegion.value) {
+      b.outputs = { region: c.outRegion.value };
+      const size = numberOf(c.outSize, 1e9); if (size !== undefined) b.outputs.size_bytes = Math.round(size);
+    }
+    const cons = {};
+    const regs = checkedValues(allowed); if (regs.length) cons.regions = regs;
+    if (c.site.value) cons.sites = [c.site.value];
+    const mp = numberOf(c.maxPrice); if (mp !== undefined) cons.max_price_cny = mp;
+    b.constraints = cons;
+    b.routing = { policy: checkedValues(policy)[0] || 'balanced' };
+    if (c.from.value) b.submitter_region = c.from.value;
+    return b;
+  }
+
+  let seq = 0;
+  let controller = null;
+  async function requote() {
+    const b = body();
+    const mine = ++seq;
+    if (controller) controller.abort();
+    if (!b.command && !b.script) {
+      clear(quoteBox).append(empty(t('submit.quote_needs_command')));
+      return;
+    }
+    controller = new AbortController();
+    clear(quoteBox).append(loading(t('submit.quoting')));
+    try {
+      const d = await api.post('/api/v1/quotes', b, { signal: controller.signal });
+      if (mine !== seq || !ctx.active) return;
+      clearErrors(form);
+      clear(quoteBox).append(renderDecision(d, { regionName: (id) => regionName(regions, id) }));
+      quoteBox.dataset.state = d.chosen ? 'ranked' : 'none';
+    } catch (e) {
+      if (e.name === 'AbortError' || mine !== seq || !ctx.active) return;
+      quoteBox.dataset.state = 'error';
+      if (e.field) {
+        showError(form, e);
+        clear(quoteBox).append(empty(t('submit.quote_fix_field')));
+      } else {
+        clear(quoteBox).append(h('div.state.error', { role: 'alert' }, errorText(e)));
+      }
+    }
+  }
+  const changed = debounce(requote, QUOTE_DELAY_MS);
+  form.addEventListener('input', () => {
+    c.count.disabled = !c.model.value;
+    changed();
+  });
+  form.addEventListener('change', () => { c.count.disabled = !c.model.value; });
+  ctx.onCleanup(() => { seq++; if (controller) controller.abort(); });
+  requote();
+
+  // One key per form content: a retried submit of the same job finds the first one; any edit
+  // makes it a new job.
+  let idempotencyKey = newKey();
+  form.addEventListener('input', () => { idempotencyKey = newKey(); });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const b = body();
+    if (!b.command && !b.script) {
+      const which = checkedValues(mode)[0] === 'script' ? 'script' : 'command';
+      showError(form, new api.ApiError(400, { detail: t('submit.need_' + which), field: which }));
+      return;
+    }
+    submitBtn.disabled = true;
+    submitBtn.textContent = t('submit.submitting');
+    try {
+      const job = await api.post('/api/v1/jobs', b, { headers: { 'Idempotency-Key': idempotencyKey } });
+      idempotencyKey = newKey();
+      toast(t('submit.submitted', { name: job.name }));
+      ctx.navigate('jobs/' + encodeURIComponent(job.id));
+    } catch (e) {
+      showError(form, e);
+    } finally {
+      submitBtn.disabled = false;
+      submitBtn.textContent = t('submit.submit');
+    }
+  });
+}
+
+// crypto.randomUUID needs a secure context; the portal may be served over plain HTTP on a LAN.
+function newKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return 'portal-' + [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function regionName(regions, id) {
+  return regions.items.find((r) => r.id === id)?.name || id;
+}
