@@ -95,6 +95,18 @@ AdapterResult<std::string> string_option(const nlohmann::json& object, std::stri
   return it->get<std::string>();
 }
 
+AdapterResult<std::string> secret_option(const nlohmann::json& object, std::string_view key,
+                                         std::string_view parent, size_t max,
+                                         std::string_view must_be) {
+  auto value = string_option(object, key, parent, std::nullopt);
+  if (!value) return std::unexpected(value.error());
+  const bool ok =
+      !value->empty() && value->size() <= max &&
+      std::all_of(value->begin(), value->end(), [](char ch) { return ch > 0x20 && ch < 0x7f; });
+  if (!ok) return option_error(option_path(parent, key), "must be " + std::string(must_be));
+  return value;
+}
+
 bool is_plain_name(std::string_view s, size_t max) {
   return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||

@@ -43,6 +43,12 @@ AdapterResult<std::string> string_option(const nlohmann::json& object, std::stri
                                          std::string_view parent,
                                          std::optional<std::string> fallback);
 
+// A required secret string (a token, an API key): 1..max printable ASCII characters without
+// spaces. The error names the option and says what it `must_be`, never echoing the value.
+AdapterResult<std::string> secret_option(const nlohmann::json& object, std::string_view key,
+                                         std::string_view parent, size_t max,
+                                         std::string_view must_be);
+
 // A plain name: 1..max characters from letters, digits, '_', '-' and '.'.
 bool is_plain_name(std::string_view s, size_t max);
 

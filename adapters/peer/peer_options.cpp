@@ -52,16 +52,10 @@ AdapterResult<PeerOptions> parse_peer_options(const AdapterConfig& config) {
   constexpr std::string_view kCred = "credentials";
   const auto& c = config.credentials;
   if (auto ok = require_object(c, kCred, {"api_key"}); !ok) return std::unexpected(ok.error());
-  auto key = string_option(c, "api_key", kCred, std::nullopt);
+  auto key = secret_option(c, "api_key", kCred, 512,
+                           "an API key of the peer gateway (printable ASCII without spaces, at "
+                           "most 512 bytes)");
   if (!key) return std::unexpected(key.error());
-  const bool key_ok =
-      !key->empty() && key->size() <= 512 &&
-      std::all_of(key->begin(), key->end(), [](char ch) { return ch > 0x20 && ch < 0x7f; });
-  if (!key_ok) {
-    return option_error(option_path(kCred, "api_key"),
-                        "must be an API key of the peer gateway (printable ASCII without "
-                        "spaces, at most 512 bytes)");
-  }
   out.api_key = *key;
   return out;
 }

@@ -84,16 +84,10 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
                         "must be a user name (letters, digits, _ - ., at most 64)");
   }
   out.user = *user;
-  auto token = string_option(c, "token", kCred, std::nullopt);
+  auto token = secret_option(c, "token", kCred, 8192,
+                             "a JWT (printable ASCII without spaces, at most 8192 bytes; e.g. "
+                             "from `scontrol token username=<user>`)");
   if (!token) return std::unexpected(token.error());
-  const bool token_ok =
-      !token->empty() && token->size() <= 8192 &&
-      std::all_of(token->begin(), token->end(), [](char ch) { return ch > 0x20 && ch < 0x7f; });
-  if (!token_ok) {
-    return option_error(option_path(kCred, "token"),
-                        "must be a JWT (printable ASCII without spaces, at most 8192 bytes; "
-                        "e.g. from `scontrol token username=<user>`)");
-  }
   out.token = *token;
   return out;
 }

@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "integration/support/test_gateway.hpp"
+#include "integration/support/federation_setup.hpp"
 
 namespace suanwang::testing {
 namespace {
@@ -43,34 +43,12 @@ struct Federation {
                    c.failures_until_degraded = 2;
                    c.failures_until_offline = 3;
                  }}};
-  std::string user_key, op_key;
-  std::vector<std::string> site_ids;
+  SimFederation fed;
+  const std::string& user_key = fed.user_key;
+  const std::string& op_key = fed.operator_key;
+  const std::vector<std::string>& site_ids = fed.site_ids;
 
-  explicit Federation(const std::vector<json>& sites) {
-    auto admin = gw.client(gw.admin_key());
-    json region = {{"id", "cn-test-east"}, {"name", "East"}};
-    REQUIRE(admin.put("/api/v1/regions", json::array({region})).status == 200);
-    auto op_org = admin.post("/api/v1/orgs", {{"name", "center"}, {"kind", "operator"}});
-    op_key = admin.post("/api/v1/api-keys", {{"name", "k"}, {"org_id", op_org.json().at("id")}})
-                 .json()
-                 .at("key");
-    auto user = admin.post("/api/v1/orgs", {{"name", "sme"}, {"kind", "user"}});
-    user_key = admin.post("/api/v1/api-keys", {{"name", "k"}, {"org_id", user.json().at("id")}})
-                   .json()
-                   .at("key");
-    auto op = gw.client(op_key);
-    for (const auto& s : sites) {
-      auto r = op.post("/api/v1/sites", s);
-      INFO(r.body);
-      REQUIRE(r.status == 201);
-      site_ids.push_back(r.json().at("id"));
-    }
-    REQUIRE(eventually([&] {
-      auto cap = op.get("/api/v1/capacity");
-      return cap.status == 200 &&
-             cap.json().at("national").at("sites").get<std::size_t>() == sites.size();
-    }));
-  }
+  explicit Federation(const std::vector<json>& sites) : fed(set_up_sim_federation(gw, sites)) {}
 
   void set_fault(const std::string& site, const std::string& fault) {
     const auto path = gw.data_dir() / "sites" / site / "fault";

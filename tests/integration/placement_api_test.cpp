@@ -2,7 +2,7 @@
 // a job is blocked for it and the job fails over, and budgets hold, charge and refuse.
 #include <catch2/catch.hpp>
 
-#include "integration/support/test_gateway.hpp"
+#include "integration/support/federation_setup.hpp"
 
 namespace suanwang::testing {
 namespace {
@@ -17,39 +17,16 @@ json sim_site(const std::string& name, double cpu_price, double failure_rate) {
   return {{"name", name}, {"region", "cn-test-east"}, {"adapter", adapter}, {"pricing", pricing}};
 }
 
-// Regions, an operator with the given sim sites, and a user; returns the user's key.
-struct SimFederation {
+// A gateway with the given sim sites, an operator and a user.
+struct SimGateway {
   TempDir dir;
   TestGateway gw{dir.path()};
-  std::string user_key;
-  std::string user_org;
-  std::vector<std::string> site_ids;
+  SimFederation fed;
+  const std::string& user_key = fed.user_key;
+  const std::string& user_org = fed.user_org;
+  const std::vector<std::string>& site_ids = fed.site_ids;
 
-  explicit SimFederation(const std::vector<json>& sites) {
-    auto admin = gw.client(gw.admin_key());
-    json region = {{"id", "cn-test-east"}, {"name", "East"}};
-    REQUIRE(admin.put("/api/v1/regions", json::array({region})).status == 200);
-    auto op_org = admin.post("/api/v1/orgs", {{"name", "center"}, {"kind", "operator"}});
-    auto op_key =
-        admin.post("/api/v1/api-keys", {{"name", "k"}, {"org_id", op_org.json().at("id")}});
-    auto user = admin.post("/api/v1/orgs", {{"name", "sme"}, {"kind", "user"}});
-    user_org = user.json().at("id");
-    user_key =
-        admin.post("/api/v1/api-keys", {{"name", "k"}, {"org_id", user_org}}).json().at("key");
-    auto op = gw.client(op_key.json().at("key"));
-    for (const auto& s : sites) {
-      auto r = op.post("/api/v1/sites", s);
-      INFO(r.body);
-      REQUIRE(r.status == 201);
-      site_ids.push_back(r.json().at("id"));
-    }
-    // Placement needs every site's first capacity report.
-    REQUIRE(eventually([&] {
-      auto cap = op.get("/api/v1/capacity");
-      return cap.status == 200 &&
-             cap.json().at("national").at("sites").get<std::size_t>() == sites.size();
-    }));
-  }
+  explicit SimGateway(const std::vector<json>& sites) : fed(set_up_sim_federation(gw, sites)) {}
 };
 
 json cpu_job(int cpus, int runtime_s) {
@@ -126,7 +103,7 @@ TEST_CASE("quotes rank the demo federation's sites and explain the choice",
 TEST_CASE("a site that refuses a job is blocked for it and the job fails over",
           "[integration][placement][failover]") {
   // The refuser is cheaper, so the job goes there first.
-  SimFederation f(std::vector<json>{sim_site("Refuser", 0.01, 1.0), sim_site("Backup", 0.5, 0.0)});
+  SimGateway f(std::vector<json>{sim_site("Refuser", 0.01, 1.0), sim_site("Backup", 0.5, 0.0)});
   auto user = f.gw.client(f.user_key);
   auto created = user.post("/api/v1/jobs", cpu_job(4, 1));
   INFO(created.body);
@@ -157,7 +134,7 @@ TEST_CASE("a site that refuses a job is blocked for it and the job fails over",
 TEST_CASE("budgets hold estimates, charge final costs and refuse what they cannot cover",
           "[integration][placement][budget]") {
   // ¥360 per core-hour: ¥0.10 per core-second, so short jobs cost visible money.
-  SimFederation f(std::vector<json>{sim_site("Only", 360, 0.0)});
+  SimGateway f(std::vector<json>{sim_site("Only", 360, 0.0)});
   auto admin = f.gw.client(f.gw.admin_key());
   auto set = admin.patch("/api/v1/orgs/" + f.user_org, {{"budget_cny", 1.0}});
   INFO(set.body);

@@ -58,4 +58,27 @@ LocalFederation set_up_local_federation(TestGateway& gw) {
   return f;
 }
 
+SimFederation set_up_sim_federation(TestGateway& gw, const std::vector<json>& sites) {
+  SimFederation f;
+  auto admin = gw.client(gw.admin_key());
+  json region = {{"id", "cn-test-east"}, {"name", "East"}};
+  REQUIRE(admin.put("/api/v1/regions", json::array({region})).status == 200);
+  f.operator_key = make_org_key(admin, "center", "operator");
+  f.user_key = make_org_key(admin, "sme", "user", &f.user_org);
+  auto op = gw.client(f.operator_key);
+  for (const auto& s : sites) {
+    auto r = op.post("/api/v1/sites", s);
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    f.site_ids.push_back(r.json().at("id"));
+  }
+  // Placement needs every site's first capacity report.
+  REQUIRE(eventually([&] {
+    auto cap = op.get("/api/v1/capacity");
+    return cap.status == 200 &&
+           cap.json().at("national").at("sites").get<std::size_t>() == sites.size();
+  }));
+  return f;
+}
+
 }  // namespace suanwang::testing

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "integration/support/test_gateway.hpp"
 
@@ -24,5 +25,16 @@ struct LocalFederation {
 // Regions cn-test-east and cn-test-west with a link, the orgs, and a local site in cn-test-east
 // (prices: 0.36 CNY per core-hour) that has reported capacity. REQUIRE-fails on any error.
 LocalFederation set_up_local_federation(TestGateway& gw);
+
+struct SimFederation {
+  std::string operator_key;
+  std::string user_key;
+  std::string user_org;
+  std::vector<std::string> site_ids;  // in the order given
+};
+
+// Region cn-test-east, an operator org registering `sites` (site bodies, usually sim sites in
+// cn-test-east) and a user org; returns once every site has reported capacity.
+SimFederation set_up_sim_federation(TestGateway& gw, const std::vector<nlohmann::json>& sites);
 
 }  // namespace suanwang::testing
