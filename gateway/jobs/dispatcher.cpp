@@ -21,25 +21,6 @@ using S = model::JobState;
 namespace {
 constexpr int kUnreachableSubmitsBeforeFailover = 3;
 
-adapters::JobRequest to_request(const model::JobRecord& job) {
-  adapters::JobRequest r;
-  r.key = job.id;
-  r.name = job.spec.name;
-  r.command = job.spec.command;
-  r.script = job.spec.script;
-  r.image = job.spec.image;
-  r.env = job.spec.env;
-  r.cpus = job.spec.resources.cpus;
-  r.memory_gb = job.spec.resources.memory_gb;
-  if (job.spec.resources.accelerators) {
-    r.accelerators = adapters::AcceleratorRequest{job.spec.resources.accelerators->model,
-                                                  job.spec.resources.accelerators->count};
-  }
-  r.walltime_s = job.spec.resources.walltime_s;
-  r.expected_runtime_s = job.spec.expected_runtime_s;
-  return r;
-}
-
 // Refusals are final for this site; transport trouble may pass.
 bool is_refusal(adapters::AdapterErrc c) {
   using E = adapters::AdapterErrc;
@@ -56,6 +37,25 @@ bool all_permanent(const placement::Decision& d) {
   return true;
 }
 }  // namespace
+
+adapters::JobRequest site_request(const std::string& job_id, const model::JobSpec& spec) {
+  adapters::JobRequest r;
+  r.key = job_id;
+  r.name = spec.name;
+  r.command = spec.command;
+  r.script = spec.script;
+  r.image = spec.image;
+  r.env = spec.env;
+  r.cpus = spec.resources.cpus;
+  r.memory_gb = spec.resources.memory_gb;
+  if (spec.resources.accelerators) {
+    r.accelerators = adapters::AcceleratorRequest{spec.resources.accelerators->model,
+                                                  spec.resources.accelerators->count};
+  }
+  r.walltime_s = spec.resources.walltime_s;
+  r.expected_runtime_s = spec.expected_runtime_s;
+  return r;
+}
 
 Dispatcher::Dispatcher(asio::io_context& io, store::Store& store,
                        federation::SiteDirectory& directory, Planner& planner, const Config& config,
@@ -269,7 +269,7 @@ asio::awaitable<void> Dispatcher::fail_over(model::JobRecord job, std::string wh
 }
 
 asio::awaitable<void> Dispatcher::submit(model::JobRecord job) {
-  auto request = to_request(job);
+  auto request = site_request(job.id, job.spec);
   auto r = co_await directory_.call(job.site_id,
                                     [&](adapters::SiteAdapter& a) { return a.submit(request); });
   if (!r) {

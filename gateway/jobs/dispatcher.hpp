@@ -28,6 +28,10 @@
 
 namespace suanwang::jobs {
 
+// What a site is told of a job (adapters::JobRequest): its id as the key, the spec's command,
+// resources and hints; no owner, prices or placement reasons. Also used by the replay.
+adapters::JobRequest site_request(const std::string& job_id, const model::JobSpec& spec);
+
 class Dispatcher {
  public:
   Dispatcher(boost::asio::io_context& io, store::Store& store, federation::SiteDirectory& directory,

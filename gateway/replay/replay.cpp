@@ -20,6 +20,7 @@
 #include "gateway/core/logging.hpp"
 #include "gateway/federation/geography.hpp"
 #include "gateway/federation/site_directory.hpp"
+#include "gateway/jobs/dispatcher.hpp"
 #include "gateway/jobs/planner.hpp"
 #include "gateway/placement/holds.hpp"
 
@@ -274,17 +275,7 @@ class Driver {
   void staged(std::size_t i) {
     const WorkloadJob& wj = w_.jobs[i];
     JobState& js = jobs_[i];
-    adapters::JobRequest r;
-    r.key = wj.id;
-    r.name = wj.spec.name;
-    r.command = wj.spec.command;
-    r.cpus = wj.spec.resources.cpus;
-    r.memory_gb = wj.spec.resources.memory_gb;
-    if (wj.spec.resources.accelerators) {
-      r.accelerators = adapters::AcceleratorRequest{wj.spec.resources.accelerators->model,
-                                                    wj.spec.resources.accelerators->count};
-    }
-    r.walltime_s = wj.spec.resources.walltime_s;
+    adapters::JobRequest r = jobs::site_request(wj.id, wj.spec);
     r.expected_runtime_s = wj.runtime_s;  // the sim runs a job for its declared runtime
     auto sub = engines_[js.site]->submit(r, clock_.now());
     if (!sub) {
