@@ -89,6 +89,13 @@ struct PoolCapacity {
   double memory_gb_free = 0;
   std::map<std::string, AcceleratorCount> accelerators;  // by model
   int64_t max_walltime_s = 0;                            // 0 = no limit known
+  // The pool's own queue, from adapters whose pools queue strictly in order (sim, and a peer
+  // gateway forwarding what its sites report): a new job waits behind it even when it fits the
+  // free resources. Left 0 by adapters that report their queue only site-wide or whose
+  // scheduler backfills (slurm, local).
+  int queued_jobs = 0;
+  double queued_work_core_s = 0;
+  double est_queue_wait_s = 0;  // the wait of a small job appended now
 };
 
 struct Capacity {

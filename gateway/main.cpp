@@ -1,7 +1,8 @@
 // suanwang: the national compute-network gateway. `suanwang serve` runs the gateway;
 // `suanwang version` prints the version; `suanwang replay` compares placement policies on a
 // replayed workload (gateway/replay/); the client commands (quote, submit, jobs, job, logs,
-// cancel, sites, capacity) call a gateway's REST API (gateway/cli/). Each command has --help.
+// cancel, sites, capacity, credit, top-up) call a gateway's REST API (gateway/cli/). Each command
+// has --help.
 #include <csignal>
 #include <cstdlib>
 #include <cstring>

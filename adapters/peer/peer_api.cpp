@@ -74,9 +74,10 @@ AdapterResult<const json*> member(const json& obj, std::string_view key, std::st
 }
 
 AdapterResult<int64_t> integer(const json& obj, std::string_view key, std::string_view path,
-                               int64_t lo, int64_t hi) {
-  auto m = member(obj, key, path, true);
+                               int64_t lo, int64_t hi, bool required = true, int64_t fallback = 0) {
+  auto m = member(obj, key, path, required);
   if (!m) return std::unexpected(m.error());
+  if (*m == nullptr) return fallback;
   const json& v = **m;
   int64_t n = 0;
   if (v.is_number_unsigned()) {
@@ -167,6 +168,14 @@ AdapterResult<PoolCapacity> pool_of(const json& j, const std::string& site, std:
   if (*mem_free > *mem_total) return bad(mem_path, "has more free than total");
   auto wall = integer(j, "max_walltime_s", path, 0, static_cast<int64_t>(kMaxSeconds));
   if (!wall) return std::unexpected(wall.error());
+  // The pool's own queue, when the peer's site reports it pool by pool; absent from older peers
+  // and from sites that report their queue only site-wide.
+  auto queued = integer(j, "queued_jobs", path, 0, kMaxCount, false);
+  if (!queued) return std::unexpected(queued.error());
+  auto queued_work = number(j, "queued_work_core_s", path, kMaxSeconds * 1e6, false);
+  if (!queued_work) return std::unexpected(queued_work.error());
+  auto queue_wait = number(j, "est_queue_wait_s", path, kMaxSeconds, false);
+  if (!queue_wait) return std::unexpected(queue_wait.error());
 
   PoolCapacity p;
   p.name = site + "/" + printable(*name, 128);
@@ -175,6 +184,9 @@ AdapterResult<PoolCapacity> pool_of(const json& j, const std::string& site, std:
   p.memory_gb_total = *mem_total;
   p.memory_gb_free = *mem_free;
   p.max_walltime_s = *wall;
+  p.queued_jobs = static_cast<int>(*queued);
+  p.queued_work_core_s = *queued_work;
+  p.est_queue_wait_s = *queue_wait;
   auto acc = member(j, "accelerators", path, false);
   if (!acc) return std::unexpected(acc.error());
   if (*acc != nullptr) {

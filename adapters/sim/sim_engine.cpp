@@ -209,7 +209,6 @@ Capacity SimEngine::capacity(TimePoint now) {
           AcceleratorCount{total, it == pool.free.accelerators.end() ? 0 : it->second};
     }
     pc.max_walltime_s = pool.spec.max_walltime_s;
-    cap.pools.push_back(std::move(pc));
 
     cap.running_jobs += static_cast<int>(pool.running.size());
     cap.queued_jobs += static_cast<int>(pool.queue.size());
@@ -220,13 +219,18 @@ Capacity SimEngine::capacity(TimePoint now) {
     std::vector<QueuedWork> queued;
     queued.reserve(pool.queue.size());
     for (size_t i : pool.queue) {
-      cap.queued_work_core_s += jobs_[i].demand.cpus * to_seconds(jobs_[i].hold);
+      pc.queued_work_core_s += jobs_[i].demand.cpus * to_seconds(jobs_[i].hold);
       queued.push_back({jobs_[i].demand, jobs_[i].hold});
     }
-    // The wait a small (1-cpu) job would see in this pool; the site's figure is the best pool.
+    pc.queued_jobs = static_cast<int>(pool.queue.size());
+    cap.queued_work_core_s += pc.queued_work_core_s;
+    // The wait a small (1-cpu) job would see in this pool (no job appended now starts earlier,
+    // FIFO); the site's figure is the best pool.
     auto start =
         forecast_fifo_start(pool.free, std::move(running), queued, Demand{1, 0, {}, 0}, clock_);
     if (start && (!best_start || *start < *best_start)) best_start = start;
+    if (start) pc.est_queue_wait_s = to_seconds(*start - clock_);
+    cap.pools.push_back(std::move(pc));
   }
   if (best_start) cap.est_queue_wait_s = to_seconds(*best_start - clock_);
   return cap;

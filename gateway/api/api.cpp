@@ -152,6 +152,7 @@ Result<std::optional<int64_t>> int_param(const RequestContext& rc, std::string_v
 void register_routes(http::Router& r, ApiContext& c) {
   register_health(r, c);
   register_orgs(r, c);
+  register_credit(r, c);
   register_network(r, c);
   register_sites(r, c);
   register_capacity(r, c);

@@ -17,11 +17,13 @@
 #include "gateway/federation/geography.hpp"
 #include "gateway/federation/site_directory.hpp"
 #include "gateway/http/message.hpp"
+#include "gateway/http/rendered_body.hpp"
 #include "gateway/http/router.hpp"
 #include "gateway/jobs/job_service.hpp"
 #include "gateway/metrics/registry.hpp"
 #include "gateway/security/password.hpp"
 #include "gateway/security/rate_limiter.hpp"
+#include "gateway/store/audit_repo.hpp"
 #include "gateway/store/store.hpp"
 
 namespace suanwang::api {
@@ -48,6 +50,7 @@ struct ApiContext {
   federation::CapacityHistory& capacity_history;
   security::PasswordHasher& passwords;
   security::RequestLimits& limits;
+  http::RenderedBody& capacity_body;  // GET /api/v1/capacity, rendered once per change
 };
 
 // Builds the route table (every route of schema/openapi.json).
@@ -77,6 +80,7 @@ Result<std::optional<int64_t>> int_param(const RequestContext& rc, std::string_v
 // Each resource file registers its routes.
 void register_health(http::Router& r, ApiContext& c);
 void register_orgs(http::Router& r, ApiContext& c);
+void register_credit(http::Router& r, ApiContext& c);
 void register_network(http::Router& r, ApiContext& c);
 void register_sites(http::Router& r, ApiContext& c);
 void register_capacity(http::Router& r, ApiContext& c);
@@ -90,6 +94,10 @@ void register_audit(http::Router& r, ApiContext& c);
 
 // Rate limits per key (or session) and per address: a 429 with Retry-After when over.
 std::optional<Response> admit(ApiContext& c, const RequestContext& rc);
+// The audit entry for a change made by `who` through request `rc`.
+store::AuditEntry audit_entry(ApiContext& c, const RequestContext& rc, const auth::Principal& who,
+                              std::string action, std::string object_type, std::string object_id,
+                              std::string object_org_id, Json detail = Json::object());
 // Records a change in the audit log (best effort: a failure is logged, the change stands).
 boost::asio::awaitable<void> audit(ApiContext& c, const RequestContext& rc,
                                    const auth::Principal& who, std::string action,

@@ -11,10 +11,9 @@
 
 namespace suanwang::api {
 
-boost::asio::awaitable<void> audit(ApiContext& c, const RequestContext& rc,
-                                   const auth::Principal& who, std::string action,
-                                   std::string object_type, std::string object_id,
-                                   std::string object_org_id, Json detail) {
+store::AuditEntry audit_entry(ApiContext& c, const RequestContext& rc, const auth::Principal& who,
+                              std::string action, std::string object_type, std::string object_id,
+                              std::string object_org_id, Json detail) {
   store::AuditEntry e;
   e.at = c.clock.now();
   e.actor_org_id = who.org_id;
@@ -27,6 +26,16 @@ boost::asio::awaitable<void> audit(ApiContext& c, const RequestContext& rc,
   e.object_org_id = std::move(object_org_id);
   e.detail = std::move(detail);
   e.detail["request_id"] = rc.request_id;
+  return e;
+}
+
+boost::asio::awaitable<void> audit(ApiContext& c, const RequestContext& rc,
+                                   const auth::Principal& who, std::string action,
+                                   std::string object_type, std::string object_id,
+                                   std::string object_org_id, Json detail) {
+  store::AuditEntry e =
+      audit_entry(c, rc, who, std::move(action), std::move(object_type), std::move(object_id),
+                  std::move(object_org_id), std::move(detail));
   auto r = co_await c.store.run([&](store::Db& db) { return store::insert_audit(db, e); });
   if (!r) {
     c.log.error(

@@ -1,14 +1,18 @@
 // GET /api/v1/capacity: national totals, by region, by accelerator model, and per site with
 // the age of its report. Stale reports are listed but not counted in the totals; each total
 // carries the age of the oldest report in it (oldest_report_age_s).
+//
+// The document is the same for every caller, so it is rendered once per change of the site
+// directory and served as text until the next change, or for at most kReuseFor; its ages are
+// relative to its observed_at, the time it was rendered.
 #include "gateway/api/api.hpp"
 
 namespace suanwang::api {
 namespace {
 
-Awaitable national_capacity(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
+constexpr auto kReuseFor = std::chrono::seconds(1);
+
+Json capacity_document(ApiContext& c) {
   const TimePoint now = c.clock.now();
   const double stale_after = std::chrono::duration<double>(c.config.capacity_stale_after).count();
   model::CapacityTotals national;
@@ -68,12 +72,27 @@ Awaitable national_capacity(ApiContext& c, RequestContext& rc) {
   national_json["oldest_report_age_s"] = national.sites > 0 ? Json(national_age) : Json(nullptr);
   Json models = Json::object();
   for (const auto& [m, e] : by_model) models[m] = e;
-  co_return json(rc, Status::ok,
-                 {{"observed_at", format_rfc3339(now)},
-                  {"national", national_json},
-                  {"by_region", regions},
-                  {"by_accelerator", models},
-                  {"sites", sites}});
+  return {{"observed_at", format_rfc3339(now)},
+          {"national", national_json},
+          {"by_region", regions},
+          {"by_accelerator", models},
+          {"sites", sites}};
+}
+
+Awaitable national_capacity(ApiContext& c, RequestContext& rc) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  // The version is read before the views: a change racing with the rendering leaves the
+  // document keyed on the older version, so the next request renders again.
+  const uint64_t version = c.directory.version();
+  const auto now = http::RenderedBody::Clock::now();
+  auto cached = c.capacity_body.get(version, now, kReuseFor);
+  if (!cached) {
+    cached = http::RenderedBody::Entry{
+        version, now, std::make_shared<const std::string>(http::render_json(capacity_document(c)))};
+    c.capacity_body.put(*cached);
+  }
+  co_return http::json_response(Status::ok, std::string(*cached->body), rc.request.version());
 }
 
 }  // namespace

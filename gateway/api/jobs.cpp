@@ -33,14 +33,12 @@ Awaitable create_job(ApiContext& c, RequestContext& rc) {
   // The canonical form of the body identifies a retry (key order and spacing do not matter).
   const std::string hash = auth::hash_api_key(body->dump());
   std::optional<jobs::PlacementRefusal> refusal;
-  auto out = co_await c.jobs.submit(*who, std::move(*spec), key, hash, refusal);
+  // Written in the job's own transaction (the job's id, org and site are filled in there).
+  store::AuditEntry created = audit_entry(c, rc, *who, "job.create", "job", "", "");
+  auto out = co_await c.jobs.submit(*who, std::move(*spec), key, hash, refusal, &created);
   if (!out) {
     if (refusal) co_return problem(rc, out.error(), {{"decision", refusal->decision}});
     co_return problem(rc, out.error());
-  }
-  if (out->created) {
-    Json detail = {{"name", out->job.spec.name}, {"site", out->job.site_id}};
-    co_await audit(c, rc, *who, "job.create", "job", out->job.id, out->job.org_id, detail);
   }
   Response res = json(rc, out->created ? Status::created : Status::ok, model::to_json(out->job));
   res.set(http::bhttp::field::location, "/api/v1/jobs/" + out->job.id);
@@ -102,7 +100,7 @@ Awaitable list_jobs(ApiContext& c, RequestContext& rc) {
 Awaitable get_job(ApiContext& c, RequestContext& rc) {
   auto who = co_await authenticate(c, rc);
   if (!who) co_return problem(rc, who.error());
-  auto job = co_await c.jobs.find_visible(*who, rc.param("id"));
+  auto job = co_await c.jobs.find_visible(*who, rc.param("id"), store::DecisionPart::summary);
   if (!job) co_return problem(rc, job.error());
   co_return json(rc, Status::ok, model::to_json(*job, c.jobs.sees_as_operator(*who, *job)));
 }

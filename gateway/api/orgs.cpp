@@ -14,18 +14,26 @@ Json org_json(const model::Org& o) {
           {"created_at", format_rfc3339(o.created_at)}};
 }
 
-// The org with its money: charged so far, held by its jobs in flight (their estimates), and
-// what its budget leaves (null without a budget).
+// An org's money next to its identity: charged so far, held by its jobs in flight (their
+// estimates), its prepaid balance and what that leaves (null without a prepaid account), and
+// what it may still commit to a job (the smaller of budget and credit left; null = no limit).
+void add_money(Json& out, const store::BudgetState& b) {
+  auto cny = [](std::optional<double> v) { return v ? Json(round_cny(*v)) : Json(nullptr); };
+  const auto remaining = b.remaining_cny();
+  out["spent_cny"] = round_cny(b.spent_cny);
+  out["held_cny"] = round_cny(b.held_cny);
+  out["remaining_cny"] = cny(remaining);
+  out["prepaid"] = b.credit_cny.has_value();
+  out["credit_cny"] = cny(b.credit_cny);
+  out["available_cny"] = cny(b.credit_left_cny());
+  out["limited_by"] = remaining ? Json(b.binding_limit()) : Json(nullptr);
+}
+
 boost::asio::awaitable<Json> org_with_money(ApiContext& c, model::Org org) {
   Json out = org_json(org);
   const std::string id = org.id;
   auto b = co_await c.store.run([&](store::Db& db) { return store::budget_state(db, id); });
-  if (b && *b) {
-    const auto remaining = (*b)->remaining_cny();
-    out["spent_cny"] = round_cny((*b)->spent_cny);
-    out["held_cny"] = round_cny((*b)->held_cny);
-    out["remaining_cny"] = remaining ? Json(round_cny(*remaining)) : Json(nullptr);
-  }
+  if (b && *b) add_money(out, **b);
   co_return out;
 }
 
@@ -71,9 +79,14 @@ Awaitable list_orgs(ApiContext& c, RequestContext& rc) {
   if (!who) co_return problem(rc, who.error());
   auto orgs = co_await c.store.run([&](store::Db& db) { return store::list_orgs(db); });
   if (!orgs) co_return problem(rc, orgs.error());
+  auto money = co_await c.store.run([&](store::Db& db) { return store::budget_states(db); });
+  if (!money) co_return problem(rc, money.error());
   Json items = Json::array();
   for (const auto& o : *orgs) {
-    if (who->owns(o.id)) items.push_back(org_json(o));
+    if (!who->owns(o.id)) continue;
+    Json item = org_json(o);
+    if (auto m = money->find(o.id); m != money->end()) add_money(item, m->second);
+    items.push_back(std::move(item));
   }
   co_return json(rc, Status::ok, {{"items", items}, {"next_page_token", nullptr}});
 }
@@ -90,32 +103,56 @@ Awaitable get_org(ApiContext& c, RequestContext& rc) {
   co_return json(rc, Status::ok, out);
 }
 
-// PATCH /api/v1/orgs/{id}: an admin sets ("budget_cny": n) or removes (null) an org's budget.
+// PATCH /api/v1/orgs/{id}: an admin sets ("budget_cny": n) or removes (null) an org's budget,
+// and opens ("prepaid": true) or closes (false, only at a zero balance) its prepaid account.
 Awaitable update_org(ApiContext& c, RequestContext& rc) {
   auto who = co_await authenticate(c, rc);
   if (!who) co_return problem(rc, who.error());
   const std::string id = rc.param("id");
   if (!who->owns(id)) co_return problem(rc, Error::not_found("no org " + id));
-  if (!who->is_admin()) co_return problem(rc, Error::forbidden("only admins change budgets"));
+  if (!who->is_admin()) {
+    co_return problem(rc, Error::forbidden("only admins change budgets and prepaid accounts"));
+  }
   auto body = json_body(c, rc);
   if (!body) co_return problem(rc, body.error());
   JsonReader r(*body, "");
   if (auto v = r.expect_object(); !v) co_return problem(rc, v.error());
-  if (auto v = r.reject_unknown({"budget_cny"}); !v) co_return problem(rc, v.error());
-  if (!body->contains("budget_cny")) {
-    co_return problem(rc, Error::invalid("budget_cny", "budget_cny is required (null removes it)"));
+  if (auto v = r.reject_unknown({"budget_cny", "prepaid"}); !v) co_return problem(rc, v.error());
+  if (!r.has("budget_cny") && !r.has("prepaid")) {
+    co_return problem(
+        rc, Error::invalid("budget_cny", "budget_cny (null removes it) or prepaid is required"));
   }
   std::optional<double> budget;
-  if (!(*body)["budget_cny"].is_null()) {
+  if (r.has("budget_cny") && !(*body)["budget_cny"].is_null()) {
     auto b = r.opt_number("budget_cny", 0, 1e12);
     if (!b) co_return problem(rc, b.error());
     budget = *b;
   }
-  auto set = co_await c.store.run([&](store::Db& db) { return store::set_budget(db, id, budget); });
-  if (!set) co_return problem(rc, set.error());
-  if (!*set) co_return problem(rc, Error::not_found("no org " + id));
-  Json detail = {{"budget_cny", budget ? Json(*budget) : Json(nullptr)}};
-  co_await audit(c, rc, *who, "org.update", "org", id, id, detail);
+  auto prepaid = r.opt_bool("prepaid");
+  if (!prepaid) co_return problem(rc, prepaid.error());
+  // The account first: a refused close (409) leaves the budget as it was too.
+  if (*prepaid) {
+    auto set =
+        co_await c.store.run([&](store::Db& db) { return store::set_prepaid(db, id, **prepaid); });
+    if (!set) {
+      Error err = set.error();
+      if (err.code == Errc::conflict) err.field = "prepaid";
+      co_return problem(rc, err);
+    }
+    if (*set) {
+      Json detail = {{"prepaid", **prepaid}};
+      co_await audit(c, rc, *who, **prepaid ? "org.prepaid_open" : "org.prepaid_close", "org", id,
+                     id, detail);
+    }
+  }
+  if (r.has("budget_cny")) {
+    auto set =
+        co_await c.store.run([&](store::Db& db) { return store::set_budget(db, id, budget); });
+    if (!set) co_return problem(rc, set.error());
+    if (!*set) co_return problem(rc, Error::not_found("no org " + id));
+    Json detail = {{"budget_cny", budget ? Json(*budget) : Json(nullptr)}};
+    co_await audit(c, rc, *who, "org.update", "org", id, id, detail);
+  }
   auto org = co_await c.store.run([&](store::Db& db) { return store::find_org(db, id); });
   if (!org || !*org) co_return problem(rc, Error::not_found("no org " + id));
   Json out = co_await org_with_money(c, **org);

@@ -84,17 +84,15 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   a->planner_->set_metrics(a->metrics_);
   a->dispatcher_ = std::make_unique<jobs::Dispatcher>(a->io_, *a->store_, *a->directory_,
                                                       *a->planner_, a->config_, a->clock_, a->log_);
-  auto* dispatcher = a->dispatcher_.get();
-  a->job_service_ =
-      std::make_unique<jobs::JobService>(*a->store_, *a->planner_, *a->directory_, a->ids_,
-                                         a->clock_, [dispatcher] { dispatcher->wake(); });
+  a->job_service_ = std::make_unique<jobs::JobService>(*a->store_, *a->planner_, *a->directory_,
+                                                       a->ids_, a->clock_, *a->dispatcher_);
   a->auth_ = std::make_unique<auth::Authenticator>(*a->store_, a->clock_);
   a->passwords_ = std::make_unique<security::PasswordHasher>(a->random_);
   a->limits_ = std::make_unique<security::RequestLimits>(a->config_);
   a->api_context_.reset(new api::ApiContext{a->config_, *a->store_, *a->auth_, *a->directory_,
                                             a->geography_, *a->job_service_, a->registry_, a->ids_,
                                             a->random_, a->clock_, a->log_, *a->capacity_history_,
-                                            *a->passwords_, *a->limits_});
+                                            *a->passwords_, *a->limits_, a->capacity_body_});
   api::register_routes(a->router_, *a->api_context_);
   api::register_metrics(a->router_, *a->api_context_, a->metrics_);
   a->static_files_ = std::make_unique<http::StaticFiles>(

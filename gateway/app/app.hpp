@@ -71,6 +71,7 @@ class App {
   std::unique_ptr<federation::SiteDirectory> directory_;
   std::unique_ptr<federation::CapacityAggregator> aggregator_;
   std::unique_ptr<federation::CapacityHistory> capacity_history_;
+  http::RenderedBody capacity_body_;
   std::unique_ptr<jobs::Planner> planner_;
   std::unique_ptr<jobs::Dispatcher> dispatcher_;
   std::unique_ptr<jobs::JobService> job_service_;

@@ -33,6 +33,11 @@ Result<ApiAnswer> Api::post(const std::string& target, const Json& body,
   return finish(http_.request("POST", target, body.dump(), h));
 }
 
+Result<ApiAnswer> Api::patch(const std::string& target, const Json& body) {
+  return finish(
+      http_.request("PATCH", target, body.dump(), {{"Content-Type", "application/json"}}));
+}
+
 Result<ApiAnswer> Api::post_empty(const std::string& target) {
   return finish(http_.request("POST", target));
 }

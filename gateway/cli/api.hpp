@@ -27,6 +27,7 @@ class Api {
                          const std::vector<std::pair<std::string, std::string>>& headers = {});
   // POST without a body (actions such as cancel).
   Result<ApiAnswer> post_empty(const std::string& target);
+  Result<ApiAnswer> patch(const std::string& target, const Json& body);
 
   // The problem document of the last failed call, null when it had none: for extension members
   // such as a 422's `decision`.

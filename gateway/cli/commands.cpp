@@ -48,6 +48,17 @@ void print_raw(std::ostream& out, const std::string& raw) {
   if (raw.empty() || raw.back() != '\n') out << '\n';
 }
 
+// --json: the API's answer as received; else `render` of it, for people.
+template <class Render>
+ExitCode print_answer(Session& s, const ApiAnswer& a, Render render) {
+  if (s.json()) {
+    print_raw(s.io().out, a.raw);
+  } else {
+    s.io().out << render(a.body);
+  }
+  return ExitCode::ok;
+}
+
 std::string job_path(const std::string& id, std::string_view sub = "") {
   return "/api/v1/jobs/" + url_encode(id) + std::string(sub);
 }
@@ -127,6 +138,19 @@ Result<ApiAnswer> wait_for_end(Api& api, const std::string& id, std::ostream* pr
   }
 }
 
+// "page_size=N[&page_token=T]" from --limit (1-500, default 20) and --page-token.
+Result<std::string> page_query(const ParsedArgs& args) {
+  int64_t limit = 20;
+  if (auto l = args.get("--limit")) {
+    auto n = parse_int(*l, "--limit", 1, 500);
+    if (!n) return fail(n.error());
+    limit = *n;
+  }
+  std::string q = "page_size=" + std::to_string(limit);
+  if (auto v = args.get("--page-token")) q += "&page_token=" + url_encode(*v);
+  return q;
+}
+
 // Site names for showing jobs; empty when the sites cannot be listed (ids are shown then).
 SiteNames best_effort_site_names(Api& api) {
   auto a = api.get("/api/v1/sites");
@@ -140,12 +164,7 @@ Result<ExitCode> run_sites(Session& s) {
   if (!api) return fail(api.error());
   auto a = (*api)->get(target);
   if (!a) return fail(a.error());
-  if (s.json()) {
-    print_raw(s.io().out, a->raw);
-  } else {
-    s.io().out << render_sites(a->body);
-  }
-  return ExitCode::ok;
+  return print_answer(s, *a, render_sites);
 }
 
 Result<ExitCode> run_capacity(Session& s) {
@@ -153,12 +172,7 @@ Result<ExitCode> run_capacity(Session& s) {
   if (!api) return fail(api.error());
   auto a = (*api)->get("/api/v1/capacity");
   if (!a) return fail(a.error());
-  if (s.json()) {
-    print_raw(s.io().out, a->raw);
-  } else {
-    s.io().out << render_capacity(a->body);
-  }
-  return ExitCode::ok;
+  return print_answer(s, *a, render_capacity);
 }
 
 Result<ExitCode> run_quote(Session& s) {
@@ -168,12 +182,7 @@ Result<ExitCode> run_quote(Session& s) {
   if (!api) return fail(api.error());
   auto a = (*api)->post("/api/v1/quotes", *body);
   if (!a) return fail(a.error());
-  if (s.json()) {
-    print_raw(s.io().out, a->raw);
-  } else {
-    s.io().out << render_quote(a->body);
-  }
-  return ExitCode::ok;
+  return print_answer(s, *a, render_quote);
 }
 
 Result<ExitCode> run_submit(Session& s) {
@@ -219,26 +228,17 @@ Result<ExitCode> run_submit(Session& s) {
 
 Result<ExitCode> run_jobs(Session& s) {
   const auto& args = s.args();
-  int64_t limit = 20;
-  if (auto l = args.get("--limit")) {
-    auto n = parse_int(*l, "--limit", 1, 500);
-    if (!n) return fail(n.error());
-    limit = *n;
-  }
-  std::string target = "/api/v1/jobs?page_size=" + std::to_string(limit);
+  auto page = page_query(args);
+  if (!page) return fail(page.error());
+  std::string target = "/api/v1/jobs?" + *page;
   if (auto v = args.get("--state")) target += "&state=" + url_encode(*v);
   if (auto v = args.get("--site")) target += "&site=" + url_encode(*v);
-  if (auto v = args.get("--page-token")) target += "&page_token=" + url_encode(*v);
   auto api = s.api();
   if (!api) return fail(api.error());
   auto a = (*api)->get(target);
   if (!a) return fail(a.error());
-  if (s.json()) {
-    print_raw(s.io().out, a->raw);
-  } else {
-    s.io().out << render_jobs(a->body, best_effort_site_names(**api));
-  }
-  return ExitCode::ok;
+  return print_answer(
+      s, *a, [&](const Json& page) { return render_jobs(page, best_effort_site_names(**api)); });
 }
 
 Result<ExitCode> run_job(Session& s) {
@@ -347,6 +347,48 @@ Result<ExitCode> run_cancel(Session& s) {
   return ExitCode::ok;
 }
 
+std::string credit_path(const std::string& org_id) {
+  return "/api/v1/orgs/" + url_encode(org_id) + "/credit";
+}
+
+Result<ExitCode> run_credit(Session& s) {
+  const auto& args = s.args();
+  auto page = page_query(args);
+  if (!page) return fail(page.error());
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  std::string org;
+  if (!args.positionals().empty()) {
+    org = args.positionals().at(0);
+  } else {
+    auto me = (*api)->get("/api/v1/session");  // the caller's own org
+    if (!me) return fail(me.error());
+    org = str_of(me->body, "org_id");
+  }
+  auto a = (*api)->get(credit_path(org) + "?" + *page);
+  if (!a) return fail(a.error());
+  return print_answer(s, *a, render_credit);
+}
+
+Result<ExitCode> run_top_up(Session& s) {
+  const auto& args = s.args();
+  const std::string org = args.positionals().at(0);
+  auto amount = parse_number(args.positionals().at(1), "AMOUNT", 1e12);
+  if (!amount) return fail(amount.error());
+  Json body = {{"amount_cny", args.has("--correction") ? -*amount : *amount}};
+  if (auto note = args.get("--note")) body["note"] = *note;
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  if (args.has("--open")) {
+    // Opening an open account changes nothing, so --open is safe to repeat.
+    auto opened = (*api)->patch("/api/v1/orgs/" + url_encode(org), {{"prepaid", true}});
+    if (!opened) return fail(opened.error());
+  }
+  auto a = (*api)->post(credit_path(org), body);
+  if (!a) return fail(a.error());
+  return print_answer(s, *a, render_credit_entry);
+}
+
 constexpr std::array<OptionSpec, 0> kNoOptions{};
 constexpr std::array kSitesOptions = {OptionSpec{"--region", 0, true}};
 constexpr auto kSubmitOptions = [] {
@@ -361,6 +403,10 @@ constexpr std::array kJobsOptions = {OptionSpec{"--state", 0, true}, OptionSpec{
                                      OptionSpec{"--site", 0, true}};
 constexpr std::array kLogsOptions = {OptionSpec{"--follow", 'F'}, OptionSpec{"--offset", 0, true}};
 constexpr std::array kCancelOptions = {OptionSpec{"--wait"}};
+constexpr std::array kCreditOptions = {OptionSpec{"--limit", 0, true},
+                                       OptionSpec{"--page-token", 0, true}};
+constexpr std::array kTopUpOptions = {OptionSpec{"--note", 0, true}, OptionSpec{"--correction"},
+                                      OptionSpec{"--open"}};
 
 constexpr const char* kQuoteUsage =
     R"(usage: suanwang quote (--command CMD | --script FILE | -f JOB.json) [job options]
@@ -429,6 +475,34 @@ constexpr const char* kCapacityUsage = R"(usage: suanwang capacity
 Show the network's capacity: national totals, by accelerator model and by region.
 )";
 
+constexpr const char* kCreditUsage =
+    R"(usage: suanwang credit [ORG_ID] [--limit N] [--page-token TOKEN]
+
+Show an org's prepaid credit (default: your own org): the balance, what jobs in flight hold
+of it (their estimates), what that leaves for new jobs, and the top-ups and corrections, newest
+first. Each job's final cost is taken from the balance when it ends.
+
+  --limit N            entries per page, 1-500 (default 20)
+  --page-token TOKEN   the next page (printed as "more: --page-token ..." under a full page)
+)";
+
+constexpr const char* kTopUpUsage =
+    R"(usage: suanwang top-up ORG_ID AMOUNT [--note TEXT] [--correction] [--open]
+
+Platform admins: record AMOUNT yuan received for an org's prepaid credit (at most two
+decimals). The org needs a prepaid account: --open opens one (or PATCH /api/v1/orgs/ORG_ID
+{"prepaid": true}); closing it is PATCH {"prepaid": false}, at a zero balance.
+
+  --note TEXT     what it is, e.g. the payment's reference (up to 200 bytes)
+  --correction    take AMOUNT back instead (a correction or a refund; needs --note), at most
+                  what is available (the balance less what jobs in flight hold)
+  --open          open the org's prepaid account first if it has none (from then on its jobs
+                  are paid from the balance instead of invoiced)
+
+  suanwang top-up org_01hx... 500 --open --note "bank ref 2024-118"
+  suanwang top-up org_01hx... 20 --correction --note "double-booked transfer"
+)";
+
 constexpr std::array kCommands = {
     Command{"quote", "price and rank the sites for a job, without submitting it", kQuoteUsage,
             kJobOptions, 0, 0, "", run_quote},
@@ -443,6 +517,10 @@ constexpr std::array kCommands = {
     Command{"sites", "list the compute sites", kSitesUsage, kSitesOptions, 0, 0, "", run_sites},
     Command{"capacity", "national capacity, by accelerator model and by region", kCapacityUsage,
             kNoOptions, 0, 0, "", run_capacity},
+    Command{"credit", "an org's prepaid credit: balance, held, available, entries", kCreditUsage,
+            kCreditOptions, 0, 1, "ORG_ID", run_credit},
+    Command{"top-up", "admins: record money received for an org's prepaid credit", kTopUpUsage,
+            kTopUpOptions, 2, 2, "ORG_ID AMOUNT", run_top_up},
 };
 
 }  // namespace

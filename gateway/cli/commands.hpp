@@ -1,6 +1,6 @@
-// The client commands (quote, submit, jobs, job, logs, cancel, sites, capacity): one explicit
-// table of name, help text, options and handler. cli.cpp parses the command line against it and
-// runs the handler with a Session.
+// The client commands (quote, submit, jobs, job, logs, cancel, sites, capacity, credit, top-up):
+// one explicit table of name, help text, options and handler. cli.cpp parses the command line
+// against it and runs the handler with a Session.
 #pragma once
 
 #include <cstddef>

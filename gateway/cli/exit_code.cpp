@@ -47,7 +47,7 @@ Errc errc_for_status(int http_status) {
       return Errc::payload_too_large;
     case 415:
       return Errc::unsupported_media;
-    case 402:  // over the org's budget: this job cannot be run, like a 422
+    case 402:  // over the org's budget or prepaid credit: this job cannot be run, like a 422
     case 422:
       return Errc::unprocessable;
     case 502:

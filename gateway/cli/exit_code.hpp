@@ -10,10 +10,10 @@ enum class ExitCode : int {
   ok = 0,
   error = 1,          // the server failed, answered something unexpected, or local I/O failed
   usage = 2,          // bad command line, or the server found the request invalid (400/413/415)
-  not_found = 3,      // no such job (or not visible to this key)
+  not_found = 3,      // no such job or org (or not visible to this key)
   auth = 4,           // no usable API key, key rejected (401) or not allowed (403)
   conflict = 5,       // the object's state does not allow it now (409)
-  unsatisfiable = 6,  // no site can run the job (422), or it is over the org's budget (402)
+  unsatisfiable = 6,  // no site can run the job (422), or the org's budget or credit is short (402)
   unavailable = 7,    // the server cannot be reached, timed out, or is unavailable (503)
   job_failed = 8,     // --wait: the job ended failed or canceled
 };
@@ -34,8 +34,9 @@ inline constexpr const char* kExitCodeHelp = R"(exit codes:
   2  usage: bad command line, or the server rejected the request as invalid (400)
   3  not found (404)
   4  authentication: no API key, key rejected (401) or not allowed (403)
-  5  conflict: the job's state does not allow it now (409)
-  6  the job cannot be run: no site can run it (422) or it is over budget (402)
+  5  conflict: the job's or the account's state does not allow it now (409)
+  6  the job cannot be run: no site can run it (422), or it is over the org's budget or
+     prepaid credit (402)
   7  the server is unreachable, timed out, or unavailable (503)
   8  --wait: the job ended failed or canceled
 )";

@@ -314,6 +314,42 @@ std::string render_submitted(const Json& job) {
   return out;
 }
 
+std::string render_credit(const Json& account) {
+  std::string out;
+  if (member(account, "prepaid") != true) {
+    out = str_of(account, "org_id") + " has no prepaid account (it is invoiced for its usage)\n";
+  } else {
+    Table kv({"", ""}, {Align::left, Align::right});
+    kv.add_row({"balance", money_text(account, "balance_cny") + " CNY"});
+    kv.add_row({"held", money_text(account, "held_cny") + " CNY"});
+    kv.add_row({"available", money_text(account, "available_cny") + " CNY"});
+    out = kv.render();
+    out.erase(0, out.find('\n') + 1);  // the blank header line
+  }
+  Table t({"AT", "AMOUNT CNY", "BALANCE CNY", "BY", "NOTE"},
+          {Align::left, Align::right, Align::right});
+  for (const auto& e : items_of(account)) {
+    auto amount = num_of(e, "amount_cny");
+    std::string a = amount && *amount > 0 ? "+" : "";
+    a += money_text(e, "amount_cny");
+    t.add_row(
+        {str_of(e, "at"), a, money_text(e, "balance_cny"), str_of(e, "actor"), str_of(e, "note")});
+  }
+  if (t.rows() > 0) out += "\n" + t.render();
+  if (const std::string next = str_of(account, "next_page_token"); !next.empty()) {
+    out += "more: --page-token " + next + "\n";
+  }
+  return out;
+}
+
+std::string render_credit_entry(const Json& entry) {
+  auto amount = num_of(entry, "amount_cny");
+  std::string out = amount && *amount > 0 ? "+" : "";
+  out += money_text(entry, "amount_cny") + " CNY recorded for " + str_of(entry, "org_id") +
+         "; balance " + money_text(entry, "balance_cny") + " CNY\n";
+  return out;
+}
+
 Error error_from_answer(int status, std::string_view body) {
   Error e;
   e.code = errc_for_status(status);

@@ -33,6 +33,11 @@ std::string render_submitted(const Json& job);
 // One line for a job that reached (or is in) a state: "job_… succeeded (exit 0) · cost 0.01 CNY".
 std::string render_job_outcome(const Json& job);
 
+// GET /api/v1/orgs/{id}/credit: the balance, held, available, and the entries.
+std::string render_credit(const Json& account);
+// POST /api/v1/orgs/{id}/credit: "+500.00 CNY recorded for org_…; balance 620.00 CNY".
+std::string render_credit_entry(const Json& entry);
+
 // A non-2xx answer as an Error: the problem's detail and field when it is problem+json, else
 // the status and the start of the body. The code follows the status.
 Error error_from_answer(int status, std::string_view body);

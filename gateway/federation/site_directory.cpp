@@ -14,6 +14,9 @@ model::SiteCapacity to_model(const adapters::Capacity& c) {
   for (const auto& p : c.pools) {
     model::PoolCapacity mp{p.name,           p.cpus_total, p.cpus_free,     p.memory_gb_total,
                            p.memory_gb_free, {},           p.max_walltime_s};
+    mp.queued_jobs = p.queued_jobs;
+    mp.queued_work_core_s = p.queued_work_core_s;
+    mp.est_queue_wait_s = p.est_queue_wait_s;
     for (const auto& [model, a] : p.accelerators) mp.accelerators[model] = {a.total, a.free};
     m.pools.push_back(std::move(mp));
   }
@@ -46,6 +49,7 @@ Result<void> SiteDirectory::upsert(const model::Site& site) {
         it->second->adapter_config.options == config.options &&
         it->second->adapter_config.credentials == config.credentials) {
       it->second->site = site;
+      version_.fetch_add(1, std::memory_order_acq_rel);
       return ok();
     }
   }
@@ -72,6 +76,7 @@ Result<void> SiteDirectory::upsert(const model::Site& site) {
   }
   std::lock_guard lock(mu_);
   sites_[site.id] = std::move(live);
+  version_.fetch_add(1, std::memory_order_acq_rel);
   return ok();
 }
 
@@ -94,6 +99,7 @@ void SiteDirectory::record_call(metrics::Registry& metrics, metrics::Histogram* 
 void SiteDirectory::remove(const std::string& site_id) {
   std::lock_guard lock(mu_);
   sites_.erase(site_id);
+  version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 namespace {
@@ -132,6 +138,7 @@ void SiteDirectory::record_capacity(const std::string& site_id, model::SiteCapac
   if (it == sites_.end()) return;
   it->second->capacity = std::move(capacity);
   it->second->rtt_ms = rtt_ms;
+  version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 std::optional<model::Site> SiteDirectory::record_failure(const std::string& site_id,
@@ -141,6 +148,7 @@ std::optional<model::Site> SiteDirectory::record_failure(const std::string& site
   auto it = sites_.find(site_id);
   if (it == sites_.end()) return std::nullopt;
   auto& l = *it->second;
+  version_.fetch_add(1, std::memory_order_acq_rel);
   l.consecutive_failures += 1;
   l.last_error = error;
   if (l.site.drained) return std::nullopt;
@@ -163,10 +171,14 @@ std::optional<model::Site> SiteDirectory::record_success(const std::string& site
   auto it = sites_.find(site_id);
   if (it == sites_.end()) return std::nullopt;
   auto& l = *it->second;
+  if (l.consecutive_failures != 0 || !l.last_error.empty()) {
+    version_.fetch_add(1, std::memory_order_acq_rel);
+  }
   l.consecutive_failures = 0;
   l.last_error.clear();
   if (l.site.drained || l.site.status == model::SiteStatus::online) return std::nullopt;
   log_.info("site healthy again", {{"site", site_id}});
+  version_.fetch_add(1, std::memory_order_acq_rel);
   l.site.status = model::SiteStatus::online;
   l.site.updated_at = clock_.now();
   return l.site;
@@ -176,6 +188,7 @@ void SiteDirectory::update_config(const model::Site& site) {
   std::lock_guard lock(mu_);
   auto it = sites_.find(site.id);
   if (it != sites_.end()) it->second->site = site;
+  version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 }  // namespace suanwang::federation

@@ -6,6 +6,8 @@
 // there, bounds the call with the configured timeout, and hops back.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -54,6 +56,9 @@ class SiteDirectory {
   std::optional<SiteView> view(const std::string& site_id) const;
   std::vector<SiteView> views() const;
   std::vector<std::string> site_ids() const;
+  // Changes whenever anything a view shows may have changed (a site added, removed or
+  // reconfigured, a capacity report, a health change): what rendered documents are keyed on.
+  uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
   void record_capacity(const std::string& site_id, model::SiteCapacity capacity, double rtt_ms);
   // Times every adapter call and counts its errors, by site, from now on (call before the
@@ -131,6 +136,7 @@ class SiteDirectory {
   Logger& log_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Live>> sites_;  // REQUIRES: mu_ held
+  std::atomic<uint64_t> version_{0};                    // bumped with mu_ held
   metrics::Registry* metrics_ = nullptr;                // optional
 };
 

@@ -30,11 +30,19 @@ std::string_view RequestContext::header(std::string_view name) const {
   return std::string_view(it->value().data(), it->value().size());
 }
 
+std::string render_json(const Json& body) {
+  return body.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 Response json_response(Status status, const Json& body, unsigned version) {
+  return json_response(status, render_json(body), version);
+}
+
+Response json_response(Status status, std::string rendered, unsigned version) {
   Response res{status, version};
   res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::cache_control, "no-store");
-  res.body() = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  res.body() = std::move(rendered);
   res.prepare_payload();
   return res;
 }

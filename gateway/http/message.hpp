@@ -43,6 +43,10 @@ using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>
 
 // Responses with the house headers (Content-Type, Cache-Control: no-store for API data).
 Response json_response(Status status, const Json& body, unsigned version = 11);
+// The same with a body already rendered (by render_json).
+Response json_response(Status status, std::string rendered, unsigned version = 11);
+// JSON text as responses carry it (invalid UTF-8 replaced, never thrown on).
+std::string render_json(const Json& body);
 Response text_response(Status status, std::string body, std::string_view content_type,
                        unsigned version = 11);
 

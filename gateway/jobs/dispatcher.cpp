@@ -20,6 +20,10 @@ using S = model::JobState;
 
 namespace {
 constexpr int kUnreachableSubmitsBeforeFailover = 3;
+// How often the working set is read again from the store, as a safety net (see the header),
+// and in pages of how many jobs.
+constexpr auto kResync = std::chrono::minutes(5);
+constexpr int kResyncPage = 2000;
 
 // Refusals are final for this site; transport trouble may pass.
 bool is_refusal(adapters::AdapterErrc c) {
@@ -78,91 +82,218 @@ void Dispatcher::stop() {
   asio::post(strand_, [this] { timer_.cancel(); });
 }
 
-void Dispatcher::wake() {
+void Dispatcher::wake_on_strand() {
   woken_ = true;
-  asio::post(strand_, [this] {
-    if (!coalescing_) timer_.cancel();
+  if (!coalescing_) timer_.cancel();
+}
+
+void Dispatcher::job_created(const model::JobRecord& job) {
+  asio::post(strand_, [this, j = job]() mutable {
+    j.decision = nullptr;  // the store has it; the dispatcher never reads it
+    // Before the first read of the store the job comes with it; it is not counted twice.
+    if (!busy_.contains(j.id)) remember(std::move(j));
+    wake_on_strand();
   });
+}
+
+void Dispatcher::job_changed(const std::string& job_id) {
+  asio::post(strand_, [this, id = job_id] {
+    stale_.insert(id);
+    wake_on_strand();
+  });
+}
+
+void Dispatcher::forget(const std::string& id) {
+  if (reading_) touched_.insert(id);
+  active_.erase(id);
+  to_act_.erase(id);
+}
+
+void Dispatcher::remember(model::JobRecord job) {
+  const std::string id = job.id;
+  if (model::is_terminal(job.state)) {
+    forget(id);
+    return;
+  }
+  if (reading_) touched_.insert(id);
+  if (job.state == S::pending || job.state == S::placed) {
+    to_act_.insert(id);
+  } else {
+    to_act_.erase(id);
+    if (job.cancel_requested) reconcile_now_.insert(job.site_id);
+  }
+  job.decision = nullptr;
+  active_.insert_or_assign(id, std::move(job));
 }
 
 asio::awaitable<void> Dispatcher::loop() {
   while (!stopped_) {
     woken_ = false;
     try {
-      co_await run_pass();
+      if (!synced_ || std::chrono::steady_clock::now() - last_resync_ >= kResync) {
+        co_await resync();
+      }
+      co_await reload_stale();
+      const bool due =
+          std::chrono::steady_clock::now() - last_reconcile_ >= config_.reconcile_interval;
+      co_await run_pass(due);
     } catch (const std::exception& e) {
       log_.error("dispatcher pass failed", {{"error", e.what()}});
     }
     if (stopped_) continue;
-    // Woken during the pass (new jobs keep arriving under load): coalesce the wakes of the
-    // next few milliseconds into one pass, since every pass re-reads all active jobs.
+    // Woken during the pass (new jobs keep arriving under load): gather the wakes of the next
+    // few milliseconds into one pass. Otherwise sleep until the next reconciliation is due.
     coalescing_ = woken_;
-    timer_.expires_after(coalescing_
-                             ? std::min<std::chrono::milliseconds>(std::chrono::milliseconds(20),
-                                                                   config_.reconcile_interval)
-                             : config_.reconcile_interval);
+    const auto until_reconcile = std::chrono::duration_cast<std::chrono::milliseconds>(
+        last_reconcile_ + config_.reconcile_interval - std::chrono::steady_clock::now());
+    timer_.expires_after(coalescing_ ? std::min<std::chrono::milliseconds>(
+                                           std::chrono::milliseconds(5), config_.reconcile_interval)
+                                     : std::max(std::chrono::milliseconds(1), until_reconcile));
     co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
     coalescing_ = false;
   }
 }
 
-asio::awaitable<void> Dispatcher::run_pass() {
-  auto active =
-      co_await store_.run([&](store::Db& db) { return store::list_active_jobs(db, 100000); });
-  if (!active) {
-    log_.error("cannot list active jobs", {{"error", active.error().message}});
-    co_return;
+asio::awaitable<void> Dispatcher::resync() {
+  std::map<std::string, model::JobRecord> fresh;
+  std::string after;
+  reading_ = true;
+  touched_.clear();
+  for (;;) {
+    auto page = co_await store_.run(
+        [&](store::Db& db) { return store::list_active_jobs(db, after, kResyncPage); });
+    if (!page) {
+      log_.error("cannot list active jobs", {{"error", page.error().message}});
+      reading_ = false;
+      co_return;  // keep the working set; try again next pass
+    }
+    for (auto& j : *page) {
+      after = j.id;
+      fresh.insert_or_assign(j.id, std::move(j));
+    }
+    if (page->size() < static_cast<std::size_t>(kResyncPage)) break;
   }
-  std::map<std::string, int> in_flight;
-  std::map<std::string, std::vector<model::JobRecord>> by_site;
-  std::vector<model::JobRecord> to_place, to_submit;
-  for (auto& j : *active) {
-    if (!j.site_id.empty() && j.state != S::pending) in_flight[j.site_id] += 1;
-    if (busy_.contains(j.id)) continue;
-    switch (j.state) {
-      case S::pending:
-        to_place.push_back(std::move(j));
-        break;
-      case S::placed:
-        to_submit.push_back(std::move(j));
-        break;
-      case S::submitted:
-      case S::running:
-        by_site[j.site_id].push_back(std::move(j));
-        break;
-      default:
-        break;
+  reading_ = false;
+  // Jobs with an operation under way, or changed while the pages were read, keep their
+  // working copy: it is newer than what was read.
+  const auto keep = [&](const std::string& id) {
+    return busy_.contains(id) || touched_.contains(id);
+  };
+  std::vector<std::string> gone;
+  for (const auto& [id, j] : active_) {
+    if (!keep(id) && !fresh.contains(id)) gone.push_back(id);
+  }
+  for (const auto& id : gone) forget(id);
+  for (auto& [id, j] : fresh) {
+    if (!keep(id)) remember(std::move(j));
+  }
+  synced_ = true;
+  last_resync_ = std::chrono::steady_clock::now();
+}
+
+asio::awaitable<void> Dispatcher::reload_stale() {
+  // A busy job is read when its operation ends (the task wakes the loop).
+  std::vector<std::string> ids;
+  for (const auto& id : stale_) {
+    if (!busy_.contains(id)) ids.push_back(id);
+  }
+  for (const auto& id : ids) stale_.erase(id);
+  if (ids.empty()) co_return;
+  reading_ = true;
+  touched_.clear();
+  std::vector<std::pair<std::string, std::optional<model::JobRecord>>> read;
+  for (const auto& id : ids) {
+    auto job = co_await store_.run([&](store::Db& db) { return store::find_job(db, id); });
+    if (!job) {
+      stale_.insert(id);  // try again next pass
+      continue;
+    }
+    read.emplace_back(id, std::move(*job));
+  }
+  reading_ = false;
+  for (auto& [id, job] : read) {
+    if (busy_.contains(id) || touched_.contains(id)) continue;  // newer than what was read
+    if (job) {
+      remember(std::move(*job));
+    } else {
+      forget(id);
     }
   }
-  planner_.set_in_flight(std::move(in_flight));
+}
 
-  for (auto& j : to_place) co_await place(std::move(j));
-
-  auto ex = co_await asio::this_coro::executor;
-  WaitGroup wg(ex);
-  for (auto& j : to_submit) {
-    busy_.insert(j.id);
-    wg.add();
-    const std::string id = j.id;
-    asio::co_spawn(ex, submit(std::move(j)), [this, &wg, id](std::exception_ptr e) {
-      busy_.erase(id);
-      if (e) log_.error("submit task failed", {{"job", id}});
-      wg.done();
-    });
+asio::awaitable<void> Dispatcher::run_pass(bool reconcile_all) {
+  if (reconcile_all) {
+    // Recount what is in flight at each site from the working set (the planner's counts move
+    // by increments between passes).
+    std::map<std::string, int> in_flight;
+    for (const auto& [id, j] : active_) {
+      if (!j.site_id.empty() && j.state != S::pending) in_flight[j.site_id] += 1;
+    }
+    planner_.set_in_flight(std::move(in_flight));
   }
+
+  std::vector<model::JobRecord> to_place;
+  for (const auto& id : std::vector<std::string>(to_act_.begin(), to_act_.end())) {
+    if (busy_.contains(id)) continue;
+    auto it = active_.find(id);
+    if (it == active_.end()) {
+      to_act_.erase(id);
+      continue;
+    }
+    if (it->second.state == S::pending) {
+      to_place.push_back(it->second);
+    } else if (it->second.state == S::placed) {
+      spawn_submit(it->second);  // stays in to_act_ until the site accepts it
+    }
+  }
+  for (auto& j : to_place) {
+    if (stopped_) co_return;
+    busy_.insert(j.id);
+    const std::string id = j.id;
+    co_await place(std::move(j));
+    busy_.erase(id);
+  }
+
+  std::map<std::string, std::vector<model::JobRecord>> by_site;
+  if (reconcile_all || !reconcile_now_.empty()) {
+    for (const auto& [id, j] : active_) {
+      if (j.state != S::submitted && j.state != S::running) continue;
+      if (busy_.contains(id) || reconciling_.contains(j.site_id)) continue;
+      if (!reconcile_all && !reconcile_now_.contains(j.site_id)) continue;
+      by_site[j.site_id].push_back(j);
+    }
+    if (reconcile_all) {
+      last_reconcile_ = std::chrono::steady_clock::now();
+      reconcile_now_.clear();
+    } else {
+      for (const auto& [site, jobs] : by_site) reconcile_now_.erase(site);
+    }
+  }
+  auto ex = co_await asio::this_coro::executor;
   for (auto& [site, jobs] : by_site) {
-    for (const auto& j : jobs) busy_.insert(j.id);
+    reconciling_.insert(site);
     std::vector<std::string> ids;
-    for (const auto& j : jobs) ids.push_back(j.id);
-    wg.add();
+    for (const auto& j : jobs) {
+      busy_.insert(j.id);
+      ids.push_back(j.id);
+    }
     asio::co_spawn(ex, reconcile_site(site, std::move(jobs)),
-                   [this, &wg, ids](std::exception_ptr e) {
+                   [this, site, ids](std::exception_ptr e) {
+                     reconciling_.erase(site);
                      for (const auto& id : ids) busy_.erase(id);
-                     if (e) log_.error("reconcile task failed", {});
-                     wg.done();
+                     if (e) log_.error("reconcile task failed", {{"site", site}});
                    });
   }
-  co_await wg.wait();
+}
+
+void Dispatcher::spawn_submit(model::JobRecord job) {
+  const std::string id = job.id;
+  busy_.insert(id);
+  asio::co_spawn(strand_, submit(std::move(job)), [this, id](std::exception_ptr e) {
+    busy_.erase(id);
+    if (e) log_.error("submit task failed", {{"job", id}});
+    if (stale_.contains(id)) wake_on_strand();
+  });
 }
 
 asio::awaitable<bool> Dispatcher::transition(model::JobRecord& next, S from, std::string type,
@@ -184,9 +315,12 @@ asio::awaitable<bool> Dispatcher::transition(model::JobRecord& next, S from, std
   if (!applied) {
     log_.error("cannot record job transition",
                {{"job", next.id}, {"error", applied.error().message}});
+    stale_.insert(next.id);
     co_return false;
   }
+  if (!*applied) stale_.insert(next.id);  // moved by someone else: read it again
   if (*applied) {
+    remember(next);
     log_.info("job transition", {{"job", next.id},
                                  {"from", model::job_state_name(from)},
                                  {"to", model::job_state_name(next.state)},
@@ -246,9 +380,7 @@ asio::awaitable<void> Dispatcher::place(model::JobRecord job) {
   next.estimated_cost_cny = best.total_cost_cny;
   if (co_await transition(next, S::pending, "placed", decision.summary)) {
     planner_.add_in_flight(next.site_id, 1);
-    busy_.insert(next.id);
-    co_await submit(std::move(next));
-    busy_.erase(job.id);
+    co_await submit(std::move(next));  // the caller holds the job busy
   }
 }
 
@@ -292,10 +424,20 @@ asio::awaitable<void> Dispatcher::submit(model::JobRecord job) {
   const std::string reason =
       r->already_existed ? "found at the site as " + r->remote_id + " (submitted before a restart)"
                          : "accepted by the site as " + r->remote_id;
-  const bool recorded = co_await transition(next, S::placed, "submitted", reason);
-  if (recorded) planner_.accepted(job.id);
-  if (!recorded) {
-    // Canceled while we were submitting: take it back from the site.
+  if (co_await transition(next, S::placed, "submitted", reason)) {
+    planner_.accepted(job.id);
+    co_return;
+  }
+  // The job changed meanwhile. Take it back from the site unless the store says it is there
+  // (submitted or running at this site: an earlier submit of it was recorded) — typically it
+  // was canceled while we were submitting.
+  const std::string id = job.id;
+  auto stored = co_await store_.run([&](store::Db& db) { return store::find_job(db, id); });
+  if (!stored) co_return;  // cannot tell; the reconciler sees the site's copy as unknown
+  const bool belongs_there = *stored &&
+                             ((*stored)->state == S::submitted || (*stored)->state == S::running) &&
+                             (*stored)->site_id == job.site_id;
+  if (!belongs_there) {
     const std::string remote = r->remote_id;
     (void)co_await directory_.call(job.site_id,
                                    [&](adapters::SiteAdapter& a) { return a.cancel(remote); });

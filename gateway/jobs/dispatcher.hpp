@@ -1,18 +1,29 @@
-// Dispatcher: drives every job from `placed` to a final state. Each pass it
-//   - places pending jobs (after a failover) on the best site not blocked for them,
+// Dispatcher: drives every job from `placed` to a final state.
+//   - It places pending jobs (after a failover) on the best site not blocked for them,
 //   - submits placed jobs through their site's adapter (idempotent by job id, so after a crash
 //     a job is found at the site, not started twice),
-//   - reconciles submitted/running jobs with a batch status call per site, forwarding
-//     cancellations, recording exit codes, final cost and whose fault a failure was.
-// A pass runs every reconcile_interval, or at once when woken (a new job, a cancel).
-// Every change is a state transition written with its event (store::update_job).
+//   - reconciles submitted/running jobs with a batch status call per site every
+//     reconcile_interval (at once for a site with a cancellation to forward), recording exit
+//     codes, final cost and whose fault a failure was.
+// Every change is a state transition written with its event (store::update_job); the database
+// stays the truth.
 //
-// Threading: all its coroutines run on one strand, so busy_ needs no lock.
+// It works from memory: the active jobs (without their decisions) are read once at start,
+// then kept current by its own transitions and by JobListener calls from the API side (a new
+// job, a cancellation). It reads them all again every five minutes as a safety net, and reads one
+// job again whenever a transition of it does not apply (someone else moved it). Submissions
+// and status calls run as their own tasks, so one slow or hanging site delays only its own
+// jobs, never a pass.
+//
+// Threading: all its coroutines run on one strand, so its maps need no lock.
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,6 +34,7 @@
 #include "gateway/core/config.hpp"
 #include "gateway/core/logging.hpp"
 #include "gateway/federation/site_directory.hpp"
+#include "gateway/jobs/job_listener.hpp"
 #include "gateway/jobs/planner.hpp"
 #include "gateway/store/store.hpp"
 
@@ -32,27 +44,39 @@ namespace suanwang::jobs {
 // resources and hints; no owner, prices or placement reasons. Also used by the replay.
 adapters::JobRequest site_request(const std::string& job_id, const model::JobSpec& spec);
 
-class Dispatcher {
+class Dispatcher final : public JobListener {
  public:
   Dispatcher(boost::asio::io_context& io, store::Store& store, federation::SiteDirectory& directory,
              Planner& planner, const Config& config, const Clock& clock, Logger& log);
 
   void start();
   void stop();
-  void wake();  // thread-safe
-  // One full pass; tests call it directly.
-  boost::asio::awaitable<void> run_pass();
+  void job_created(const model::JobRecord& job) override;
+  void job_changed(const std::string& job_id) override;
 
  private:
+  using SteadyTime = std::chrono::steady_clock::time_point;
+
   boost::asio::awaitable<void> loop();
+  // Reads every active job again (in pages, so other database work interleaves).
+  boost::asio::awaitable<void> resync();
+  // Reads the jobs named by job_changed() or by a transition that did not apply.
+  boost::asio::awaitable<void> reload_stale();
+  boost::asio::awaitable<void> run_pass(bool reconcile_all);
   boost::asio::awaitable<void> place(model::JobRecord job);
   boost::asio::awaitable<void> submit(model::JobRecord job);
   boost::asio::awaitable<void> reconcile_site(std::string site_id,
                                               std::vector<model::JobRecord> jobs);
   boost::asio::awaitable<void> fail_over(model::JobRecord job, std::string why);
-  // Writes the transition; false when the job changed meanwhile (then nothing was written).
+  // Writes the transition; false when the job changed meanwhile (then nothing was written and
+  // the job is read again before its next pass).
   boost::asio::awaitable<bool> transition(model::JobRecord& next, model::JobState from,
                                           std::string type, std::string reason);
+  // Keeps `job` as the working copy (dropping its decision), or forgets it once final.
+  void remember(model::JobRecord job);
+  void forget(const std::string& id);
+  void spawn_submit(model::JobRecord job);
+  void wake_on_strand();
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   store::Store& store_;
@@ -63,10 +87,21 @@ class Dispatcher {
   Logger& log_;
   boost::asio::steady_timer timer_;
   std::atomic<bool> stopped_{false};
-  std::atomic<bool> woken_{false};
-  bool coalescing_ = false;                     // the short wait after a woken pass (strand only)
-  std::set<std::string> busy_;                  // job ids with an operation under way
-  std::map<std::string, int> submit_failures_;  // consecutive unreachable submits, by job
+  // All below: strand only.
+  bool woken_ = false;
+  bool coalescing_ = false;                         // the short wait after a woken pass
+  std::map<std::string, model::JobRecord> active_;  // the working set: active jobs by id
+  std::set<std::string> to_act_;                    // pending or placed: to place or to submit
+  std::set<std::string> stale_;                     // to read again from the store
+  std::set<std::string> reconcile_now_;             // sites with a cancellation to forward
+  std::set<std::string> busy_;                      // job ids with an operation under way
+  std::set<std::string> reconciling_;               // sites with a status call under way
+  std::map<std::string, int> submit_failures_;      // consecutive unreachable submits, by job
+  bool reading_ = false;                            // a resync or reload is reading the store
+  std::set<std::string> touched_;  // ids remembered or forgotten meanwhile (newer than read)
+  SteadyTime last_reconcile_{};
+  SteadyTime last_resync_{};
+  bool synced_ = false;
 };
 
 }  // namespace suanwang::jobs

@@ -13,45 +13,42 @@ namespace suanwang::jobs {
 namespace asio = boost::asio;
 
 namespace {
-Error budget_error(double estimate, double remaining) {
-  char buf[160];
+// `limit` names what binds: the org's budget or its prepaid credit (store::BudgetState).
+Error budget_error(double estimate, double remaining, const char* limit) {
+  char buf[200];
   std::snprintf(buf, sizeof buf,
-                "the cheapest estimate, ¥%.2f, exceeds the org's remaining budget of "
-                "¥%.2f by ¥%.2f",
-                estimate, std::max(0.0, remaining), estimate - std::max(0.0, remaining));
+                "the cheapest estimate, ¥%.2f, exceeds the org's remaining %s of ¥%.2f by ¥%.2f",
+                estimate, limit, std::max(0.0, remaining), estimate - std::max(0.0, remaining));
   return Error{Errc::budget_exceeded, buf, {}};
 }
 
 }  // namespace
 
-asio::awaitable<Result<std::vector<model::Dataset>>> JobService::org_datasets(
-    const std::string& org) {
-  co_return co_await store_.run(
-      [&](store::Db& db) { return store::list_datasets(db, std::string_view(org)); });
-}
-
-asio::awaitable<Result<std::optional<double>>> JobService::budget_remaining(
-    const std::string& org) {
-  auto state = co_await store_.run([&](store::Db& db) { return store::budget_state(db, org); });
-  if (!state) co_return fail(state.error());
-  if (!*state) co_return fail(Error::not_found("no org " + org));
-  co_return (*state)->remaining_cny();
+asio::awaitable<Result<JobService::OrgContext>> JobService::org_context(const std::string& org) {
+  // One trip to the database thread for both.
+  co_return co_await store_.run([&](store::Db& db) -> Result<OrgContext> {
+    auto datasets = store::list_datasets(db, std::string_view(org));
+    if (!datasets) return fail(datasets.error());
+    auto state = store::budget_state(db, org);
+    if (!state) return fail(state.error());
+    if (!*state) return fail(Error::not_found("no org " + org));
+    return OrgContext{std::move(*datasets),
+                      SpendLimit{(*state)->remaining_cny(), (*state)->binding_limit()}};
+  });
 }
 
 asio::awaitable<Result<placement::Decision>> JobService::quote(const auth::Principal& who,
                                                                const model::JobSpec& spec) {
-  auto datasets = co_await org_datasets(who.org_id);
-  if (!datasets) co_return fail(datasets.error());
-  if (auto r = planner_.check_references(spec, *datasets); !r) co_return fail(r.error());
-  auto remaining = co_await budget_remaining(who.org_id);
-  if (!remaining) co_return fail(remaining.error());
-  const PlanInput in{&spec, who.org_id, {}, &*datasets, *remaining};
+  auto ctx = co_await org_context(who.org_id);
+  if (!ctx) co_return fail(ctx.error());
+  if (auto r = planner_.check_references(spec, ctx->datasets); !r) co_return fail(r.error());
+  const PlanInput in{&spec, who.org_id, {}, &ctx->datasets, ctx->limit.remaining_cny};
   co_return planner_.quote(in);
 }
 
 asio::awaitable<Result<SubmitOutcome>> JobService::submit(
     const auth::Principal& who, model::JobSpec spec, std::string idempotency_key,
-    std::string request_hash, std::optional<PlacementRefusal>& refusal) {
+    std::string request_hash, std::optional<PlacementRefusal>& refusal, store::AuditEntry* audit) {
   if (!who.is_user() && !who.is_admin()) {
     co_return fail(Error::forbidden("only user orgs (and admins) submit jobs"));
   }
@@ -71,26 +68,28 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
       co_return SubmitOutcome{std::move(**prior), false};
     }
   }
-  auto datasets = co_await org_datasets(who.org_id);
-  if (!datasets) co_return fail(datasets.error());
-  if (auto r = planner_.check_references(spec, *datasets); !r) co_return fail(r.error());
-  auto remaining = co_await budget_remaining(who.org_id);
-  if (!remaining) co_return fail(remaining.error());
+  auto ctx = co_await org_context(who.org_id);
+  if (!ctx) co_return fail(ctx.error());
+  if (auto r = planner_.check_references(spec, ctx->datasets); !r) co_return fail(r.error());
+  const SpendLimit& limit = ctx->limit;
+  const std::optional<double>& remaining = limit.remaining_cny;
 
   model::JobRecord job;
   job.id = ids_.next("job");
-  const PlanInput in{&spec, who.org_id, {}, &*datasets, *remaining};
+  const PlanInput in{&spec, who.org_id, {}, &ctx->datasets, remaining};
   auto decision = planner_.place(job.id, in);
   if (!decision.feasible()) {
-    const bool budget_only = decision.cheapest_over_budget_cny && *remaining &&
+    const bool budget_only = decision.cheapest_over_budget_cny && remaining &&
                              decision.rejected_count(placement::RejectCode::over_budget) > 0;
     Json decision_json = placement::to_json(decision);
     if (budget_only) {
       const double est = *decision.cheapest_over_budget_cny;
-      decision_json["budget"] = {{"remaining_cny", round_cny(**remaining)},
+      decision_json["budget"] = {{"limit", limit.name},
+                                 {"remaining_cny", round_cny(*remaining)},
                                  {"cheapest_estimate_cny", round_cny(est)},
-                                 {"over_by_cny", round_cny(est - std::max(0.0, **remaining))}};
-      refusal = PlacementRefusal{budget_error(est, **remaining), std::move(decision_json)};
+                                 {"over_by_cny", round_cny(est - std::max(0.0, *remaining))}};
+      refusal =
+          PlacementRefusal{budget_error(est, *remaining, limit.name), std::move(decision_json)};
     } else {
       refusal = PlacementRefusal{Error{Errc::unprocessable, decision.summary, {}},
                                  std::move(decision_json)};
@@ -110,6 +109,12 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
   job.idempotency_key = idempotency_key;
   job.request_hash = request_hash;
   job.created_at = job.updated_at = now;
+  if (audit != nullptr) {
+    audit->object_id = job.id;
+    audit->object_org_id = job.org_id;
+    audit->detail["name"] = job.spec.name;
+    audit->detail["site"] = job.site_id;
+  }
   std::vector<model::JobEvent> events = {
       {0, now, "created", model::JobState::pending, "", 0, "submitted through the API"},
       {0, now, "placed", model::JobState::placed, best.site_id, 1, decision.summary}};
@@ -119,11 +124,13 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
     return db.transaction([&]() -> Result<void> {
       auto state = store::budget_state(db, job.org_id);
       if (!state) return fail(state.error());
-      if (*state && (*state)->remaining_cny() &&
-          *job.estimated_cost_cny > *(*state)->remaining_cny()) {
-        return fail(budget_error(*job.estimated_cost_cny, *(*state)->remaining_cny()));
+      const auto left = *state ? (*state)->remaining_cny() : std::nullopt;
+      if (left && *job.estimated_cost_cny > *left) {
+        return fail(budget_error(*job.estimated_cost_cny, *left, (*state)->binding_limit()));
       }
-      return store::insert_job(db, job, events);
+      if (auto r = store::insert_job(db, job, events); !r) return r;
+      if (audit == nullptr) return ok();
+      return store::insert_audit(db, *audit);
     });
   });
   if (!inserted) {
@@ -142,7 +149,13 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
     co_return fail(inserted.error());
   }
   planner_.add_in_flight(job.site_id, 1);
-  wake_dispatcher_();
+  {
+    // The dispatcher keeps no decisions: hand it the job without copying this one.
+    Json decision = std::move(job.decision);
+    job.decision = nullptr;
+    dispatcher_.job_created(job);
+    job.decision = std::move(decision);
+  }
   co_return SubmitOutcome{std::move(job), true};
 }
 
@@ -180,6 +193,7 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const auth::Princip
         if (!applied) co_return fail(applied.error());
         if (*applied) {
           if (from == S::placed) planner_.left_site(job->id, job->site_id);
+          dispatcher_.job_changed(job_id);
           co_return next;
         }
         continue;
@@ -190,7 +204,7 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const auth::Princip
         auto r = co_await store_.run(
             [&](store::Db& db) { return store::request_cancel(db, job_id, now); });
         if (!r) co_return fail(r.error());
-        wake_dispatcher_();
+        dispatcher_.job_changed(job_id);
         job->cancel_requested = true;
         co_return std::move(*job);
       }
@@ -210,9 +224,10 @@ bool JobService::can_view(const auth::Principal& who, const model::JobRecord& jo
 }
 
 asio::awaitable<Result<model::JobRecord>> JobService::find_visible(const auth::Principal& who,
-                                                                   const std::string& job_id) {
+                                                                   const std::string& job_id,
+                                                                   store::DecisionPart part) {
   if (!is_valid_id(job_id, "job")) co_return fail(Error::not_found("no job " + job_id));
-  auto job = co_await store_.run([&](store::Db& db) { return store::find_job(db, job_id); });
+  auto job = co_await store_.run([&](store::Db& db) { return store::find_job(db, job_id, part); });
   if (!job) co_return fail(job.error());
   if (!*job || !can_view(who, **job)) co_return fail(Error::not_found("no job " + job_id));
   co_return std::move(**job);

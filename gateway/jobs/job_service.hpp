@@ -2,9 +2,9 @@
 // and idempotent), cancel, and visibility rules. The dispatcher does the rest of a job's life.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -12,8 +12,11 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/ids.hpp"
 #include "gateway/federation/site_directory.hpp"
+#include "gateway/jobs/job_listener.hpp"
 #include "gateway/jobs/planner.hpp"
 #include "gateway/model/job.hpp"
+#include "gateway/store/audit_repo.hpp"
+#include "gateway/store/job_repo.hpp"
 #include "gateway/store/store.hpp"
 
 namespace suanwang::jobs {
@@ -29,46 +32,60 @@ struct PlacementRefusal {
   Json decision;
 };
 
+// What an org may still commit to a new job: the smaller of what its budget and its prepaid
+// credit leave (none = no limit), and which of the two that is.
+struct SpendLimit {
+  std::optional<double> remaining_cny;
+  const char* name = "budget";  // "budget" or "prepaid credit"
+};
+
 class JobService {
  public:
   JobService(store::Store& store, Planner& planner, federation::SiteDirectory& directory,
-             IdGenerator& ids, const Clock& clock, std::function<void()> wake_dispatcher)
+             IdGenerator& ids, const Clock& clock, JobListener& dispatcher)
       : store_(store),
         planner_(planner),
         directory_(directory),
         ids_(ids),
         clock_(clock),
-        wake_dispatcher_(std::move(wake_dispatcher)) {}
+        dispatcher_(dispatcher) {}
 
   boost::asio::awaitable<Result<placement::Decision>> quote(const auth::Principal& who,
                                                             const model::JobSpec& spec);
   // The job is committed before this returns. A job no site can run is refused (422) with the
-  // decision in `refusal`.
+  // decision in `refusal`. `audit`, when given, is written in the job's own transaction, with
+  // the job's id, org, name and site filled in.
   boost::asio::awaitable<Result<SubmitOutcome>> submit(const auth::Principal& who,
                                                        model::JobSpec spec,
                                                        std::string idempotency_key,
                                                        std::string request_hash,
-                                                       std::optional<PlacementRefusal>& refusal);
+                                                       std::optional<PlacementRefusal>& refusal,
+                                                       store::AuditEntry* audit = nullptr);
   boost::asio::awaitable<Result<model::JobRecord>> cancel(const auth::Principal& who,
                                                           const std::string& job_id);
-  // The job if `who` may see it, else not_found (never forbidden: ids do not leak).
-  boost::asio::awaitable<Result<model::JobRecord>> find_visible(const auth::Principal& who,
-                                                                const std::string& job_id);
+  // The job if `who` may see it, else not_found (never forbidden: ids do not leak); with
+  // the decision in full or only its summary part.
+  boost::asio::awaitable<Result<model::JobRecord>> find_visible(
+      const auth::Principal& who, const std::string& job_id,
+      store::DecisionPart part = store::DecisionPart::full);
   // Whether `who` sees this job only as the operator of its site (env withheld).
   bool sees_as_operator(const auth::Principal& who, const model::JobRecord& job) const;
   bool can_view(const auth::Principal& who, const model::JobRecord& job) const;
 
  private:
-  boost::asio::awaitable<Result<std::vector<model::Dataset>>> org_datasets(const std::string& org);
-  // The org's budget left (budget - spent - held), none when it has no budget.
-  boost::asio::awaitable<Result<std::optional<double>>> budget_remaining(const std::string& org);
+  // The org's datasets (for references and placement) and what it may still spend.
+  struct OrgContext {
+    std::vector<model::Dataset> datasets;
+    SpendLimit limit;
+  };
+  boost::asio::awaitable<Result<OrgContext>> org_context(const std::string& org);
 
   store::Store& store_;
   Planner& planner_;
   federation::SiteDirectory& directory_;
   IdGenerator& ids_;
   const Clock& clock_;
-  std::function<void()> wake_dispatcher_;
+  JobListener& dispatcher_;
 };
 
 }  // namespace suanwang::jobs

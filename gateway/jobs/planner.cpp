@@ -2,6 +2,8 @@
 #include "gateway/jobs/planner.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 namespace suanwang::jobs {
 
@@ -9,13 +11,14 @@ placement::Decision Planner::decide_locked(const PlanInput& in) {
   const auto views = directory_.views();
   const auto network = geography_.network();
   const TimePoint now = clock_.now();
+  std::unordered_map<std::string_view, const federation::SiteView*> by_id;  // on first use
   holds_.expire(now, config_.hold_ttl, [&](const std::string& site) -> std::optional<TimePoint> {
-    for (const auto& v : views) {
-      if (v.site.id == site) {
-        return v.capacity ? std::optional<TimePoint>(v.capacity->observed_at) : std::nullopt;
-      }
+    if (by_id.empty()) {
+      for (const auto& v : views) by_id.emplace(v.site.id, &v);
     }
-    return std::nullopt;
+    auto it = by_id.find(site);
+    if (it == by_id.end() || !it->second->capacity) return std::nullopt;
+    return it->second->capacity->observed_at;
   });
   placement::Snapshot snap;
   snap.network = network.get();

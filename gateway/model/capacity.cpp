@@ -52,7 +52,9 @@ void CapacityTotals::add(const SiteCapacity& c) {
 
 namespace {
 // Memory is reported to a tenth of a GB: finer digits are noise from byte counts.
-double round_gb(double gb) { return std::round(gb * 10.0) / 10.0; }
+double round_gb(double gb) {
+  return std::round(gb * 10.0) / 10.0;
+}
 
 Json accel_json(const std::map<std::string, AcceleratorCapacity>& m) {
   Json j = Json::object();
@@ -62,20 +64,25 @@ Json accel_json(const std::map<std::string, AcceleratorCapacity>& m) {
 }  // namespace
 
 Json to_json(const CapacityTotals& t) {
-  return {{"sites", t.sites},
-          {"cpus", {{"total", t.cpus_total}, {"free", t.cpus_free}}},
-          {"memory_gb", {{"total", round_gb(t.memory_gb_total)}, {"free", round_gb(t.memory_gb_free)}}},
-          {"accelerators", accel_json(t.accelerators)},
-          {"running_jobs", t.running_jobs},
-          {"queued_jobs", t.queued_jobs}};
+  return {
+      {"sites", t.sites},
+      {"cpus", {{"total", t.cpus_total}, {"free", t.cpus_free}}},
+      {"memory_gb", {{"total", round_gb(t.memory_gb_total)}, {"free", round_gb(t.memory_gb_free)}}},
+      {"accelerators", accel_json(t.accelerators)},
+      {"running_jobs", t.running_jobs},
+      {"queued_jobs", t.queued_jobs}};
 }
 
 Json to_json(const PoolCapacity& p) {
-  return {{"name", p.name},
-          {"cpus", {{"total", p.cpus_total}, {"free", p.cpus_free}}},
-          {"memory_gb", {{"total", round_gb(p.memory_gb_total)}, {"free", round_gb(p.memory_gb_free)}}},
-          {"accelerators", accel_json(p.accelerators)},
-          {"max_walltime_s", p.max_walltime_s}};
+  return {
+      {"name", p.name},
+      {"cpus", {{"total", p.cpus_total}, {"free", p.cpus_free}}},
+      {"memory_gb", {{"total", round_gb(p.memory_gb_total)}, {"free", round_gb(p.memory_gb_free)}}},
+      {"accelerators", accel_json(p.accelerators)},
+      {"max_walltime_s", p.max_walltime_s},
+      {"queued_jobs", p.queued_jobs},
+      {"queued_work_core_s", p.queued_work_core_s},
+      {"est_queue_wait_s", p.est_queue_wait_s}};
 }
 
 }  // namespace suanwang::model

@@ -24,6 +24,10 @@ struct PoolCapacity {
   double memory_gb_free = 0;
   std::map<std::string, AcceleratorCapacity> accelerators;
   int64_t max_walltime_s = 0;  // 0 = none known
+  // The pool's own queue when the site reports it per pool (adapters::PoolCapacity), else 0.
+  int queued_jobs = 0;
+  double queued_work_core_s = 0;
+  double est_queue_wait_s = 0;
 };
 
 struct SiteCapacity {

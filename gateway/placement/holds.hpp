@@ -12,7 +12,9 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/core/clock.hpp"
@@ -38,27 +40,42 @@ class HoldBook {
   void accepted(const std::string& job_id, TimePoint at);
   void release(const std::string& job_id);
   // Ends holds older than `ttl` at `now`, and holds that the site's report observed at
-  // `observed_at(site)` already includes.
+  // `observed_at(site)` already includes. Costs what it ends plus one observed_at call per site
+  // with accepted holds, not a walk over every hold.
   template <class ObservedAt>
   void expire(TimePoint now, std::chrono::milliseconds ttl, ObservedAt observed_at) {
     std::vector<std::string> done;
-    for (const auto& [job, h] : by_job_) {
-      const std::optional<TimePoint> seen = observed_at(h.site_id);
-      if (now - h.placed_at > ttl || (h.accepted_at && seen && *seen > *h.accepted_at)) {
+    for (const auto& [placed_at, job] : by_time_) {
+      if (now - placed_at <= ttl) break;
+      done.push_back(job);
+    }
+    for (const auto& [site_id, site] : by_site_) {
+      if (site.accepted.empty()) continue;
+      const std::optional<TimePoint> seen = observed_at(site_id);
+      if (!seen) continue;
+      for (const auto& [accepted_at, job] : site.accepted) {
+        if (!(*seen > accepted_at)) break;
         done.push_back(job);
       }
     }
     for (const auto& j : done) release(j);
   }
 
-  // What is held at `site_id`, per pool of `capacity` (parallel to capacity.pools).
+  // What is held at `site_id`, per pool of `capacity` (parallel to capacity.pools): kept as
+  // running totals, so this costs the pools, not the holds.
   std::vector<Held> held_at(const std::string& site_id, const model::SiteCapacity& capacity) const;
   std::size_t size() const { return by_job_.size(); }
   const Hold* find(const std::string& job_id) const;
 
  private:
+  struct SiteHolds {
+    std::map<std::string, Held> by_pool;                   // the sums of the site's holds
+    std::set<std::pair<TimePoint, std::string>> accepted;  // (accepted_at, job), oldest first
+    std::size_t holds = 0;
+  };
   std::map<std::string, Hold> by_job_;
-  std::map<std::string, std::map<std::string, const Hold*>> by_site_;  // site -> job -> hold
+  std::map<std::string, SiteHolds> by_site_;
+  std::set<std::pair<TimePoint, std::string>> by_time_;  // (placed_at, job), oldest first
 };
 
 }  // namespace suanwang::placement

@@ -82,10 +82,30 @@ Fit fit(const model::SiteCapacity& cap, const std::vector<Held>& held, const mod
   return {};
 }
 
+// The queue ahead of a new job in one pool, when the site reports its queue per pool (the
+// pools' counts add up to the site's) and something is queued. Such a pool starts jobs in order,
+// so a job that fits its free resources still waits behind the queue.
+struct PoolQueue {
+  bool known = false;
+  int jobs = 0;
+  double work_core_s = 0;
+  double wait_s = 0;  // the site's forecast for a small job appended now
+};
+
+PoolQueue pool_queue(const model::SiteCapacity& cap, std::size_t pool) {
+  if (cap.queued_jobs <= 0) return {};
+  int per_pool = 0;
+  for (const auto& p : cap.pools) per_pool += p.queued_jobs;
+  if (per_pool != cap.queued_jobs) return {};
+  const auto& p = cap.pools[pool];
+  return {true, p.queued_jobs, p.queued_work_core_s, p.est_queue_wait_s};
+}
+
 // A feasible site's figures, before it is known whether it makes the ranked list.
 struct Scored {
   std::size_t site = 0;  // index into the snapshot
   int pool = 0;
+  bool fits_now = false;
   double compute = 0, egress = 0, total = 0;
   int64_t bytes = 0;
   double transfer_in = 0, transfer_out = 0, queue = 0, start = 0, result = 0, rtt = 0;
@@ -191,8 +211,8 @@ model::Weights weights_for(const model::Routing& routing) {
     w = {0, 1, 0, 0};
   } else if (routing.policy == "data-local") {
     w = {0.2, 0.2, 0, 0.6};
-  } else {  // balanced
-    w = {0.45, 0.35, 0.1, 0.1};
+  } else {  // balanced: time a little over price (see placement.hpp)
+    w = {0.35, 0.45, 0.1, 0.1};
   }
   const double sum = w.price + w.time + w.latency + w.locality;
   if (sum > 0) w = {w.price / sum, w.time / sum, w.latency / sum, w.locality / sum};
@@ -350,6 +370,7 @@ Decision decide(const Request& req, const Snapshot& snap) {
     Scored c;
     c.site = i;
     c.pool = f.pool;
+    c.fits_now = f.now;
     c.compute = accounting::cost_at_rate_cny(
         s.pricing, accounting::hourly_rate_cny(s.pricing, res, accelerator_price), runtime);
     const RegionFigures& rf = region_figures(s.region);
@@ -375,7 +396,19 @@ Decision decide(const Request& req, const Snapshot& snap) {
       reject(i, RejectCode::over_budget, {.value = c.total, .limit = *req.budget_remaining_cny});
       continue;
     }
-    if (!f.now) {
+    const PoolQueue pq = pool_queue(cap, static_cast<std::size_t>(f.pool));
+    if (pq.known && pq.jobs > 0) {
+      // Work queued ahead in the job's own pool: it starts no earlier than a small job appended
+      // now (the site's forecast for that pool), else after the queued work has drained
+      // through the pool.
+      const int pool_cpus = cap.pools[static_cast<std::size_t>(f.pool)].cpus_total;
+      c.queue = pq.wait_s > 0 ? pq.wait_s : (pool_cpus > 0 ? pq.work_core_s / pool_cpus : 0.0);
+      if (c.queue <= 0) c.queue = static_cast<double>(runtime);
+    } else if (!f.now && pq.known) {
+      // Its pool is full but has nothing queued (the queue is in another pool): about one run
+      // of a job like itself for the pool to make room.
+      c.queue = static_cast<double>(runtime);
+    } else if (!f.now) {
       // A site's estimate (and its queued work) is site-wide: the wait of a small job in its
       // best pool. When another pool has free CPUs, that figure describes the other pool, not
       // the job's full one; then the job waits for the queued work to drain through its own
@@ -473,6 +506,7 @@ Decision decide(const Request& req, const Snapshot& snap) {
     out.transfer_in_s = c.transfer_in;
     out.transfer_out_s = c.transfer_out;
     out.queue_wait_s = c.queue;
+    out.fits_free_now = c.fits_now;
     out.start_s = c.start;
     out.result_s = c.result;
     out.rtt_ms = c.rtt;

@@ -17,10 +17,16 @@
 //   outputs  = transfer to outputs.region, paying the link's and the site's egress
 //   pool     = the first pool that could ever hold the job: a site queues a job in one pool
 //              (the sim adapter's rule; slurm and local report their one partition)
-//   queue    = 0 when the job fits that pool's free capacity now (after holds); else, when
-//              another pool has free CPUs (so the site-wide figures describe that pool), the
-//              larger of queued core-seconds / the pool's cores and one runtime; else the site's
-//              own estimate, else queued core-seconds / total cores, else one runtime
+//   queue    = when the site reports its queue per pool (the pools' queued_jobs add up to the
+//              site's; the sim does) and jobs are queued ahead in that pool: the site's forecast
+//              for a small job appended to it now, else the pool's queued core-seconds / its
+//              cores — even when the job fits the free resources, since such a pool starts jobs
+//              in order; with nothing queued in that pool: 0 when the job fits now (after
+//              holds), else one runtime. Without per-pool figures: 0 when the job fits that
+//              pool's free capacity now (after holds); else, when another pool has free CPUs
+//              (so the site-wide figures describe that pool), the larger of queued core-seconds
+//              / the pool's cores and one runtime; else the site's own estimate, else queued
+//              core-seconds / total cores, else one runtime
 //   start    = max(inputs in, queue);  result = start + runtime + outputs out
 //   latency  = RTT from submitter_region to the site's region (0 when not given)
 //
@@ -37,8 +43,11 @@
 //   time     = estimated seconds from now to result
 //   latency  = RTT from the submitter's region to the site's (ms)
 //   locality = input bytes that must cross regions
-// Policies: balanced {0.45, 0.35, 0.10, 0.10}, cheapest {1,0,0,0}, fastest {0,1,0,0},
-// data-local {0.2, 0.2, 0, 0.6}, or explicit weights (policy "custom").
+// Policies: balanced {0.35, 0.45, 0.10, 0.10}, cheapest {1,0,0,0}, fastest {0,1,0,0},
+// data-local {0.2, 0.2, 0, 0.6}, or explicit weights (policy "custom"). Balanced weighs time a
+// little over price because the time estimate is diluted when a job gives no expected runtime:
+// its walltime (which users over-ask, often 2-4x) stands in for the runtime in every site's time
+// to result, shrinking the relative difference a queue makes; measured in the replay (README).
 //
 // Cost: one pass over the sites without allocating per site; only the top `max_ranked`
 // candidates and the first `max_rejections_listed` rejections become strings.
@@ -147,6 +156,9 @@ struct Candidate {
   double transfer_in_s = 0;
   double transfer_out_s = 0;
   double queue_wait_s = 0;
+  // The job fits its pool's reported free capacity now, after holds — whatever the pool has
+  // queued (queue_wait_s may still be positive behind a queue that starts jobs in order).
+  bool fits_free_now = false;
   double start_s = 0;   // from now until the job can start
   double result_s = 0;  // from now until results are at the output region
   double rtt_ms = 0;

@@ -14,9 +14,10 @@ const std::vector<PolicySpec>& policy_table() {
       {"random", PolicyKind::random, "", "a random feasible site"},
       {"round-robin", PolicyKind::round_robin, "", "feasible sites in turn"},
       {"cheapest-failover", PolicyKind::cheapest_failover, "",
-       "SkyPilot: cheapest that can start now, else cheapest"},
+       "SkyPilot: cheapest with free capacity now, else cheapest"},
       {"least-loaded", PolicyKind::least_loaded, "", "Karmada: most available replicas"},
-      {"first-start", PolicyKind::first_start, "", "Slurm federation: earliest start, nearest"},
+      {"first-start", PolicyKind::first_start, "",
+       "Slurm federation: earliest estimated start, nearest"},
   };
   return k;
 }
@@ -65,7 +66,9 @@ const placement::Candidate* BaselineChooser::choose(
                  (x.total_cost_cny == b->total_cost_cny && by_id(&x, b));
         };
         if (cheaper(best)) best = &x;
-        if (x.queue_wait_s <= 0 && cheaper(now)) now = &x;
+        // What SkyPilot sees: whether provisioning finds free capacity, not a scheduler's
+        // queue forecast (so not queue_wait_s, which also counts a pool's queue).
+        if (x.fits_free_now && cheaper(now)) now = &x;
       }
       return now != nullptr ? now : best;
     }

@@ -7,13 +7,20 @@
 //
 //   random       a uniformly random feasible site (seeded).
 //   round-robin  the next feasible site after the previous pick, in site-id order.
-//   cheapest-failover  SkyPilot's way: the cheapest site (compute + egress) that can start the
-//                job now; when none can, the cheapest site (where the job queues).
+//   cheapest-failover  SkyPilot's way: the cheapest site (compute + egress) whose reported free
+//                capacity holds the job now (Candidate::fits_free_now: its pool's free resources
+//                less the gateway's holds); when none does, the cheapest site (where the job
+//                queues). SkyPilot fails over when provisioning finds no free capacity; it reads
+//                no scheduler's queue forecast, so a pool with free resources but jobs queued
+//                ahead in order counts as "can start now", as it did before the engine's
+//                estimate learned per-pool queues.
 //   least-loaded Karmada's way (dynamic weight by available replicas): the site where the most
 //                copies of the job would fit in its reported free capacity, less what the gateway
 //                has placed there since that report; ties to the lower utilisation.
 //   first-start  Slurm federation's way (sibling jobs, the first cluster to start one wins): the
-//                site with the earliest estimated start; ties (several can start now) go to the
+//                site with the earliest estimated start (Candidate::queue_wait_s, the engine's
+//                best estimate, per-pool queues included: sibling jobs really do start wherever
+//                a cluster's scheduler starts one first); ties (several can start now) go to the
 //                site nearest the submitter, as the origin cluster schedules first.
 #pragma once
 

@@ -82,6 +82,21 @@ Result<void> append_event(Db& db, std::string_view job_id, const model::JobEvent
   return st->run();
 }
 
+// The job columns with the decision in full or only its "chosen" and "summary" members
+// (SQLite extracts them, so the rest is never parsed here).
+const std::string& job_columns(DecisionPart part) {
+  static const std::string full = kJobCols;
+  static const std::string summary = [] {
+    std::string cols = kJobCols;
+    cols.replace(cols.find("decision_json"), 13,
+                 "CASE WHEN decision_json IS NULL THEN NULL ELSE json_object("
+                 "'chosen', json_extract(decision_json, '$.chosen'),"
+                 " 'summary', json_extract(decision_json, '$.summary')) END");
+    return cols;
+  }();
+  return part == DecisionPart::full ? full : summary;
+}
+
 std::optional<std::string> decision_text(const model::JobRecord& j) {
   if (j.decision.is_null()) return std::nullopt;
   return j.decision.dump();
@@ -151,7 +166,8 @@ Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expec
   return db.transaction([&]() -> Result<bool> {
     auto st = db.prepare(
         "UPDATE jobs SET state = ?, site_id = ?, remote_id = ?, attempt = ?,"
-        " blocked_sites_json = ?, decision_json = ?, estimated_cost_cny = ?, final_cost_cny = ?,"
+        " blocked_sites_json = ?, decision_json = COALESCE(?, decision_json), estimated_cost_cny = "
+        "?, final_cost_cny = ?,"
         " exit_code = ?, failure = ?, reason = ?, cancel_requested = ?, updated_at = ?,"
         " started_at = ?, finished_at = ? WHERE id = ? AND state = ?");
     if (!st) return fail(st.error());
@@ -185,10 +201,12 @@ Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expec
     if (db.changes() == 0) return false;
     event.state = j.state;
     if (auto r = append_event(db, j.id, event); !r) return fail(r.error());
-    // The charge lands with the job's end, in the same transaction (budgets).
+    // The charge lands with the job's end, in the same transaction: against the budget, and
+    // taken from the prepaid balance when the org has one (NULL stays NULL).
     if (model::is_terminal(j.state) && !model::is_terminal(expected_state) && j.final_cost_cny &&
         *j.final_cost_cny > 0) {
-      auto charge = db.prepare("UPDATE orgs SET spent_cny = spent_cny + ? WHERE id = ?");
+      auto charge = db.prepare(
+          "UPDATE orgs SET spent_cny = spent_cny + ?1, credit_cny = credit_cny - ?1 WHERE id = ?2");
       if (!charge) return fail(charge.error());
       charge->bind(1, *j.final_cost_cny).bind(2, j.org_id);
       if (auto r = charge->run(); !r) return fail(r.error());
@@ -223,8 +241,8 @@ Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at) {
   });
 }
 
-Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id) {
-  auto st = db.prepare(std::string("SELECT ") + kJobCols + " FROM jobs WHERE id = ?");
+Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id, DecisionPart part) {
+  auto st = db.prepare("SELECT " + job_columns(part) + " FROM jobs WHERE id = ?");
   if (!st) return fail(st.error());
   st->bind(1, id);
   auto rows = read_jobs(*st);
@@ -246,7 +264,7 @@ Result<std::optional<model::JobRecord>> find_job_by_idempotency_key(Db& db, std:
 }
 
 Result<std::vector<model::JobRecord>> list_jobs(Db& db, const JobFilter& f) {
-  std::string sql = std::string("SELECT ") + kJobCols + " FROM jobs WHERE 1=1";
+  std::string sql = "SELECT " + job_columns(DecisionPart::summary) + " FROM jobs WHERE 1=1";
   std::vector<std::string> args;
   if (f.org_id) {
     sql += " AND org_id = ?";
@@ -276,12 +294,20 @@ Result<std::vector<model::JobRecord>> list_jobs(Db& db, const JobFilter& f) {
   return read_jobs(*st);
 }
 
-Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, int limit) {
-  auto st = db.prepare(std::string("SELECT ") + kJobCols +
-                       " FROM jobs WHERE state IN ('pending','placed','submitted','running')"
-                       " ORDER BY id LIMIT ?");
+Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, std::string_view after_id,
+                                                       int limit) {
+  // The decision column is left out (read as NULL): it is the largest part of a row and the
+  // dispatcher never reads it.
+  static const std::string sql = [] {
+    std::string cols = kJobCols;
+    cols.replace(cols.find("decision_json"), 13, "NULL");
+    return "SELECT " + cols +
+           " FROM jobs WHERE state IN ('pending','placed','submitted','running') AND id > ?"
+           " ORDER BY id LIMIT ?";
+  }();
+  auto st = db.prepare(sql);
   if (!st) return fail(st.error());
-  st->bind(1, limit);
+  st->bind(1, after_id).bind(2, limit);
   return read_jobs(*st);
 }
 

@@ -19,13 +19,19 @@ Result<void> insert_job(Db& db, const model::JobRecord& job,
 
 // Writes the job's mutable columns and appends `event` (its seq is assigned here) in one
 // transaction. The update applies only if the stored state is still `expected_state`, so two
-// actors cannot both move a job; returns false when it was not applied.
+// actors cannot both move a job; returns false when it was not applied. A record whose
+// decision is null keeps the stored one (the dispatcher does not hold decisions in memory).
 Result<bool> update_job(Db& db, const model::JobRecord& job, model::JobState expected_state,
                         model::JobEvent event);
 // Sets cancel_requested (no state change) and appends a cancel_requested event.
 Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at);
 
-Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id);
+// How much of a job's placement decision to read: all of it, or only what a job's own
+// document shows ("chosen" and "summary"; the rest, every ranked and rejected site, is the
+// largest part of a row and is left in the database).
+enum class DecisionPart { full, summary };
+Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id,
+                                                 DecisionPart part = DecisionPart::full);
 Result<std::optional<model::JobRecord>> find_job_by_idempotency_key(Db& db, std::string_view org_id,
                                                                     std::string_view key);
 
@@ -36,9 +42,12 @@ struct JobFilter {
   std::optional<std::string> before_id;  // keyset pagination: ids < this, newest first
   int limit = 50;
 };
+// With the summary part of each decision (DecisionPart::summary).
 Result<std::vector<model::JobRecord>> list_jobs(Db& db, const JobFilter& filter);
-// Jobs not in a final state, oldest first: what the dispatcher and reconciler work on.
-Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, int limit);
+// Jobs not in a final state with ids after `after_id`, in id order (oldest first), without
+// their decisions: what the dispatcher works on, read in pages.
+Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, std::string_view after_id,
+                                                       int limit);
 Result<std::vector<model::JobEvent>> list_job_events(Db& db, std::string_view job_id);
 
 }  // namespace suanwang::store

@@ -281,8 +281,8 @@ TEST_CASE("bad options exit 2 with a usage message", "[cli]") {
 
 TEST_CASE("every client command has --help, and help lists them with the exit codes", "[cli]") {
   Cli cli;
-  for (const char* cmd :
-       {"quote", "submit", "jobs", "job", "logs", "cancel", "sites", "capacity"}) {
+  for (const char* cmd : {"quote", "submit", "jobs", "job", "logs", "cancel", "sites", "capacity",
+                          "credit", "top-up"}) {
     INFO(cmd);
     auto r = cli.run({cmd, "--help"});
     CHECK(r.exit_code == 0);
@@ -292,8 +292,8 @@ TEST_CASE("every client command has --help, and help lists them with the exit co
   }
   auto help = cli.run({"help"});
   REQUIRE(help.exit_code == 0);
-  for (const char* cmd :
-       {"quote", "submit", "jobs", "job", "logs", "cancel", "sites", "capacity"}) {
+  for (const char* cmd : {"quote", "submit", "jobs", "job", "logs", "cancel", "sites", "capacity",
+                          "credit", "top-up"}) {
     CHECK(has(help.out, std::string("  ") + cmd + " "));
   }
   CHECK(has(help.out, "SUANWANG_API_KEY"));
@@ -341,6 +341,51 @@ TEST_CASE("an unknown job exits 3", "[cli]") {
     CHECK(r.err.starts_with("suanwang: "));
     CHECK(has(r.err, id));
   }
+}
+
+TEST_CASE("top-up records prepaid credit for admins, and credit shows the account", "[cli]") {
+  Cli cli;
+  const std::string org = cli.api.get("/api/v1/session").json().at("org_id");
+  auto admin = cli.env();
+  admin["SUANWANG_API_KEY"] = cli.gw.admin_key();
+
+  auto none = cli.run({"credit"});  // the caller's own org
+  CHECK(none.exit_code == 0);
+  CHECK(has(none.out, org + " has no prepaid account"));
+  auto user_top_up = cli.run({"top-up", org, "100"});
+  CHECK(user_top_up.exit_code == 4);
+  auto no_account = cli.run_with({"top-up", org, "100"}, admin);
+  CHECK(no_account.exit_code == 5);
+  CHECK(has(no_account.err, "no prepaid account"));
+  auto bad_amount = cli.run_with({"top-up", org, "ten"}, admin);
+  CHECK(bad_amount.exit_code == 2);
+  CHECK(has(bad_amount.err, "AMOUNT must be a positive number"));
+  auto too_precise = cli.run_with({"top-up", org, "1.001", "--open"}, admin);
+  CHECK(too_precise.exit_code == 2);
+  CHECK(has(too_precise.err, "(field: amount_cny)"));
+
+  auto paid = cli.run_with({"top-up", org, "100", "--open", "--note", "bank ref 7"}, admin);
+  REQUIRE(paid.exit_code == 0);
+  CHECK(has(paid.out, "+100.00 CNY recorded for " + org + "; balance 100.00 CNY"));
+  auto corrected = cli.run_with(
+      {"top-up", org, "25.5", "--correction", "--note", "double-booked", "--json"}, admin);
+  REQUIRE(corrected.exit_code == 0);
+  CHECK(parse_out(corrected).at("balance_cny") == 74.5);
+  auto too_much = cli.run_with({"top-up", org, "500", "--correction", "--note", "x"}, admin);
+  CHECK(too_much.exit_code == 5);
+
+  auto shown = cli.run({"credit"});
+  REQUIRE(shown.exit_code == 0);
+  CHECK(has(shown.out, "available  74.50 CNY"));
+  CHECK(has(shown.out, "-25.50"));
+  CHECK(has(shown.out, "+100.00"));
+  CHECK(has(shown.out, "bank ref 7"));
+  CHECK(shown.out.find("double-booked") < shown.out.find("bank ref 7"));  // newest first
+  auto paged = cli.run({"credit", org, "--limit", "1", "--json"});
+  REQUIRE(paged.exit_code == 0);
+  CHECK(parse_out(paged).at("items").size() == 1);
+  CHECK(parse_out(paged).at("balance_cny") == 74.5);
+  CHECK(cli.run({"credit", "org_" + std::string(26, '0')}).exit_code == 3);
 }
 
 TEST_CASE("an unreachable server exits 7", "[cli]") {

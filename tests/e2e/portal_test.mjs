@@ -305,12 +305,27 @@ const steps = [
     await waitText(page.locator('main table'), /demo-user/);
     await page.locator('tr', { hasText: 'demo-user' }).getByRole('button', { name: 'Users' }).click();
     await waitText(page.locator('main section.panel').last(), /demo-user@demo\.local/);
+    // Top up demo-user's prepaid credit: open the account, then the amount and the note.
+    const answers = [null, '250', 'e2e bank ref'];
+    const onDialog = (d) => { const a = answers.shift(); d.accept(a === null ? undefined : a); };
+    page.on('dialog', onDialog);
+    await page.locator('tr', { hasText: 'demo-user' }).getByRole('button', { name: 'Top up…' }).click();
+    await waitText(page.locator('tr', { hasText: 'demo-user' }), /¥250\.00/);
+    page.off('dialog', onDialog);
+    expect(!answers.length, `dialogs left unanswered: ${answers}`);
     await shot(page, '11-admin-orgs');
     await page.goto(base + '/#/network-matrix');
     await page.locator('table.matrix td.num').first().waitFor({ timeout: WAIT });
     await shot(page, '12-admin-network');
     await page.goto(base + '/#/keys');
     await page.locator('main table tbody tr').first().waitFor({ timeout: WAIT });
+    // demo-user now sees its prepaid balance and the top-up on its account page.
+    await signIn(page, keys.user);
+    await page.goto(base + '/#/account');
+    await waitText(page.locator('[data-testid="credit"] .stat-value'), /^¥250\.00$/);
+    await waitText(page.locator('main table caption'), /top-ups/);
+    await waitText(page.locator('main table'), /e2e bank ref/);
+    await shot(page, '13-account-credit');
   }],
 ];
 

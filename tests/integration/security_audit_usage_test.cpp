@@ -158,6 +158,12 @@ TEST_CASE("every kind of change leaves an audit entry with who and what and when
   auto opc = gw.client(op.key);
   auto uc = gw.client(user.key);
   CHECK(admin.patch("/api/v1/orgs/" + user.org_id, {{"budget_cny", 100}}).status == 200);
+  // Prepaid credit: opened, topped up, refunded, closed again (the org is invoiced below).
+  const std::string credit = "/api/v1/orgs/" + user.org_id + "/credit";
+  CHECK(admin.patch("/api/v1/orgs/" + user.org_id, {{"prepaid", true}}).status == 200);
+  CHECK(admin.post(credit, {{"amount_cny", 5}, {"note", "ref 1"}}).status == 201);
+  CHECK(admin.post(credit, {{"amount_cny", -5}, {"note", "refund"}}).status == 201);
+  CHECK(admin.patch("/api/v1/orgs/" + user.org_id, {{"prepaid", false}}).status == 200);
   const std::string site = register_site(opc, "Audit center");
   CHECK(opc.patch("/api/v1/sites/" + site, {{"name", "Audit center 2"}}).status == 200);
   CHECK(opc.post("/api/v1/sites/" + site + "/drain", json::object()).status == 200);
@@ -200,14 +206,14 @@ TEST_CASE("every kind of change leaves an audit entry with who and what and when
     CHECK_FALSE(e.at("at").get<std::string>().empty());
     CHECK(e.at("detail").contains("request_id"));
   }
-  for (const char* want :
-       {"regions.replace",      "network.replace", "org.create",
-        "org.update",           "api_key.create",  "api_key.revoke",
-        "site.create",          "site.update",     "site.drain",
-        "site.undrain",         "site.delete",     "dataset.create",
-        "dataset.delete",       "job.create",      "job.cancel",
-        "user.create",          "user.disable",    "session.login",
-        "session.login_failed", "session.logout",  "session.logout_everywhere"}) {
+  for (const char* want : {"regions.replace",      "network.replace", "org.create",
+                           "org.update",           "api_key.create",  "api_key.revoke",
+                           "site.create",          "site.update",     "site.drain",
+                           "site.undrain",         "site.delete",     "dataset.create",
+                           "dataset.delete",       "job.create",      "job.cancel",
+                           "user.create",          "user.disable",    "session.login",
+                           "session.login_failed", "session.logout",  "session.logout_everywhere",
+                           "org.prepaid_open",     "org.credit",      "org.prepaid_close"}) {
     INFO("no audit entry for " << want);
     CHECK(actions.count(want) == 1);
   }

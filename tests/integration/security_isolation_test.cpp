@@ -34,7 +34,8 @@ struct Alpha {
             "alpha-secret-dataset",
             "alpha-secret-job",
             "ALPHA_SECRET_ENV",
-            "/var/alpha-endpoint"};
+            "/var/alpha-endpoint",
+            "alpha-credit-note"};
   }
 };
 
@@ -63,6 +64,9 @@ std::vector<Expect> matrix(const Alpha& a, const std::string& own_org) {
   return {
       {"GET", org, nullptr, hidden},
       {"PATCH", org, json{{"budget_cny", 1}}, refused},
+      {"PATCH", org, json{{"prepaid", false}}, refused},
+      {"GET", org + "/credit", nullptr, hidden},
+      {"POST", org + "/credit", json{{"amount_cny", 1000}, {"note", "evil"}}, hidden},
       {"GET", org + "/users", nullptr, hidden},
       {"POST", org + "/users", json{{"email", "x@evil.example"}, {"password", "0123456789ab"}},
        hidden},
@@ -171,6 +175,12 @@ TEST_CASE("another org's roles get 404 or 403 on every endpoint and learn nothin
   REQUIRE((job.status == 201 || job.status == 200));
   a.job_id = job.json().at("id");
   wait_for_state(ac, a.job_id, "succeeded");
+  // Alpha pays in advance: its balance and entries are as private as its jobs.
+  REQUIRE(admin.patch("/api/v1/orgs/" + a.org_id, {{"prepaid", true}}).status == 200);
+  REQUIRE(admin
+              .post("/api/v1/orgs/" + a.org_id + "/credit",
+                    {{"amount_cny", 123.45}, {"note", "alpha-credit-note"}})
+              .status == 201);
 
   // The other side: a user org (its key and a signed-in member) and an operator.
   const auto beta = make_org_with_key(admin, "beta", "user");
@@ -257,6 +267,10 @@ TEST_CASE("another org's roles get 404 or 403 on every endpoint and learn nothin
   CHECK(ac.get("/api/v1/datasets/" + a.dataset_id).status == 200);
   CHECK(gw.client(a.key).get("/api/v1/api-keys").json().at("items").size() == 2);
   CHECK(admin.get("/api/v1/sites/" + a.site_id).json().at("name") == "Alpha center");
+  const auto credit = ac.get("/api/v1/orgs/" + a.org_id + "/credit").json();
+  CHECK(credit.at("balance_cny") == 123.45);
+  CHECK(credit.at("items").size() == 1);
+  CHECK(ac.get("/api/v1/orgs/" + a.org_id).json().at("prepaid") == true);
 }
 
 }  // namespace suanwang::testing

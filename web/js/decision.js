@@ -41,7 +41,8 @@ export function renderDecision(d, { detailed = false, regionName = (id) => id } 
         h('strong', r.site_name), ': ', r.reason)))));
   }
   if (d.budget) {
-    parts.push(h('p.form-error', t('decision.budget', {
+    const key = d.budget.limit === 'prepaid credit' ? 'decision.credit' : 'decision.budget';
+    parts.push(h('p.form-error', t(key, {
       cheapest: fmt.money(d.budget.cheapest_estimate_cny), remaining: fmt.money(d.budget.remaining_cny) })));
   }
   return h('div.decision', parts);

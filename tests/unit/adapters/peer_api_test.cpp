@@ -80,6 +80,21 @@ TEST_CASE("peer capacity: every usable site's pools, named by site", "[adapters]
   CHECK(cap->queued_work_core_s == 10000.0);
   CHECK(cap->est_queue_wait_s == 120.0);
   CHECK(cap->observed_at == kNow);
+  CHECK(cap->pools[0].queued_jobs == 0);  // an older peer: no per-pool queue, read as none
+}
+
+TEST_CASE("peer capacity: a pool's own queue is forwarded", "[adapters][peer]") {
+  json p = pool("cpu", 64, 10);
+  p["queued_jobs"] = 3;
+  p["queued_work_core_s"] = 5000.0;
+  p["est_queue_wait_s"] = 120.0;
+  auto cap =
+      parse(capacity(json::array({site("site_a", "east", "online", false, json::array({p}))})));
+  REQUIRE(cap);
+  REQUIRE(cap->pools.size() == 1);
+  CHECK(cap->pools[0].queued_jobs == 3);
+  CHECK(cap->pools[0].queued_work_core_s == 5000.0);
+  CHECK(cap->pools[0].est_queue_wait_s == 120.0);
 }
 
 TEST_CASE("peer capacity: drained sites and sites outside the regions do not count",
@@ -117,6 +132,12 @@ TEST_CASE("peer capacity: hostile or broken answers are bad_response naming the 
       {[](json& s) { s["site"] = "../../etc"; }, "sites[0].site"},
       {[](json& s) { s["stale"] = "no"; }, "sites[0].stale"},
       {[](json& s) { s["est_queue_wait_s"] = -5; }, "sites[0].est_queue_wait_s"},
+      {[](json& s) { s["pools"][0]["queued_jobs"] = -1; }, "sites[0].pools[0].queued_jobs"},
+      {[](json& s) { s["pools"][0]["queued_jobs"] = 1.5; }, "sites[0].pools[0].queued_jobs"},
+      {[](json& s) { s["pools"][0]["queued_work_core_s"] = "lots"; },
+       "sites[0].pools[0].queued_work_core_s"},
+      {[](json& s) { s["pools"][0]["est_queue_wait_s"] = -60.0; },
+       "sites[0].pools[0].est_queue_wait_s"},
       {[](json& s) { s["totals"].erase("running_jobs"); }, "sites[0].totals.running_jobs"},
   };
   for (const auto& c : cases) {

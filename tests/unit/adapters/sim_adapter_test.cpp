@@ -150,6 +150,10 @@ TEST_CASE("sim capacity counts drop while jobs run and return after", "[adapters
   CHECK(cap.queued_jobs == 1);
   CHECK(cap.queued_work_core_s == Approx(2 * 30));
   CHECK(cap.est_queue_wait_s == Approx(50));
+  // The same figures for the pool itself (the pool a new job would queue behind).
+  CHECK(cap.pools[0].queued_jobs == 1);
+  CHECK(cap.pools[0].queued_work_core_s == Approx(2 * 30));
+  CHECK(cap.pools[0].est_queue_wait_s == Approx(50));
 
   site.advance(seconds(1000));
   cap = site.capacity();
@@ -159,6 +163,36 @@ TEST_CASE("sim capacity counts drop while jobs run and return after", "[adapters
   CHECK(cap.running_jobs == 0);
   CHECK(cap.queued_jobs == 0);
   CHECK(cap.est_queue_wait_s == 0);
+  CHECK(cap.pools[0].queued_jobs == 0);
+  CHECK(cap.pools[0].est_queue_wait_s == 0);
+}
+
+TEST_CASE("sim reports each pool's queue: a head-of-line job blocks its pool only",
+          "[adapters][sim]") {
+  SimSite site(nlohmann::json{{"pools",
+                               {{{"name", "cpu"}, {"cpus", 8}, {"memory_gb", 64}},
+                                {{"name", "gpu"},
+                                 {"cpus", 16},
+                                 {"memory_gb", 128},
+                                 {"accelerators", {{"H100", 8}}}}}}});
+  auto big = job("big", 8, 100, 32);
+  big.accelerators = AcceleratorRequest{"H100", 6};
+  auto head = job("head", 8, 50, 32);
+  head.accelerators = AcceleratorRequest{"H100", 4};
+  REQUIRE(site.submit(big));
+  REQUIRE(site.submit(head));  // 2 H100 free, but it needs 4: it waits at the head
+  const auto cap = site.capacity();
+  REQUIRE(cap.pools.size() == 2);
+  CHECK(cap.queued_jobs == 1);
+  CHECK(cap.pools[0].queued_jobs == 0);
+  CHECK(cap.pools[0].est_queue_wait_s == 0);
+  CHECK(cap.pools[1].queued_jobs == 1);
+  CHECK(cap.pools[1].queued_work_core_s == Approx(8 * 50));
+  // A small job appended now waits until the head has started (FIFO, no backfill), although
+  // the pool has free CPUs and accelerators.
+  CHECK(cap.pools[1].cpus_free == 8);
+  CHECK(cap.pools[1].est_queue_wait_s == Approx(100));
+  CHECK(cap.est_queue_wait_s == 0);  // the site's figure: the best pool, the idle CPU pool
 }
 
 TEST_CASE("sim seeded refusals are deterministic and match the rate", "[adapters][sim]") {

@@ -224,6 +224,40 @@ TEST_CASE("server URLs are http with host, port and base path, and https is refu
   CHECK(tls.error().message.find("https is not supported") != std::string::npos);
 }
 
+TEST_CASE("prepaid credit renders the balance, holds and entries", "[cli][views]") {
+  const json account = {{"org_id", "org_a"},
+                        {"prepaid", true},
+                        {"balance_cny", 74.5},
+                        {"held_cny", 6},
+                        {"available_cny", 68.5},
+                        {"items",
+                         {{{"at", "2024-05-02T10:00:00Z"},
+                           {"amount_cny", -25.5},
+                           {"balance_cny", 74.5},
+                           {"actor", "admin@x"},
+                           {"note", "double-booked"}},
+                          {{"at", "2024-05-01T10:00:00Z"},
+                           {"amount_cny", 100},
+                           {"balance_cny", 100},
+                           {"actor", "key_1"},
+                           {"note", "bank ref 7"}}}},
+                        {"next_page_token", "cre_x"}};
+  const std::string out = render_credit(account);
+  CHECK(out.starts_with("balance    74.50 CNY\n"));
+  CHECK(out.find("held        6.00 CNY\n") != std::string::npos);
+  CHECK(out.find("available  68.50 CNY\n") != std::string::npos);
+  CHECK(out.find("AMOUNT CNY") != std::string::npos);
+  CHECK(out.find("-25.50") < out.find("+100.00"));  // as listed: newest first
+  CHECK(out.find("more: --page-token cre_x") != std::string::npos);
+
+  const json invoiced = {{"org_id", "org_b"}, {"prepaid", false}, {"items", json::array()}};
+  CHECK(render_credit(invoiced) == "org_b has no prepaid account (it is invoiced for its usage)\n");
+  CHECK(render_credit_entry({{"org_id", "org_a"}, {"amount_cny", 500}, {"balance_cny", 620}}) ==
+        "+500.00 CNY recorded for org_a; balance 620.00 CNY\n");
+  CHECK(render_credit_entry({{"org_id", "org_a"}, {"amount_cny", -5}, {"balance_cny", 1}}) ==
+        "-5.00 CNY recorded for org_a; balance 1.00 CNY\n");
+}
+
 TEST_CASE("url_encode keeps unreserved characters", "[cli][api]") {
   CHECK(url_encode("job_01ABC-x.y~z") == "job_01ABC-x.y~z");
   CHECK(url_encode("a/b c?&") == "a%2Fb%20c%3F%26");

@@ -64,6 +64,19 @@ TEST_CASE("pool JSON shows its shape and walltime", "[model][capacity]") {
   CHECK(j["memory_gb"]["free"] == 128.0);
   CHECK(j["accelerators"]["H100"]["total"] == 4);
   CHECK(j["max_walltime_s"] == 86400);
+  CHECK(j["queued_jobs"] == 0);
+}
+
+TEST_CASE("pool JSON carries the pool's own queue (what a peer gateway forwards)",
+          "[model][capacity]") {
+  PoolCapacity p{"cpu", 64, 16, 256, 100, {}, 0};
+  p.queued_jobs = 3;
+  p.queued_work_core_s = 5000;
+  p.est_queue_wait_s = 120;
+  const auto j = to_json(p);
+  CHECK(j["queued_jobs"] == 3);
+  CHECK(j["queued_work_core_s"] == 5000.0);
+  CHECK(j["est_queue_wait_s"] == 120.0);
 }
 
 }  // namespace

@@ -46,6 +46,59 @@ TEST_CASE("holds add up per pool of their site", "[placement][holds]") {
   CHECK(book.size() == 4);
 }
 
+TEST_CASE("the sums follow every add, replacement and release", "[placement][holds]") {
+  HoldBook book;
+  book.add({"j1", "s1", "gpu", res(8, 64, 2), t0, {}});
+  book.add({"j2", "s1", "gpu", res(4, 32, 4), t0, {}});
+  book.add({"j3", "s1", "cpu", res(2, 4), t0, {}});
+  book.release("j2");
+  auto held = book.held_at("s1", two_pools());
+  CHECK(held[1].cpus == 8);
+  CHECK(held[1].memory_gb == 64);
+  CHECK(held[1].accelerators.at("A800") == 2);
+  CHECK(held[1].jobs == 1);
+  book.add({"j1", "s1", "cpu", res(1, 1), t0, {}});  // replaced: leaves the gpu pool
+  held = book.held_at("s1", two_pools());
+  CHECK(held[1].jobs == 0);
+  CHECK(held[1].accelerators.empty());
+  CHECK(held[0].cpus == 3);
+  CHECK(held[0].jobs == 2);
+  book.release("j1");
+  book.release("j3");
+  CHECK(book.held_at("s1", two_pools()).empty());  // the site's sums are gone with its holds
+  CHECK(book.size() == 0);
+}
+
+TEST_CASE("expiry ends holds in time order, each site against its own report",
+          "[placement][holds]") {
+  HoldBook book;
+  for (int i = 0; i < 5; ++i) {
+    book.add({"a" + std::to_string(i), "s1", "cpu", res(1, 1), t0 + std::chrono::seconds(i), {}});
+    book.add({"b" + std::to_string(i), "s2", "cpu", res(1, 1), t0 + std::chrono::seconds(i), {}});
+  }
+  book.accepted("a1", t0 + std::chrono::seconds(10));
+  book.accepted("a3", t0 + std::chrono::seconds(20));
+  book.accepted("a4", t0 + std::chrono::seconds(11));
+  book.accepted("b1", t0 + std::chrono::seconds(10));
+  book.accepted("a1", t0 + std::chrono::seconds(12));  // accepted again: the later time counts
+  auto observed = [&](const std::string& site) -> std::optional<TimePoint> {
+    if (site == "s1") return t0 + std::chrono::seconds(15);  // after a1, before a3
+    return std::nullopt;                                     // s2 has not reported
+  };
+  // TTL 102 s at t0+104: the holds placed at t0, t0+1 (older than 102 s) end.
+  book.expire(t0 + std::chrono::seconds(104), std::chrono::seconds(102), observed);
+  CHECK(book.find("a0") == nullptr);
+  CHECK(book.find("b0") == nullptr);
+  CHECK(book.find("a1") == nullptr);  // by TTL and by report
+  CHECK(book.find("b1") == nullptr);
+  CHECK(book.find("a2") != nullptr);
+  CHECK(book.find("a3") != nullptr);  // accepted after s1's report
+  CHECK(book.find("a4") == nullptr);  // by s1's report alone (within the TTL)
+  CHECK(book.find("b4") != nullptr);  // s2 has no report yet
+  CHECK(book.size() == 5);
+  CHECK(book.held_at("s1", two_pools())[0].jobs == 2);
+}
+
 TEST_CASE("a job holds at one site at a time", "[placement][holds]") {
   HoldBook book;
   book.add({"j1", "s1", "cpu", res(4, 8), t0, {}});

@@ -400,9 +400,66 @@ TEST_CASE("a busy site's queue wait comes from its report", "[placement][estimat
     const auto d = w.decide(job());
     REQUIRE(d.feasible());
     CHECK(d.ranked[0].queue_wait_s == 1800);
+    CHECK_FALSE(d.ranked[0].fits_free_now);
   }
   SECTION("a free site does not wait, whatever its queue says") {
     w.state("s1").capacity->est_queue_wait_s = 600;
+    const auto d = w.decide(job());
+    REQUIRE(d.feasible());
+    CHECK(d.ranked[0].queue_wait_s == 0);
+  }
+}
+
+TEST_CASE("a pool's own queue makes a job that fits wait", "[placement][estimate]") {
+  World w;
+  w.add("s1", kGZ);
+  auto& cap = *w.state("s1").capacity;
+  cap.pools.push_back(model::PoolCapacity{"other", 64, 64, 256, 256, {}, 0});
+  SECTION("work queued ahead in its pool: the site's forecast for that pool") {
+    cap.queued_jobs = 3;
+    cap.pools[0].queued_jobs = 3;
+    cap.pools[0].queued_work_core_s = 64 * 300;
+    cap.pools[0].est_queue_wait_s = 900;
+    const auto d = w.decide(job());
+    REQUIRE(d.feasible());
+    CHECK(d.ranked[0].pool == "main");
+    CHECK(d.ranked[0].queue_wait_s == 900);
+    CHECK(d.ranked[0].start_s == 900);
+    CHECK(d.ranked[0].result_s == 900 + 1800);
+    CHECK(d.ranked[0].fits_free_now);  // free resources, but jobs queued ahead of it
+  }
+  SECTION("no forecast: the queued work drained through the pool") {
+    cap.queued_jobs = 2;
+    cap.pools[0].queued_jobs = 2;
+    cap.pools[0].queued_work_core_s = 6400;  // / 64 CPUs
+    const auto d = w.decide(job());
+    REQUIRE(d.feasible());
+    CHECK(d.ranked[0].queue_wait_s == Approx(100));
+  }
+  SECTION("a queue in another pool does not delay it") {
+    cap.queued_jobs = 2;
+    cap.pools[1].queued_jobs = 2;
+    cap.pools[1].est_queue_wait_s = 900;
+    const auto d = w.decide(job());
+    REQUIRE(d.feasible());
+    CHECK(d.ranked[0].queue_wait_s == 0);
+  }
+  SECTION("its pool full, the queue in another pool: about one runtime") {
+    cap.pools[0].cpus_free = 0;
+    cap.queued_jobs = 2;
+    cap.pools[1].queued_jobs = 2;
+    cap.pools[1].queued_work_core_s = 64 * 10'000;
+    cap.pools[1].est_queue_wait_s = 5;
+    cap.est_queue_wait_s = 0;
+    const auto d = w.decide(job());
+    REQUIRE(d.feasible());
+    CHECK(d.ranked[0].queue_wait_s == 1800);
+    CHECK_FALSE(d.ranked[0].fits_free_now);
+  }
+  SECTION("a queue reported only site-wide (e.g. a backfilling scheduler): it fits, starts now") {
+    cap.queued_jobs = 2;
+    cap.queued_work_core_s = 6400;
+    cap.est_queue_wait_s = 600;
     const auto d = w.decide(job());
     REQUIRE(d.feasible());
     CHECK(d.ranked[0].queue_wait_s == 0);
@@ -515,8 +572,9 @@ TEST_CASE("raising the time weight moves the choice to the faster site", "[place
 
   CHECK(w.decide(job("cheapest")).ranked[0].site_id == "cheap_busy");
   CHECK(w.decide(job("fastest")).ranked[0].site_id == "dear_free");
-  // Price 0.45 vs time 0.35: price wins the balanced policy here.
-  CHECK(w.decide(job("balanced")).ranked[0].site_id == "cheap_busy");
+  // Each site is the worst by a factor of two or more on one criterion (normalised 1), so the
+  // larger weight decides: time 0.45 over price 0.35 in the balanced policy.
+  CHECK(w.decide(job("balanced")).ranked[0].site_id == "dear_free");
   CHECK(w.decide(custom({1, 0.5, 0, 0})).ranked[0].site_id == "cheap_busy");
   CHECK(w.decide(custom({1, 2, 0, 0})).ranked[0].site_id == "dear_free");
 
@@ -524,6 +582,10 @@ TEST_CASE("raising the time weight moves the choice to the faster site", "[place
   CHECK(d.ranked[0].result_s == 1800);
   CHECK(d.ranked[1].result_s == 7200 + 1800);
   CHECK_THAT(w.decide(job("cheapest")).summary, Contains("60% cheaper than the fastest site"));
+
+  // A queue of half a runtime costs half the time range (0.45 x 0.5 < 0.35): price wins.
+  w.make_busy("cheap_busy", 900);
+  CHECK(w.decide(job("balanced")).ranked[0].site_id == "cheap_busy");
 }
 
 TEST_CASE("the latency weight prefers the site near the submitter", "[placement][score]") {

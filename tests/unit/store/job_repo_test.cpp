@@ -115,6 +115,9 @@ TEST_CASE_METHOD(Fixture, "update_job applies when the stored state is the expec
   j.site_id = "site_x";
   j.attempt = 1;
   j.estimated_cost_cny = 3.25;
+  j.decision = {{"chosen", {{"site", "site_x"}}},
+                {"summary", "cheapest"},
+                {"ranked", Json::array({{{"site", "site_x"}}, {{"site", "site_y"}}})}};
   j.updated_at = from_unix_ms(1'700'000'001'000);
   auto placed =
       event("placed", JobState::pending /* overwritten with the new state */, 1'700'000'001'000);
@@ -133,6 +136,8 @@ TEST_CASE_METHOD(Fixture, "update_job applies when the stored state is the expec
   j.started_at = from_unix_ms(1'700'000'002'000);
   j.finished_at = from_unix_ms(1'700'000'062'000);
   j.reason = "exit 0";
+  const Json decision = j.decision;
+  j.decision = nullptr;  // a record without its decision (the dispatcher's) keeps the stored one
   REQUIRE(*update_job(*db, j, JobState::placed, event("finished", JobState::succeeded)));
 
   auto got = find_job(*db, "job_1");
@@ -146,6 +151,13 @@ TEST_CASE_METHOD(Fixture, "update_job applies when the stored state is the expec
   CHECK((*got)->started_at == j.started_at);
   CHECK((*got)->finished_at == j.finished_at);
   CHECK((*got)->updated_at == from_unix_ms(1'700'000'001'000));
+  CHECK((*got)->decision == decision);
+  CHECK_FALSE(decision.is_null());
+  // Only the part a job's document shows.
+  auto summary = find_job(*db, "job_1", DecisionPart::summary);
+  REQUIRE(summary);
+  REQUIRE(*summary);
+  CHECK((*summary)->decision == Json{{"chosen", decision["chosen"]}, {"summary", "cheapest"}});
 
   auto events = list_job_events(*db, "job_1");
   REQUIRE(events);
@@ -273,6 +285,7 @@ TEST_CASE_METHOD(Fixture, "list_jobs filters, orders newest first and pages by i
     auto j = make_job("job_0" + std::to_string(i), i % 2 ? "org_a" : "org_b");
     if (i == 3) j.state = JobState::succeeded;
     if (i >= 4) j.site_id = "site_x";
+    j.decision = {{"summary", "placed"}};
     REQUIRE(insert_job(*db, j, {}));
   }
   JobFilter all;
@@ -299,10 +312,16 @@ TEST_CASE_METHOD(Fixture, "list_jobs filters, orders newest first and pages by i
   on_site.site_ids = std::vector<std::string>{};
   CHECK(list_jobs(*db, on_site)->empty());  // an operator with no sites sees nothing
 
-  // Active jobs: not final, oldest first.
-  CHECK(ids(*list_active_jobs(*db, 10)) ==
+  // Active jobs: not final, oldest first, in pages after an id, without decisions.
+  CHECK(ids(*list_active_jobs(*db, "", 10)) ==
         std::vector<std::string>{"job_01", "job_02", "job_04", "job_05"});
-  CHECK(ids(*list_active_jobs(*db, 1)) == std::vector<std::string>{"job_01"});
+  CHECK(ids(*list_active_jobs(*db, "", 1)) == std::vector<std::string>{"job_01"});
+  CHECK(ids(*list_active_jobs(*db, "job_01", 2)) == std::vector<std::string>{"job_02", "job_04"});
+  CHECK(ids(*list_active_jobs(*db, "job_05", 10)).empty());
+  const auto active = list_active_jobs(*db, "", 10);
+  REQUIRE(active);
+  for (const auto& j : *active) CHECK(j.decision.is_null());
+  CHECK((*find_job(*db, "job_01"))->decision == Json{{"summary", "placed"}});  // it is stored
 }
 
 TEST_CASE_METHOD(Fixture, "a job row whose spec no longer parses is reported, not skipped",

@@ -1,5 +1,6 @@
 // The caller's org: who they are, its budget and spending so far (GET /api/v1/orgs/{id}:
-// spent, held, remaining), and the usage report when the gateway offers GET /api/v1/usage.
+// spent, held, remaining), its prepaid credit when it pays in advance (balance, available and
+// the latest top-ups), and the usage report when the gateway offers GET /api/v1/usage.
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import * as fmt from '../format.js';
@@ -15,17 +16,30 @@ export async function render(root, ctx) {
       h('section.panel', { 'aria-labelledby': 'usage-title' }, h('h2#usage-title', t('account.usage')), usageBox)));
 
   section(orgBox, async () => {
-    const org = await api.get(`/api/v1/orgs/${encodeURIComponent(s.org_id)}`);
+    const id = encodeURIComponent(s.org_id);
+    const org = await api.get(`/api/v1/orgs/${id}`);
+    const credit = org.prepaid ? await api.get(`/api/v1/orgs/${id}/credit`, { page_size: 5 }) : null;
     const budget = org.budget_cny;
     const committed = (org.spent_cny || 0) + (org.held_cny || 0);
+    const remainingSub = org.limited_by === 'prepaid credit' ? t('account.limited_by_credit')
+      : budget === null ? t('account.no_budget') : t('account.budget', { budget: fmt.money(budget) });
     return h('div',
       h('div.cards',
         h('div.card.stat', { dataset: { testid: 'spent' } }, h('div.stat-label', t('account.spent')), h('div.stat-value', fmt.money(org.spent_cny))),
         h('div.card.stat', h('div.stat-label', t('account.held')), h('div.stat-value', fmt.money(org.held_cny)), h('div.stat-sub', t('account.held_sub'))),
+        org.prepaid ? h('div.card.stat', { dataset: { testid: 'credit' } }, h('div.stat-label', t('account.credit')),
+          h('div.stat-value', fmt.money(org.credit_cny)),
+          h('div.stat-sub', t('account.credit_available', { available: fmt.money(org.available_cny) }))) : null,
         h('div.card.stat', h('div.stat-label', t('account.remaining')),
-          h('div.stat-value', budget === null ? t('account.no_limit') : fmt.money(org.remaining_cny)),
+          h('div.stat-value', org.remaining_cny === null ? t('account.no_limit') : fmt.money(org.remaining_cny)),
           budget !== null ? meter(committed, budget, t('account.budget_used')) : null,
-          h('div.stat-sub', budget === null ? t('account.no_budget') : t('account.budget', { budget: fmt.money(budget) })))),
+          h('div.stat-sub', remainingSub))),
+      credit && credit.items.length ? table([
+        { label: t('account.credit_at'), cell: (e) => fmt.time(e.at) },
+        { label: t('account.credit_amount'), class: 'num', cell: (e) => fmt.money(e.amount_cny) },
+        { label: t('account.credit_balance'), class: 'num', cell: (e) => fmt.money(e.balance_cny) },
+        { label: t('account.credit_note'), cell: (e) => e.note || '—' },
+      ], credit.items, { caption: t('account.credit_entries') }) : null,
       dl([
         [t('account.name'), org.name],
         [t('account.kind'), t('role.' + org.kind)],

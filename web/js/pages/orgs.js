@@ -1,5 +1,6 @@
-// Orgs (admins): every org with its kind and budget, create one, set or clear a budget, and
-// its users when the gateway offers GET /api/v1/orgs/{id}/users.
+// Orgs (admins): every org with its kind, budget and prepaid credit, create one, set or clear a
+// budget, top up its prepaid credit (opening the account first when it has none), and its users
+// when the gateway offers GET /api/v1/orgs/{id}/users.
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import * as fmt from '../format.js';
@@ -29,6 +30,24 @@ export async function render(root, ctx) {
     } catch (e) { toast(errorText(e)); }
   };
 
+  const topUp = async (o) => {
+    const id = encodeURIComponent(o.id);
+    try {
+      if (!o.prepaid) {
+        if (!confirm(t('orgs.open_prepaid_confirm', { name: o.name }))) return;
+        await api.patch(`/api/v1/orgs/${id}`, { prepaid: true });
+        load();
+      }
+      const v = prompt(t('orgs.top_up_prompt', { name: o.name, balance: fmt.money(o.credit_cny ?? 0) }), '');
+      if (v === null || v.trim() === '') return;
+      const note = prompt(t('orgs.top_up_note'), '');
+      if (note === null) return;
+      const e = await api.post(`/api/v1/orgs/${id}/credit`, { amount_cny: Number(v), note: note.trim() });
+      toast(t('orgs.topped_up', { name: o.name, balance: fmt.money(e.balance_cny) }));
+      load();
+    } catch (e) { toast(errorText(e)); }
+  };
+
   const load = () => section(listBox, async () => {
     const orgs = (await api.get('/api/v1/orgs')).items;
     if (!orgs.length) return empty(t('orgs.none'));
@@ -36,9 +55,11 @@ export async function render(root, ctx) {
       { label: t('orgs.name'), cell: (o) => h('span', h('strong', o.name), h('br'), h('span.mono.small.muted', o.id)) },
       { label: t('account.kind'), cell: (o) => h('span', { class: `role role-${o.kind}` }, t('role.' + o.kind)) },
       { label: t('orgs.budget'), class: 'num', cell: (o) => (o.budget_cny === null ? t('account.no_limit') : fmt.money(o.budget_cny)) },
+      { label: t('orgs.credit'), class: 'num', cell: (o) => (o.prepaid ? fmt.money(o.credit_cny) : h('span.muted', t('orgs.invoiced'))) },
       { label: t('col.created'), cell: (o) => fmt.time(o.created_at) },
       { label: t('col.actions'), cell: (o) => h('span.row-actions',
         h('button.secondary.small', { type: 'button', onclick: () => setBudget(o) }, t('orgs.set_budget')),
+        h('button.secondary.small', { type: 'button', onclick: () => topUp(o) }, t('orgs.top_up')),
         h('button.secondary.small', { type: 'button', onclick: () => showUsers(o) }, t('orgs.show_users'))) },
     ], orgs);
   });
