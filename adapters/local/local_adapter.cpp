@@ -477,9 +477,16 @@ RemoteStatus LocalAdapter::final_status(const std::string& key, const JobPaths& 
     if (auto t = read_small_file(marker)) return time_from_text(*t);
     return std::nullopt;
   };
+  // A file's mtime comes from the kernel's coarse clock, which may lag the clock that stamped
+  // started_at by a tick: a job of a few milliseconds would seem to end before it started.
+  const auto written_at = [&](const fs::path& file) -> std::optional<TimePoint> {
+    auto t = file_mtime(file);
+    if (t && record.started_at && *t < *record.started_at) t = record.started_at;
+    return t;
+  };
   // An exit_code means the job ran to its end on its own, even if a kill raced it.
   if (auto text = read_small_file(paths.exit_code, 64)) {
-    s.finished_at = file_mtime(paths.exit_code);
+    s.finished_at = written_at(paths.exit_code);
     const int code = std::atoi(text->c_str());
     s.exit_code = code;
     s.state = code == 0 ? RemoteState::succeeded : RemoteState::failed;
@@ -502,7 +509,7 @@ RemoteStatus LocalAdapter::final_status(const std::string& key, const JobPaths& 
     s.state = RemoteState::failed;
     s.reason = *why;
     while (!s.reason.empty() && s.reason.back() == '\n') s.reason.pop_back();
-    s.finished_at = file_mtime(paths.start_failed);
+    s.finished_at = written_at(paths.start_failed);
     return s;
   }
   if (file_exists(paths.claim) && !file_exists(paths.pid)) {

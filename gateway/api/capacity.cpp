@@ -21,7 +21,8 @@ Json capacity_document(ApiContext& c) {
   double national_age = 0;
   std::map<std::string, double> region_age;
   Json sites = Json::array();
-  for (const auto& v : c.directory.views()) {
+  const auto views = c.directory.snapshot();
+  for (const auto& v : *views) {
     Json s = {{"site", v.site.id},
               {"name", v.site.name},
               {"region", v.site.region},

@@ -68,7 +68,8 @@ Awaitable list_jobs(ApiContext& c, RequestContext& rc) {
   if (who->is_operator()) {
     // An operator sees the jobs placed on its own sites.
     std::vector<std::string> mine;
-    for (const auto& v : c.directory.views()) {
+    const auto site_views = c.directory.snapshot();
+    for (const auto& v : *site_views) {
       if (v.site.org_id == who->org_id) mine.push_back(v.site.id);
     }
     f.site_ids = std::move(mine);

@@ -28,7 +28,8 @@ void federation_families(ApiContext& c, std::string& out) {
   for (const char* s : {"online", "degraded", "offline"}) by_status[s] = 0;
   std::map<std::string, model::CapacityTotals> by_region;
   std::map<std::pair<std::string, std::string>, model::AcceleratorCapacity> by_model;
-  for (const auto& v : c.directory.views()) {
+  const auto site_views = c.directory.snapshot();
+  for (const auto& v : *site_views) {
     by_status[model::site_status_name(v.site.status)] += 1;
     // Only reports the placement engine trusts count, as in GET /api/v1/capacity.
     if (!v.capacity || v.site.status == model::SiteStatus::offline) continue;

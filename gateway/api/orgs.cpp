@@ -141,8 +141,9 @@ Awaitable update_org(ApiContext& c, RequestContext& rc) {
     }
     if (*set) {
       Json detail = {{"prepaid", **prepaid}};
-      co_await audit(c, rc, *who, **prepaid ? "org.prepaid_open" : "org.prepaid_close", "org", id,
-                     id, detail);
+      // Named first: no conditional temporaries inside co_await (core/coro.hpp).
+      const std::string action = **prepaid ? "org.prepaid_open" : "org.prepaid_close";
+      co_await audit(c, rc, *who, action, "org", id, id, detail);
     }
   }
   if (r.has("budget_cny")) {

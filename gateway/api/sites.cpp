@@ -83,7 +83,8 @@ Awaitable list_sites(ApiContext& c, RequestContext& rc) {
   if (!who) co_return problem(rc, who.error());
   const auto region = rc.query_param("region");
   Json items = Json::array();
-  for (const auto& v : c.directory.views()) {
+  const auto site_views = c.directory.snapshot();
+  for (const auto& v : *site_views) {
     if (region && v.site.region != *region) continue;
     items.push_back(site_json(c, *who, v));
   }

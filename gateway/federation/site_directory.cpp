@@ -117,11 +117,20 @@ std::optional<SiteView> SiteDirectory::view(const std::string& site_id) const {
 }
 
 std::vector<SiteView> SiteDirectory::views() const {
+  return *snapshot();
+}
+
+std::shared_ptr<const std::vector<SiteView>> SiteDirectory::snapshot() const {
   std::lock_guard lock(mu_);
-  std::vector<SiteView> out;
-  out.reserve(sites_.size());
-  for (const auto& [id, l] : sites_) out.push_back(make_view(*l));
-  return out;
+  const uint64_t now = version_.load(std::memory_order_acquire);
+  if (!snapshot_ || snapshot_version_ != now) {
+    auto out = std::make_shared<std::vector<SiteView>>();
+    out->reserve(sites_.size());
+    for (const auto& [id, l] : sites_) out->push_back(make_view(*l));
+    snapshot_ = std::move(out);
+    snapshot_version_ = now;
+  }
+  return snapshot_;
 }
 
 std::vector<std::string> SiteDirectory::site_ids() const {

@@ -55,6 +55,9 @@ class SiteDirectory {
 
   std::optional<SiteView> view(const std::string& site_id) const;
   std::vector<SiteView> views() const;
+  // Every view, shared: built once per version() and handed out without copying, so a
+  // placement decision or a rendering over 10,000 sites does not copy them all.
+  std::shared_ptr<const std::vector<SiteView>> snapshot() const;
   std::vector<std::string> site_ids() const;
   // Changes whenever anything a view shows may have changed (a site added, removed or
   // reconfigured, a capacity report, a health change): what rendered documents are keyed on.
@@ -135,9 +138,11 @@ class SiteDirectory {
   std::chrono::milliseconds call_timeout_;
   Logger& log_;
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<Live>> sites_;  // REQUIRES: mu_ held
-  std::atomic<uint64_t> version_{0};                    // bumped with mu_ held
-  metrics::Registry* metrics_ = nullptr;                // optional
+  std::map<std::string, std::shared_ptr<Live>> sites_;             // REQUIRES: mu_ held
+  std::atomic<uint64_t> version_{0};                               // bumped with mu_ held
+  mutable std::shared_ptr<const std::vector<SiteView>> snapshot_;  // REQUIRES: mu_ held
+  mutable uint64_t snapshot_version_ = 0;                          // REQUIRES: mu_ held
+  metrics::Registry* metrics_ = nullptr;                           // optional
 };
 
 adapters::AdapterConfig to_adapter_config(const model::SiteAdapterSettings& s);

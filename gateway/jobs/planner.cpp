@@ -8,7 +8,8 @@
 namespace suanwang::jobs {
 
 placement::Decision Planner::decide_locked(const PlanInput& in) {
-  const auto views = directory_.views();
+  const auto shared_views = directory_.snapshot();
+  const auto& views = *shared_views;
   const auto network = geography_.network();
   const TimePoint now = clock_.now();
   std::unordered_map<std::string_view, const federation::SiteView*> by_id;  // on first use

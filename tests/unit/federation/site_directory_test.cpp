@@ -1,0 +1,81 @@
+// SiteDirectory's version and shared snapshot: every change a view shows moves the version and
+// yields a new snapshot; reads without a change share one.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "gateway/federation/site_directory.hpp"
+#include "support/temp_dir.hpp"
+
+namespace {
+
+using namespace suanwang;
+
+model::Site sim_site(std::string id) {
+  model::Site s;
+  s.id = std::move(id);
+  s.org_id = "org_op";
+  s.name = s.id;
+  s.region = "r";
+  s.adapter.type = "sim";
+  s.adapter.options = {{"pools", {{{"name", "cpu"}, {"cpus", 8}, {"memory_gb", 32}}}}};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the directory's snapshot is shared until something it shows changes",
+          "[federation][directory]") {
+  boost::asio::io_context io;
+  const auto registry = adapters::AdapterRegistry::builtin();
+  ManualClock clock;
+  std::ostringstream out;
+  Logger log(out);
+  testing::TempDir dir;
+  federation::SiteDirectory directory(io, registry, clock, dir.path(), std::chrono::seconds(1),
+                                      log);
+
+  const auto v0 = directory.version();
+  REQUIRE(directory.upsert(sim_site("site_a")));
+  REQUIRE(directory.upsert(sim_site("site_b")));
+  CHECK(directory.version() > v0);
+
+  auto first = directory.snapshot();
+  REQUIRE(first->size() == 2);
+  CHECK(directory.snapshot() == first);  // nothing changed: the same one
+  CHECK(directory.views().size() == 2);
+
+  // Each kind of change moves the version and shows in the next snapshot.
+  auto changed = [&](auto&& change) {
+    const auto before = directory.version();
+    change();
+    CHECK(directory.version() != before);
+    auto next = directory.snapshot();
+    CHECK(next != first);
+    first = next;
+  };
+  changed([&] {
+    model::SiteCapacity c;
+    c.pools = {model::PoolCapacity{"p", 8, 4, 16, 8, {}, 0}};
+    directory.record_capacity("site_a", c, 3.0);
+  });
+  CHECK(directory.view("site_a")->capacity->pools.at(0).cpus_free == 4);
+  changed([&] { directory.record_failure("site_b", "timed out", 1, 3); });
+  CHECK((*first)[1].site.status == model::SiteStatus::degraded);
+  changed([&] { directory.record_success("site_b"); });
+  CHECK((*first)[1].site.status == model::SiteStatus::online);
+  changed([&] {
+    auto s = sim_site("site_a");
+    s.drained = true;
+    directory.update_config(s);
+  });
+  CHECK((*first)[0].site.drained);
+  changed([&] { directory.remove("site_b"); });
+  CHECK(first->size() == 1);
+
+  // A success on a healthy site changes nothing anyone sees: the snapshot stays.
+  const auto before = directory.version();
+  directory.record_success("site_a");
+  CHECK(directory.version() == before);
+  CHECK(directory.snapshot() == first);
+}
