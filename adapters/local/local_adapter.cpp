@@ -517,7 +517,9 @@ RemoteStatus LocalAdapter::final_status(const std::string& key, const JobPaths& 
     // there. Only the latter is lost, and only once the start is clearly over.
     const auto claimed_at = file_mtime(paths.claim);
     if (claimed_at && now_() - *claimed_at < kStartGrace) {
-      s.state = RemoteState::running;
+      // Not running yet: as queued, a job whose start then dies with the gateway is placed
+      // again (it never ran) instead of failing as a running job that vanished.
+      s.state = RemoteState::queued;
       s.reason = "starting";
       return s;
     }
