@@ -248,9 +248,14 @@ asio::awaitable<void> Dispatcher::run_pass(bool reconcile_all) {
   }
   for (auto& j : to_place) {
     if (stopped_) co_return;
-    busy_.insert(j.id);
     const std::string id = j.id;
-    co_await place(std::move(j));
+    busy_.insert(id);
+    try {
+      co_await place(std::move(j));
+    } catch (...) {
+      busy_.erase(id);  // else the job would be skipped until a restart
+      throw;
+    }
     busy_.erase(id);
   }
 
