@@ -85,16 +85,26 @@ Result<void> append_event(Db& db, std::string_view job_id, const model::JobEvent
 // The job columns with the decision in full or only its "chosen" and "summary" members
 // (SQLite extracts them, so the rest is never parsed here).
 const std::string& job_columns(DecisionPart part) {
-  static const std::string full = kJobCols;
-  static const std::string summary = [] {
+  const auto with_decision_as = [](std::string_view expr) {
     std::string cols = kJobCols;
-    cols.replace(cols.find("decision_json"), 13,
-                 "CASE WHEN decision_json IS NULL THEN NULL ELSE json_object("
-                 "'chosen', json_extract(decision_json, '$.chosen'),"
-                 " 'summary', json_extract(decision_json, '$.summary')) END");
+    cols.replace(cols.find("decision_json"), 13, expr);
     return cols;
-  }();
-  return part == DecisionPart::full ? full : summary;
+  };
+  static const std::string full = kJobCols;
+  static const std::string summary = with_decision_as(
+      "CASE WHEN decision_json IS NULL THEN NULL ELSE json_object("
+      "'chosen', json_extract(decision_json, '$.chosen'),"
+      " 'summary', json_extract(decision_json, '$.summary')) END");
+  static const std::string none = with_decision_as("NULL");
+  switch (part) {
+    case DecisionPart::full:
+      return full;
+    case DecisionPart::summary:
+      return summary;
+    case DecisionPart::none:
+      return none;
+  }
+  return full;
 }
 
 std::optional<std::string> decision_text(const model::JobRecord& j) {
@@ -296,16 +306,10 @@ Result<std::vector<model::JobRecord>> list_jobs(Db& db, const JobFilter& f) {
 
 Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, std::string_view after_id,
                                                        int limit) {
-  // The decision column is left out (read as NULL): it is the largest part of a row and the
-  // dispatcher never reads it.
-  static const std::string sql = [] {
-    std::string cols = kJobCols;
-    cols.replace(cols.find("decision_json"), 13, "NULL");
-    return "SELECT " + cols +
-           " FROM jobs WHERE state IN ('pending','placed','submitted','running') AND id > ?"
-           " ORDER BY id LIMIT ?";
-  }();
-  auto st = db.prepare(sql);
+  // The dispatcher never reads decisions.
+  auto st = db.prepare("SELECT " + job_columns(DecisionPart::none) +
+                       " FROM jobs WHERE state IN ('pending','placed','submitted','running')"
+                       " AND id > ? ORDER BY id LIMIT ?");
   if (!st) return fail(st.error());
   st->bind(1, after_id).bind(2, limit);
   return read_jobs(*st);

@@ -26,10 +26,10 @@ Result<bool> update_job(Db& db, const model::JobRecord& job, model::JobState exp
 // Sets cancel_requested (no state change) and appends a cancel_requested event.
 Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at);
 
-// How much of a job's placement decision to read: all of it, or only what a job's own
-// document shows ("chosen" and "summary"; the rest, every ranked and rejected site, is the
-// largest part of a row and is left in the database).
-enum class DecisionPart { full, summary };
+// How much of a job's placement decision to read: all of it, only what a job's own document
+// shows ("chosen" and "summary"; the rest, every ranked and rejected site, is the largest part
+// of a row and is left in the database), or none (read as null).
+enum class DecisionPart { full, summary, none };
 Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id,
                                                  DecisionPart part = DecisionPart::full);
 Result<std::optional<model::JobRecord>> find_job_by_idempotency_key(Db& db, std::string_view org_id,
