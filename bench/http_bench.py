@@ -4,7 +4,7 @@ baseline (bench/http_baseline.cpp), both Release builds of the same toolchain, d
 the same run. Prints req/s, p50 and p99 for each API call, the ratio to the baseline and each
 target; with --rss, the gateway's resident memory with 10,000 sites and 1,000,000 stored jobs.
 
-Usage: bench/http_bench.py [--quick] [--rss] [--build DIR]    (run by scripts/bench)
+Usage: bench/http_bench.py [--quick] [--rss] [--build DIR] [--case TEXT]...    (run by scripts/bench)
 Exits 1 when a target is missed. Rate limits are lifted for the run (config rate_limit_*_per_s
 = 0), so the figures are the server's, not the limiter's.
 """
@@ -144,6 +144,8 @@ def throughput(args, build):
                   f"{'base req/s':>10} {'ratio':>6}  target")
             missed = []
             for name, script, ratio_target, p99_target in CASES:
+                if args.case and not any(c in name for c in args.case):
+                    continue
                 b = wrk(f"http://127.0.0.1:{base_port}", script, seconds, env)
                 g = wrk(gw.url, script, seconds, env)
                 ratio = g["rps"] / b["rps"] if b["rps"] else 0
@@ -247,6 +249,8 @@ def main():
     p.add_argument("--rss", action="store_true", help="also the 10,000-site, 1M-job memory run")
     p.add_argument("--rss-only", action="store_true", help="only the memory run")
     p.add_argument("--build", default=os.path.join(ROOT, "build", "release"))
+    p.add_argument("--case", action="append", default=[],
+                   help="only the calls whose name contains this text (repeatable)")
     args = p.parse_args()
     missed = [] if args.rss_only else throughput(args, args.build)
     if args.rss or args.rss_only:

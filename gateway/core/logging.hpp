@@ -1,9 +1,20 @@
 // Logger: JSON lines on a stream (stderr by default), one object per line, so logs can be
 // read by people and by machines. Thread-safe. Passed by reference; there is no global logger.
+//
+// Lines are written in groups: a line is appended to a pending buffer and whoever finds no
+// write in progress writes the whole buffer in one call, so under load many lines share one
+// system call while a lone line is still written before log() returns. Callers wait only when
+// more than kMaxPending bytes are pending (a stalled stream slows the callers instead of
+// growing memory).
 #pragma once
 
+#include <concepts>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
 #include <iosfwd>
 #include <mutex>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -14,10 +25,13 @@ enum class LogLevel { debug = 0, info = 1, warn = 2, error = 3 };
 
 class Logger {
  public:
+  static constexpr std::size_t kMaxPending = 1 << 20;
+
   explicit Logger(std::ostream& out, LogLevel min_level = LogLevel::info)
       : out_(out), min_level_(min_level) {}
 
-  // `fields` are merged into the line; "ts", "level" and "msg" are set here.
+  // The line is {"ts", "level", "msg", then `fields`' members} ("ts", "level" and "msg" in
+  // `fields` are ignored).
   void log(LogLevel level, std::string_view msg, nlohmann::json fields = nlohmann::json::object());
   void debug(std::string_view m, nlohmann::json f = nlohmann::json::object()) {
     log(LogLevel::debug, m, std::move(f));
@@ -33,10 +47,56 @@ class Logger {
   }
   bool enabled(LogLevel level) const { return level >= min_level_; }
 
+  // Writes one complete line (a JSON object ending in '\n'); see LogLine.
+  void write_line(std::string_view line);
+
  private:
   std::mutex mu_;
-  std::ostream& out_;
+  std::condition_variable drained_;
+  std::string pending_;   // REQUIRES: mu_ held
+  bool writing_ = false;  // a caller is writing; REQUIRES: mu_ held
+  std::ostream& out_;     // written only by the caller that set writing_
   LogLevel min_level_;
 };
+
+// One log line built field by field, without a JSON tree: for hot paths such as the access
+// log. Values are escaped as JSON strings (invalid UTF-8 replaced by U+FFFD) or written as
+// numbers. Nothing is built when the level is disabled.
+//   LogLine(log, LogLevel::info, "access").add("status", 200).add("path", p).write();
+class LogLine {
+ public:
+  LogLine(Logger& log, LogLevel level, std::string_view msg);
+  LogLine& add(std::string_view key, std::string_view value);
+  LogLine& add(std::string_view key, const char* value) {
+    return add(key, std::string_view(value));
+  }
+  LogLine& add(std::string_view key, const std::string& value) {
+    return add(key, std::string_view(value));
+  }
+  template <std::integral T>
+    requires(!std::same_as<T, bool>)
+  LogLine& add(std::string_view key, T value) {
+    if constexpr (std::is_signed_v<T>) {
+      return add_int(key, static_cast<int64_t>(value));
+    } else {
+      return add_uint(key, static_cast<uint64_t>(value));
+    }
+  }
+  LogLine& add(std::string_view key, double value);
+  LogLine& add(std::string_view key, bool value);
+  void write();
+
+ private:
+  LogLine& add_int(std::string_view key, int64_t value);
+  LogLine& add_uint(std::string_view key, uint64_t value);
+  void key(std::string_view k);
+  Logger& log_;
+  bool enabled_;
+  std::string text_;
+};
+
+// Appends `s` to `out` as a JSON string literal, quotes included: control characters escaped
+// and invalid UTF-8 replaced by U+FFFD, as nlohmann's error_handler_t::replace does.
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace suanwang

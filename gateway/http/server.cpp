@@ -37,7 +37,11 @@ Server::Server(asio::io_context& io, Handler handler, Logger& log, Random& rando
     : io_(io),
       handler_(std::move(handler)),
       log_(log),
-      random_(random),
+      request_id_seed_([&random] {
+        uint64_t seed = 0;
+        random.fill(&seed, sizeof seed);
+        return seed;
+      }()),
       limits_(limits),
       acceptor_(asio::make_strand(io)) {}
 
@@ -100,13 +104,15 @@ std::string Server::request_id_for(const Request& req) {
       ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
     if (ok) return std::string(v);
   }
+  // splitmix64's finaliser: a bijection, so distinct counts give distinct ids.
+  uint64_t x = request_id_seed_ ^ request_count_.fetch_add(1, std::memory_order_relaxed);
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  x ^= x >> 31;
   static constexpr char kHex[] = "0123456789abcdef";
-  const std::string raw = random_.bytes(8);
   std::string id = "req_";
-  for (unsigned char b : raw) {
-    id.push_back(kHex[b >> 4]);
-    id.push_back(kHex[b & 15]);
-  }
+  id.resize(4 + 16);
+  for (int i = 15; i >= 0; --i, x >>= 4) id[4 + static_cast<std::size_t>(i)] = kHex[x & 15];
   return id;
 }
 
@@ -140,22 +146,34 @@ asio::awaitable<Response> Server::dispatch(Request& req, const std::string& requ
 
 void Server::record_metrics(const RequestContext& ctx, unsigned status,
                             std::chrono::steady_clock::time_point started) {
-  const std::string route = ctx.route.empty() ? "unmatched" : std::string(ctx.route);
-  // Unknown verbs are one label value, so clients cannot mint series.
-  const std::string method = ctx.request.method() == Verb::unknown
-                                 ? std::string("other")
-                                 : std::string(ctx.request.method_string());
+  const std::string_view route = ctx.route.empty() ? std::string_view("unmatched") : ctx.route;
+  const int method = static_cast<int>(ctx.request.method());
+  RouteSeries series;
+  {
+    std::lock_guard lock(series_mu_);
+    auto it = series_.find(SeriesProbe{route, method, status});
+    if (it == series_.end()) {
+      // Unknown verbs are one label value, so clients cannot mint series.
+      const std::string method_label = ctx.request.method() == Verb::unknown
+                                           ? std::string("other")
+                                           : std::string(ctx.request.method_string());
+      const std::string route_label(route);
+      RouteSeries made{
+          &metrics_->counter("suanwang_http_requests_total",
+                             "HTTP requests answered, by route and status.",
+                             {"method", "route", "status"},
+                             {method_label, route_label, std::to_string(status)}),
+          &metrics_->histogram("suanwang_http_request_duration_seconds",
+                               "Time from a request read to its response built, by route.",
+                               {"method", "route"}, {method_label, route_label})};
+      it = series_.emplace(SeriesKey{route_label, method, status}, made).first;
+    }
+    series = it->second;
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  metrics_
-      ->counter("suanwang_http_requests_total", "HTTP requests answered, by route and status.",
-                {"method", "route", "status"}, {method, route, std::to_string(status)})
-      .inc();
-  metrics_
-      ->histogram("suanwang_http_request_duration_seconds",
-                  "Time from a request read to its response built, by route.", {"method", "route"},
-                  {method, route})
-      .observe(seconds);
+  series.requests->inc();
+  series.duration->observe(seconds);
 }
 
 asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
@@ -224,10 +242,12 @@ asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream&
       res.keep_alive(false);
       tcp_layer.expires_after(limits_.write_timeout);
       co_await bhttp::async_write(stream, res, kTuple);
-      log_.info("access", {{"request_id", rid},
-                           {"remote", conn->remote},
-                           {"status", static_cast<int>(p.status)},
-                           {"error", ec.message()}});
+      LogLine(log_, LogLevel::info, "access")
+          .add("request_id", rid)
+          .add("remote", conn->remote)
+          .add("status", static_cast<int>(p.status))
+          .add("error", ec.message())
+          .write();
       // Lingering close: read and drop what the client is still sending (bounded), so our
       // answer is not lost to a TCP reset.
       beast::error_code ignored;
@@ -254,13 +274,15 @@ asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream&
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
-    log_.info("access", {{"request_id", rid},
-                         {"remote", conn->remote},
-                         {"method", std::string(req.method_string())},
-                         {"path", std::string(req.target().substr(0, 512))},
-                         {"status", res.result_int()},
-                         {"bytes", wn},
-                         {"duration_ms", static_cast<double>(us) / 1000.0}});
+    LogLine(log_, LogLevel::info, "access")
+        .add("request_id", rid)
+        .add("remote", conn->remote)
+        .add("method", std::string_view(req.method_string()))
+        .add("path", std::string_view(req.target()).substr(0, 512))
+        .add("status", res.result_int())
+        .add("bytes", wn)
+        .add("duration_ms", static_cast<double>(us) / 1000.0)
+        .write();
     if (wec || !keep) break;
   }
 }

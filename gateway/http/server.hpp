@@ -14,7 +14,10 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <map>
 #include <string>
+#include <string_view>
+#include <tuple>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -72,7 +75,10 @@ class Server {
   boost::asio::io_context& io_;
   Handler handler_;
   Logger& log_;
-  Random& random_;
+  // Request ids: a bijective mix of a per-process random seed and a counter, so ids are unique
+  // within the process, unlikely to repeat across restarts, and cost no CSPRNG call.
+  uint64_t request_id_seed_;
+  std::atomic<uint64_t> request_count_{0};
   ServerLimits limits_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
@@ -80,6 +86,32 @@ class Server {
   std::set<std::shared_ptr<Connection>> connections_;  // REQUIRES: mu_ held
   std::shared_ptr<boost::asio::ssl::context> tls_;     // set: HTTPS only
   metrics::Registry* metrics_ = nullptr;               // optional
+  // The request metrics' series by (route, method, status), so that a request does not build
+  // label vectors and search the registry by name.
+  struct SeriesKey {
+    std::string route;
+    int method = 0;
+    unsigned status = 0;
+  };
+  struct SeriesProbe {
+    std::string_view route;
+    int method = 0;
+    unsigned status = 0;
+  };
+  struct SeriesLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return std::tuple(std::string_view(a.route), a.method, a.status) <
+             std::tuple(std::string_view(b.route), b.method, b.status);
+    }
+  };
+  struct RouteSeries {
+    metrics::Counter* requests = nullptr;
+    metrics::Histogram* duration = nullptr;
+  };
+  std::mutex series_mu_;
+  std::map<SeriesKey, RouteSeries, SeriesLess> series_;  // REQUIRES: series_mu_ held
 };
 
 }  // namespace suanwang::http

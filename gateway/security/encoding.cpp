@@ -6,13 +6,21 @@
 
 #include <array>
 #include <cstdint>
+#include <stdexcept>
 
 namespace suanwang::security {
 
 std::string sha256(std::string_view data) {
+  // Fetched once: OpenSSL 3 otherwise looks the implementation up in its provider store on
+  // every digest, which costs more than hashing a key. Kept for the life of the process.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr);
+  if (kSha256 == nullptr ||
+      EVP_Digest(data.data(), data.size(), md.data(), &len, kSha256, nullptr) != 1) {
+    // Without SHA-256 no key can be checked; continuing would compare garbage.
+    throw std::runtime_error("OpenSSL SHA-256 is unavailable");
+  }
   return std::string(reinterpret_cast<const char*>(md.data()), len);
 }
 
