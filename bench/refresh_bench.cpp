@@ -214,7 +214,7 @@ int main(int argc, char** argv) {
           auto t0 = Steady::now();
           co_await aggregator.poll_all();
           Round got{std::chrono::duration<double>(Steady::now() - t0).count(), 0};
-          for (const auto& v : directory.views()) {
+          for (const auto& v : *directory.snapshot()) {
             got.ok += v.capacity && v.capacity->observed_at >= round_start &&
                       v.capacity->pools.size() == 4;
           }

@@ -79,7 +79,28 @@ std::optional<std::string> bad_request(const JobRequest& job) {
 
 }  // namespace
 
-SimEngine::SimEngine(SimOptions options, uint64_t seed) : options_(std::move(options)), rng_(seed) {
+void SimEngine::JobQueue::pop_front() {
+  ++head_;
+  if (head_ == items_.size()) {
+    items_.clear();
+    head_ = 0;
+  } else if (head_ >= 64 && head_ * 2 >= items_.size()) {
+    // Compact once the departed half outweighs the rest: amortised O(1) per pop.
+    items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
+}
+
+void SimEngine::JobQueue::erase(size_t index) {
+  items_.erase(std::remove(items_.begin() + static_cast<std::ptrdiff_t>(head_), items_.end(), index),
+               items_.end());
+  if (empty()) {
+    items_.clear();
+    head_ = 0;
+  }
+}
+
+SimEngine::SimEngine(SimOptions options, uint64_t seed) : options_(std::move(options)), seed_(seed) {
   for (const auto& spec : options_.pools) {
     Pool pool;
     pool.spec = spec;
@@ -92,7 +113,8 @@ SimEngine::SimEngine(SimOptions options, uint64_t seed) : options_(std::move(opt
 }
 
 double SimEngine::draw() {
-  return static_cast<double>(rng_() >> 11) * 0x1.0p-53;
+  if (!rng_) rng_ = std::make_unique<std::mt19937_64>(seed_);
+  return static_cast<double>((*rng_)() >> 11) * 0x1.0p-53;
 }
 
 Description SimEngine::describe() const {
@@ -353,7 +375,7 @@ AdapterResult<void> SimEngine::cancel(const std::string& remote_id, TimePoint no
   Job& job = jobs_[*index];
   Pool& pool = pools_[job.pool];
   if (job.state == RemoteState::queued) {
-    std::erase(pool.queue, *index);
+    pool.queue.erase(*index);
     job.state = RemoteState::canceled;
     job.finished_at = clock_;
     start_queued(pool, clock_);  // it may have been the head blocking others

@@ -14,11 +14,11 @@ Awaitable readyz(ApiContext& c, RequestContext& rc) {
   auto db = co_await c.store.run([&](store::Db& d) { return d.exec("SELECT 1"); });
   if (!db) co_return problem(rc, Error::unavailable("the database is not answering"));
   int online = 0;
-  const auto views = c.directory.views();
-  for (const auto& v : views)
+  const auto views = c.directory.snapshot();
+  for (const auto& v : *views)
     online += v.site.status == model::SiteStatus::online && !v.site.drained;
   co_return json(rc, Status::ok,
-                 {{"status", "ready"}, {"sites", views.size()}, {"sites_online", online}});
+                 {{"status", "ready"}, {"sites", views->size()}, {"sites_online", online}});
 }
 
 Awaitable openapi(ApiContext&, RequestContext& rc) {

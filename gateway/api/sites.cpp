@@ -86,6 +86,13 @@ Awaitable list_sites(ApiContext& c, RequestContext& rc) {
   const auto site_views = c.directory.snapshot();
   for (const auto& v : *site_views) {
     if (region && v.site.region != *region) continue;
+    // The snapshot leaves out adapter options; an owner is shown them, from the full view.
+    if (who->owns(v.site.org_id)) {
+      if (auto full = c.directory.view(v.site.id)) {
+        items.push_back(site_json(c, *who, *full));
+        continue;
+      }
+    }
     items.push_back(site_json(c, *who, v));
   }
   co_return json(rc, Status::ok, {{"items", items}, {"next_page_token", nullptr}});

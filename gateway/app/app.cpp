@@ -77,7 +77,7 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
       std::make_unique<federation::CapacityHistory>(a->config_.capacity_history_samples);
   a->aggregator_->set_after_round([self = a.get()] {
     self->capacity_history_->record(federation::take_capacity_sample(
-        self->directory_->views(), self->clock_.now(), self->config_.capacity_stale_after));
+        *self->directory_->snapshot(), self->clock_.now(), self->config_.capacity_stale_after));
   });
   a->planner_ =
       std::make_unique<jobs::Planner>(*a->directory_, a->geography_, a->config_, a->clock_);

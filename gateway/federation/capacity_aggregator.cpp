@@ -1,6 +1,8 @@
 // Capacity polling and site health (see capacity_aggregator.hpp).
 #include "gateway/federation/capacity_aggregator.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -40,14 +42,25 @@ asio::awaitable<void> CapacityAggregator::loop() {
 }
 
 asio::awaitable<void> CapacityAggregator::poll_all() {
-  WaitGroup wg(co_await asio::this_coro::executor);
-  for (const auto& id : directory_.site_ids()) {
+  const auto ex = co_await asio::this_coro::executor;
+  auto ids = std::make_shared<const std::vector<std::string>>(directory_.site_ids());
+  auto next = std::make_shared<std::size_t>(0);
+  WaitGroup wg(ex);
+  const std::size_t workers = std::min(ids->size(), kMaxPollsInFlight);
+  for (std::size_t w = 0; w < workers; ++w) {
     wg.add();
-    asio::co_spawn(co_await asio::this_coro::executor, poll_one(id),
-                   [&wg](std::exception_ptr) { wg.done(); });
+    asio::co_spawn(ex, poll_worker(ids, next), [&wg](std::exception_ptr) { wg.done(); });
   }
   co_await wg.wait();
   if (after_round_) after_round_();
+}
+
+asio::awaitable<void> CapacityAggregator::poll_worker(
+    std::shared_ptr<const std::vector<std::string>> ids, std::shared_ptr<std::size_t> next) {
+  while (*next < ids->size()) {
+    const std::string& id = (*ids)[(*next)++];
+    co_await poll_one(id);
+  }
 }
 
 asio::awaitable<void> CapacityAggregator::poll_one(std::string site_id) {

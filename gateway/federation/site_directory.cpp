@@ -39,15 +39,14 @@ SiteDirectory::SiteDirectory(boost::asio::io_context& io, const adapters::Adapte
       log_(log) {}
 
 Result<void> SiteDirectory::upsert(const model::Site& site) {
-  auto config = to_adapter_config(site.adapter);
   {
     // Same adapter settings: keep the live adapter (and its state), update the rest.
     std::lock_guard lock(mu_);
     auto it = sites_.find(site.id);
-    if (it != sites_.end() && it->second->adapter_config.type == config.type &&
-        it->second->adapter_config.endpoint == config.endpoint &&
-        it->second->adapter_config.options == config.options &&
-        it->second->adapter_config.credentials == config.credentials) {
+    if (it != sites_.end() && it->second->site.adapter.type == site.adapter.type &&
+        it->second->site.adapter.endpoint == site.adapter.endpoint &&
+        it->second->site.adapter.options == site.adapter.options &&
+        it->second->site.adapter.credentials == site.adapter.credentials) {
       it->second->site = site;
       version_.fetch_add(1, std::memory_order_acq_rel);
       return ok();
@@ -59,13 +58,12 @@ Result<void> SiteDirectory::upsert(const model::Site& site) {
   ctx.now = [&clock = clock_] { return clock.now(); };
   ctx.work_dir = (work_root_ / site.id).string();
   ctx.seed = std::hash<std::string>{}(site.id);
-  auto adapter = registry_.create(config, ctx);
+  auto adapter = registry_.create(to_adapter_config(site.adapter), ctx);
   if (!adapter) {
     return fail(Error::invalid("adapter", "adapter: " + adapter.error().message));
   }
   live->adapter = std::move(*adapter);
   live->description = live->adapter->describe();
-  live->adapter_config = std::move(config);
   live->site = site;
   if (metrics_ != nullptr) {
     live->call_seconds =
@@ -116,17 +114,19 @@ std::optional<SiteView> SiteDirectory::view(const std::string& site_id) const {
   return make_view(*it->second);
 }
 
-std::vector<SiteView> SiteDirectory::views() const {
-  return *snapshot();
-}
-
 std::shared_ptr<const std::vector<SiteView>> SiteDirectory::snapshot() const {
   std::lock_guard lock(mu_);
   const uint64_t now = version_.load(std::memory_order_acquire);
   if (!snapshot_ || snapshot_version_ != now) {
     auto out = std::make_shared<std::vector<SiteView>>();
     out->reserve(sites_.size());
-    for (const auto& [id, l] : sites_) out->push_back(make_view(*l));
+    for (const auto& [id, l] : sites_) {
+      // Copied without its adapter options: moved aside and back under mu_.
+      Json options = std::move(l->site.adapter.options);
+      l->site.adapter.options = Json();
+      out->push_back(make_view(*l));
+      l->site.adapter.options = std::move(options);
+    }
     snapshot_ = std::move(out);
     snapshot_version_ = now;
   }
@@ -196,7 +196,12 @@ std::optional<model::Site> SiteDirectory::record_success(const std::string& site
 void SiteDirectory::update_config(const model::Site& site) {
   std::lock_guard lock(mu_);
   auto it = sites_.find(site.id);
-  if (it != sites_.end()) it->second->site = site;
+  if (it != sites_.end()) {
+    // site.adapter stays what the live adapter was built from (upsert rebuilds it).
+    model::SiteAdapterSettings built_from = std::move(it->second->site.adapter);
+    it->second->site = site;
+    it->second->site.adapter = std::move(built_from);
+  }
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 

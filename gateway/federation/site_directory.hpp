@@ -54,9 +54,10 @@ class SiteDirectory {
   void remove(const std::string& site_id);
 
   std::optional<SiteView> view(const std::string& site_id) const;
-  std::vector<SiteView> views() const;
   // Every view, shared: built once per version() and handed out without copying, so a
-  // placement decision or a rendering over 10,000 sites does not copy them all.
+  // placement decision or a rendering over 10,000 sites does not copy them all. These views
+  // leave out site.adapter.options (null), which only a site's owner is shown and which is
+  // most of a site's memory: use view(id) for them.
   std::shared_ptr<const std::vector<SiteView>> snapshot() const;
   std::vector<std::string> site_ids() const;
   // Changes whenever anything a view shows may have changed (a site added, removed or
@@ -99,8 +100,7 @@ class SiteDirectory {
     boost::asio::strand<boost::asio::io_context::executor_type> strand;
     std::unique_ptr<adapters::SiteAdapter> adapter;
     adapters::Description description;
-    adapters::AdapterConfig adapter_config;
-    model::Site site;
+    model::Site site;  // site.adapter: the settings `adapter` was built from
     std::optional<model::SiteCapacity> capacity;
     int consecutive_failures = 0;
     std::string last_error;
