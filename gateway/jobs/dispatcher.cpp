@@ -514,6 +514,11 @@ asio::awaitable<void> Dispatcher::reconcile_site(std::string site_id,
         finish(S::succeeded);
         if (co_await transition(next, job.state, "succeeded", "exit code 0")) {
           planner_.left_site(job.id, site_id);
+          if (next.started_at) {
+            const auto ran = std::chrono::duration_cast<std::chrono::seconds>(*next.finished_at -
+                                                                              *next.started_at);
+            planner_.finished(job.org_id, job.spec, std::max<int64_t>(0, ran.count()));
+          }
         }
         break;
       case adapters::RemoteState::failed: {

@@ -46,6 +46,7 @@ placement::Decision Planner::decide_locked(const PlanInput& in) {
   req.org_id = in.org_id;
   req.blocked_sites = in.blocked_sites;
   req.budget_remaining_cny = in.budget_remaining_cny;
+  req.predicted_runtime_s = runtimes_.predict(in.org_id, *in.spec);
   return placement::decide(req, snap);
 }
 
@@ -113,6 +114,11 @@ void Planner::left_site(const std::string& job_id, const std::string& site_id) {
   std::lock_guard lock(mu_);
   in_flight_[site_id] = std::max(0, in_flight_[site_id] - 1);
   holds_.release(job_id);
+}
+
+void Planner::finished(const std::string& org_id, const model::JobSpec& spec, int64_t runtime_s) {
+  std::lock_guard lock(mu_);
+  runtimes_.observe(org_id, spec, runtime_s);
 }
 
 Result<void> Planner::check_references(const model::JobSpec& spec,

@@ -2,7 +2,9 @@
 // engine. It owns the gateway's view of what it has put on each site since the site last
 // reported: jobs in flight per site (refreshed by the dispatcher every pass) and resource holds
 // (placement/holds.hpp). place() decides and holds under one lock, so a burst of placements
-// sees its own jobs and never overfills a site.
+// sees its own jobs and never overfills a site. It also learns from jobs that succeeded how
+// long an org's jobs really run against the walltime they ask (placement/runtime_model.hpp),
+// and passes the prediction to placement for scoring.
 #pragma once
 
 #include <map>
@@ -20,6 +22,7 @@
 #include "gateway/model/job.hpp"
 #include "gateway/placement/holds.hpp"
 #include "gateway/placement/placement.hpp"
+#include "gateway/placement/runtime_model.hpp"
 
 namespace suanwang::jobs {
 
@@ -55,6 +58,9 @@ class Planner {
   void add_in_flight(const std::string& site_id, int delta);
   // The job left `site_id` (ended, failed over, canceled): one fewer in flight, hold released.
   void left_site(const std::string& job_id, const std::string& site_id);
+  // A job of `org_id` succeeded after running `runtime_s` at its site: later placements of the
+  // org's jobs of the same shape predict their runtime from it (when they give none).
+  void finished(const std::string& org_id, const model::JobSpec& spec, int64_t runtime_s);
 
   // Checks that the regions, sites and datasets a spec names exist (datasets: among
   // `datasets`, the org's own). Errors name the field.
@@ -71,6 +77,7 @@ class Planner {
   mutable std::mutex mu_;
   std::map<std::string, int> in_flight_;  // REQUIRES: mu_ held
   placement::HoldBook holds_;             // REQUIRES: mu_ held
+  placement::RuntimeModel runtimes_;      // REQUIRES: mu_ held
   metrics::Histogram* quote_seconds_ = nullptr;
   metrics::Histogram* place_seconds_ = nullptr;
   static void observe_since(metrics::Histogram* h, std::chrono::steady_clock::time_point t0);

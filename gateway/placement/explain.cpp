@@ -163,6 +163,8 @@ Json to_json(const Decision& d) {
                 {"time", d.weights.time},
                 {"latency", d.weights.latency},
                 {"locality", d.weights.locality}}},
+              {"runtime_s", d.runtime_s},
+              {"runtime_basis", d.runtime_basis},
               {"feasible_sites", d.feasible_sites},
               {"ranked", std::move(ranked)},
               {"rejected_sites", d.rejected_sites},

@@ -9,9 +9,16 @@
 // over_max_price (constraints.max_price_cny), over_budget (the org's remaining budget),
 // deadline (results would arrive after constraints.deadline).
 //
+// Runtimes: the bound is expected_runtime_s when given, else the walltime (what a site
+// enforces); the likely runtime is expected_runtime_s, else Request::predicted_runtime_s (the
+// org's history, runtime_model.hpp), else the walltime. Costs (shown, held against budgets,
+// checked against max_price, scored as price) and deadlines use the bound, so nothing is
+// under-held; the time estimates below use the likely runtime, so the user's over-asking does
+// not dilute what a queue costs in time.
+//
 // Estimates per feasible site:
-//   compute  = pricing x resources x runtime (expected_runtime_s when given, else walltime),
-//              billed at the site's granularity (accounting/cost)
+//   compute  = pricing x resources x bound runtime, billed at the site's granularity
+//              (accounting/cost)
 //   inputs   = for each input, the replica that arrives soonest: RTT + size / bandwidth over the
 //              network link; inputs move in parallel; crossing regions costs the link's egress
 //   outputs  = transfer to outputs.region, paying the link's and the site's egress
@@ -21,13 +28,17 @@
 //              site's; the sim does) and jobs are queued ahead in that pool: the site's forecast
 //              for a small job appended to it now, else the pool's queued core-seconds / its
 //              cores — even when the job fits the free resources, since such a pool starts jobs
-//              in order; with nothing queued in that pool: 0 when the job fits now (after
+//              in order — plus the job's share of the pool (CPUs or its accelerator model,
+//              whichever is larger) x max(that drain time, one runtime): a large job also waits
+//              for its share to free once the queue ahead has started; with nothing queued in
+//              that pool: 0 when the job fits now (after
 //              holds), else one runtime. Without per-pool figures: 0 when the job fits that
 //              pool's free capacity now (after holds); else, when another pool has free CPUs
 //              (so the site-wide figures describe that pool), the larger of queued core-seconds
 //              / the pool's cores and one runtime; else the site's own estimate, else queued
 //              core-seconds / total cores, else one runtime
 //   start    = max(inputs in, queue);  result = start + runtime + outputs out
+//   (runtime in queue and result: the likely one; a deadline is checked with the bound)
 //   latency  = RTT from submitter_region to the site's region (0 when not given)
 //
 // Score. For each criterion c in {price, time, latency, locality} and each feasible
@@ -45,9 +56,9 @@
 //   locality = input bytes that must cross regions
 // Policies: balanced {0.35, 0.45, 0.10, 0.10}, cheapest {1,0,0,0}, fastest {0,1,0,0},
 // data-local {0.2, 0.2, 0, 0.6}, or explicit weights (policy "custom"). Balanced weighs time a
-// little over price because the time estimate is diluted when a job gives no expected runtime:
-// its walltime (which users over-ask, often 2-4x) stands in for the runtime in every site's time
-// to result, shrinking the relative difference a queue makes; measured in the replay (README).
+// little over price. That was chosen (in the replay, README) while a job without
+// expected_runtime_s was timed by its walltime, to offset the dilution of its queue; the
+// weights were deliberately not re-tuned when the learnt runtimes removed most of it.
 //
 // Cost: one pass over the sites without allocating per site; only the top `max_ranked`
 // candidates and the first `max_rejections_listed` rejections become strings.
@@ -132,8 +143,12 @@ struct Request {
   std::string org_id;
   std::vector<std::string> blocked_sites;
   std::optional<double> budget_remaining_cny;  // none = the org has no budget
-  std::size_t max_ranked = 10;                 // candidates returned with figures
-  std::size_t max_rejections_listed = 50;      // rejections returned with sentences
+  // How long the job will likely run when its spec gives no expected_runtime_s, learnt from the
+  // org's finished jobs (RuntimeModel); none = unknown (the walltime stands in). Scoring only:
+  // costs shown, budgets, max_price and deadlines keep the walltime bound.
+  std::optional<int64_t> predicted_runtime_s;
+  std::size_t max_ranked = 10;             // candidates returned with figures
+  std::size_t max_rejections_listed = 50;  // rejections returned with sentences
 };
 
 struct Rejection {
@@ -180,6 +195,10 @@ struct Decision {
   // The cheapest estimate among sites refused only for the budget (for "over by how much").
   std::optional<double> cheapest_over_budget_cny;
   std::string summary;  // one line for humans
+  // The runtime the scores assumed and where it came from: "expected_runtime_s" (the spec),
+  // "predicted" (Request::predicted_runtime_s) or "walltime".
+  int64_t runtime_s = 0;
+  std::string runtime_basis;
   bool feasible() const { return !ranked.empty(); }
   int rejected_count(RejectCode c) const { return rejected_by_code[static_cast<std::size_t>(c)]; }
 };

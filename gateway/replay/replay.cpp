@@ -31,6 +31,8 @@ using adapters::sim::SimEngine;
 
 // Monday 2026-11-23 00:00 China Standard Time: the workload's t = 0.
 const TimePoint kEpoch = from_unix_ms(1'795'363'200'000);
+// Every replayed job's org (the workload's datasets belong to it).
+constexpr char kOrg[] = "org_replay";
 
 bool all_permanent(const placement::Decision& d) {
   for (std::size_t k = 0; k < placement::kRejectCodes; ++k) {
@@ -215,7 +217,7 @@ class Driver {
     model::JobSpec spec = wj.spec;
     spec.routing.policy =
         policy_.kind == PolicyKind::engine ? std::string(policy_.routing) : std::string("balanced");
-    jobs::PlanInput in{&spec, "org_replay", js.blocked, &w_.datasets, std::nullopt};
+    jobs::PlanInput in{&spec, kOrg, js.blocked, &w_.datasets, std::nullopt};
     placement::Decision d;
     model::JobSpec pinned;
     if (policy_.kind == PolicyKind::engine) {
@@ -313,6 +315,8 @@ class Driver {
       u.cpu_core_s += busy * wj.spec.resources.cpus;
     }
     planner_.left_site(wj.id, site.id);
+    if (state == FinalState::succeeded)
+      planner_.finished(kOrg, wj.spec, used);  // as the dispatcher
     mirror_.release(wj.id);
     finish(i, state);
   }

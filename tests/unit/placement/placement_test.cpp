@@ -76,6 +76,8 @@ struct World {
     return &datasets.back();
   }
 
+  std::optional<int64_t> predicted_runtime_s;  // what the Planner's RuntimeModel would say
+
   Decision decide(const model::JobSpec& job, std::vector<std::string> blocked = {},
                   std::string org = "org_me") const {
     Snapshot snap;
@@ -86,6 +88,7 @@ struct World {
     snap.now = now;
     Request req{&job, std::move(org), std::move(blocked)};
     req.budget_remaining_cny = budget;
+    req.predicted_runtime_s = predicted_runtime_s;
     return placement::decide(req, snap);
   }
 };
@@ -423,9 +426,11 @@ TEST_CASE("a pool's own queue makes a job that fits wait", "[placement][estimate
     const auto d = w.decide(job());
     REQUIRE(d.feasible());
     CHECK(d.ranked[0].pool == "main");
-    CHECK(d.ranked[0].queue_wait_s == 900);
-    CHECK(d.ranked[0].start_s == 900);
-    CHECK(d.ranked[0].result_s == 900 + 1800);
+    // Plus its share of the pool (4 of 64 CPUs) of a run like its own (longer than the 300 s
+    // the queued work takes to drain): 1800 / 16.
+    CHECK(d.ranked[0].queue_wait_s == 900 + 112.5);
+    CHECK(d.ranked[0].start_s == 900 + 112.5);
+    CHECK(d.ranked[0].result_s == 900 + 112.5 + 1800);
     CHECK(d.ranked[0].fits_free_now);  // free resources, but jobs queued ahead of it
   }
   SECTION("no forecast: the queued work drained through the pool") {
@@ -434,7 +439,7 @@ TEST_CASE("a pool's own queue makes a job that fits wait", "[placement][estimate
     cap.pools[0].queued_work_core_s = 6400;  // / 64 CPUs
     const auto d = w.decide(job());
     REQUIRE(d.feasible());
-    CHECK(d.ranked[0].queue_wait_s == Approx(100));
+    CHECK(d.ranked[0].queue_wait_s == Approx(100 + 112.5));  // and its share, as above
   }
   SECTION("a queue in another pool does not delay it") {
     cap.queued_jobs = 2;
@@ -504,6 +509,111 @@ TEST_CASE("the price cap counts egress as well as compute", "[placement][price]"
   REQUIRE(d.rejected.size() == 1);
   CHECK(code_of(d.rejected[0]) == "over_max_price");
   CHECK_THAT(d.rejected[0].message, Contains("1.50"));
+}
+
+// ---- Predicted runtimes ----------------------------------------------------------------------
+
+// 4 CPUs and 8 GB asked for four hours with no runtime given (¥1.00 an hour at the default
+// prices, ¥1.50 at a CPU price of ¥0.25).
+model::JobSpec overasked(std::string policy = "balanced") {
+  auto j = job(std::move(policy));
+  j.resources.walltime_s = 4 * 3600;
+  j.expected_runtime_s.reset();
+  return j;
+}
+
+TEST_CASE("a predicted runtime is scored; the walltime still bounds cost, budget and deadline",
+          "[placement][estimate][runtime]") {
+  World w;
+  w.add("cheap_busy", kGZ, 0.125);  // ¥1.00 an hour, an hour of queue
+  w.add("dear_free", kGZ, 0.25);    // ¥1.50 an hour, starts now
+  w.make_busy("cheap_busy", 3600);
+
+  SECTION("without a prediction the walltime stands in") {
+    const auto d = w.decide(overasked());
+    REQUIRE(d.feasible());
+    CHECK(d.runtime_basis == "walltime");
+    CHECK(d.runtime_s == 4 * 3600);
+    // Time 5 h against 4 h: the queue is a quarter of the best time (0.45 x 0.25), less than
+    // the dear site's price penalty (¥6 against ¥4: 0.35 x 0.5), so it is not worth avoiding.
+    CHECK(d.ranked[0].site_id == "cheap_busy");
+    CHECK(d.ranked[0].result_s == 3600 + 4 * 3600);
+  }
+  SECTION("with a prediction the queue weighs what it will really cost in time") {
+    w.predicted_runtime_s = 3600;  // the org's jobs run about a quarter of what they ask
+    const auto d = w.decide(overasked());
+    REQUIRE(d.feasible());
+    CHECK(d.runtime_basis == "predicted");
+    CHECK(d.runtime_s == 3600);
+    REQUIRE(d.ranked.size() == 2);
+    CHECK(d.ranked[0].site_id == "dear_free");  // 2 h against 1 h: time normalised 1 (0.45)
+    CHECK(d.ranked[0].result_s == 3600);
+    CHECK(d.ranked[1].result_s == 3600 + 3600);
+    // The cost shown, held and ranked stays at the walltime.
+    CHECK(d.ranked[0].total_cost_cny == Approx(6.0));
+    CHECK(d.ranked[0].raw_of(Criterion::price) == Approx(6.0));
+    CHECK(d.ranked[1].total_cost_cny == Approx(4.0));
+    CHECK(to_json(d)["runtime_basis"] == "predicted");
+  }
+  SECTION("a full pool's wait for a job like this one is its predicted run") {
+    w.predicted_runtime_s = 1200;
+    w.make_busy("cheap_busy", 0);  // busy, nothing known about the queue
+    const auto d = w.decide(overasked("cheapest"));
+    REQUIRE(d.feasible());
+    CHECK(d.ranked[0].site_id == "cheap_busy");
+    CHECK(d.ranked[0].queue_wait_s == 1200);
+  }
+  SECTION("the budget is checked against the walltime's cost") {
+    w.predicted_runtime_s = 3600;
+    w.budget = 5.0;  // covers the dear site's likely ¥1.50, not its bound of ¥6.00
+    const auto d = w.decide(overasked());
+    CHECK(ranked_ids(d) == std::vector<std::string>{"cheap_busy"});
+    REQUIRE(d.rejected.size() == 1);
+    CHECK(code_of(d.rejected[0]) == "over_budget");
+  }
+  SECTION("a deadline is checked against the walltime's result") {
+    w.predicted_runtime_s = 3600;
+    auto j = overasked();
+    j.constraints.deadline = w.now + std::chrono::hours(2);  // likely 1 h, at most 4 h
+    CHECK_FALSE(w.decide(j).feasible());
+    j.constraints.deadline = w.now + std::chrono::hours(4);
+    CHECK(ranked_ids(w.decide(j)) == std::vector<std::string>{"dear_free"});
+  }
+  SECTION("a stated runtime wins over the prediction, which never exceeds the walltime") {
+    w.predicted_runtime_s = 3600;
+    auto j = overasked();
+    j.expected_runtime_s = 7200;
+    auto d = w.decide(j);
+    CHECK(d.runtime_basis == "expected_runtime_s");
+    CHECK(d.runtime_s == 7200);
+    w.predicted_runtime_s = 10 * 3600;
+    d = w.decide(overasked());
+    CHECK(d.runtime_basis == "predicted");
+    CHECK(d.runtime_s == 4 * 3600);
+  }
+}
+
+TEST_CASE("a job needing a large share of a queued pool waits longer than a small one",
+          "[placement][estimate]") {
+  World w;
+  w.add("s1", kGZ);
+  auto& cap = *w.state("s1").capacity;
+  cap.queued_jobs = 3;
+  cap.pools[0].queued_jobs = 3;
+  cap.pools[0].queued_work_core_s = 64 * 3600;  // an hour of the pool's work queued
+  cap.pools[0].est_queue_wait_s = 900;          // a one-CPU job starts in 15 min
+  auto j = job();                               // 4 of 64 CPUs, expected 30 min
+  auto d = w.decide(j);
+  REQUIRE(d.feasible());
+  CHECK(d.ranked[0].queue_wait_s == Approx(900 + 4.0 / 64 * 3600));
+  j.resources.accelerators = model::AcceleratorNeed{"A800", 4};  // half the pool's A800s
+  d = w.decide(j);
+  REQUIRE(d.feasible());
+  CHECK(d.ranked[0].queue_wait_s == Approx(900 + 0.5 * 3600));
+  // At least one run of a job like this one for its share to free.
+  cap.pools[0].queued_work_core_s = 64 * 60;
+  d = w.decide(j);
+  CHECK(d.ranked[0].queue_wait_s == Approx(900 + 0.5 * 1800));
 }
 
 // ---- Scoring ---------------------------------------------------------------------------------
