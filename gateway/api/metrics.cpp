@@ -3,22 +3,30 @@
 // status, capacity by region and by accelerator model. No authentication, like /healthz: it
 // carries counts, never job contents or secrets.
 #include "gateway/api/api.hpp"
+
+#include <map>
+
 #include "gateway/metrics/registry.hpp"
 
 namespace suanwang::api {
 namespace {
 
-// Jobs by state: one grouped count on the database thread.
+// Jobs by state: counted on the database thread in the order of the (org, state) index, so
+// SQLite streams the groups instead of sorting every row (a plain GROUP BY state sorted a
+// million jobs in a 40 MB in-memory sorter), then summed per state here.
 Result<std::vector<metrics::Sample>> jobs_by_state(store::Db& db) {
-  auto st = db.prepare("SELECT state, count(*) FROM jobs GROUP BY state");
+  auto st = db.prepare(
+      "SELECT state, count(*) FROM jobs INDEXED BY jobs_org_state GROUP BY org_id, state");
   if (!st) return fail(st.error());
-  std::vector<metrics::Sample> out;
+  std::map<std::string, double> by_state;
   for (;;) {
     auto row = st->step();
     if (!row) return fail(row.error());
     if (!*row) break;
-    out.push_back({{st->text(0)}, static_cast<double>(st->int64(1))});
+    by_state[st->text(0)] += static_cast<double>(st->int64(1));
   }
+  std::vector<metrics::Sample> out;
+  for (const auto& [state, n] : by_state) out.push_back({{state}, n});
   return out;
 }
 
@@ -87,7 +95,10 @@ Awaitable metrics_page(ApiContext& c, metrics::Registry& registry, RequestContex
     jobs.push_back({{s}, n});
   }
   std::string out;
-  out.reserve(16 * 1024);
+  // Reserved once, generously: growing a 15 MB exposition (10,000 sites' adapter histograms) by
+  // doubling held both the old and the new buffer; pages reserved and never written are not
+  // resident.
+  out.reserve(registry.text_size_hint() + 64 * 1024);
   registry.render(out);
   const std::vector<std::string> state_label{"state"};
   metrics::write_gauge_family(out, "suanwang_jobs", "Stored jobs by state.", state_label, jobs);

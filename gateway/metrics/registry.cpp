@@ -142,6 +142,16 @@ Histogram& Registry::histogram(std::string_view name, std::string_view help,
   return *slot;
 }
 
+std::size_t Registry::text_size_hint() const {
+  constexpr std::size_t kLineBytes = 192;  // a sample line with a few labels, generously
+  std::lock_guard lock(mu_);
+  std::size_t lines = 0;
+  for (const auto& [name, f] : families_) {
+    lines += 2 + f.counters.size() + f.gauges.size() + f.histograms.size() * (f.bounds.size() + 3);
+  }
+  return lines * kLineBytes;
+}
+
 void Registry::render(std::string& out) const {
   std::lock_guard lock(mu_);
   for (const auto& [name, f] : families_) {

@@ -89,6 +89,8 @@ class Registry {
 
   // Appends every family in the text format, families sorted by name.
   void render(std::string& out) const;
+  // An upper bound, in practice, of what render() appends (for reserving).
+  std::size_t text_size_hint() const;
 
  private:
   enum class Kind { counter, gauge, histogram };

@@ -61,4 +61,23 @@ TEST_CASE("a series is the same object on every lookup", "[unit][metrics]") {
   CHECK_THROWS_AS(r.gauge("t_c_total", "C.", {"s"}, {"1"}), std::logic_error);
 }
 
+TEST_CASE("the size hint covers what render writes", "[unit][metrics]") {
+  Registry r;
+  std::size_t before = r.text_size_hint();
+  CHECK(before == 0);
+  for (int i = 0; i < 300; ++i) {
+    const std::string site = "site_01m7z06yztn3fvyt6wcd9ngw" + std::to_string(i);
+    r.histogram("t_adapter_call_duration_seconds", "Adapter calls by site and operation.",
+                {"site", "op"}, {site, "capacity"})
+        .observe(0.01 * i);
+    r.counter("t_adapter_errors_total", "Adapter errors by site.", {"site", "code"},
+              {site, "unavailable"})
+        .inc();
+  }
+  std::string out;
+  r.render(out);
+  CHECK(r.text_size_hint() >= out.size());
+  CHECK(r.text_size_hint() > before);
+}
+
 }  // namespace suanwang::metrics
