@@ -8,10 +8,16 @@
 #include "gateway/app/secrets.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/http/tls.hpp"
+#include "gateway/store/job_repo.hpp"
 #include "gateway/store/network_repo.hpp"
 #include "gateway/store/site_repo.hpp"
 
 namespace suanwang::app {
+namespace {
+// Successes the runtime model relearns from at start-up: enough to fill its window for
+// hundreds of (org, shape) keys, and read in well under a second.
+constexpr int kRelearnRuntimesFrom = 20000;
+}  // namespace
 
 App::App(Config config, Logger& log, const Clock& clock, Random& random)
     : config_(std::move(config)),
@@ -82,6 +88,12 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   a->planner_ =
       std::make_unique<jobs::Planner>(*a->directory_, a->geography_, a->config_, a->clock_);
   a->planner_->set_metrics(a->metrics_);
+  // The runtime model relearns from the latest successes, so a restart does not forget how
+  // long each org's jobs really run.
+  auto runs = a->store_->blocking(
+      [](store::Db& db) { return store::recent_successes(db, kRelearnRuntimesFrom); });
+  if (!runs) return fail(runs.error());
+  for (const auto& r : *runs) a->planner_->finished(r.org_id, r.spec, r.runtime_s);
   a->dispatcher_ = std::make_unique<jobs::Dispatcher>(a->io_, *a->store_, *a->directory_,
                                                       *a->planner_, a->config_, a->clock_, a->log_);
   a->job_service_ = std::make_unique<jobs::JobService>(*a->store_, *a->planner_, *a->directory_,

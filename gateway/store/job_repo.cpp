@@ -1,6 +1,8 @@
 // Job and job-event rows.
 #include "gateway/store/job_repo.hpp"
 
+#include <algorithm>
+
 #include "gateway/store/usage_repo.hpp"
 
 namespace suanwang::store {
@@ -336,6 +338,28 @@ Result<std::vector<model::JobEvent>> list_job_events(Db& db, std::string_view jo
     e.reason = st->text(6);
     out.push_back(std::move(e));
   }
+  return out;
+}
+
+Result<std::vector<FinishedRun>> recent_successes(Db& db, int limit) {
+  auto st = db.prepare(
+      "SELECT org_id, spec_json, started_at, finished_at FROM jobs WHERE state = 'succeeded'"
+      " AND started_at IS NOT NULL AND finished_at IS NOT NULL ORDER BY rowid DESC LIMIT ?");
+  if (!st) return fail(st.error());
+  st->bind(1, limit);
+  std::vector<FinishedRun> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    auto spec_json = parse_json(st->text(1), 64);
+    if (!spec_json) continue;  // unreadable rows teach nothing; find_job reports them
+    auto spec = model::parse_job_spec(*spec_json);
+    if (!spec) continue;
+    const int64_t ran_ms = st->int64(3) - st->int64(2);
+    out.push_back({st->text(0), std::move(*spec), std::max<int64_t>(0, ran_ms / 1000)});
+  }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 

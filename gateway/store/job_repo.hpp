@@ -50,4 +50,15 @@ Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, std::string_view 
                                                        int limit);
 Result<std::vector<model::JobEvent>> list_job_events(Db& db, std::string_view job_id);
 
+// A job that succeeded: who ran it, what it asked for, and how long it really ran.
+struct FinishedRun {
+  std::string org_id;
+  model::JobSpec spec;
+  int64_t runtime_s = 0;
+};
+// The last `limit` jobs stored that succeeded with a start and an end, oldest first: what the
+// planner's runtime model relearns from at start-up. Reads newest rows first and stops at
+// `limit`, so it costs the same at a million stored jobs.
+Result<std::vector<FinishedRun>> recent_successes(Db& db, int limit);
+
 }  // namespace suanwang::store

@@ -333,4 +333,40 @@ TEST_CASE_METHOD(Fixture, "a job row whose spec no longer parses is reported, no
   CHECK(got.error().code == Errc::internal);
 }
 
+TEST_CASE_METHOD(Fixture, "recent_successes returns the latest succeeded runs, oldest first",
+                 "[store][jobs]") {
+  auto add = [&](std::string id, std::string org, JobState state, std::optional<int64_t> ran_s) {
+    auto j = make_job(std::move(id), std::move(org));
+    j.state = state;
+    j.spec.resources.walltime_s = 3600;
+    if (ran_s) {
+      j.started_at = from_unix_ms(1'700'000'100'000);
+      j.finished_at = *j.started_at + std::chrono::seconds(*ran_s);
+    }
+    REQUIRE(insert_job(*db, j, {}));
+  };
+  add("job_1", "org_a", JobState::succeeded, 100);
+  add("job_2", "org_a", JobState::failed, 70);
+  add("job_3", "org_a", JobState::succeeded, std::nullopt);  // no start recorded
+  add("job_4", "org_b", JobState::succeeded, 200);
+  add("job_5", "org_a", JobState::running, std::nullopt);
+  add("job_6", "org_a", JobState::succeeded, 50);
+
+  auto all = recent_successes(*db, 10);
+  REQUIRE(all);
+  REQUIRE(all->size() == 3);
+  CHECK((*all)[0].org_id == "org_a");
+  CHECK((*all)[0].runtime_s == 100);
+  CHECK((*all)[1].org_id == "org_b");
+  CHECK((*all)[1].runtime_s == 200);
+  CHECK((*all)[2].runtime_s == 50);
+  CHECK((*all)[2].spec.resources.walltime_s == 3600);
+
+  auto last_two = recent_successes(*db, 2);
+  REQUIRE(last_two);
+  REQUIRE(last_two->size() == 2);
+  CHECK((*last_two)[0].runtime_s == 200);
+  CHECK((*last_two)[1].runtime_s == 50);
+}
+
 }  // namespace
