@@ -166,7 +166,8 @@ LogLine& LogLine::add(std::string_view k, std::string_view value) {
   return *this;
 }
 
-LogLine& LogLine::add_int(std::string_view k, int64_t value) {
+template <class Integer>
+LogLine& LogLine::add_integer(std::string_view k, Integer value) {
   if (!enabled_) return *this;
   key(k);
   char buf[24];
@@ -174,15 +175,8 @@ LogLine& LogLine::add_int(std::string_view k, int64_t value) {
   text_.append(buf, r.ptr);
   return *this;
 }
-
-LogLine& LogLine::add_uint(std::string_view k, uint64_t value) {
-  if (!enabled_) return *this;
-  key(k);
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, value);
-  text_.append(buf, r.ptr);
-  return *this;
-}
+template LogLine& LogLine::add_integer<int64_t>(std::string_view, int64_t);
+template LogLine& LogLine::add_integer<uint64_t>(std::string_view, uint64_t);
 
 LogLine& LogLine::add(std::string_view k, double value) {
   if (!enabled_) return *this;

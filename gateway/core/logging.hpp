@@ -77,9 +77,9 @@ class LogLine {
     requires(!std::same_as<T, bool>)
   LogLine& add(std::string_view key, T value) {
     if constexpr (std::is_signed_v<T>) {
-      return add_int(key, static_cast<int64_t>(value));
+      return add_integer(key, static_cast<int64_t>(value));
     } else {
-      return add_uint(key, static_cast<uint64_t>(value));
+      return add_integer(key, static_cast<uint64_t>(value));
     }
   }
   LogLine& add(std::string_view key, double value);
@@ -87,8 +87,8 @@ class LogLine {
   void write();
 
  private:
-  LogLine& add_int(std::string_view key, int64_t value);
-  LogLine& add_uint(std::string_view key, uint64_t value);
+  template <class Integer>  // int64_t or uint64_t (defined in logging.cpp)
+  LogLine& add_integer(std::string_view key, Integer value);
   void key(std::string_view k);
   Logger& log_;
   bool enabled_;
