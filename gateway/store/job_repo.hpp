@@ -20,15 +20,18 @@ Result<void> insert_job(Db& db, const model::JobRecord& job,
 // Writes the job's mutable columns and appends `event` (its seq is assigned here) in one
 // transaction. The update applies only if the stored state is still `expected_state`, so two
 // actors cannot both move a job; returns false when it was not applied. A record whose
-// decision is null keeps the stored one (the dispatcher does not hold decisions in memory).
+// decision is null keeps the stored one (the dispatcher does not hold decisions in memory), and
+// leaves it unwritten; a new decision (a re-placement) replaces it.
 Result<bool> update_job(Db& db, const model::JobRecord& job, model::JobState expected_state,
                         model::JobEvent event);
 // Sets cancel_requested (no state change) and appends a cancel_requested event.
 Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at);
 
 // How much of a job's placement decision to read: all of it, only what a job's own document
-// shows ("chosen" and "summary"; the rest, every ranked and rejected site, is the largest part
-// of a row and is left in the database), or none (read as null).
+// shows ("chosen" and "summary"; the rest, every ranked and rejected site, is most of a
+// decision's bytes and is left in the database), or none (read as null, without reading
+// job_decisions at all). Decisions are kept beside the jobs (migration 0005), so that writing
+// a job's state does not rewrite its decision.
 enum class DecisionPart { full, summary, none };
 Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id,
                                                  DecisionPart part = DecisionPart::full);
