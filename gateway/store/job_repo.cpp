@@ -110,26 +110,39 @@ const std::string& job_columns(DecisionPart part) {
 }
 
 // Stores a job's decision, replacing the one it had. REQUIRES: the job row exists.
-Result<void> put_decision(Db& db, std::string_view job_id, const Json& decision) {
+Result<void> put_decision(Db& db, std::string_view job_id, std::string_view decision_json) {
   auto st = db.prepare(
       "INSERT INTO job_decisions (job_id, decision_json) VALUES (?1, ?2)"
       " ON CONFLICT (job_id) DO UPDATE SET decision_json = excluded.decision_json");
   if (!st) return fail(st.error());
-  st->bind(1, job_id).bind(2, decision.dump());
+  st->bind(1, job_id).bind(2, decision_json);
   return st->run();
 }
 
 }  // namespace
 
+JobText job_text(const model::JobRecord& j) {
+  JobText t;
+  t.spec_json = model::to_json(j.spec).dump();
+  t.blocked_sites_json = Json(j.blocked_sites).dump();
+  if (!j.decision.is_null()) t.decision_json = j.decision.dump();
+  return t;
+}
+
 Result<void> insert_job(Db& db, const model::JobRecord& j,
                         const std::vector<model::JobEvent>& events) {
+  return insert_job(db, j, events, job_text(j));
+}
+
+Result<void> insert_job(Db& db, const model::JobRecord& j,
+                        const std::vector<model::JobEvent>& events, const JobText& text) {
   return db.transaction([&]() -> Result<void> {
     auto st = db.prepare(std::string("INSERT INTO jobs (") + kJobCols +
                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!st) return fail(st.error());
     st->bind(1, j.id)
         .bind(2, j.org_id)
-        .bind(3, model::to_json(j.spec).dump())
+        .bind(3, text.spec_json)
         .bind(4, model::job_state_name(j.state));
     if (j.site_id.empty())
       st->bind_null(5);
@@ -140,7 +153,7 @@ Result<void> insert_job(Db& db, const model::JobRecord& j,
     else
       st->bind(6, j.remote_id);
     st->bind(7, j.attempt)
-        .bind(8, Json(j.blocked_sites).dump())
+        .bind(8, text.blocked_sites_json)
         .bind(9, j.estimated_cost_cny)
         .bind(10, j.final_cost_cny);
     if (j.exit_code)
@@ -171,8 +184,8 @@ Result<void> insert_job(Db& db, const model::JobRecord& j,
       }
       return r;
     }
-    if (!j.decision.is_null()) {
-      if (auto r = put_decision(db, j.id, j.decision); !r) return r;
+    if (text.decision_json) {
+      if (auto r = put_decision(db, j.id, *text.decision_json); !r) return r;
     }
     for (const auto& e : events) {
       if (auto r = append_event(db, j.id, e); !r) return r;
@@ -219,7 +232,7 @@ Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expec
     if (db.changes() == 0) return false;
     // A new placement brings a new decision; a record without one keeps the stored one.
     if (!j.decision.is_null()) {
-      if (auto r = put_decision(db, j.id, j.decision); !r) return fail(r.error());
+      if (auto r = put_decision(db, j.id, j.decision.dump()); !r) return fail(r.error());
     }
     event.state = j.state;
     if (auto r = append_event(db, j.id, event); !r) return fail(r.error());

@@ -17,6 +17,19 @@ namespace suanwang::store {
 Result<void> insert_job(Db& db, const model::JobRecord& job,
                         const std::vector<model::JobEvent>& events);
 
+// A job's JSON columns, serialised. Making it touches no database, so a caller on an I/O thread
+// can do it before handing the insert to the database thread, the one thread that limits
+// durable submissions (a decision is ~6 KB of JSON).
+struct JobText {
+  std::string spec_json;
+  std::string blocked_sites_json;
+  std::optional<std::string> decision_json;  // none when the record has no decision
+};
+JobText job_text(const model::JobRecord& job);
+// insert_job with the record's JSON already serialised. REQUIRES: text == job_text(job).
+Result<void> insert_job(Db& db, const model::JobRecord& job,
+                        const std::vector<model::JobEvent>& events, const JobText& text);
+
 // Writes the job's mutable columns and appends `event` (its seq is assigned here) in one
 // transaction. The update applies only if the stored state is still `expected_state`, so two
 // actors cannot both move a job; returns false when it was not applied. A record whose

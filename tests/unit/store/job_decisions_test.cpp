@@ -245,6 +245,28 @@ TEST_CASE_METHOD(Fixture, "a decision is written with its job and again only whe
   CHECK((*find_job(*db, "job_2", DecisionPart::summary))->decision.is_null());
 }
 
+TEST_CASE_METHOD(Fixture, "a job serialised before the insert is stored as the record is",
+                 "[store][jobs]") {
+  // JobService serialises on its I/O thread and hands the text to the database thread.
+  auto j = job("job_1");
+  j.blocked_sites = {"site_7"};
+  j.decision = big_decision("site_1", 20);
+  const JobText text = job_text(j);
+  REQUIRE(text.decision_json);
+  CHECK(*text.decision_json == j.decision.dump());
+  CHECK(text.blocked_sites_json == R"(["site_7"])");
+  REQUIRE(insert_job(*db, j, {event("created", JobState::pending)}, text));
+  auto got = find_job(*db, "job_1");
+  REQUIRE(got);
+  REQUIRE(*got);
+  CHECK((*got)->decision == j.decision);
+  CHECK((*got)->blocked_sites == j.blocked_sites);
+  CHECK((*got)->spec.command == j.spec.command);
+  CHECK(writes() == 1);
+  // Without a decision: no text for it, no row.
+  CHECK_FALSE(job_text(job("job_2")).decision_json);
+}
+
 TEST_CASE_METHOD(Fixture, "a refused insert leaves no decision behind", "[store][jobs]") {
   auto j = job("job_1");
   j.idempotency_key = "k";
