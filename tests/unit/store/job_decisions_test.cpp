@@ -178,13 +178,13 @@ struct Fixture {
   Fixture() {
     REQUIRE(insert_org(*db, make_org("org_a", "a")));
     // Counts the writes to job_decisions, so a test can tell a rewrite from no write at all.
-    REQUIRE(db->exec(
-        "CREATE TEMP TABLE decision_writes (n INTEGER NOT NULL);"
-        " INSERT INTO decision_writes VALUES (0);"
-        " CREATE TEMP TRIGGER count_decision_inserts AFTER INSERT ON main.job_decisions"
-        " BEGIN UPDATE decision_writes SET n = n + 1; END;"
-        " CREATE TEMP TRIGGER count_decision_updates AFTER UPDATE ON main.job_decisions"
-        " BEGIN UPDATE decision_writes SET n = n + 1; END;"));
+    REQUIRE(
+        db->exec("CREATE TEMP TABLE decision_writes (n INTEGER NOT NULL);"
+                 " INSERT INTO decision_writes VALUES (0);"
+                 " CREATE TEMP TRIGGER count_decision_inserts AFTER INSERT ON main.job_decisions"
+                 " BEGIN UPDATE decision_writes SET n = n + 1; END;"
+                 " CREATE TEMP TRIGGER count_decision_updates AFTER UPDATE ON main.job_decisions"
+                 " BEGIN UPDATE decision_writes SET n = n + 1; END;"));
   }
   int64_t writes() { return scalar(*db, "SELECT n FROM decision_writes"); }
   Json stored(const std::string& id) {
@@ -282,14 +282,14 @@ TEST_CASE_METHOD(Fixture, "a refused insert leaves no decision behind", "[store]
   CHECK((*find_job_by_idempotency_key(*db, "org_a", "k"))->decision == j.decision);
 }
 
-TEST_CASE_METHOD(Fixture, "reads without the decision never open job_decisions",
-                 "[store][jobs]") {
+TEST_CASE_METHOD(Fixture, "reads without the decision never open job_decisions", "[store][jobs]") {
   auto j = job("job_1");
   j.decision = big_decision("site_1", 4);
   REQUIRE(insert_job(*db, j, {}));
   // Without the table, a read that touched it would fail to prepare.
-  REQUIRE(db->exec("DROP TRIGGER temp.count_decision_inserts;"
-                   " DROP TRIGGER temp.count_decision_updates; DROP TABLE job_decisions"));
+  REQUIRE(
+      db->exec("DROP TRIGGER temp.count_decision_inserts;"
+               " DROP TRIGGER temp.count_decision_updates; DROP TABLE job_decisions"));
   auto none = find_job(*db, "job_1", DecisionPart::none);
   REQUIRE(none);
   REQUIRE(*none);

@@ -158,7 +158,7 @@ TEST_CASE_METHOD(Fixture, "the org row is written only by moves that change its 
   advance("job_1", JobState::submitted);
   advance("job_1", JobState::running);
   CHECK(writes() == 1);
-  CHECK(held(*db, "org_a") == 2.5);  // exactly: nothing was added or taken away
+  CHECK(held(*db, "org_a") == 2.5);     // exactly: nothing was added or taken away
   advance("job_1", JobState::pending);  // requeued: still in flight, same estimate
   CHECK(writes() == 1);
   advance("job_1", JobState::placed, 4.0);  // a new estimate
