@@ -174,15 +174,16 @@ def throughput(args, build):
             gw.stop()
 
 
-def copy_rows(db, table, source_id, total, overrides):
-    """Copies row `source_id` of `table` until it has `total` rows; `overrides` gives SQL
-    expressions (of the sequence number n) for the columns that must differ."""
+def copy_rows(db, table, source_id, total, overrides, key="id"):
+    """Copies row `source_id` (by column `key`) of `table` until it has `total` rows;
+    `overrides` gives SQL expressions (of the sequence number n) for the columns that must
+    differ."""
     cols = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
     have = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     select = ", ".join(overrides.get(c, c) for c in cols)
     db.execute(f"""WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq
                    WHERE n < ?) INSERT INTO {table} ({", ".join(cols)})
-                   SELECT {select} FROM {table}, seq WHERE {table}.id = ?""",
+                   SELECT {select} FROM {table}, seq WHERE {table}.{key} = ?""",
                (total - have, source_id))
 
 
@@ -197,6 +198,9 @@ def seed(data, sites, jobs):
     job_id = db.execute("SELECT id FROM jobs WHERE state = 'succeeded' LIMIT 1").fetchone()[0]
     copy_rows(db, "jobs", job_id, jobs, {"id": "printf('job_seed%07d', n)",
                                          "idempotency_key": "NULL"})
+    # Each with the finished job's decision (kept beside the jobs since migration 0005).
+    copy_rows(db, "job_decisions", job_id, jobs, {"job_id": "printf('job_seed%07d', n)"},
+              key="job_id")
     db.commit()
     db.close()
 

@@ -118,6 +118,9 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
   std::vector<model::JobEvent> events = {
       {0, now, "created", model::JobState::pending, "", 0, "submitted through the API"},
       {0, now, "placed", model::JobState::placed, best.site_id, 1, decision.summary}};
+  // Serialised here, on this I/O thread: the database thread is the one that limits durable
+  // submissions, and the decision is most of the row's bytes.
+  const store::JobText text = store::job_text(job);
   // The budget is checked again in the insert's transaction: two submissions racing for the
   // last of a budget cannot both pass (the database thread runs one transaction at a time).
   auto inserted = co_await store_.run([&](store::Db& db) -> Result<void> {
@@ -128,7 +131,7 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
       if (left && *job.estimated_cost_cny > *left) {
         return fail(budget_error(*job.estimated_cost_cny, *left, (*state)->binding_limit()));
       }
-      if (auto r = store::insert_job(db, job, events); !r) return r;
+      if (auto r = store::insert_job(db, job, events, text); !r) return r;
       if (audit == nullptr) return ok();
       return store::insert_audit(db, *audit);
     });

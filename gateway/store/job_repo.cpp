@@ -7,11 +7,14 @@
 
 namespace suanwang::store {
 namespace {
+// The columns of a jobs row. The decision is not one of them: it lives in job_decisions
+// (migration 0005), so that the dispatcher's transitions do not rewrite it with every update.
 constexpr const char* kJobCols =
     "id, org_id, spec_json, state, site_id, remote_id, attempt, blocked_sites_json,"
-    " decision_json, estimated_cost_cny, final_cost_cny, exit_code, failure, reason,"
+    " estimated_cost_cny, final_cost_cny, exit_code, failure, reason,"
     " cancel_requested, idempotency_key, request_hash, created_at, updated_at, started_at,"
     " finished_at";
+constexpr int kDecisionCol = 20;  // read_job's column of the decision, after kJobCols
 
 std::optional<int64_t> opt_ms(const std::optional<TimePoint>& t) {
   if (!t) return std::nullopt;
@@ -36,22 +39,22 @@ Result<model::JobRecord> read_job(const Statement& st) {
       if (s.is_string()) j.blocked_sites.push_back(s.get<std::string>());
     }
   }
-  if (auto d = st.opt_text(8)) {
+  j.estimated_cost_cny = st.opt_real(8);
+  j.final_cost_cny = st.opt_real(9);
+  if (auto e = st.opt_int64(10)) j.exit_code = static_cast<int>(*e);
+  j.failure = model::parse_failure_kind(st.text(11)).value_or(model::FailureKind::system_error);
+  j.reason = st.text(12);
+  j.cancel_requested = st.int64(13) != 0;
+  j.idempotency_key = st.opt_text(14).value_or("");
+  j.request_hash = st.opt_text(15).value_or("");
+  j.created_at = from_unix_ms(st.int64(16));
+  j.updated_at = from_unix_ms(st.int64(17));
+  if (auto v = st.opt_int64(18)) j.started_at = from_unix_ms(*v);
+  if (auto v = st.opt_int64(19)) j.finished_at = from_unix_ms(*v);
+  if (auto d = st.opt_text(kDecisionCol)) {
     auto parsed = parse_json(*d, 64);
     if (parsed) j.decision = std::move(*parsed);
   }
-  j.estimated_cost_cny = st.opt_real(9);
-  j.final_cost_cny = st.opt_real(10);
-  if (auto e = st.opt_int64(11)) j.exit_code = static_cast<int>(*e);
-  j.failure = model::parse_failure_kind(st.text(12)).value_or(model::FailureKind::system_error);
-  j.reason = st.text(13);
-  j.cancel_requested = st.int64(14) != 0;
-  j.idempotency_key = st.opt_text(15).value_or("");
-  j.request_hash = st.opt_text(16).value_or("");
-  j.created_at = from_unix_ms(st.int64(17));
-  j.updated_at = from_unix_ms(st.int64(18));
-  if (auto v = st.opt_int64(19)) j.started_at = from_unix_ms(*v);
-  if (auto v = st.opt_int64(20)) j.finished_at = from_unix_ms(*v);
   return j;
 }
 
@@ -84,20 +87,19 @@ Result<void> append_event(Db& db, std::string_view job_id, const model::JobEvent
   return st->run();
 }
 
-// The job columns with the decision in full or only its "chosen" and "summary" members
-// (SQLite extracts them, so the rest is never parsed here).
+// The job columns followed by the decision in full, only its "chosen" and "summary" members
+// (SQLite extracts them, so the rest is never parsed here), or NULL without reading
+// job_decisions at all.
 const std::string& job_columns(DecisionPart part) {
-  const auto with_decision_as = [](std::string_view expr) {
-    std::string cols = kJobCols;
-    cols.replace(cols.find("decision_json"), 13, expr);
-    return cols;
-  };
-  static const std::string full = kJobCols;
-  static const std::string summary = with_decision_as(
-      "CASE WHEN decision_json IS NULL THEN NULL ELSE json_object("
-      "'chosen', json_extract(decision_json, '$.chosen'),"
-      " 'summary', json_extract(decision_json, '$.summary')) END");
-  static const std::string none = with_decision_as("NULL");
+  static const std::string full = std::string(kJobCols) +
+                                  ", (SELECT d.decision_json FROM job_decisions d"
+                                  " WHERE d.job_id = jobs.id)";
+  static const std::string summary =
+      std::string(kJobCols) +
+      ", (SELECT json_object('chosen', json_extract(d.decision_json, '$.chosen'),"
+      " 'summary', json_extract(d.decision_json, '$.summary'))"
+      " FROM job_decisions d WHERE d.job_id = jobs.id)";
+  static const std::string none = std::string(kJobCols) + ", NULL";
   switch (part) {
     case DecisionPart::full:
       return full;
@@ -109,21 +111,40 @@ const std::string& job_columns(DecisionPart part) {
   return full;
 }
 
-std::optional<std::string> decision_text(const model::JobRecord& j) {
-  if (j.decision.is_null()) return std::nullopt;
-  return j.decision.dump();
+// Stores a job's decision, replacing the one it had. REQUIRES: the job row exists.
+Result<void> put_decision(Db& db, std::string_view job_id, std::string_view decision_json) {
+  auto st = db.prepare(
+      "INSERT INTO job_decisions (job_id, decision_json) VALUES (?1, ?2)"
+      " ON CONFLICT (job_id) DO UPDATE SET decision_json = excluded.decision_json");
+  if (!st) return fail(st.error());
+  st->bind(1, job_id).bind(2, decision_json);
+  return st->run();
 }
+
 }  // namespace
+
+JobText job_text(const model::JobRecord& j) {
+  JobText t;
+  t.spec_json = model::to_json(j.spec).dump();
+  t.blocked_sites_json = Json(j.blocked_sites).dump();
+  if (!j.decision.is_null()) t.decision_json = j.decision.dump();
+  return t;
+}
 
 Result<void> insert_job(Db& db, const model::JobRecord& j,
                         const std::vector<model::JobEvent>& events) {
+  return insert_job(db, j, events, job_text(j));
+}
+
+Result<void> insert_job(Db& db, const model::JobRecord& j,
+                        const std::vector<model::JobEvent>& events, const JobText& text) {
   return db.transaction([&]() -> Result<void> {
     auto st = db.prepare(std::string("INSERT INTO jobs (") + kJobCols +
-                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!st) return fail(st.error());
     st->bind(1, j.id)
         .bind(2, j.org_id)
-        .bind(3, model::to_json(j.spec).dump())
+        .bind(3, text.spec_json)
         .bind(4, model::job_state_name(j.state));
     if (j.site_id.empty())
       st->bind_null(5);
@@ -134,29 +155,28 @@ Result<void> insert_job(Db& db, const model::JobRecord& j,
     else
       st->bind(6, j.remote_id);
     st->bind(7, j.attempt)
-        .bind(8, Json(j.blocked_sites).dump())
-        .bind(9, decision_text(j))
-        .bind(10, j.estimated_cost_cny)
-        .bind(11, j.final_cost_cny);
+        .bind(8, text.blocked_sites_json)
+        .bind(9, j.estimated_cost_cny)
+        .bind(10, j.final_cost_cny);
     if (j.exit_code)
-      st->bind(12, *j.exit_code);
+      st->bind(11, *j.exit_code);
     else
-      st->bind_null(12);
-    st->bind(13, model::failure_kind_name(j.failure))
-        .bind(14, j.reason)
-        .bind(15, j.cancel_requested);
+      st->bind_null(11);
+    st->bind(12, model::failure_kind_name(j.failure))
+        .bind(13, j.reason)
+        .bind(14, j.cancel_requested);
     if (j.idempotency_key.empty())
+      st->bind_null(15);
+    else
+      st->bind(15, j.idempotency_key);
+    if (j.request_hash.empty())
       st->bind_null(16);
     else
-      st->bind(16, j.idempotency_key);
-    if (j.request_hash.empty())
-      st->bind_null(17);
-    else
-      st->bind(17, j.request_hash);
-    st->bind(18, to_unix_ms(j.created_at))
-        .bind(19, to_unix_ms(j.updated_at))
-        .bind(20, opt_ms(j.started_at))
-        .bind(21, opt_ms(j.finished_at));
+      st->bind(16, j.request_hash);
+    st->bind(17, to_unix_ms(j.created_at))
+        .bind(18, to_unix_ms(j.updated_at))
+        .bind(19, opt_ms(j.started_at))
+        .bind(20, opt_ms(j.finished_at));
     if (auto r = st->run(); !r) {
       // Only the (org, idempotency key) index makes a retry "already used"; any other
       // constraint failure is a bug or a race and keeps its own message.
@@ -165,6 +185,9 @@ Result<void> insert_job(Db& db, const model::JobRecord& j,
         return fail(Error{Errc::already_exists, "Idempotency-Key already used", "Idempotency-Key"});
       }
       return r;
+    }
+    if (text.decision_json) {
+      if (auto r = put_decision(db, j.id, *text.decision_json); !r) return r;
     }
     for (const auto& e : events) {
       if (auto r = append_event(db, j.id, e); !r) return r;
@@ -178,8 +201,7 @@ Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expec
   return db.transaction([&]() -> Result<bool> {
     auto st = db.prepare(
         "UPDATE jobs SET state = ?, site_id = ?, remote_id = ?, attempt = ?,"
-        " blocked_sites_json = ?, decision_json = COALESCE(?, decision_json), estimated_cost_cny = "
-        "?, final_cost_cny = ?,"
+        " blocked_sites_json = ?, estimated_cost_cny = ?, final_cost_cny = ?,"
         " exit_code = ?, failure = ?, reason = ?, cancel_requested = ?, updated_at = ?,"
         " started_at = ?, finished_at = ? WHERE id = ? AND state = ?");
     if (!st) return fail(st.error());
@@ -194,23 +216,26 @@ Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expec
       st->bind(3, j.remote_id);
     st->bind(4, j.attempt)
         .bind(5, Json(j.blocked_sites).dump())
-        .bind(6, decision_text(j))
-        .bind(7, j.estimated_cost_cny)
-        .bind(8, j.final_cost_cny);
+        .bind(6, j.estimated_cost_cny)
+        .bind(7, j.final_cost_cny);
     if (j.exit_code)
-      st->bind(9, *j.exit_code);
+      st->bind(8, *j.exit_code);
     else
-      st->bind_null(9);
-    st->bind(10, model::failure_kind_name(j.failure))
-        .bind(11, j.reason)
-        .bind(12, j.cancel_requested)
-        .bind(13, to_unix_ms(j.updated_at))
-        .bind(14, opt_ms(j.started_at))
-        .bind(15, opt_ms(j.finished_at))
-        .bind(16, j.id)
-        .bind(17, model::job_state_name(expected_state));
+      st->bind_null(8);
+    st->bind(9, model::failure_kind_name(j.failure))
+        .bind(10, j.reason)
+        .bind(11, j.cancel_requested)
+        .bind(12, to_unix_ms(j.updated_at))
+        .bind(13, opt_ms(j.started_at))
+        .bind(14, opt_ms(j.finished_at))
+        .bind(15, j.id)
+        .bind(16, model::job_state_name(expected_state));
     if (auto r = st->run(); !r) return fail(r.error());
     if (db.changes() == 0) return false;
+    // A new placement brings a new decision; a record without one keeps the stored one.
+    if (!j.decision.is_null()) {
+      if (auto r = put_decision(db, j.id, j.decision.dump()); !r) return fail(r.error());
+    }
     event.state = j.state;
     if (auto r = append_event(db, j.id, event); !r) return fail(r.error());
     // The charge lands with the job's end, in the same transaction: against the budget, and
@@ -265,7 +290,7 @@ Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id, De
 
 Result<std::optional<model::JobRecord>> find_job_by_idempotency_key(Db& db, std::string_view org_id,
                                                                     std::string_view key) {
-  auto st = db.prepare(std::string("SELECT ") + kJobCols +
+  auto st = db.prepare("SELECT " + job_columns(DecisionPart::full) +
                        " FROM jobs WHERE org_id = ? AND idempotency_key = ?");
   if (!st) return fail(st.error());
   st->bind(1, org_id).bind(2, key);
@@ -308,9 +333,11 @@ Result<std::vector<model::JobRecord>> list_jobs(Db& db, const JobFilter& f) {
 
 Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, std::string_view after_id,
                                                        int limit) {
-  // The dispatcher never reads decisions.
+  // The dispatcher never reads decisions. The condition on state is the jobs_active index's
+  // (migration 0006), word for word, so that SQLite uses the index.
   auto st = db.prepare("SELECT " + job_columns(DecisionPart::none) +
-                       " FROM jobs WHERE state IN ('pending','placed','submitted','running')"
+                       " FROM jobs WHERE (state = 'pending' OR state = 'placed' OR"
+                       " state = 'submitted' OR state = 'running')"
                        " AND id > ? ORDER BY id LIMIT ?");
   if (!st) return fail(st.error());
   st->bind(1, after_id).bind(2, limit);

@@ -17,18 +17,34 @@ namespace suanwang::store {
 Result<void> insert_job(Db& db, const model::JobRecord& job,
                         const std::vector<model::JobEvent>& events);
 
+// A job's JSON columns, serialised. Making it touches no database, so a caller on an I/O thread
+// can do it before handing the insert to the database thread, the one thread that limits
+// durable submissions (a decision is ~6 KB of JSON).
+struct JobText {
+  std::string spec_json;
+  std::string blocked_sites_json;
+  std::optional<std::string> decision_json;  // none when the record has no decision
+};
+JobText job_text(const model::JobRecord& job);
+// insert_job with the record's JSON already serialised. REQUIRES: text == job_text(job).
+Result<void> insert_job(Db& db, const model::JobRecord& job,
+                        const std::vector<model::JobEvent>& events, const JobText& text);
+
 // Writes the job's mutable columns and appends `event` (its seq is assigned here) in one
 // transaction. The update applies only if the stored state is still `expected_state`, so two
 // actors cannot both move a job; returns false when it was not applied. A record whose
-// decision is null keeps the stored one (the dispatcher does not hold decisions in memory).
+// decision is null keeps the stored one (the dispatcher does not hold decisions in memory), and
+// leaves it unwritten; a new decision (a re-placement) replaces it.
 Result<bool> update_job(Db& db, const model::JobRecord& job, model::JobState expected_state,
                         model::JobEvent event);
 // Sets cancel_requested (no state change) and appends a cancel_requested event.
 Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at);
 
 // How much of a job's placement decision to read: all of it, only what a job's own document
-// shows ("chosen" and "summary"; the rest, every ranked and rejected site, is the largest part
-// of a row and is left in the database), or none (read as null).
+// shows ("chosen" and "summary"; the rest, every ranked and rejected site, is most of a
+// decision's bytes and is left in the database), or none (read as null, without reading
+// job_decisions at all). Decisions are kept beside the jobs (migration 0005), so that writing
+// a job's state does not rewrite its decision.
 enum class DecisionPart { full, summary, none };
 Result<std::optional<model::JobRecord>> find_job(Db& db, std::string_view id,
                                                  DecisionPart part = DecisionPart::full);

@@ -324,6 +324,34 @@ TEST_CASE_METHOD(Fixture, "list_jobs filters, orders newest first and pages by i
   CHECK((*find_job(*db, "job_01"))->decision == Json{{"summary", "placed"}});  // it is stored
 }
 
+TEST_CASE_METHOD(Fixture, "the dispatcher's page of active jobs reads the jobs_active index",
+                 "[store][jobs]") {
+  // The index's condition (migration 0006) and the query's must stay word for word the same:
+  // SQLite applies a partial index only when the query's WHERE implies its condition.
+  REQUIRE(list_active_jobs(*db, "", 10));
+  std::string sql;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db->handle(), nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db->handle(), s)) {
+    const std::string text = sqlite3_sql(s);
+    if (text.find("ORDER BY id LIMIT") != std::string::npos &&
+        text.find("FROM jobs WHERE (state") != std::string::npos) {
+      sql = text;
+    }
+  }
+  REQUIRE_FALSE(sql.empty());
+  auto plan = db->prepare("EXPLAIN QUERY PLAN " + sql);
+  REQUIRE(plan);
+  std::string details;
+  for (;;) {
+    auto row = plan->step();
+    REQUIRE(row);
+    if (!*row) break;
+    details += plan->text(3) + "\n";
+  }
+  INFO(details);
+  CHECK(details.find("INDEX jobs_active") != std::string::npos);
+}
+
 TEST_CASE_METHOD(Fixture, "a job row whose spec no longer parses is reported, not skipped",
                  "[store][jobs]") {
   REQUIRE(insert_job(*db, make_job("job_1"), {}));

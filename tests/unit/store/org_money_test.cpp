@@ -144,6 +144,35 @@ TEST_CASE_METHOD(Fixture, "held_cny follows the estimates of jobs in flight thro
   CHECK((*budget_state(*db, "org_a"))->held_cny == 0);
 }
 
+TEST_CASE_METHOD(Fixture, "the org row is written only by moves that change its hold",
+                 "[store][orgs][money]") {
+  // Counts the writes to orgs (migration 0006: moves within flight at the same estimate, most
+  // of the dispatcher's writes, leave the org alone).
+  REQUIRE(db->exec(
+      "CREATE TEMP TABLE org_writes (n INTEGER NOT NULL); INSERT INTO org_writes VALUES (0);"
+      " CREATE TEMP TRIGGER count_org_writes AFTER UPDATE ON main.orgs"
+      " BEGIN UPDATE org_writes SET n = n + 1; END;"));
+  const auto writes = [&] { return scalar(*db, "SELECT n FROM org_writes"); };
+  REQUIRE(insert_job(*db, job("job_1", "org_a", JobState::placed, 2.5), {}));
+  CHECK(writes() == 1);
+  advance("job_1", JobState::submitted);
+  advance("job_1", JobState::running);
+  CHECK(writes() == 1);
+  CHECK(held(*db, "org_a") == 2.5);     // exactly: nothing was added or taken away
+  advance("job_1", JobState::pending);  // requeued: still in flight, same estimate
+  CHECK(writes() == 1);
+  advance("job_1", JobState::placed, 4.0);  // a new estimate
+  CHECK(writes() == 2);
+  CHECK(held(*db, "org_a") == 4.0);
+  advance("job_1", JobState::succeeded);  // out of flight (no cost: no charge either)
+  CHECK(writes() == 3);
+  CHECK(held(*db, "org_a") == 0);
+  // Between final states nothing is held, so nothing is written.
+  REQUIRE(db->exec("UPDATE jobs SET state = 'failed', estimated_cost_cny = 9 WHERE id = 'job_1'"));
+  CHECK(writes() == 3);
+  check_held();
+}
+
 TEST_CASE("migration 0004 backfills held_cny from the jobs in flight",
           "[store][migrations][money]") {
   auto opened = Db::open(":memory:");
