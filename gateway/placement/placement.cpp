@@ -213,6 +213,13 @@ bool is_transient(RejectCode c) {
          c == RejectCode::draining;
 }
 
+bool Decision::may_clear() const {
+  for (std::size_t k = 0; k < kRejectCodes; ++k) {
+    if (rejected_by_code[k] > 0 && is_transient(static_cast<RejectCode>(k))) return true;
+  }
+  return false;
+}
+
 model::Weights weights_for(const model::Routing& routing) {
   model::Weights w;
   if (routing.weights) {
@@ -332,14 +339,6 @@ Decision decide(const Request& req, const Snapshot& snap) {
       reject(i, RejectCode::blocked, {});
       continue;
     }
-    if (s.drained || s.status == model::SiteStatus::draining) {
-      reject(i, RejectCode::draining, {});
-      continue;
-    }
-    if (s.status == model::SiteStatus::offline) {
-      reject(i, RejectCode::offline, {});
-      continue;
-    }
     if (!con.sites.empty() && !contains(con.sites, s.id)) {
       reject(i, RejectCode::site_not_allowed, {});
       continue;
@@ -378,8 +377,21 @@ Decision decide(const Request& req, const Snapshot& snap) {
       }
       accelerator_price = price->second;
     }
-    if (st.in_flight >= s.policy.max_in_flight) {
-      reject(i, RejectCode::in_flight_cap, {.value = static_cast<double>(st.in_flight)});
+    // From here on every rejection but too_large may clear by itself (is_transient): the site
+    // passed every filter that waiting cannot change, so a job refused only by these waits.
+    // A job too large for every pool of the latest report is too large whatever the site's
+    // status or the report's age.
+    const Fit f = st.capacity ? fit(*st.capacity, st.held, res) : Fit{};
+    if (st.capacity && f.pool < 0) {
+      reject(i, RejectCode::too_large, {});
+      continue;
+    }
+    if (s.drained || s.status == model::SiteStatus::draining) {
+      reject(i, RejectCode::draining, {});
+      continue;
+    }
+    if (s.status == model::SiteStatus::offline) {
+      reject(i, RejectCode::offline, {});
       continue;
     }
     if (!st.capacity) {
@@ -390,12 +402,11 @@ Decision decide(const Request& req, const Snapshot& snap) {
       reject(i, RejectCode::capacity_stale, {.value = st.capacity_age_s});
       continue;
     }
-    const model::SiteCapacity& cap = *st.capacity;
-    const Fit f = fit(cap, st.held, res);
-    if (f.pool < 0) {
-      reject(i, RejectCode::too_large, {});
+    if (st.in_flight >= s.policy.max_in_flight) {
+      reject(i, RejectCode::in_flight_cap, {.value = static_cast<double>(st.in_flight)});
       continue;
     }
+    const model::SiteCapacity& cap = *st.capacity;
 
     Scored c;
     c.site = i;

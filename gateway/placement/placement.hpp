@@ -109,7 +109,8 @@ enum class RejectCode {
 inline constexpr std::size_t kRejectCodes = static_cast<std::size_t>(RejectCode::deadline) + 1;
 const char* reject_code_name(RejectCode c);
 // Codes that may clear by themselves (a site comes back, reports, or frees a slot): a job
-// rejected everywhere only for such reasons waits instead of failing.
+// rejected everywhere, and by some site only for such a reason, waits instead of failing.
+// decide() checks them last, so a site carries one only when it passed every other filter.
 bool is_transient(RejectCode c);
 
 // Resources held in one pool of a site for jobs placed but not yet in the site's reports.
@@ -201,6 +202,9 @@ struct Decision {
   std::string runtime_basis;
   bool feasible() const { return !ranked.empty(); }
   int rejected_count(RejectCode c) const { return rejected_by_code[static_cast<std::size_t>(c)]; }
+  // Whether some site was refused only for a reason that clears by itself (is_transient): an
+  // infeasible job may wait for that site instead of failing.
+  bool may_clear() const;
 };
 
 model::Weights weights_for(const model::Routing& routing);

@@ -34,14 +34,6 @@ const TimePoint kEpoch = from_unix_ms(1'795'363'200'000);
 // Every replayed job's org (the workload's datasets belong to it).
 constexpr char kOrg[] = "org_replay";
 
-bool all_permanent(const placement::Decision& d) {
-  for (std::size_t k = 0; k < placement::kRejectCodes; ++k) {
-    const auto code = static_cast<placement::RejectCode>(k);
-    if (d.rejected_count(code) > 0 && placement::is_transient(code)) return false;
-  }
-  return true;
-}
-
 bool violates_residency(const model::Constraints& c, const std::string& region) {
   if (!c.regions.empty() &&
       std::find(c.regions.begin(), c.regions.end(), region) == c.regions.end())
@@ -239,7 +231,7 @@ class Driver {
     }
     ++run_.decisions;
     if (!d.feasible()) {
-      if (all_permanent(d)) {
+      if (!d.may_clear()) {
         finish(i, FinalState::refused);
       } else {
         js.phase = Phase::waiting;

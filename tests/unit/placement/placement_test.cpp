@@ -298,6 +298,48 @@ TEST_CASE("every site is judged: rejections and candidates together", "[placemen
   CHECK(code_of(d.rejected[1]) == "offline");
 }
 
+TEST_CASE("a site carries a reason that may clear only when waiting could make it feasible",
+          "[placement][filter]") {
+  SECTION("an offline site outside the job's regions is out of its regions") {
+    World w;
+    w.add("sh", kSH).status = model::SiteStatus::offline;
+    auto j = job();
+    j.constraints.regions = {kGZ};
+    const auto d = w.decide(j);
+    REQUIRE(d.rejected.size() == 1);
+    CHECK(code_of(d.rejected[0]) == "region_not_allowed");
+    CHECK_FALSE(d.may_clear());
+  }
+  SECTION("a full or draining site too large for the job is too small, not full") {
+    World w;
+    w.add("full", kGZ).policy.max_in_flight = 1;
+    w.state("full").in_flight = 1;
+    w.add("draining", kSH).status = model::SiteStatus::draining;
+    auto j = job();
+    j.resources.cpus = 100000;
+    const auto d = w.decide(j);
+    REQUIRE(d.rejected.size() == 2);
+    CHECK(code_of(d.rejected[0]) == "too_large");
+    CHECK(code_of(d.rejected[1]) == "too_large");
+    CHECK_FALSE(d.may_clear());
+  }
+  SECTION("a site that fits the job but is full, draining or offline may clear") {
+    for (int k = 0; k < 3; ++k) {
+      World w;
+      auto& s = w.add("s1", kGZ);
+      if (k == 0) {
+        s.policy.max_in_flight = 1;
+        w.state("s1").in_flight = 1;
+      } else {
+        s.status = k == 1 ? model::SiteStatus::draining : model::SiteStatus::offline;
+      }
+      const auto d = w.decide(job());
+      CHECK_FALSE(d.feasible());
+      CHECK(d.may_clear());
+    }
+  }
+}
+
 // ---- Estimates -------------------------------------------------------------------------------
 
 TEST_CASE("compute cost, egress and transfer times match the pricing model",
