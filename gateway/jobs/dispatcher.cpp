@@ -24,6 +24,12 @@ constexpr int kUnreachableSubmitsBeforeFailover = 3;
 // and in pages of how many jobs.
 constexpr auto kResync = std::chrono::minutes(5);
 constexpr int kResyncPage = 2000;
+// Waiting jobs tried per reconcile pass. A try that finds no site is one decision in memory
+// (Dispatcher::place reads the store only once a site can take the job), so 1,000 cost about
+// 10 ms over the demo's eleven sites, and a queue of 10,000 is gone round within ten passes.
+constexpr std::size_t kWaitingTries = 1000;
+// ... and the time a pass spends on them at most (a decision over 10,000 sites takes ~1 ms).
+constexpr auto kWaitingTime = std::chrono::milliseconds(100);
 
 // Refusals are final for this site; transport trouble may pass.
 bool is_refusal(adapters::AdapterErrc c) {
@@ -31,15 +37,6 @@ bool is_refusal(adapters::AdapterErrc c) {
   return c == E::refused || c == E::unsupported || c == E::invalid_config || c == E::not_found;
 }
 
-// Rejections that no amount of waiting fixes.
-// Whether no rejection of the decision can clear by itself (see placement::is_transient).
-bool all_permanent(const placement::Decision& d) {
-  for (std::size_t k = 0; k < placement::kRejectCodes; ++k) {
-    const auto code = static_cast<placement::RejectCode>(k);
-    if (d.rejected_count(code) > 0 && placement::is_transient(code)) return false;
-  }
-  return true;
-}
 }  // namespace
 
 adapters::JobRequest site_request(const std::string& job_id, const model::JobSpec& spec) {
@@ -91,7 +88,11 @@ void Dispatcher::job_created(const model::JobRecord& job) {
   asio::post(strand_, [this, j = job]() mutable {
     j.decision = nullptr;  // the store has it; the dispatcher never reads it
     // Before the first read of the store the job comes with it; it is not counted twice.
-    if (!busy_.contains(j.id)) remember(std::move(j));
+    // A pending one was just found no site: it waits for the next reconcile pass.
+    if (!busy_.contains(j.id)) {
+      if (j.state == S::pending) waiting_.insert(j.id);
+      remember(std::move(j));
+    }
     wake_on_strand();
   });
 }
@@ -107,6 +108,12 @@ void Dispatcher::forget(const std::string& id) {
   if (reading_) touched_.insert(id);
   active_.erase(id);
   to_act_.erase(id);
+  waiting_.erase(id);
+}
+
+void Dispatcher::wait(const std::string& id) {
+  waiting_.insert(id);
+  to_act_.erase(id);
 }
 
 void Dispatcher::remember(model::JobRecord job) {
@@ -116,7 +123,8 @@ void Dispatcher::remember(model::JobRecord job) {
     return;
   }
   if (reading_) touched_.insert(id);
-  if (job.state == S::pending || job.state == S::placed) {
+  if (job.state != S::pending) waiting_.erase(id);
+  if (job.state == S::placed || (job.state == S::pending && !waiting_.contains(id))) {
     to_act_.insert(id);
   } else {
     to_act_.erase(id);
@@ -232,6 +240,7 @@ asio::awaitable<void> Dispatcher::run_pass(bool reconcile_all) {
     planner_.set_in_flight(std::move(in_flight));
   }
 
+  datasets_.clear();  // read again once per pass: an org may have added one
   std::vector<model::JobRecord> to_place;
   for (const auto& id : std::vector<std::string>(to_act_.begin(), to_act_.end())) {
     if (busy_.contains(id)) continue;
@@ -248,16 +257,9 @@ asio::awaitable<void> Dispatcher::run_pass(bool reconcile_all) {
   }
   for (auto& j : to_place) {
     if (stopped_) co_return;
-    const std::string id = j.id;
-    busy_.insert(id);
-    try {
-      co_await place(std::move(j));
-    } catch (...) {
-      busy_.erase(id);  // else the job would be skipped until a restart
-      throw;
-    }
-    busy_.erase(id);
+    co_await place_busy(std::move(j));
   }
+  if (reconcile_all) co_await place_waiting();
 
   std::map<std::string, std::vector<model::JobRecord>> by_site;
   if (reconcile_all || !reconcile_now_.empty()) {
@@ -288,6 +290,40 @@ asio::awaitable<void> Dispatcher::run_pass(bool reconcile_all) {
                      for (const auto& id : ids) busy_.erase(id);
                      if (e) log_.error("reconcile task failed", {{"site", site}});
                    });
+  }
+}
+
+asio::awaitable<void> Dispatcher::place_busy(model::JobRecord job) {
+  const std::string id = job.id;
+  busy_.insert(id);
+  try {
+    co_await place(std::move(job));
+  } catch (...) {
+    busy_.erase(id);  // else the job would be skipped until a restart
+    throw;
+  }
+  busy_.erase(id);
+}
+
+asio::awaitable<void> Dispatcher::place_waiting() {
+  // Round the queue from after the last one tried, oldest first (ids sort by time), within a
+  // count and a time budget, letting the strand's other work in every few tries.
+  const auto started = std::chrono::steady_clock::now();
+  const std::size_t tries = std::min(kWaitingTries, waiting_.size());
+  for (std::size_t n = 0; n < tries && !waiting_.empty() && !stopped_; ++n) {
+    if (std::chrono::steady_clock::now() - started > kWaitingTime) break;
+    if (n > 0 && n % 64 == 0) co_await asio::post(strand_, asio::use_awaitable);
+    auto it = waiting_.upper_bound(waiting_cursor_);
+    if (it == waiting_.end()) it = waiting_.begin();
+    const std::string id = *it;
+    waiting_cursor_ = id;
+    auto job = active_.find(id);
+    if (job == active_.end() || job->second.state != S::pending) {
+      waiting_.erase(id);  // not expected: remember() and forget() keep the two in step
+      continue;
+    }
+    if (busy_.contains(id)) continue;
+    co_await place_busy(job->second);
   }
 }
 
@@ -344,20 +380,24 @@ asio::awaitable<void> Dispatcher::place(model::JobRecord job) {
     co_return;
   }
   const std::string org = job.org_id;
-  auto datasets = co_await store_.run(
-      [&](store::Db& db) { return store::list_datasets(db, std::string_view(org)); });
+  const auto datasets = co_await org_datasets(org);
   if (!datasets) co_return;
-  // The budget left, not counting this job's own hold (it is being placed again).
-  auto budget =
-      co_await store_.run([&](store::Db& db) { return store::budget_state(db, org, job.id); });
-  if (!budget) co_return;
-  const std::optional<double> remaining =
-      *budget ? (*budget)->remaining_cny() : std::optional<double>();
-  const PlanInput in{&job.spec, job.org_id, job.blocked_sites, &*datasets, remaining};
-  auto decision = planner_.place(job.id, in);
+  PlanInput in{&job.spec, job.org_id, job.blocked_sites, datasets.get(), std::nullopt};
+  // The budget only adds rejections, each after every rejection that may clear: a job that no
+  // site takes without it is decided (to wait or to fail) without reading the budget, which
+  // keeps a queue of waiting jobs off the database thread.
+  auto decision = planner_.probe(in);
+  if (decision.feasible()) {
+    // The budget left, not counting this job's own hold (it is being placed again).
+    auto budget =
+        co_await store_.run([&](store::Db& db) { return store::budget_state(db, org, job.id); });
+    if (!budget) co_return;
+    in.budget_remaining_cny = *budget ? (*budget)->remaining_cny() : std::optional<double>();
+    decision = planner_.place(job.id, in);
+  }
   model::JobRecord next = job;
   if (!decision.feasible()) {
-    if (job.attempt >= config_.max_placement_attempts || all_permanent(decision)) {
+    if (job.attempt >= config_.max_placement_attempts || !decision.may_clear()) {
       next.state = S::failed;
       next.failure = model::FailureKind::system_error;
       next.finished_at = clock_.now();
@@ -365,8 +405,10 @@ asio::awaitable<void> Dispatcher::place(model::JobRecord job) {
       co_await transition(next, S::pending, "failed",
                           "no site can run the job after " + std::to_string(job.attempt) +
                               " attempt(s): " + decision.summary);
+      co_return;
     }
-    co_return;  // otherwise wait for a site to come back
+    wait(job.id);  // otherwise wait for a site to free or come back
+    co_return;
   }
   if (job.attempt >= config_.max_placement_attempts) {
     next.state = S::failed;
@@ -385,8 +427,21 @@ asio::awaitable<void> Dispatcher::place(model::JobRecord job) {
   next.estimated_cost_cny = best.total_cost_cny;
   if (co_await transition(next, S::pending, "placed", decision.summary)) {
     planner_.add_in_flight(next.site_id, 1);
-    co_await submit(std::move(next));  // the caller holds the job busy
+    // The next pass submits it as its own task: a pass placing many waiting jobs does not
+    // wait on each site's answer in turn.
+    wake_on_strand();
   }
+}
+
+asio::awaitable<std::shared_ptr<const std::vector<model::Dataset>>> Dispatcher::org_datasets(
+    const std::string& org) {
+  if (auto it = datasets_.find(org); it != datasets_.end()) co_return it->second;
+  auto read = co_await store_.run(
+      [&](store::Db& db) { return store::list_datasets(db, std::string_view(org)); });
+  if (!read) co_return nullptr;
+  auto shared = std::make_shared<const std::vector<model::Dataset>>(std::move(*read));
+  datasets_.insert_or_assign(org, shared);
+  co_return shared;
 }
 
 asio::awaitable<void> Dispatcher::fail_over(model::JobRecord job, std::string why) {

@@ -13,7 +13,8 @@
 // job, a cancellation). It reads them all again every five minutes as a safety net, and reads one
 // job again whenever a transition of it does not apply (someone else moved it). Submissions
 // and status calls run as their own tasks, so one slow or hanging site delays only its own
-// jobs, never a pass.
+// jobs, never a pass. Jobs no site can take now (every candidate full, offline or unreported)
+// wait in `pending` and are tried again each reconcile pass.
 //
 // Threading: all its coroutines run on one strand, so its maps need no lock.
 #pragma once
@@ -21,6 +22,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -64,9 +66,16 @@ class Dispatcher final : public JobListener {
   boost::asio::awaitable<void> reload_stale();
   boost::asio::awaitable<void> run_pass(bool reconcile_all);
   boost::asio::awaitable<void> place(model::JobRecord job);
+  // place() with the job marked busy meanwhile.
+  boost::asio::awaitable<void> place_busy(model::JobRecord job);
+  // Tries the waiting jobs again, as many as the budgets allow (see dispatcher.cpp).
+  boost::asio::awaitable<void> place_waiting();
   boost::asio::awaitable<void> submit(model::JobRecord job);
   boost::asio::awaitable<void> reconcile_site(std::string site_id,
                                               std::vector<model::JobRecord> jobs);
+  // The org's datasets, read once per pass (shared: a placement may outlive the pass).
+  boost::asio::awaitable<std::shared_ptr<const std::vector<model::Dataset>>> org_datasets(
+      const std::string& org);
   boost::asio::awaitable<void> fail_over(model::JobRecord job, std::string why);
   // Writes the transition; false when the job changed meanwhile (then nothing was written and
   // the job is read again before its next pass).
@@ -75,6 +84,8 @@ class Dispatcher final : public JobListener {
   // Keeps `job` as the working copy (dropping its decision), or forgets it once final.
   void remember(model::JobRecord job);
   void forget(const std::string& id);
+  // `id` (pending) found no site for now: tried again on reconcile passes only (waiting_).
+  void wait(const std::string& id);
   void spawn_submit(model::JobRecord job);
   void wake_on_strand();
 
@@ -91,13 +102,20 @@ class Dispatcher final : public JobListener {
   bool woken_ = false;
   bool coalescing_ = false;                         // the short wait after a woken pass
   std::map<std::string, model::JobRecord> active_;  // the working set: active jobs by id
-  std::set<std::string> to_act_;                    // pending or placed: to place or to submit
-  std::set<std::string> stale_;                     // to read again from the store
-  std::set<std::string> reconcile_now_;             // sites with a cancellation to forward
-  std::set<std::string> busy_;                      // job ids with an operation under way
-  std::set<std::string> reconciling_;               // sites with a status call under way
-  std::map<std::string, int> submit_failures_;      // consecutive unreachable submits, by job
-  bool reading_ = false;                            // a resync or reload is reading the store
+  std::set<std::string> to_act_;  // placed, or pending and not waiting: to submit or to place
+  // Pending jobs whose last placement found no site for reasons that clear by themselves (a
+  // full, offline or unreported site). They are tried again on reconcile passes only, within a
+  // count and a time budget a pass, going round from where the last pass stopped, so a long
+  // queue of waiting jobs neither loads every pass nor starves its tail.
+  std::set<std::string> waiting_;
+  std::string waiting_cursor_;  // the last waiting job tried
+  std::map<std::string, std::shared_ptr<const std::vector<model::Dataset>>> datasets_;  // by org
+  std::set<std::string> stale_;                 // to read again from the store
+  std::set<std::string> reconcile_now_;         // sites with a cancellation to forward
+  std::set<std::string> busy_;                  // job ids with an operation under way
+  std::set<std::string> reconciling_;           // sites with a status call under way
+  std::map<std::string, int> submit_failures_;  // consecutive unreachable submits, by job
+  bool reading_ = false;                        // a resync or reload is reading the store
   std::set<std::string> touched_;  // ids remembered or forgotten meanwhile (newer than read)
   SteadyTime last_reconcile_{};
   SteadyTime last_resync_{};

@@ -78,9 +78,12 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
   job.id = ids_.next("job");
   const PlanInput in{&spec, who.org_id, {}, &ctx->datasets, remaining};
   auto decision = planner_.place(job.id, in);
-  if (!decision.feasible()) {
-    const bool budget_only = decision.cheapest_over_budget_cny && remaining &&
-                             decision.rejected_count(placement::RejectCode::over_budget) > 0;
+  const bool budget_only = !decision.feasible() && decision.cheapest_over_budget_cny && remaining &&
+                           decision.rejected_count(placement::RejectCode::over_budget) > 0;
+  // No site free now, but one that could run the job is only full, offline, draining or
+  // unreported: the job is accepted and waits (pending) for the dispatcher to place it.
+  const bool waits = !decision.feasible() && !budget_only && decision.may_clear();
+  if (!decision.feasible() && !waits) {
     Json decision_json = placement::to_json(decision);
     if (budget_only) {
       const double est = *decision.cheapest_over_budget_cny;
@@ -96,16 +99,27 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
     }
     co_return fail(refusal->error);
   }
-  const auto& best = decision.ranked.front();
   const TimePoint now = clock_.now();
   job.org_id = who.org_id;
   job.spec = std::move(spec);
-  job.state = model::JobState::placed;
-  job.site_id = best.site_id;
-  job.attempt = 1;
   job.decision = placement::to_json(decision);
-  job.estimated_cost_cny = best.total_cost_cny;
-  job.reason = decision.summary;
+  std::vector<model::JobEvent> events = {
+      {0, now, "created", model::JobState::pending, "", 0, "submitted through the API"}};
+  if (waits) {
+    // Nothing is held for it: its estimate, and the budget check, come when it is placed.
+    job.state = model::JobState::pending;
+    job.reason = "waiting for a site: " + decision.summary;
+    events.front().reason = job.reason;
+  } else {
+    const auto& best = decision.ranked.front();
+    job.state = model::JobState::placed;
+    job.site_id = best.site_id;
+    job.attempt = 1;
+    job.estimated_cost_cny = best.total_cost_cny;
+    job.reason = decision.summary;
+    events.push_back(
+        {0, now, "placed", model::JobState::placed, best.site_id, 1, decision.summary});
+  }
   job.idempotency_key = idempotency_key;
   job.request_hash = request_hash;
   job.created_at = job.updated_at = now;
@@ -113,11 +127,8 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
     audit->object_id = job.id;
     audit->object_org_id = job.org_id;
     audit->detail["name"] = job.spec.name;
-    audit->detail["site"] = job.site_id;
+    audit->detail["site"] = job.site_id.empty() ? Json(nullptr) : Json(job.site_id);
   }
-  std::vector<model::JobEvent> events = {
-      {0, now, "created", model::JobState::pending, "", 0, "submitted through the API"},
-      {0, now, "placed", model::JobState::placed, best.site_id, 1, decision.summary}};
   // Serialised here, on this I/O thread: the database thread is the one that limits durable
   // submissions, and the decision is most of the row's bytes.
   const store::JobText text = store::job_text(job);
@@ -128,7 +139,7 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
       auto state = store::budget_state(db, job.org_id);
       if (!state) return fail(state.error());
       const auto left = *state ? (*state)->remaining_cny() : std::nullopt;
-      if (left && *job.estimated_cost_cny > *left) {
+      if (left && job.estimated_cost_cny && *job.estimated_cost_cny > *left) {
         return fail(budget_error(*job.estimated_cost_cny, *left, (*state)->binding_limit()));
       }
       if (auto r = store::insert_job(db, job, events, text); !r) return r;
@@ -151,7 +162,7 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
     }
     co_return fail(inserted.error());
   }
-  planner_.add_in_flight(job.site_id, 1);
+  if (!waits) planner_.add_in_flight(job.site_id, 1);
   {
     // The dispatcher keeps no decisions: hand it the job without copying this one.
     Json decision = std::move(job.decision);

@@ -52,9 +52,12 @@ class JobService {
 
   boost::asio::awaitable<Result<placement::Decision>> quote(const auth::Principal& who,
                                                             const model::JobSpec& spec);
-  // The job is committed before this returns. A job no site can run is refused (422) with the
-  // decision in `refusal`. `audit`, when given, is written in the job's own transaction, with
-  // the job's id, org, name and site filled in.
+  // The job is committed before this returns: placed on the best site, or pending when every
+  // site that could run it is only full, offline, draining or unreported for now
+  // (placement::Decision::may_clear; the dispatcher places it later). A job no site can ever
+  // run, or one over budget, is refused (422, 402) with the decision in `refusal`. `audit`, when
+  // given, is written in the job's own transaction, with the job's id, org, name and site filled
+  // in.
   boost::asio::awaitable<Result<SubmitOutcome>> submit(const auth::Principal& who,
                                                        model::JobSpec spec,
                                                        std::string idempotency_key,

@@ -65,6 +65,11 @@ placement::Decision Planner::quote(const PlanInput& in) {
   return d;
 }
 
+placement::Decision Planner::probe(const PlanInput& in) {
+  std::lock_guard lock(mu_);
+  return decide_locked(in);
+}
+
 placement::Decision Planner::place(const std::string& job_id, const PlanInput& in) {
   const auto started = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);

@@ -45,6 +45,8 @@ class Planner {
 
   // A quote: the decision, holding nothing.
   placement::Decision quote(const PlanInput& in);
+  // The same for the dispatcher's own look before it places (not timed as a quote).
+  placement::Decision probe(const PlanInput& in);
   // Decides for job `job_id` and holds the winner's resources for it (replacing an earlier
   // hold of the same job), atomically with respect to other place() calls.
   placement::Decision place(const std::string& job_id, const PlanInput& in);

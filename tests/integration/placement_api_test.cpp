@@ -131,6 +131,50 @@ TEST_CASE("a site that refuses a job is blocked for it and the job fails over",
   CHECK(decision.at("rejected_by_code").at("blocked") == 1);
 }
 
+TEST_CASE("a job no site can take now waits in pending and runs when a site frees",
+          "[integration][placement][admission]") {
+  json site = sim_site("Single", 360, 0.0);
+  site["policy"] = {{"max_in_flight", 1}};
+  SimGateway f(std::vector<json>{site});
+  auto user = f.gw.client(f.user_key);
+  auto first = user.post("/api/v1/jobs", cpu_job(4, 2));
+  INFO(first.body);
+  REQUIRE(first.status == 201);
+  CHECK(first.json().at("state") == "placed");
+
+  // The only site is at its in-flight cap: accepted (201, durable), not refused with 422.
+  auto second = user.post("/api/v1/jobs", cpu_job(4, 1));
+  INFO(second.body);
+  REQUIRE(second.status == 201);
+  const json waiting = second.json();
+  CHECK(waiting.at("state") == "pending");
+  CHECK(waiting.at("site").is_null());
+  CHECK(waiting.at("placement").is_null());
+  CHECK(waiting.at("estimated_cost_cny").is_null());
+  CHECK_THAT(waiting.at("reason").get<std::string>(), Catch::StartsWith("waiting for a site"));
+  const std::string id = waiting.at("id");
+  auto decision = user.get("/api/v1/jobs/" + id + "/decision");
+  REQUIRE(decision.status == 200);
+  CHECK(decision.json().at("rejected_by_code").at("in_flight_cap") == 1);
+
+  const json done = wait_for_state(user, id, "succeeded");
+  CHECK(done.at("site") == f.site_ids[0]);
+  CHECK(done.at("attempt") == 1);
+  CHECK(done.at("estimated_cost_cny").get<double>() > 0);
+  CHECK(wait_for_state(user, first.json().at("id"), "succeeded").at("attempt") == 1);
+  // It was placed only once the first job had left the site.
+  const json first_done =
+      user.get("/api/v1/jobs/" + first.json().at("id").get<std::string>()).json();
+  CHECK(done.at("started_at").get<std::string>() >=
+        first_done.at("finished_at").get<std::string>());
+  auto events = user.get("/api/v1/jobs/" + id + "/events").json().at("items");
+  REQUIRE(events.size() >= 3);
+  CHECK(events[0].at("type") == "created");
+  CHECK(events[0].at("state") == "pending");
+  CHECK(events[1].at("type") == "placed");
+  CHECK(events.back().at("type") == "succeeded");
+}
+
 TEST_CASE("budgets hold estimates, charge final costs and refuse what they cannot cover",
           "[integration][placement][budget]") {
   // ¥360 per core-hour: ¥0.10 per core-second, so short jobs cost visible money.
