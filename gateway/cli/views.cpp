@@ -310,7 +310,9 @@ std::string render_submitted(const Json& job) {
     if (auto s = num_of(p, "start_s")) out += " · starts in ~" + format_seconds(*s);
   }
   out += "\n";
-  if (const std::string s = str_of(p, "summary"); !s.empty()) out += "  " + s + "\n";
+  // A job waiting for a site has no placement yet; its reason says what it waits for.
+  const std::string why = p.is_object() ? str_of(p, "summary") : str_of(job, "reason");
+  if (!why.empty()) out += "  " + why + "\n";
   return out;
 }
 

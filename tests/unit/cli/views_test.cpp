@@ -151,6 +151,26 @@ TEST_CASE("jobs and a job render with site names, costs and the event timeline",
         "job_1 failed (executor_error, exit 3) · cost 0.25 CNY · exit code 3\n");
 }
 
+TEST_CASE("a submission shows where the job went, or what it waits for", "[cli][views]") {
+  const json placed = {{"id", "job_1"},
+                       {"state", "placed"},
+                       {"reason", "cheapest of 3"},
+                       {"placement",
+                        {{"site", "site_a"},
+                         {"site_name", "Gui'an"},
+                         {"region", "cn-gz-guian"},
+                         {"estimated_cost_cny", 1.5},
+                         {"summary", "Gui'an: cheapest of 3"}}}};
+  CHECK(render_submitted(placed) ==
+        "job_1 placed on Gui'an (cn-gz-guian) · estimated 1.50 CNY\n  Gui'an: cheapest of 3\n");
+  const json waiting = {{"id", "job_2"},
+                        {"state", "pending"},
+                        {"reason", "waiting for a site: every site is at its in-flight cap"},
+                        {"placement", nullptr}};
+  CHECK(render_submitted(waiting) ==
+        "job_2 pending\n  waiting for a site: every site is at its in-flight cap\n");
+}
+
 TEST_CASE("views tolerate missing and mistyped members", "[cli][views]") {
   const json junk = {{"items", {{{"id", 5}, {"capacity", "x"}, {"status", nullptr}}, 7}},
                      {"ranked", "no"},
