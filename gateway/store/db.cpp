@@ -140,6 +140,12 @@ Result<void> Db::exec(std::string_view sql) {
   return ok();
 }
 
+Result<void> Db::exec_cached(std::string_view sql) {
+  auto st = prepare(sql);
+  if (!st) return fail(st.error());
+  return st->run();
+}
+
 Result<Statement> Db::prepare(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {

@@ -72,8 +72,11 @@ class Db {
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
 
-  // Runs one or more statements with no results.
+  // Runs one or more statements with no results, parsing them each time.
   Result<void> exec(std::string_view sql);
+  // Runs one statement with no results, prepared once and kept in the cache: for the
+  // transaction statements run per write (BEGIN, COMMIT, savepoints).
+  Result<void> exec_cached(std::string_view sql);
   Result<Statement> prepare(std::string_view sql);
 
   // Runs `f` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it returns an error. Nested
@@ -82,7 +85,9 @@ class Db {
   auto transaction(F&& f) -> decltype(f()) {
     // Inside a transaction the caller opened (the Store's commit group): a savepoint.
     const bool outer = depth_ == 0 && sqlite3_get_autocommit(db_) != 0;
-    if (auto b = exec(outer ? "BEGIN IMMEDIATE" : "SAVEPOINT nested"); !b) return fail(b.error());
+    if (auto b = exec_cached(outer ? "BEGIN IMMEDIATE" : "SAVEPOINT nested"); !b) {
+      return fail(b.error());
+    }
     ++depth_;
     auto r = f();
     --depth_;
@@ -90,7 +95,7 @@ class Db {
       (void)exec(outer ? "ROLLBACK" : "ROLLBACK TO nested; RELEASE nested");
       return r;
     }
-    if (auto c = exec(outer ? "COMMIT" : "RELEASE nested"); !c) {
+    if (auto c = exec_cached(outer ? "COMMIT" : "RELEASE nested"); !c) {
       (void)exec(outer ? "ROLLBACK" : "ROLLBACK TO nested; RELEASE nested");
       return fail(c.error());
     }

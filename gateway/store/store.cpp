@@ -54,7 +54,7 @@ void Store::drain() {
     }
     sqlite3* h = db_->handle();
     bool committed = false;
-    if (group.size() > 1 && db_->exec("BEGIN IMMEDIATE")) {
+    if (group.size() > 1 && db_->exec_cached("BEGIN IMMEDIATE")) {
       bool intact = true;
       for (auto& t : group) {
         t->execute(*db_);
@@ -66,7 +66,7 @@ void Store::drain() {
         }
       }
       if (intact) {
-        committed = static_cast<bool>(db_->exec("COMMIT"));
+        committed = static_cast<bool>(db_->exec_cached("COMMIT"));
         if (!committed) (void)db_->exec("ROLLBACK");
       }
     }
