@@ -15,7 +15,7 @@ Awaitable create_quote(ApiContext& c, RequestContext& rc) {
   if (!spec) co_return problem(rc, spec.error());
   auto d = co_await c.jobs.quote(*who, *spec);
   if (!d) co_return problem(rc, d.error());
-  co_return json(rc, Status::ok, placement::to_json(*d));
+  co_return http::json_response(Status::ok, placement::to_json_text(*d), rc.request.version());
 }
 
 Awaitable create_job(ApiContext& c, RequestContext& rc) {

@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/core/json_writer.hpp"
+
 namespace suanwang {
 
 enum class LogLevel { debug = 0, info = 1, warn = 2, error = 3 };
@@ -74,8 +76,7 @@ class LogLine {
     return add(key, std::string_view(value));
   }
   template <std::integral T>
-    requires(!std::same_as<T, bool>)
-  LogLine& add(std::string_view key, T value) {
+  requires(!std::same_as<T, bool>) LogLine& add(std::string_view key, T value) {
     if constexpr (std::is_signed_v<T>) {
       return add_integer(key, static_cast<int64_t>(value));
     } else {
@@ -94,9 +95,5 @@ class LogLine {
   bool enabled_;
   std::string text_;
 };
-
-// Appends `s` to `out` as a JSON string literal, quotes included: control characters escaped
-// and invalid UTF-8 replaced by U+FFFD, as nlohmann's error_handler_t::replace does.
-void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace suanwang

@@ -1,7 +1,13 @@
 // Rejection sentences, the summary line and the decision's JSON (see explain.hpp).
 #include "gateway/placement/explain.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
+#include <utility>
+#include <vector>
+
+#include "gateway/core/json_writer.hpp"
 
 namespace suanwang::placement {
 namespace {
@@ -118,61 +124,107 @@ std::string summarize(const Decision& d, const ExplainFacts& facts) {
   return s;
 }
 
-Json to_json(const Decision& d) {
-  auto by_criterion = [](const std::array<double, 4>& v) {
-    Json j = Json::object();
-    for (auto c : kCriteria) j[criterion_name(c)] = v[static_cast<std::size_t>(c)];
-    return j;
-  };
-  Json ranked = Json::array();
-  for (const auto& c : d.ranked) {
-    ranked.push_back({{"site", c.site_id},
-                      {"site_name", c.site_name},
-                      {"region", c.region},
-                      {"pool", c.pool},
-                      {"estimated_cost_cny", round_cny(c.total_cost_cny)},
-                      {"compute_cost_cny", round_cny(c.compute_cost_cny)},
-                      {"egress_cost_cny", round_cny(c.egress_cost_cny)},
-                      {"bytes_moved", c.bytes_moved},
-                      {"transfer_in_s", c.transfer_in_s},
-                      {"transfer_out_s", c.transfer_out_s},
-                      {"queue_wait_s", c.queue_wait_s},
-                      {"start_s", c.start_s},
-                      {"result_s", c.result_s},
-                      {"rtt_ms", c.rtt_ms},
-                      {"raw", by_criterion(c.raw)},
-                      {"normalized", by_criterion(c.normalized)},
-                      {"score", c.score}});
+namespace {
+
+// Criteria in name order (latency, locality, price, time), as the members are written.
+constexpr std::array<Criterion, 4> kCriteriaByName = {Criterion::latency, Criterion::locality,
+                                                      Criterion::price, Criterion::time};
+
+void write_by_criterion(JsonWriter& w, std::string_view key, const std::array<double, 4>& v) {
+  w.key(key).begin_object();
+  for (auto c : kCriteriaByName) w.member(criterion_name(c), v[static_cast<std::size_t>(c)]);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string to_json_text(const Candidate& c) {
+  std::string out;
+  out.reserve(640);
+  JsonWriter w(out);
+  w.begin_object()
+      .member("bytes_moved", c.bytes_moved)
+      .member("compute_cost_cny", round_cny(c.compute_cost_cny))
+      .member("egress_cost_cny", round_cny(c.egress_cost_cny))
+      .member("estimated_cost_cny", round_cny(c.total_cost_cny));
+  write_by_criterion(w, "normalized", c.normalized);
+  w.member("pool", c.pool).member("queue_wait_s", c.queue_wait_s);
+  write_by_criterion(w, "raw", c.raw);
+  w.member("region", c.region)
+      .member("result_s", c.result_s)
+      .member("rtt_ms", c.rtt_ms)
+      .member("score", c.score)
+      .member("site", c.site_id)
+      .member("site_name", c.site_name)
+      .member("start_s", c.start_s)
+      .member("transfer_in_s", c.transfer_in_s)
+      .member("transfer_out_s", c.transfer_out_s)
+      .end_object();
+  return out;
+}
+
+std::string to_json_text(const Decision& d) {
+  std::string out;
+  out.reserve(1024 + 640 * d.ranked.size() + 160 * d.rejected.size());
+  JsonWriter w(out);
+  std::string chosen;
+  w.begin_object().key("chosen");
+  if (d.ranked.empty()) {
+    w.null();
+  } else {
+    chosen = to_json_text(d.ranked.front());
+    w.raw(chosen);
   }
-  Json rejected = Json::array();
+  w.member("feasible_sites", d.feasible_sites).member("policy", d.policy);
+  w.key("ranked").begin_array();
+  for (std::size_t i = 0; i < d.ranked.size(); ++i) {
+    w.raw(i == 0 ? chosen : to_json_text(d.ranked[i]));
+  }
+  w.end_array();
+  w.key("rejected").begin_array();
   for (const auto& r : d.rejected) {
-    rejected.push_back({{"site", r.site_id},
-                        {"site_name", r.site_name},
-                        {"code", reject_code_name(r.code)},
-                        {"reason", r.message}});
+    w.begin_object()
+        .member("code", reject_code_name(r.code))
+        .member("reason", r.message)
+        .member("site", r.site_id)
+        .member("site_name", r.site_name)
+        .end_object();
   }
-  Json counts = Json::object();
+  w.end_array();
+  // The counts by code, in name order; codes with none are left out.
+  std::vector<std::pair<std::string_view, int>> counts;
   for (std::size_t k = 0; k < kRejectCodes; ++k) {
     if (d.rejected_by_code[k] > 0) {
-      counts[reject_code_name(static_cast<RejectCode>(k))] = d.rejected_by_code[k];
+      counts.emplace_back(reject_code_name(static_cast<RejectCode>(k)), d.rejected_by_code[k]);
     }
   }
-  Json out = {{"policy", d.policy},
-              {"weights",
-               {{"price", d.weights.price},
-                {"time", d.weights.time},
-                {"latency", d.weights.latency},
-                {"locality", d.weights.locality}}},
-              {"runtime_s", d.runtime_s},
-              {"runtime_basis", d.runtime_basis},
-              {"feasible_sites", d.feasible_sites},
-              {"ranked", std::move(ranked)},
-              {"rejected_sites", d.rejected_sites},
-              {"rejected_by_code", std::move(counts)},
-              {"rejected", std::move(rejected)},
-              {"summary", d.summary}};
-  out["chosen"] = d.ranked.empty() ? Json(nullptr) : out["ranked"][0];
+  std::sort(counts.begin(), counts.end());
+  w.key("rejected_by_code").begin_object();
+  for (const auto& [code, n] : counts) w.member(code, n);
+  w.end_object();
+  w.member("rejected_sites", d.rejected_sites)
+      .member("runtime_basis", d.runtime_basis)
+      .member("runtime_s", d.runtime_s)
+      .member("summary", d.summary);
+  w.key("weights")
+      .begin_object()
+      .member("latency", d.weights.latency)
+      .member("locality", d.weights.locality)
+      .member("price", d.weights.price)
+      .member("time", d.weights.time)
+      .end_object();
+  w.end_object();
   return out;
+}
+
+Json to_json(const Decision& d) {
+  return Json::parse(to_json_text(d));
+}
+
+Json brief_json(const Decision& d) {
+  return {
+      {"chosen", d.ranked.empty() ? Json(nullptr) : Json::parse(to_json_text(d.ranked.front()))},
+      {"summary", d.summary}};
 }
 
 }  // namespace suanwang::placement

@@ -214,5 +214,11 @@ Decision decide(const Request& request, const Snapshot& snapshot);
 void hold_in_snapshot(Snapshot& snapshot, std::size_t site_index, const std::string& pool,
                       const model::Resources& resources);
 Json to_json(const Decision& d);
+// The same document as JSON text, written without a tree (what a submission stores), and one
+// ranked candidate as the document writes it.
+std::string to_json_text(const Decision& d);
+std::string to_json_text(const Candidate& c);
+// The decision's "chosen" and "summary" members only: what reads of a job carry.
+Json brief_json(const Decision& d);
 
 }  // namespace suanwang::placement

@@ -26,7 +26,8 @@ struct JobText {
   std::optional<std::string> decision_json;  // none when the record has no decision
 };
 JobText job_text(const model::JobRecord& job);
-// insert_job with the record's JSON already serialised. REQUIRES: text == job_text(job).
+// insert_job with the record's JSON already serialised. REQUIRES: text == job_text(job), except
+// that decision_json may be the full decision of a record that carries only its brief.
 Result<void> insert_job(Db& db, const model::JobRecord& job,
                         const std::vector<model::JobEvent>& events, const JobText& text);
 

@@ -850,6 +850,39 @@ TEST_CASE("the decision JSON keeps the ranking, the rejections and the choice",
   CHECK(empty["ranked"].empty());
 }
 
+TEST_CASE("the decision as text is the document, in name order, and its brief is its choice",
+          "[placement][json]") {
+  World w;
+  w.add("cheap", kGZ, 0.125);
+  w.add("dear", kGZ, 0.5);
+  w.add("off", kGZ).status = model::SiteStatus::offline;
+  w.add("gone", kGZ).status = model::SiteStatus::draining;
+  const auto d = w.decide(job("balanced"));
+  const std::string text = to_json_text(d);
+  const Json j = Json::parse(text);
+  // What nlohmann writes from the parsed document is the same text: members in name order,
+  // every number with the type it had.
+  CHECK(j.dump() == text);
+  REQUIRE(j["ranked"].size() == 2);
+  CHECK(j["chosen"] == j["ranked"][0]);
+  CHECK(j["ranked"][1]["site"] == "dear");
+  CHECK(j["rejected_sites"] == 2);
+  CHECK(j["rejected_by_code"] == Json({{"draining", 1}, {"offline", 1}}));
+  CHECK(j["runtime_s"] == d.runtime_s);
+  CHECK(j["feasible_sites"] == 2);
+  CHECK(j["ranked"][0]["raw"].size() == 4);
+  CHECK(j["ranked"][0]["score"].get<double>() == d.ranked[0].score);
+  CHECK(j["ranked"][0]["queue_wait_s"].is_number_float());
+  const Json brief = brief_json(d);
+  CHECK(brief == Json({{"chosen", j["chosen"]}, {"summary", d.summary}}));
+
+  World none;
+  none.add("off", kGZ).status = model::SiteStatus::offline;
+  const auto nd = none.decide(job());
+  CHECK(Json::parse(to_json_text(nd))["chosen"].is_null());
+  CHECK(brief_json(nd)["chosen"].is_null());
+}
+
 TEST_CASE("with no sites at all the decision is infeasible and says so", "[placement][json]") {
   World w;
   const auto d = w.decide(job());
