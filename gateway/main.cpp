@@ -1,7 +1,7 @@
 // suanwang: the national compute-network gateway. `suanwang serve` runs the gateway;
 // `suanwang version` prints the version; `suanwang replay` compares placement policies on a
-// replayed workload (gateway/replay/); the client commands (quote, submit, jobs, job, logs,
-// cancel, sites, capacity, credit, top-up) call a gateway's REST API (gateway/cli/). Each command
+// replayed workload (tools/replay/); the client commands (quote, submit, jobs, job, logs,
+// cancel, sites, capacity, credit, top-up) call a gateway's REST API (tools/cli/). Each command
 // has --help.
 #include <csignal>
 #include <cstdlib>
@@ -13,8 +13,8 @@
 #include "build_info.hpp"
 #include "gateway/app/app.hpp"
 #include "gateway/app/secrets.hpp"
-#include "gateway/cli/cli.hpp"
-#include "gateway/replay/command.hpp"
+#include "tools/cli/cli.hpp"
+#include "tools/replay/command.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "adapters/common/rfc3339.hpp"
+#include "common/rfc3339.hpp"
 
 namespace suanwang::adapters::peer {
 namespace {
@@ -130,7 +130,7 @@ AdapterResult<std::optional<TimePoint>> time_of(const json& obj, std::string_vie
   auto s = text(obj, key, path, 64, false);
   if (!s) return std::unexpected(s.error());
   if (s->empty()) return std::optional<TimePoint>{};
-  auto t = parse_rfc3339(*s);
+  auto t = common::parse_rfc3339(*s);
   if (!t) return bad(at(path, key), "is not an RFC 3339 time");
   return std::optional<TimePoint>{*t};
 }

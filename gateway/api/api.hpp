@@ -19,10 +19,10 @@
 #include "gateway/http/message.hpp"
 #include "gateway/http/rendered_body.hpp"
 #include "gateway/http/router.hpp"
-#include "gateway/jobs/job_service.hpp"
 #include "gateway/metrics/registry.hpp"
 #include "gateway/security/password.hpp"
 #include "gateway/security/rate_limiter.hpp"
+#include "gateway/services/job_service.hpp"
 #include "gateway/store/audit_repo.hpp"
 #include "gateway/store/store.hpp"
 
@@ -41,7 +41,7 @@ struct ApiContext {
   auth::Authenticator& auth;
   federation::SiteDirectory& directory;
   federation::Geography& geography;
-  jobs::JobService& jobs;
+  services::JobService& jobs;
   const adapters::AdapterRegistry& registry;
   IdGenerator& ids;
   Random& random;

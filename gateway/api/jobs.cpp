@@ -32,7 +32,7 @@ Awaitable create_job(ApiContext& c, RequestContext& rc) {
   if (!spec) co_return problem(rc, spec.error());
   // The canonical form of the body identifies a retry (key order and spacing do not matter).
   const std::string hash = auth::hash_api_key(body->dump());
-  std::optional<jobs::PlacementRefusal> refusal;
+  std::optional<services::PlacementRefusal> refusal;
   // Written in the job's own transaction (the job's id, org and site are filled in there).
   store::AuditEntry created = audit_entry(c, rc, *who, "job.create", "job", "", "");
   auto out = co_await c.jobs.submit(*who, std::move(*spec), key, hash, refusal, &created);

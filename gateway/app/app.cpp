@@ -1,6 +1,8 @@
 // The composition root (see app.hpp).
 #include "gateway/app/app.hpp"
 
+#include <future>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
 
@@ -86,7 +88,7 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
         *self->directory_->snapshot(), self->clock_.now(), self->config_.capacity_stale_after));
   });
   a->planner_ =
-      std::make_unique<jobs::Planner>(*a->directory_, a->geography_, a->config_, a->clock_);
+      std::make_unique<runtime::Planner>(*a->directory_, a->geography_, a->config_, a->clock_);
   a->planner_->set_metrics(a->metrics_);
   // The runtime model relearns from the latest successes, so a restart does not forget how
   // long each org's jobs really run.
@@ -94,10 +96,10 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
       [](store::Db& db) { return store::recent_successes(db, kRelearnRuntimesFrom); });
   if (!runs) return fail(runs.error());
   for (const auto& r : *runs) a->planner_->finished(r.org_id, r.spec, r.runtime_s);
-  a->dispatcher_ = std::make_unique<jobs::Dispatcher>(a->io_, *a->store_, *a->directory_,
-                                                      *a->planner_, a->config_, a->clock_, a->log_);
-  a->job_service_ = std::make_unique<jobs::JobService>(*a->store_, *a->planner_, *a->directory_,
-                                                       a->ids_, a->clock_, *a->dispatcher_);
+  a->dispatcher_ = std::make_unique<runtime::Dispatcher>(
+      a->io_, *a->store_, *a->directory_, *a->planner_, a->config_, a->clock_, a->log_);
+  a->job_service_ = std::make_unique<services::JobService>(
+      *a->store_, *a->planner_, *a->directory_, a->ids_, a->clock_, *a->dispatcher_, a->config_);
   a->auth_ = std::make_unique<auth::Authenticator>(*a->store_, a->clock_);
   a->passwords_ = std::make_unique<security::PasswordHasher>(a->random_);
   a->limits_ = std::make_unique<security::RequestLimits>(a->config_);
@@ -183,6 +185,13 @@ void App::stop() {
   // The server's graceful stop runs on the io threads; wait for it, bounded by its own grace.
   auto done = boost::asio::co_spawn(io_, server_->stop(), boost::asio::use_future);
   done.wait();
+  // The dispatcher's loop and its submission and status tasks end at their next step; a site
+  // call under way ends by its own timeout, so this wait is bounded by the adapters' deadlines
+  // (and by the grace, should one not be).
+  auto joined = boost::asio::co_spawn(io_, dispatcher_->join(), boost::asio::use_future);
+  if (joined.wait_for(config_.shutdown_grace) != std::future_status::ready) {
+    log_.warn("dispatcher tasks still running at shutdown; stopping anyway");
+  }
   io_.stop();
 }
 

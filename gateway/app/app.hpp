@@ -21,10 +21,10 @@
 #include "gateway/http/router.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/http/static_files.hpp"
-#include "gateway/jobs/dispatcher.hpp"
-#include "gateway/jobs/job_service.hpp"
-#include "gateway/jobs/planner.hpp"
+#include "gateway/runtime/dispatcher.hpp"
+#include "gateway/runtime/planner.hpp"
 #include "gateway/security/secret_box.hpp"
+#include "gateway/services/job_service.hpp"
 
 namespace suanwang::app {
 
@@ -47,7 +47,7 @@ class App {
   const Config& config() const { return config_; }
   uint16_t port() const { return port_; }
   const http::Router& router() const { return router_; }
-  jobs::Dispatcher& dispatcher() { return *dispatcher_; }
+  runtime::Dispatcher& dispatcher() { return *dispatcher_; }
   federation::CapacityAggregator& aggregator() { return *aggregator_; }
   store::Store& store() { return *store_; }
 
@@ -72,9 +72,9 @@ class App {
   std::unique_ptr<federation::CapacityAggregator> aggregator_;
   std::unique_ptr<federation::CapacityHistory> capacity_history_;
   http::RenderedBody capacity_body_;
-  std::unique_ptr<jobs::Planner> planner_;
-  std::unique_ptr<jobs::Dispatcher> dispatcher_;
-  std::unique_ptr<jobs::JobService> job_service_;
+  std::unique_ptr<runtime::Planner> planner_;
+  std::unique_ptr<runtime::Dispatcher> dispatcher_;
+  std::unique_ptr<services::JobService> job_service_;
   std::unique_ptr<auth::Authenticator> auth_;
   std::unique_ptr<security::PasswordHasher> passwords_;
   std::unique_ptr<security::RequestLimits> limits_;

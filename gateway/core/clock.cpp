@@ -1,7 +1,7 @@
 // Time conversions shared by storage (Unix ms) and the API (RFC 3339 UTC).
 #include "gateway/core/clock.hpp"
 
-#include "adapters/common/rfc3339.hpp"
+#include "common/rfc3339.hpp"
 
 namespace suanwang {
 
@@ -14,11 +14,11 @@ TimePoint from_unix_ms(int64_t ms) {
 }
 
 std::string format_rfc3339(TimePoint t) {
-  return adapters::format_rfc3339(t);
+  return common::format_rfc3339(t);
 }
 
 std::optional<TimePoint> parse_rfc3339(std::string_view s) {
-  return adapters::parse_rfc3339(s);
+  return common::parse_rfc3339(s);
 }
 
 }  // namespace suanwang

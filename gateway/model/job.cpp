@@ -12,6 +12,28 @@ constexpr std::size_t kMaxCommand = 64 * 1024;
 constexpr std::size_t kMaxScript = 256 * 1024;
 constexpr int64_t kMaxWalltime = 366LL * 24 * 3600;
 
+// A NUL byte cannot cross to any site: the C strings of a command line, an environment or a
+// batch script end at it, so the job would run something other than what was asked.
+Result<void> no_forbidden_bytes(const std::string& field, std::string_view v) {
+  if (const auto at = v.find('\0'); at != std::string_view::npos) {
+    return fail(Error::invalid(field, field + " contains a NUL byte (at offset " +
+                                          std::to_string(at) + "), which no site can run"));
+  }
+  return ok();
+}
+
+// Names (an image reference) have no control characters at all.
+Result<void> no_control_bytes(const std::string& field, std::string_view v) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto c = static_cast<unsigned char>(v[i]);
+    if (c < 0x20 || c == 0x7f) {
+      return fail(Error::invalid(
+          field, field + " contains a control character (at offset " + std::to_string(i) + ")"));
+    }
+  }
+  return ok();
+}
+
 Result<Resources> parse_resources(const Json* j) {
   Resources res;
   if (j == nullptr) return res;
@@ -165,7 +187,7 @@ Result<JobSpec> parse_job_spec(const Json& body) {
   if (auto v = r.expect_object(); !v) return fail(v.error());
   if (auto v = r.reject_unknown({"name", "command", "script", "image", "env", "resources",
                                  "expected_runtime_s", "inputs", "outputs", "constraints",
-                                 "routing", "submitter_region"});
+                                 "routing", "submitter_region", "rerun"});
       !v) {
     return fail(v.error());
   }
@@ -173,18 +195,22 @@ Result<JobSpec> parse_job_spec(const Json& body) {
   auto name = r.opt_string("name", 128);
   if (!name) return fail(name.error());
   if (*name && !(*name)->empty()) s.name = **name;
+  if (auto v = no_control_bytes("name", s.name); !v) return fail(v.error());
   auto command = r.opt_string("command", kMaxCommand);
   if (!command) return fail(command.error());
   auto script = r.opt_string("script", kMaxScript);
   if (!script) return fail(script.error());
   s.command = command->value_or("");
   s.script = script->value_or("");
+  if (auto v = no_forbidden_bytes("command", s.command); !v) return fail(v.error());
+  if (auto v = no_forbidden_bytes("script", s.script); !v) return fail(v.error());
   if (s.command.empty() == s.script.empty()) {
     return fail(Error::invalid("command", "exactly one of command or script is required"));
   }
   auto image = r.opt_string("image", 512);
   if (!image) return fail(image.error());
   s.image = image->value_or("");
+  if (auto v = no_control_bytes("image", s.image); !v) return fail(v.error());
   if (const Json* env = r.get("env")) {
     if (!env->is_object()) {
       return fail(Error::invalid("env", "env must be an object of NAME -> string"));
@@ -198,6 +224,9 @@ Result<JobSpec> parse_job_spec(const Json& body) {
       }
       if (!v.is_string() || v.get_ref<const std::string&>().size() > 32 * 1024) {
         return fail(Error::invalid("env." + k, "env." + k + " must be a string of at most 32 KiB"));
+      }
+      if (auto c = no_forbidden_bytes("env." + k, v.get_ref<const std::string&>()); !c) {
+        return fail(c.error());
       }
       s.env[k] = v.get<std::string>();
     }
@@ -235,6 +264,10 @@ Result<JobSpec> parse_job_spec(const Json& body) {
   auto sr = r.opt_string("submitter_region", 63);
   if (!sr) return fail(sr.error());
   s.submitter_region = sr->value_or("");
+  if (const Json* rerun = r.get("rerun")) {
+    if (!rerun->is_boolean()) return fail(Error::invalid("rerun", "rerun must be true or false"));
+    s.rerun = rerun->get<bool>();
+  }
   return s;
 }
 
@@ -282,6 +315,7 @@ Json to_json(const JobSpec& s) {
     j["routing"] = {{"policy", s.routing.policy}};
   }
   if (!s.submitter_region.empty()) j["submitter_region"] = s.submitter_region;
+  j["rerun"] = s.rerun;
   return j;
 }
 
@@ -291,55 +325,8 @@ Json to_redacted_json(const JobSpec& s) {
   return j;
 }
 
-const char* job_state_name(JobState s) {
-  switch (s) {
-    case JobState::pending:
-      return "pending";
-    case JobState::placed:
-      return "placed";
-    case JobState::submitted:
-      return "submitted";
-    case JobState::running:
-      return "running";
-    case JobState::succeeded:
-      return "succeeded";
-    case JobState::failed:
-      return "failed";
-    case JobState::canceled:
-      return "canceled";
-  }
-  return "pending";
-}
-
-std::optional<JobState> parse_job_state(std::string_view s) {
-  for (JobState st : {JobState::pending, JobState::placed, JobState::submitted, JobState::running,
-                      JobState::succeeded, JobState::failed, JobState::canceled}) {
-    if (s == job_state_name(st)) return st;
-  }
-  return std::nullopt;
-}
-
 bool is_terminal(JobState s) {
   return s == JobState::succeeded || s == JobState::failed || s == JobState::canceled;
-}
-
-const char* failure_kind_name(FailureKind k) {
-  switch (k) {
-    case FailureKind::none:
-      return "";
-    case FailureKind::executor_error:
-      return "executor_error";
-    case FailureKind::system_error:
-      return "system_error";
-  }
-  return "";
-}
-
-std::optional<FailureKind> parse_failure_kind(std::string_view s) {
-  if (s.empty()) return FailureKind::none;
-  if (s == "executor_error") return FailureKind::executor_error;
-  if (s == "system_error") return FailureKind::system_error;
-  return std::nullopt;
 }
 
 Json to_json(const JobRecord& j, bool redact) {
@@ -374,9 +361,12 @@ Json to_json(const JobRecord& j, bool redact) {
 }
 
 Json to_json(const JobEvent& e) {
-  Json j = {{"seq", e.seq},         {"at", format_rfc3339(e.at)},
-            {"type", e.type},       {"state", job_state_name(e.state)},
-            {"attempt", e.attempt}, {"reason", e.reason}};
+  Json j = {{"seq", e.seq},
+            {"at", format_rfc3339(e.at)},
+            {"type", event_type_name(e.type)},
+            {"state", job_state_name(e.state)},
+            {"attempt", e.attempt},
+            {"reason", e.reason}};
   j["site"] = e.site_id.empty() ? Json(nullptr) : Json(e.site_id);
   return j;
 }

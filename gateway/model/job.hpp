@@ -1,6 +1,6 @@
 // Job: what a user submits (JobSpec), and the gateway's record of it (JobRecord) with its
 // append-only events (DESIGN §2). The state is a projection of the events; the transitions
-// live in gateway/jobs/state_machine.
+// live in gateway/lifecycle/state_machine.
 #pragma once
 
 #include <map>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gateway/core/clock.hpp"
+#include "gateway/core/enum_names.hpp"
 #include "gateway/core/json.hpp"
 
 namespace suanwang::model {
@@ -72,6 +73,9 @@ struct JobSpec {
   Constraints constraints;
   Routing routing;
   std::string submitter_region;
+  // After a site loses the job once it started, may it run again elsewhere? (Before it
+  // started, it always may: it never ran.)
+  bool rerun = true;
 
   // The runtime estimates use: expected_runtime_s when given, else the walltime.
   int64_t runtime_estimate_s() const { return expected_runtime_s.value_or(resources.walltime_s); }
@@ -84,14 +88,62 @@ Json to_redacted_json(const JobSpec& s);
 
 enum class JobState { pending, placed, submitted, running, succeeded, failed, canceled };
 
-const char* job_state_name(JobState s);
-std::optional<JobState> parse_job_state(std::string_view s);
+inline constexpr EnumNames<JobState, 7> kJobStateNames({{{JobState::pending, "pending"},
+                                                         {JobState::placed, "placed"},
+                                                         {JobState::submitted, "submitted"},
+                                                         {JobState::running, "running"},
+                                                         {JobState::succeeded, "succeeded"},
+                                                         {JobState::failed, "failed"},
+                                                         {JobState::canceled, "canceled"}}});
+inline const char* job_state_name(JobState s) {
+  return kJobStateNames.name(s);
+}
+inline std::optional<JobState> parse_job_state(std::string_view s) {
+  return kJobStateNames.parse(s);
+}
 bool is_terminal(JobState s);
 
-// Whose fault a failure was (DESIGN §2).
+// Whose fault a failure was (DESIGN §2). `none` is stored as "" and sent as null.
 enum class FailureKind { none, executor_error, system_error };
-const char* failure_kind_name(FailureKind k);
-std::optional<FailureKind> parse_failure_kind(std::string_view s);
+inline constexpr EnumNames<FailureKind, 3> kFailureKindNames(
+    {{{FailureKind::none, ""},
+      {FailureKind::executor_error, "executor_error"},
+      {FailureKind::system_error, "system_error"}}});
+inline const char* failure_kind_name(FailureKind k) {
+  return kFailureKindNames.name(k);
+}
+inline std::optional<FailureKind> parse_failure_kind(std::string_view s) {
+  return kFailureKindNames.parse(s);
+}
+
+// What happened to a job: the type of each appended event.
+enum class EventType {
+  created,
+  placed,
+  submitted,
+  started,
+  requeued,
+  cancel_requested,
+  succeeded,
+  failed,
+  canceled
+};
+inline constexpr EnumNames<EventType, 9> kEventTypeNames({{{EventType::created, "created"},
+                                                           {EventType::placed, "placed"},
+                                                           {EventType::submitted, "submitted"},
+                                                           {EventType::started, "started"},
+                                                           {EventType::requeued, "requeued"},
+                                                           {EventType::cancel_requested,
+                                                            "cancel_requested"},
+                                                           {EventType::succeeded, "succeeded"},
+                                                           {EventType::failed, "failed"},
+                                                           {EventType::canceled, "canceled"}}});
+inline const char* event_type_name(EventType t) {
+  return kEventTypeNames.name(t);
+}
+inline std::optional<EventType> parse_event_type(std::string_view s) {
+  return kEventTypeNames.parse(s);
+}
 
 struct JobRecord {
   std::string id;
@@ -120,7 +172,7 @@ struct JobRecord {
 struct JobEvent {
   int64_t seq = 0;
   TimePoint at{};
-  std::string type;  // created, placed, submitted, started, requeued, cancel_requested, ...
+  EventType type = EventType::created;
   JobState state = JobState::pending;  // the state after this event
   std::string site_id;
   int attempt = 0;

@@ -5,7 +5,7 @@
 // A hold ends when the job's site reports capacity observed after it accepted the job (the
 // report then includes it), when it is older than the TTL (the report may never show it, e.g. a
 // site whose reports lag), or when the job leaves the site (finished, failed over, canceled).
-// Pure data; the owner (jobs::Planner) serialises access.
+// Pure data; the owner (runtime::Planner) serialises access.
 #pragma once
 
 #include <chrono>

@@ -18,7 +18,7 @@
 // walltime stays what a site enforces and what budgets and max_price are checked against, so a
 // wrong prediction costs a worse choice of site, not an under-held budget.
 //
-// Pure and single-threaded: the owner (jobs::Planner) serialises calls. Memory is bounded by
+// Pure and single-threaded: the owner (runtime::Planner) serialises calls. Memory is bounded by
 // orgs x shapes x window.
 #pragma once
 

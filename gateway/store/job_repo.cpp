@@ -79,7 +79,7 @@ Result<void> append_event(Db& db, std::string_view job_id, const model::JobEvent
   if (!st) return fail(st.error());
   st->bind(1, job_id)
       .bind(2, to_unix_ms(e.at))
-      .bind(3, e.type)
+      .bind(3, model::event_type_name(e.type))
       .bind(4, model::job_state_name(e.state))
       .bind(5, e.site_id)
       .bind(6, e.attempt)
@@ -268,7 +268,7 @@ Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at) {
     if (!*row) return ok();  // already requested
     model::JobEvent e;
     e.at = at;
-    e.type = "cancel_requested";
+    e.type = model::EventType::cancel_requested;
     e.state = model::parse_job_state(st->text(0)).value_or(model::JobState::pending);
     e.site_id = st->text(1);
     e.attempt = static_cast<int>(st->int64(2));
@@ -358,7 +358,12 @@ Result<std::vector<model::JobEvent>> list_job_events(Db& db, std::string_view jo
     model::JobEvent e;
     e.seq = st->int64(0);
     e.at = from_unix_ms(st->int64(1));
-    e.type = st->text(2);
+    const auto type = model::parse_event_type(st->text(2));
+    if (!type) {
+      return fail(Error{Errc::internal, "job " + std::string(job_id) +
+                                            " has an event of unknown type '" + st->text(2) + "'"});
+    }
+    e.type = *type;
     e.state = model::parse_job_state(st->text(3)).value_or(model::JobState::pending);
     e.site_id = st->text(4);
     e.attempt = static_cast<int>(st->int64(5));

@@ -9,7 +9,7 @@ namespace suanwang::testing {
 namespace {
 using nlohmann::json;
 
-struct Federation {
+struct FlowFederation {
   TempDir dir;
   TestGateway gw{dir.path()};
   LocalFederation fed = set_up_local_federation(gw);
@@ -29,7 +29,7 @@ json job_body(const std::string& command) {
 
 TEST_CASE("a user's job runs on an operator's local site and its output is in /logs",
           "[integration][e2e]") {
-  Federation f;
+  FlowFederation f;
   auto user = f.gw.client(f.user_key);
 
   auto created = user.post("/api/v1/jobs", job_body("echo hello-$((6*7)); echo to-stderr >&2"),
@@ -104,7 +104,7 @@ TEST_CASE("a user's job runs on an operator's local site and its output is in /l
 }
 
 TEST_CASE("a failing command ends failed with its exit code", "[integration][e2e]") {
-  Federation f;
+  FlowFederation f;
   auto user = f.gw.client(f.user_key);
   auto created = user.post("/api/v1/jobs", job_body("echo about to fail; exit 3"));
   REQUIRE(created.status == 201);
@@ -113,7 +113,7 @@ TEST_CASE("a failing command ends failed with its exit code", "[integration][e2e
 }
 
 TEST_CASE("cancel stops a running job", "[integration][e2e]") {
-  Federation f;
+  FlowFederation f;
   auto user = f.gw.client(f.user_key);
   auto created = user.post("/api/v1/jobs", job_body("echo started; sleep 60"));
   REQUIRE(created.status == 201);
@@ -127,7 +127,7 @@ TEST_CASE("cancel stops a running job", "[integration][e2e]") {
 
 TEST_CASE("a user cannot register a site; an operator cannot change another operator's site",
           "[integration][auth]") {
-  Federation f;
+  FlowFederation f;
   auto user = f.gw.client(f.user_key);
   auto r = user.post("/api/v1/sites", {{"name", "mine"},
                                        {"region", "cn-test-east"},

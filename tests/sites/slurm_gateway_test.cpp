@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "adapters/registry.hpp"
+#include "integration/support/federation_setup.hpp"
 #include "integration/support/test_gateway.hpp"
 #include "sites/slurm_env.hpp"
 #include "support/run_sync.hpp"
@@ -16,15 +17,6 @@
 namespace suanwang::testing {
 namespace {
 using nlohmann::json;
-
-std::string make_org_key(HttpClient& admin, const std::string& name, const std::string& kind) {
-  auto org = admin.post("/api/v1/orgs", {{"name", name}, {"kind", kind}});
-  REQUIRE(org.status == 201);
-  auto key =
-      admin.post("/api/v1/api-keys", {{"name", name + " key"}, {"org_id", org.json().at("id")}});
-  REQUIRE(key.status == 201);
-  return key.json().at("key");
-}
 
 json slurm_site_body(const SlurmEnv& env) {
   return {{"name", "Slurm test center"},

@@ -2,7 +2,7 @@
 // and option errors name the option.
 #include <catch2/catch.hpp>
 
-#include "gateway/cli/job_request.hpp"
+#include "tools/cli/job_request.hpp"
 
 namespace {
 using namespace suanwang;

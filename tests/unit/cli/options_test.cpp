@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "gateway/cli/options.hpp"
+#include "tools/cli/options.hpp"
 
 namespace {
 using namespace suanwang;

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <map>
 
-#include "gateway/cli/exit_code.hpp"
-#include "gateway/cli/settings.hpp"
+#include "tools/cli/exit_code.hpp"
+#include "tools/cli/settings.hpp"
 
 namespace {
 using namespace suanwang;

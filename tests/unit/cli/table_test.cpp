@@ -1,7 +1,7 @@
 // Table rendering (alignment, CJK width, no trailing spaces) and the figure formatters.
 #include <catch2/catch.hpp>
 
-#include "gateway/cli/table.hpp"
+#include "tools/cli/table.hpp"
 
 namespace {
 using namespace suanwang::cli;

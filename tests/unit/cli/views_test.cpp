@@ -1,10 +1,10 @@
 // The human views of API answers (pure), problem+json -> Error, and the exit-code mapping.
 #include <catch2/catch.hpp>
 
-#include "gateway/cli/api.hpp"
-#include "gateway/cli/exit_code.hpp"
-#include "gateway/cli/http_client.hpp"
-#include "gateway/cli/views.hpp"
+#include "tools/cli/api.hpp"
+#include "tools/cli/exit_code.hpp"
+#include "tools/cli/http_client.hpp"
+#include "tools/cli/views.hpp"
 
 namespace {
 using namespace suanwang;

@@ -219,7 +219,7 @@ TEST_CASE("job events serialise with their time and site", "[model][job]") {
   JobEvent e;
   e.seq = 3;
   e.at = from_unix_ms(1'700'000'000'001);
-  e.type = "requeued";
+  e.type = model::EventType::requeued;
   e.state = JobState::pending;
   e.site_id = "site_a";
   e.attempt = 1;

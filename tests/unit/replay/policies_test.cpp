@@ -1,7 +1,7 @@
-// The baselines' choices among a quote's candidates (gateway/replay/policies.hpp).
+// The baselines' choices among a quote's candidates (tools/replay/policies.hpp).
 #include <catch2/catch.hpp>
 
-#include "gateway/replay/policies.hpp"
+#include "tools/replay/policies.hpp"
 
 using namespace suanwang;
 using namespace suanwang::replay;

@@ -2,10 +2,10 @@
 // the invariants every policy must keep, and the report's pieces.
 #include <catch2/catch.hpp>
 
-#include "gateway/replay/federation.hpp"
-#include "gateway/replay/replay.hpp"
-#include "gateway/replay/report.hpp"
-#include "gateway/replay/workload.hpp"
+#include "tools/replay/federation.hpp"
+#include "tools/replay/replay.hpp"
+#include "tools/replay/report.hpp"
+#include "tools/replay/workload.hpp"
 
 using namespace suanwang;
 using namespace suanwang::replay;

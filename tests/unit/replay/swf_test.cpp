@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "gateway/replay/swf.hpp"
+#include "tools/replay/swf.hpp"
 
 using namespace suanwang;
 using namespace suanwang::replay;

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <map>
 
-#include "gateway/replay/workload.hpp"
+#include "tools/replay/workload.hpp"
 
 using namespace suanwang;
 using namespace suanwang::replay;

@@ -48,9 +48,9 @@ model::JobRecord job(std::string id, JobState state = JobState::placed) {
   return j;
 }
 
-model::JobEvent event(std::string type, JobState state) {
+model::JobEvent decision_event(std::string type, JobState state) {
   model::JobEvent e;
-  e.type = std::move(type);
+  e.type = model::parse_event_type(type).value();
   e.state = state;
   e.at = from_unix_ms(kT0);
   return e;
@@ -168,14 +168,14 @@ TEST_CASE("migration 0005 moves every decision beside its job, losing nothing",
   // The jobs written from here on keep their decisions the new way, and the holds still follow.
   auto j = job("job_900");
   j.decision = big_decision("site_2", 5);
-  REQUIRE(insert_job(*db, j, {event("created", JobState::pending)}));
+  REQUIRE(insert_job(*db, j, {decision_event("created", JobState::pending)}));
   CHECK((*find_job(*db, "job_900"))->decision == j.decision);
   CHECK(scalar(*db, "SELECT CAST(held_cny * 1000 AS INTEGER) FROM orgs") == held_before + 2000);
 }
 
-struct Fixture {
+struct DecisionsFixture {
   std::unique_ptr<Db> db = suanwang::testing::migrated_db();
-  Fixture() {
+  DecisionsFixture() {
     REQUIRE(insert_org(*db, make_org("org_a", "a")));
     // Counts the writes to job_decisions, so a test can tell a rewrite from no write at all.
     REQUIRE(
@@ -201,11 +201,12 @@ struct Fixture {
   }
 };
 
-TEST_CASE_METHOD(Fixture, "a decision is written with its job and again only when replaced",
+TEST_CASE_METHOD(DecisionsFixture,
+                 "a decision is written with its job and again only when replaced",
                  "[store][jobs]") {
   auto j = job("job_1");
   j.decision = big_decision("site_1", 40);
-  REQUIRE(insert_job(*db, j, {event("created", JobState::pending)}));
+  REQUIRE(insert_job(*db, j, {decision_event("created", JobState::pending)}));
   CHECK(writes() == 1);
   CHECK(stored("job_1") == j.decision);
 
@@ -215,18 +216,18 @@ TEST_CASE_METHOD(Fixture, "a decision is written with its job and again only whe
   for (auto [from, to] : {std::pair{JobState::placed, JobState::submitted},
                           std::pair{JobState::submitted, JobState::running}}) {
     next.state = to;
-    REQUIRE(*update_job(*db, next, from, event("moved", to)));
+    REQUIRE(*update_job(*db, next, from, decision_event("requeued", to)));
   }
   CHECK(writes() == 1);
   CHECK((*find_job(*db, "job_1"))->decision == j.decision);
 
   // Back to pending, placed again elsewhere: the new decision replaces the old one (one row).
   next.state = JobState::pending;
-  REQUIRE(*update_job(*db, next, JobState::running, event("requeued", JobState::pending)));
+  REQUIRE(*update_job(*db, next, JobState::running, decision_event("requeued", JobState::pending)));
   next.state = JobState::placed;
   next.site_id = "site_3";
   next.decision = big_decision("site_3", 12);
-  REQUIRE(*update_job(*db, next, JobState::pending, event("placed", JobState::placed)));
+  REQUIRE(*update_job(*db, next, JobState::pending, decision_event("placed", JobState::placed)));
   CHECK(writes() == 2);
   CHECK(scalar(*db, "SELECT COUNT(*) FROM job_decisions WHERE job_id = 'job_1'") == 1);
   CHECK((*find_job(*db, "job_1"))->decision == next.decision);
@@ -234,7 +235,8 @@ TEST_CASE_METHOD(Fixture, "a decision is written with its job and again only whe
   // An update that does not apply (stale state) writes no decision either.
   auto stale = next;
   stale.decision = big_decision("site_0", 3);
-  REQUIRE_FALSE(*update_job(*db, stale, JobState::pending, event("placed", JobState::placed)));
+  REQUIRE_FALSE(
+      *update_job(*db, stale, JobState::pending, decision_event("placed", JobState::placed)));
   CHECK(writes() == 2);
   CHECK(stored("job_1") == next.decision);
 
@@ -245,7 +247,7 @@ TEST_CASE_METHOD(Fixture, "a decision is written with its job and again only whe
   CHECK((*find_job(*db, "job_2", DecisionPart::summary))->decision.is_null());
 }
 
-TEST_CASE_METHOD(Fixture, "a job serialised before the insert is stored as the record is",
+TEST_CASE_METHOD(DecisionsFixture, "a job serialised before the insert is stored as the record is",
                  "[store][jobs]") {
   // JobService serialises on its I/O thread and hands the text to the database thread.
   auto j = job("job_1");
@@ -255,7 +257,7 @@ TEST_CASE_METHOD(Fixture, "a job serialised before the insert is stored as the r
   REQUIRE(text.decision_json);
   CHECK(*text.decision_json == j.decision.dump());
   CHECK(text.blocked_sites_json == R"(["site_7"])");
-  REQUIRE(insert_job(*db, j, {event("created", JobState::pending)}, text));
+  REQUIRE(insert_job(*db, j, {decision_event("created", JobState::pending)}, text));
   auto got = find_job(*db, "job_1");
   REQUIRE(got);
   REQUIRE(*got);
@@ -267,7 +269,7 @@ TEST_CASE_METHOD(Fixture, "a job serialised before the insert is stored as the r
   CHECK_FALSE(job_text(job("job_2")).decision_json);
 }
 
-TEST_CASE_METHOD(Fixture, "a refused insert leaves no decision behind", "[store][jobs]") {
+TEST_CASE_METHOD(DecisionsFixture, "a refused insert leaves no decision behind", "[store][jobs]") {
   auto j = job("job_1");
   j.idempotency_key = "k";
   j.decision = big_decision("site_1", 4);
@@ -282,7 +284,8 @@ TEST_CASE_METHOD(Fixture, "a refused insert leaves no decision behind", "[store]
   CHECK((*find_job_by_idempotency_key(*db, "org_a", "k"))->decision == j.decision);
 }
 
-TEST_CASE_METHOD(Fixture, "reads without the decision never open job_decisions", "[store][jobs]") {
+TEST_CASE_METHOD(DecisionsFixture, "reads without the decision never open job_decisions",
+                 "[store][jobs]") {
   auto j = job("job_1");
   j.decision = big_decision("site_1", 4);
   REQUIRE(insert_job(*db, j, {}));

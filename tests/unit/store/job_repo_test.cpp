@@ -38,7 +38,7 @@ model::JobRecord make_job(std::string id, std::string org = "org_a", std::string
 
 model::JobEvent event(std::string type, JobState state, int64_t at_ms = 1'700'000'000'000) {
   model::JobEvent e;
-  e.type = std::move(type);
+  e.type = model::parse_event_type(type).value();
   e.state = state;
   e.at = from_unix_ms(at_ms);
   return e;
@@ -96,10 +96,10 @@ TEST_CASE_METHOD(Fixture, "a job reads back as it was written", "[store][jobs]")
   REQUIRE(events);
   REQUIRE(events->size() == 2);
   CHECK((*events)[0].seq == 1);
-  CHECK((*events)[0].type == "created");
+  CHECK((*events)[0].type == model::EventType::created);
   CHECK((*events)[0].state == JobState::pending);
   CHECK((*events)[1].seq == 2);
-  CHECK((*events)[1].type == "placed");
+  CHECK((*events)[1].type == model::EventType::placed);
 
   auto missing = find_job(*db, "job_nope");
   REQUIRE(missing);
@@ -138,7 +138,7 @@ TEST_CASE_METHOD(Fixture, "update_job applies when the stored state is the expec
   j.reason = "exit 0";
   const Json decision = j.decision;
   j.decision = nullptr;  // a record without its decision (the dispatcher's) keeps the stored one
-  REQUIRE(*update_job(*db, j, JobState::placed, event("finished", JobState::succeeded)));
+  REQUIRE(*update_job(*db, j, JobState::placed, event("succeeded", JobState::succeeded)));
 
   auto got = find_job(*db, "job_1");
   REQUIRE(got);
@@ -265,7 +265,7 @@ TEST_CASE_METHOD(Fixture, "request_cancel flags the job once and records it", "[
   CHECK((*got)->updated_at == from_unix_ms(1'700'000'005'000));
   auto events = list_job_events(*db, "job_1");
   REQUIRE(events->size() == 2);
-  CHECK((*events)[1].type == "cancel_requested");
+  CHECK((*events)[1].type == model::EventType::cancel_requested);
   CHECK((*events)[1].state == JobState::running);
   CHECK((*events)[1].site_id == "site_x");
   CHECK((*events)[1].attempt == 2);

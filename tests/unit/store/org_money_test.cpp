@@ -15,7 +15,7 @@ using model::JobState;
 using suanwang::testing::make_org;
 using suanwang::testing::scalar;
 
-constexpr int64_t kT0 = 1'700'000'000'000;
+constexpr int64_t kMoneyT0 = 1'700'000'000'000;
 
 model::JobRecord job(std::string id, std::string org, JobState state, std::optional<double> est) {
   model::JobRecord j;
@@ -26,16 +26,39 @@ model::JobRecord job(std::string id, std::string org, JobState state, std::optio
   j.spec.resources.cpus = 1;
   j.state = state;
   j.estimated_cost_cny = est;
-  j.created_at = from_unix_ms(kT0);
+  j.created_at = from_unix_ms(kMoneyT0);
   j.updated_at = j.created_at;
   return j;
 }
 
-model::JobEvent event(std::string type, JobState state) {
+// The event that enters `state` (any will do for the money columns).
+model::JobEvent money_event(JobState state) {
   model::JobEvent e;
-  e.type = std::move(type);
+  switch (state) {
+    case JobState::pending:
+      e.type = model::EventType::requeued;
+      break;
+    case JobState::placed:
+      e.type = model::EventType::placed;
+      break;
+    case JobState::submitted:
+      e.type = model::EventType::submitted;
+      break;
+    case JobState::running:
+      e.type = model::EventType::started;
+      break;
+    case JobState::succeeded:
+      e.type = model::EventType::succeeded;
+      break;
+    case JobState::failed:
+      e.type = model::EventType::failed;
+      break;
+    case JobState::canceled:
+      e.type = model::EventType::canceled;
+      break;
+  }
   e.state = state;
-  e.at = from_unix_ms(kT0);
+  e.at = from_unix_ms(kMoneyT0);
   return e;
 }
 
@@ -58,9 +81,9 @@ double active_sum(Db& db, const std::string& org) {
   return st->real(0);
 }
 
-struct Fixture {
+struct OrgMoneyFixture {
   std::unique_ptr<Db> db = suanwang::testing::migrated_db();
-  Fixture() {
+  OrgMoneyFixture() {
     REQUIRE(insert_org(*db, make_org("org_a", "a")));
     REQUIRE(insert_org(*db, make_org("org_b", "b")));
   }
@@ -81,11 +104,12 @@ struct Fixture {
     next.state = to;
     if (est) next.estimated_cost_cny = est;
     next.final_cost_cny = final_cost;
-    REQUIRE(*update_job(*db, next, from, event(std::string(model::job_state_name(to)), to)));
+    REQUIRE(*update_job(*db, next, from, money_event(to)));
   }
 };
 
-TEST_CASE_METHOD(Fixture, "held_cny follows the estimates of jobs in flight through every change",
+TEST_CASE_METHOD(OrgMoneyFixture,
+                 "held_cny follows the estimates of jobs in flight through every change",
                  "[store][orgs][money]") {
   check_held();
   CHECK(held(*db, "org_a") == 0);
@@ -144,7 +168,7 @@ TEST_CASE_METHOD(Fixture, "held_cny follows the estimates of jobs in flight thro
   CHECK((*budget_state(*db, "org_a"))->held_cny == 0);
 }
 
-TEST_CASE_METHOD(Fixture, "the org row is written only by moves that change its hold",
+TEST_CASE_METHOD(OrgMoneyFixture, "the org row is written only by moves that change its hold",
                  "[store][orgs][money]") {
   // Counts the writes to orgs (migration 0006: moves within flight at the same estimate, most
   // of the dispatcher's writes, leave the org alone).
@@ -219,13 +243,13 @@ CreditEntry entry(std::string id, std::string org, double amount, int64_t at_ms,
   return e;
 }
 
-TEST_CASE_METHOD(Fixture, "a prepaid account opens at zero and closes only at zero",
+TEST_CASE_METHOD(OrgMoneyFixture, "a prepaid account opens at zero and closes only at zero",
                  "[store][orgs][money]") {
   CHECK_FALSE((*budget_state(*db, "org_a"))->credit_cny);
   CHECK(*set_prepaid(*db, "org_a", true));
   CHECK_FALSE(*set_prepaid(*db, "org_a", true));  // already open: nothing changes
   CHECK((*budget_state(*db, "org_a"))->credit_cny == 0.0);
-  REQUIRE(add_credit_entry(*db, entry("cre_1", "org_a", 10, kT0)));
+  REQUIRE(add_credit_entry(*db, entry("cre_1", "org_a", 10, kMoneyT0)));
 
   auto refused = set_prepaid(*db, "org_a", false);
   REQUIRE_FALSE(refused);
@@ -233,7 +257,7 @@ TEST_CASE_METHOD(Fixture, "a prepaid account opens at zero and closes only at ze
   CHECK_THAT(refused.error().message, Catch::Contains("¥10.00"));
   CHECK((*budget_state(*db, "org_a"))->credit_cny == 10.0);  // unchanged
 
-  REQUIRE(add_credit_entry(*db, entry("cre_2", "org_a", -10, kT0 + 1, "refunded")));
+  REQUIRE(add_credit_entry(*db, entry("cre_2", "org_a", -10, kMoneyT0 + 1, "refunded")));
   CHECK(*set_prepaid(*db, "org_a", false));
   CHECK_FALSE((*budget_state(*db, "org_a"))->credit_cny);
   CHECK_FALSE(*set_prepaid(*db, "org_a", false));
@@ -245,21 +269,22 @@ TEST_CASE_METHOD(Fixture, "a prepaid account opens at zero and closes only at ze
   CHECK(nobody.error().code == Errc::not_found);
 }
 
-TEST_CASE_METHOD(Fixture, "credit entries move the balance and record what they left",
+TEST_CASE_METHOD(OrgMoneyFixture, "credit entries move the balance and record what they left",
                  "[store][orgs][money]") {
   // No account: refused, and nothing written.
-  auto none = add_credit_entry(*db, entry("cre_0", "org_a", 5, kT0));
+  auto none = add_credit_entry(*db, entry("cre_0", "org_a", 5, kMoneyT0));
   REQUIRE_FALSE(none);
   CHECK(none.error().code == Errc::conflict);
   CHECK(scalar(*db, "SELECT COUNT(*) FROM credit_entries") == 0);
-  CHECK(add_credit_entry(*db, entry("cre_x", "org_nope", 5, kT0)).error().code == Errc::not_found);
+  CHECK(add_credit_entry(*db, entry("cre_x", "org_nope", 5, kMoneyT0)).error().code ==
+        Errc::not_found);
 
   REQUIRE(*set_prepaid(*db, "org_a", true));
   REQUIRE(*set_prepaid(*db, "org_b", true));
-  auto first = add_credit_entry(*db, entry("cre_1", "org_a", 100, kT0, "bank ref 1"));
+  auto first = add_credit_entry(*db, entry("cre_1", "org_a", 100, kMoneyT0, "bank ref 1"));
   REQUIRE(first);
   CHECK(first->balance_cny == 100.0);
-  REQUIRE(add_credit_entry(*db, entry("cre_2", "org_b", 7, kT0)));
+  REQUIRE(add_credit_entry(*db, entry("cre_2", "org_b", 7, kMoneyT0)));
 
   // A job in flight holds 30 of it; a correction may take back only the 70 available.
   REQUIRE(insert_job(*db, job("job_1", "org_a", JobState::running, 30), {}));
@@ -267,13 +292,13 @@ TEST_CASE_METHOD(Fixture, "credit entries move the balance and record what they 
   CHECK(b->credit_left_cny() == Approx(70));
   CHECK(b->remaining_cny() == Approx(70));
   CHECK(std::string(b->binding_limit()) == "prepaid credit");
-  auto too_much = add_credit_entry(*db, entry("cre_3", "org_a", -70.01, kT0 + 1, "typo"));
+  auto too_much = add_credit_entry(*db, entry("cre_3", "org_a", -70.01, kMoneyT0 + 1, "typo"));
   REQUIRE_FALSE(too_much);
   CHECK(too_much.error().code == Errc::conflict);
   CHECK_THAT(too_much.error().message, Catch::Contains("¥70.00 available"));
   CHECK((*budget_state(*db, "org_a"))->credit_cny == 100.0);
   CHECK(scalar(*db, "SELECT COUNT(*) FROM credit_entries WHERE org_id = 'org_a'") == 1);
-  auto back = add_credit_entry(*db, entry("cre_4", "org_a", -70, kT0 + 2, "typo"));
+  auto back = add_credit_entry(*db, entry("cre_4", "org_a", -70, kMoneyT0 + 2, "typo"));
   REQUIRE(back);
   CHECK(back->balance_cny == Approx(30));
 
@@ -287,7 +312,7 @@ TEST_CASE_METHOD(Fixture, "credit entries move the balance and record what they 
   CHECK((*budget_state(*db, "org_b"))->credit_cny == 7.0);  // another org's balance: untouched
 
   // A top-up after a charge records the balance it left, charges included.
-  auto top = add_credit_entry(*db, entry("cre_5", "org_a", 50, kT0 + 3));
+  auto top = add_credit_entry(*db, entry("cre_5", "org_a", 50, kMoneyT0 + 3));
   REQUIRE(top);
   CHECK(top->balance_cny == Approx(30 - 12.34 + 50));
 
@@ -299,15 +324,15 @@ TEST_CASE_METHOD(Fixture, "credit entries move the balance and record what they 
   CHECK((*budget_state(*db, "org_c"))->spent_cny == Approx(0.5));
 }
 
-TEST_CASE_METHOD(Fixture, "credit entries list newest first, in pages, per org",
+TEST_CASE_METHOD(OrgMoneyFixture, "credit entries list newest first, in pages, per org",
                  "[store][orgs][money]") {
   REQUIRE(*set_prepaid(*db, "org_a", true));
   REQUIRE(*set_prepaid(*db, "org_b", true));
   // Two in the same millisecond: insertion order breaks the tie.
-  REQUIRE(add_credit_entry(*db, entry("cre_c", "org_a", 1, kT0 + 5)));
-  REQUIRE(add_credit_entry(*db, entry("cre_a", "org_a", 2, kT0 + 5)));
-  REQUIRE(add_credit_entry(*db, entry("cre_b", "org_a", 3, kT0 + 9)));
-  REQUIRE(add_credit_entry(*db, entry("cre_z", "org_b", 4, kT0 + 7)));
+  REQUIRE(add_credit_entry(*db, entry("cre_c", "org_a", 1, kMoneyT0 + 5)));
+  REQUIRE(add_credit_entry(*db, entry("cre_a", "org_a", 2, kMoneyT0 + 5)));
+  REQUIRE(add_credit_entry(*db, entry("cre_b", "org_a", 3, kMoneyT0 + 9)));
+  REQUIRE(add_credit_entry(*db, entry("cre_z", "org_b", 4, kMoneyT0 + 7)));
 
   auto ids = [](const std::vector<CreditEntry>& es) {
     std::vector<std::string> out;
@@ -320,7 +345,7 @@ TEST_CASE_METHOD(Fixture, "credit entries list newest first, in pages, per org",
   CHECK((*all)[0].balance_cny == 6.0);
   CHECK((*all)[0].amount_cny == 3.0);
   CHECK((*all)[0].actor == "admin@example");
-  CHECK((*all)[0].at == from_unix_ms(kT0 + 9));
+  CHECK((*all)[0].at == from_unix_ms(kMoneyT0 + 9));
   CHECK((*all)[2].balance_cny == 1.0);
 
   CHECK(ids(*list_credit_entries(*db, "org_a", std::nullopt, 2)) ==

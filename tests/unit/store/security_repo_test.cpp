@@ -23,11 +23,11 @@ security::MasterKey key_of(unsigned char fill) {
   return k;
 }
 
-struct Fixture {
+struct SecurityRepoFixture {
   std::unique_ptr<Db> db = suanwang::testing::migrated_db();
   SeededRandom random{5};
   security::SecretBox box{key_of(1)};
-  Fixture() {
+  SecurityRepoFixture() {
     db->set_secrets(&box, &random);
     REQUIRE(insert_org(*db, make_org("org_op", "op", model::OrgKind::operator_)));
     REQUIRE(insert_org(*db, make_org("org_u", "u")));
@@ -53,7 +53,8 @@ struct Fixture {
   }
 };
 
-TEST_CASE_METHOD(Fixture, "site credentials are stored sealed and read back in the clear",
+TEST_CASE_METHOD(SecurityRepoFixture,
+                 "site credentials are stored sealed and read back in the clear",
                  "[store][sites][secrets]") {
   REQUIRE(insert_site(*db, site("site_1")));
   const auto spec = stored("SELECT spec_json FROM sites WHERE id = 'site_1'");
@@ -73,7 +74,7 @@ TEST_CASE_METHOD(Fixture, "site credentials are stored sealed and read back in t
   CHECK_FALSE(find_site(*db, "site_2"));
 }
 
-TEST_CASE_METHOD(Fixture, "without a master key no credential is stored or read",
+TEST_CASE_METHOD(SecurityRepoFixture, "without a master key no credential is stored or read",
                  "[store][sites][secrets]") {
   db->set_secrets(nullptr, nullptr);
   auto r = insert_site(*db, site("site_1"));
@@ -84,7 +85,8 @@ TEST_CASE_METHOD(Fixture, "without a master key no credential is stored or read"
   CHECK(insert_site(*db, s));  // nothing secret: fine
 }
 
-TEST_CASE_METHOD(Fixture, "re-sealing moves legacy plaintext and old-key values to the current key",
+TEST_CASE_METHOD(SecurityRepoFixture,
+                 "re-sealing moves legacy plaintext and old-key values to the current key",
                  "[store][sites][secrets]") {
   REQUIRE(insert_site(*db, site("site_old")));
   // A row as written before migration 0003: credentials in spec_json.
@@ -122,13 +124,15 @@ TEST_CASE_METHOD(Fixture, "re-sealing moves legacy plaintext and old-key values 
   CHECK(refused.error().code == Errc::unavailable);
 }
 
-TEST_CASE_METHOD(Fixture, "a deleted site keeps no credentials", "[store][sites][secrets]") {
+TEST_CASE_METHOD(SecurityRepoFixture, "a deleted site keeps no credentials",
+                 "[store][sites][secrets]") {
   REQUIRE(insert_site(*db, site("site_1")));
   REQUIRE(delete_site(*db, "site_1", from_unix_ms(1)));
   CHECK(scalar(*db, "SELECT COUNT(*) FROM sites WHERE credentials_sealed IS NOT NULL") == 0);
 }
 
-TEST_CASE_METHOD(Fixture, "users have unique emails and sessions end by logout or expiry",
+TEST_CASE_METHOD(SecurityRepoFixture,
+                 "users have unique emails and sessions end by logout or expiry",
                  "[store][users]") {
   UserRecord u{"usr_1", "org_u", "ann@example.com", "Ann", "admin", from_unix_ms(1000), {}};
   REQUIRE(insert_user(*db, u, "scrypt$hash"));
@@ -164,7 +168,7 @@ TEST_CASE_METHOD(Fixture, "users have unique emails and sessions end by logout o
   CHECK_FALSE(*disable_user(*db, "org_op", "usr_1", from_unix_ms(3000)));  // not that org's
 }
 
-TEST_CASE_METHOD(Fixture, "a job's end writes its usage record in the same transaction",
+TEST_CASE_METHOD(SecurityRepoFixture, "a job's end writes its usage record in the same transaction",
                  "[store][usage]") {
   REQUIRE(insert_site(*db, site("site_1")));
   model::JobRecord j;
@@ -184,7 +188,7 @@ TEST_CASE_METHOD(Fixture, "a job's end writes its usage record in the same trans
   done.finished_at = from_unix_ms(1'700'000'000'000 + 1800'000);
   done.final_cost_cny = 19.8;
   model::JobEvent e;
-  e.type = "succeeded";
+  e.type = model::EventType::succeeded;
   REQUIRE(*update_job(*db, done, model::JobState::running, e));
   UsageFilter f;
   f.org_id = "org_u";
@@ -212,7 +216,8 @@ TEST_CASE_METHOD(Fixture, "a job's end writes its usage record in the same trans
   CHECK(s->front().cost_cny == 19.8);
 }
 
-TEST_CASE_METHOD(Fixture, "the audit log lists an org's entries newest first", "[store][audit]") {
+TEST_CASE_METHOD(SecurityRepoFixture, "the audit log lists an org's entries newest first",
+                 "[store][audit]") {
   for (int i = 0; i < 3; ++i) {
     AuditEntry e;
     e.at = from_unix_ms(i);

@@ -1,0 +1,26 @@
+// Allowed job transitions (see state_machine.hpp).
+#include "gateway/lifecycle/state_machine.hpp"
+
+namespace suanwang::lifecycle {
+
+bool can_transition(model::JobState from, model::JobState to) {
+  using S = model::JobState;
+  switch (from) {
+    case S::pending:
+      return to == S::placed || to == S::failed || to == S::canceled;
+    case S::placed:
+      return to == S::submitted || to == S::pending || to == S::failed || to == S::canceled;
+    case S::submitted:
+      return to == S::running || to == S::pending || to == S::succeeded || to == S::failed ||
+             to == S::canceled;
+    case S::running:
+      return to == S::pending || to == S::succeeded || to == S::failed || to == S::canceled;
+    case S::succeeded:
+    case S::failed:
+    case S::canceled:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace suanwang::lifecycle

@@ -1,0 +1,81 @@
+// Planner: what it learns from finished jobs reaches placement — an org's jobs without a stated
+// runtime are scored with the runtime its similar jobs really took, other orgs' are not.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "gateway/runtime/planner.hpp"
+#include "support/temp_dir.hpp"
+
+namespace {
+
+using namespace suanwang;
+
+model::Site sim_site(std::string id) {
+  model::Site s;
+  s.id = std::move(id);
+  s.org_id = "org_op";
+  s.name = s.id;
+  s.region = "r";
+  s.pricing.cpu_core_hour = 0.125;
+  s.adapter.type = "sim";
+  s.adapter.options = {{"pools", {{{"name", "cpu"}, {"cpus", 8}, {"memory_gb", 32}}}}};
+  return s;
+}
+
+model::JobSpec overasked() {
+  model::JobSpec j;
+  j.command = "run";
+  j.resources.cpus = 2;
+  j.resources.memory_gb = 4;
+  j.resources.walltime_s = 4 * 3600;
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("the planner scores an org's jobs with the runtimes it has seen them take",
+          "[jobs][planner]") {
+  boost::asio::io_context io;
+  const auto registry = adapters::AdapterRegistry::builtin();
+  ManualClock clock;
+  std::ostringstream out;
+  Logger log(out);
+  testing::TempDir dir;
+  federation::SiteDirectory directory(io, registry, clock, dir.path(), std::chrono::seconds(1),
+                                      log);
+  federation::Geography geography;
+  geography.set({model::Region{"r", "R", "", "east", 0, 0}}, {});
+  Config config;
+  runtime::Planner planner(directory, geography, config, clock);
+  REQUIRE(directory.upsert(sim_site("site_a")));
+  model::SiteCapacity cap;
+  cap.pools = {model::PoolCapacity{"cpu", 8, 8, 32, 32, {}, 0}};
+  cap.observed_at = clock.now();
+  directory.record_capacity("site_a", cap, 1.0);
+
+  const std::vector<model::Dataset> none;
+  const auto spec = overasked();
+  auto quote = [&](const std::string& org) {
+    return planner.quote({&spec, org, {}, &none, std::nullopt});
+  };
+
+  auto d = quote("org_a");
+  REQUIRE(d.feasible());
+  CHECK(d.runtime_basis == "walltime");
+  CHECK(d.runtime_s == 4 * 3600);
+
+  // Jobs of org_a of the same shape that ran an hour of their four.
+  for (int i = 0; i < 16; ++i) planner.finished("org_a", spec, 3600);
+  d = quote("org_a");
+  REQUIRE(d.feasible());
+  CHECK(d.runtime_basis == "predicted");
+  CHECK(d.runtime_s == 3600);
+  CHECK(d.ranked[0].result_s == Approx(3600));
+  // What is shown and held stays at the walltime: 2 CPUs x ¥0.125 x 4 h.
+  CHECK(d.ranked[0].total_cost_cny == Approx(1.0));
+
+  // Another org's history is its own.
+  d = quote("org_b");
+  CHECK(d.runtime_basis == "walltime");
+}

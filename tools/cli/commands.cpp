@@ -1,0 +1,547 @@
+// The client commands' handlers and their table (see commands.hpp). Each maps to the REST API
+// in schema/openapi.json; --json prints the API's answer as received.
+#include "tools/cli/commands.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include "tools/cli/job_request.hpp"
+#include "tools/cli/views.hpp"
+
+namespace suanwang::cli {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::size_t kMaxInputBytes = 4 * 1024 * 1024;  // the server takes 1 MiB bodies
+constexpr int64_t kLogChunkBytes = 1 << 20;              // the server's max_bytes limit
+constexpr int kMaxTransientFailures = 5;                 // while polling, before giving up
+constexpr auto kPollFirst = 100ms;
+constexpr auto kPollMax = 2000ms;
+
+// Poll intervals: fast at first (most jobs on a local site end within a second), then slower.
+class Backoff {
+ public:
+  std::chrono::milliseconds next() {
+    const auto d = delay_;
+    delay_ = std::min<std::chrono::milliseconds>(kPollMax, delay_ * 3 / 2);
+    return d;
+  }
+  void reset() { delay_ = kPollFirst; }
+
+ private:
+  std::chrono::milliseconds delay_ = kPollFirst;
+};
+
+bool is_terminal_state(const std::string& s) {
+  return s == "succeeded" || s == "failed" || s == "canceled";
+}
+
+void print_raw(std::ostream& out, const std::string& raw) {
+  out << raw;
+  if (raw.empty() || raw.back() != '\n') out << '\n';
+}
+
+// --json: the API's answer as received; else `render` of it, for people.
+template <class Render>
+ExitCode print_answer(Session& s, const ApiAnswer& a, Render render) {
+  if (s.json()) {
+    print_raw(s.io().out, a.raw);
+  } else {
+    s.io().out << render(a.body);
+  }
+  return ExitCode::ok;
+}
+
+std::string job_path(const std::string& id, std::string_view sub = "") {
+  return "/api/v1/jobs/" + url_encode(id) + std::string(sub);
+}
+
+// A file's content, or stdin's for "-".
+Result<std::string> read_input(const std::string& path, std::string_view option, std::istream& in) {
+  const std::string opt(option);
+  std::string text;
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream f(path, std::ios::binary);
+    if (!f)
+      return fail(Error::invalid(opt, opt + ": cannot read " + path + ": " + std::strerror(errno)));
+    text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  }
+  if (text.size() > kMaxInputBytes) {
+    return fail(Error::invalid(opt, opt + ": " + path + " is larger than 4 MiB"));
+  }
+  return text;
+}
+
+// The job body from -f, --script and the job options.
+Result<Json> job_body(Session& s) {
+  const auto& args = s.args();
+  const auto file = args.get("--file");
+  const auto script = args.get("--script");
+  if (file && script && *file == "-" && *script == "-") {
+    return fail(Error::invalid("--script", "only one of -f and --script can read stdin"));
+  }
+  Json base = Json::object();
+  if (file) {
+    auto text = read_input(*file, "--file", s.io().in);
+    if (!text) return fail(text.error());
+    auto parsed = parse_json(*text);
+    if (!parsed) {
+      return fail(
+          Error::invalid("--file", *file + " is not valid JSON: " + parsed.error().message));
+    }
+    base = std::move(*parsed);
+  }
+  std::optional<std::string> script_text;
+  if (script) {
+    auto text = read_input(*script, "--script", s.io().in);
+    if (!text) return fail(text.error());
+    script_text = std::move(*text);
+  }
+  return build_job_body(args, std::move(base), script_text);
+}
+
+// Polls the job until it reaches a terminal state. With `progress`, each new state is reported
+// there. A few transport failures in a row are tolerated (the gateway may be restarting).
+Result<ApiAnswer> wait_for_end(Api& api, const std::string& id, std::ostream* progress) {
+  Backoff backoff;
+  std::string last_state;
+  int failures = 0;
+  while (true) {
+    auto a = api.get(job_path(id));
+    if (!a) {
+      if (a.error().code != Errc::unavailable || ++failures > kMaxTransientFailures) return a;
+      std::this_thread::sleep_for(backoff.next());
+      continue;
+    }
+    failures = 0;
+    const std::string state = str_of(a->body, "state");
+    if (state != last_state) {
+      last_state = state;
+      backoff.reset();
+      if (progress != nullptr && !is_terminal_state(state)) {
+        *progress << id << ": " << state;
+        if (const std::string r = str_of(a->body, "reason"); !r.empty()) *progress << " · " << r;
+        *progress << std::endl;
+      }
+    }
+    if (is_terminal_state(state)) return a;
+    std::this_thread::sleep_for(backoff.next());
+  }
+}
+
+// "page_size=N[&page_token=T]" from --limit (1-500, default 20) and --page-token.
+Result<std::string> page_query(const ParsedArgs& args) {
+  int64_t limit = 20;
+  if (auto l = args.get("--limit")) {
+    auto n = parse_int(*l, "--limit", 1, 500);
+    if (!n) return fail(n.error());
+    limit = *n;
+  }
+  std::string q = "page_size=" + std::to_string(limit);
+  if (auto v = args.get("--page-token")) q += "&page_token=" + url_encode(*v);
+  return q;
+}
+
+// Site names for showing jobs; empty when the sites cannot be listed (ids are shown then).
+SiteNames best_effort_site_names(Api& api) {
+  auto a = api.get("/api/v1/sites");
+  return a ? site_names(a->body) : SiteNames{};
+}
+
+Result<ExitCode> run_sites(Session& s) {
+  std::string target = "/api/v1/sites";
+  if (auto r = s.args().get("--region")) target += "?region=" + url_encode(*r);
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  auto a = (*api)->get(target);
+  if (!a) return fail(a.error());
+  return print_answer(s, *a, render_sites);
+}
+
+Result<ExitCode> run_capacity(Session& s) {
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  auto a = (*api)->get("/api/v1/capacity");
+  if (!a) return fail(a.error());
+  return print_answer(s, *a, render_capacity);
+}
+
+Result<ExitCode> run_quote(Session& s) {
+  auto body = job_body(s);
+  if (!body) return fail(body.error());
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  auto a = (*api)->post("/api/v1/quotes", *body);
+  if (!a) return fail(a.error());
+  return print_answer(s, *a, render_quote);
+}
+
+Result<ExitCode> run_submit(Session& s) {
+  auto body = job_body(s);
+  if (!body) return fail(body.error());
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (auto k = s.args().get("--idempotency-key")) {
+    if (k->empty() || k->size() > 128) {
+      return fail(
+          Error::invalid("--idempotency-key", "--idempotency-key must be 1-128 characters"));
+    }
+    headers.emplace_back("Idempotency-Key", *k);
+  }
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  auto a = (*api)->post("/api/v1/jobs", *body, headers);
+  if (!a) {
+    const Json& decision = (*api)->last_problem().is_object()
+                               ? (*api)->last_problem().value("decision", Json())
+                               : Json();
+    if (a.error().code != Errc::unprocessable || !decision.is_object()) return fail(a.error());
+    s.io().err << error_line(a.error()) << render_rejections(decision);
+    return ExitCode::unsatisfiable;
+  }
+  const bool wait = s.args().has("--wait");
+  if (s.json() && !wait) {
+    print_raw(s.io().out, a->raw);
+    return ExitCode::ok;
+  }
+  if (!s.json()) s.io().out << render_submitted(a->body) << std::flush;
+  if (!wait) return ExitCode::ok;
+
+  const std::string id = str_of(a->body, "id");
+  auto end = wait_for_end(**api, id, s.json() ? nullptr : &s.io().err);
+  if (!end) return fail(end.error());
+  if (s.json()) {
+    print_raw(s.io().out, end->raw);
+  } else {
+    s.io().out << render_job_outcome(end->body);
+  }
+  return str_of(end->body, "state") == "succeeded" ? ExitCode::ok : ExitCode::job_failed;
+}
+
+Result<ExitCode> run_jobs(Session& s) {
+  const auto& args = s.args();
+  auto page = page_query(args);
+  if (!page) return fail(page.error());
+  std::string target = "/api/v1/jobs?" + *page;
+  if (auto v = args.get("--state")) target += "&state=" + url_encode(*v);
+  if (auto v = args.get("--site")) target += "&site=" + url_encode(*v);
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  auto a = (*api)->get(target);
+  if (!a) return fail(a.error());
+  return print_answer(
+      s, *a, [&](const Json& page) { return render_jobs(page, best_effort_site_names(**api)); });
+}
+
+Result<ExitCode> run_job(Session& s) {
+  const std::string id = s.args().positionals().at(0);
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  auto job = (*api)->get(job_path(id));
+  if (!job) return fail(job.error());
+  if (s.json()) {
+    print_raw(s.io().out, job->raw);
+    return ExitCode::ok;
+  }
+  auto events = (*api)->get(job_path(id, "/events"));
+  if (!events) return fail(events.error());
+  s.io().out << render_job(job->body, events->body, best_effort_site_names(**api));
+  return ExitCode::ok;
+}
+
+Result<ExitCode> run_logs(Session& s) {
+  const std::string id = s.args().positionals().at(0);
+  const bool follow = s.args().has("--follow");
+  int64_t offset = 0;
+  if (auto o = s.args().get("--offset")) {
+    auto n = parse_int(*o, "--offset", 0, int64_t{1} << 50);
+    if (!n) return fail(n.error());
+    offset = *n;
+  }
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  auto& out = s.io().out;
+  Backoff backoff;
+  // An adapter that never reports eof still ends: two empty reads after the job ended.
+  int empty_after_end = 0;
+  while (true) {
+    auto a = (*api)->get(job_path(id, "/logs") + "?offset=" + std::to_string(offset) +
+                         "&max_bytes=" + std::to_string(kLogChunkBytes));
+    if (!a) {
+      // 409: the job has not reached a site yet. Following, that is a reason to wait.
+      if (!follow || a.error().code != Errc::conflict) return fail(a.error());
+      auto job = (*api)->get(job_path(id));
+      if (!job) return fail(job.error());
+      if (is_terminal_state(str_of(job->body, "state"))) return ExitCode::ok;  // never ran
+      std::this_thread::sleep_for(backoff.next());
+      continue;
+    }
+    const std::string data = str_of(a->body, "data");
+    if (s.json()) {
+      out << a->body.dump() << '\n';  // one chunk per line (NDJSON) when following
+    } else {
+      out << data;
+    }
+    out.flush();
+    if (auto next = num_of(a->body, "next_offset")) offset = static_cast<int64_t>(*next);
+    if (const auto eof = a->body.find("eof"); eof != a->body.end() && *eof == true) {
+      return ExitCode::ok;
+    }
+    if (!data.empty()) {
+      backoff.reset();
+      empty_after_end = 0;
+      if (!follow && s.json()) return ExitCode::ok;  // one chunk per call without --follow
+      continue;
+    }
+    if (!follow) return ExitCode::ok;
+    auto job = (*api)->get(job_path(id));
+    if (!job) return fail(job.error());
+    if (is_terminal_state(str_of(job->body, "state")) && ++empty_after_end >= 2) {
+      return ExitCode::ok;
+    }
+    std::this_thread::sleep_for(backoff.next());
+  }
+}
+
+Result<ExitCode> run_cancel(Session& s) {
+  const std::string id = s.args().positionals().at(0);
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  auto a = (*api)->post_empty(job_path(id, "/cancel"));
+  if (!a) return fail(a.error());
+  const bool wait = s.args().has("--wait");
+  if (s.json() && !wait) {
+    print_raw(s.io().out, a->raw);
+    return ExitCode::ok;
+  }
+  const std::string state = str_of(a->body, "state");
+  if (!s.json()) {
+    if (state == "canceled") {
+      s.io().out << id << " canceled\n";
+    } else {
+      s.io().out << "cancel requested for " << id << " (" << state
+                 << "); it stops shortly at its site\n";
+    }
+    s.io().out.flush();
+  }
+  if (!wait) return ExitCode::ok;
+  auto end = wait_for_end(**api, id, s.json() ? nullptr : &s.io().err);
+  if (!end) return fail(end.error());
+  const std::string final_state = str_of(end->body, "state");
+  if (s.json()) {
+    print_raw(s.io().out, end->raw);
+  } else if (state != "canceled") {
+    s.io().out << render_job_outcome(end->body);
+  }
+  if (final_state != "canceled") {
+    return fail(Error::conflict(id + " ended " + final_state + " before the cancel took effect"));
+  }
+  return ExitCode::ok;
+}
+
+std::string credit_path(const std::string& org_id) {
+  return "/api/v1/orgs/" + url_encode(org_id) + "/credit";
+}
+
+Result<ExitCode> run_credit(Session& s) {
+  const auto& args = s.args();
+  auto page = page_query(args);
+  if (!page) return fail(page.error());
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  std::string org;
+  if (!args.positionals().empty()) {
+    org = args.positionals().at(0);
+  } else {
+    auto me = (*api)->get("/api/v1/session");  // the caller's own org
+    if (!me) return fail(me.error());
+    org = str_of(me->body, "org_id");
+  }
+  auto a = (*api)->get(credit_path(org) + "?" + *page);
+  if (!a) return fail(a.error());
+  return print_answer(s, *a, render_credit);
+}
+
+Result<ExitCode> run_top_up(Session& s) {
+  const auto& args = s.args();
+  const std::string org = args.positionals().at(0);
+  auto amount = parse_number(args.positionals().at(1), "AMOUNT", 1e12);
+  if (!amount) return fail(amount.error());
+  Json body = {{"amount_cny", args.has("--correction") ? -*amount : *amount}};
+  if (auto note = args.get("--note")) body["note"] = *note;
+  auto api = s.api();
+  if (!api) return fail(api.error());
+  if (args.has("--open")) {
+    // Opening an open account changes nothing, so --open is safe to repeat.
+    auto opened = (*api)->patch("/api/v1/orgs/" + url_encode(org), {{"prepaid", true}});
+    if (!opened) return fail(opened.error());
+  }
+  auto a = (*api)->post(credit_path(org), body);
+  if (!a) return fail(a.error());
+  return print_answer(s, *a, render_credit_entry);
+}
+
+constexpr std::array<OptionSpec, 0> kNoOptions{};
+constexpr std::array kSitesOptions = {OptionSpec{"--region", 0, true}};
+constexpr auto kSubmitOptions = [] {
+  std::array<OptionSpec, kJobOptions.size() + 2> a{};
+  std::copy(kJobOptions.begin(), kJobOptions.end(), a.begin());
+  a[kJobOptions.size()] = OptionSpec{"--wait"};
+  a[kJobOptions.size() + 1] = OptionSpec{"--idempotency-key", 0, true};
+  return a;
+}();
+constexpr std::array kJobsOptions = {OptionSpec{"--state", 0, true}, OptionSpec{"--limit", 0, true},
+                                     OptionSpec{"--page-token", 0, true},
+                                     OptionSpec{"--site", 0, true}};
+constexpr std::array kLogsOptions = {OptionSpec{"--follow", 'F'}, OptionSpec{"--offset", 0, true}};
+constexpr std::array kCancelOptions = {OptionSpec{"--wait"}};
+constexpr std::array kCreditOptions = {OptionSpec{"--limit", 0, true},
+                                       OptionSpec{"--page-token", 0, true}};
+constexpr std::array kTopUpOptions = {OptionSpec{"--note", 0, true}, OptionSpec{"--correction"},
+                                      OptionSpec{"--open"}};
+
+constexpr const char* kQuoteUsage =
+    R"(usage: suanwang quote (--command CMD | --script FILE | -f JOB.json) [job options]
+
+Ask every site what the job would cost and how soon it would finish, without submitting it:
+the ranked sites with price, start time, time to result and data moved, the sites that cannot
+run it and why, and the one-line summary.
+
+  suanwang quote --command "python train.py" --cpus 16 --gpus Ascend910B:8 --walltime 2h
+)";
+
+constexpr const char* kSubmitUsage =
+    R"(usage: suanwang submit (--command CMD | --script FILE | -f JOB.json) [job options]
+                       [--wait] [--idempotency-key KEY]
+
+Submit a job. The gateway places it on the best site now and prints where it went.
+
+  --wait                   poll until the job ends; exit 0 only if it succeeded (else 8)
+  --idempotency-key KEY    make retries safe: the same key and body return the first job
+
+  suanwang submit --name hello --command "echo hello" --walltime 60 --wait
+  suanwang submit -f job.json --policy cheapest
+)";
+
+constexpr const char* kJobsUsage =
+    R"(usage: suanwang jobs [--state STATE] [--limit N] [--page-token TOKEN] [--site SITE_ID]
+
+List your jobs, newest first.
+
+  --state STATE        pending, placed, submitted, running, succeeded, failed or canceled
+  --limit N            jobs per page, 1-500 (default 20)
+  --page-token TOKEN   the next page (printed as "more: --page-token ..." under a full page)
+  --site SITE_ID       only jobs placed on this site
+)";
+
+constexpr const char* kJobUsage = R"(usage: suanwang job JOB_ID
+
+Show a job: state, site, cost, reason, placement summary and its event timeline.
+With --json, the job as the API returns it.
+)";
+
+constexpr const char* kLogsUsage = R"(usage: suanwang logs JOB_ID [--follow] [--offset N]
+
+Print the job's output (stdout and stderr, as its site captured them).
+
+  -F, --follow   keep printing new output until the job ends (waits for it to start)
+  --offset N     start at byte N
+With --json, the API's log chunks, one JSON object per line.
+)";
+
+constexpr const char* kCancelUsage = R"(usage: suanwang cancel JOB_ID [--wait]
+
+Cancel a job. A job not yet at a site is canceled at once; one at a site stops shortly.
+Canceling a canceled job is fine; a job that already ended is a conflict (exit 5).
+
+  --wait   poll until the job has stopped
+)";
+
+constexpr const char* kSitesUsage = R"(usage: suanwang sites [--region REGION]
+
+List the federation's compute sites: region, kind, status, free CPUs and accelerators.
+)";
+
+constexpr const char* kCapacityUsage = R"(usage: suanwang capacity
+
+Show the network's capacity: national totals, by accelerator model and by region.
+)";
+
+constexpr const char* kCreditUsage =
+    R"(usage: suanwang credit [ORG_ID] [--limit N] [--page-token TOKEN]
+
+Show an org's prepaid credit (default: your own org): the balance, what jobs in flight hold
+of it (their estimates), what that leaves for new jobs, and the top-ups and corrections, newest
+first. Each job's final cost is taken from the balance when it ends.
+
+  --limit N            entries per page, 1-500 (default 20)
+  --page-token TOKEN   the next page (printed as "more: --page-token ..." under a full page)
+)";
+
+constexpr const char* kTopUpUsage =
+    R"(usage: suanwang top-up ORG_ID AMOUNT [--note TEXT] [--correction] [--open]
+
+Platform admins: record AMOUNT yuan received for an org's prepaid credit (at most two
+decimals). The org needs a prepaid account: --open opens one (or PATCH /api/v1/orgs/ORG_ID
+{"prepaid": true}); closing it is PATCH {"prepaid": false}, at a zero balance.
+
+  --note TEXT     what it is, e.g. the payment's reference (up to 200 bytes)
+  --correction    take AMOUNT back instead (a correction or a refund; needs --note), at most
+                  what is available (the balance less what jobs in flight hold)
+  --open          open the org's prepaid account first if it has none (from then on its jobs
+                  are paid from the balance instead of invoiced)
+
+  suanwang top-up org_01hx... 500 --open --note "bank ref 2024-118"
+  suanwang top-up org_01hx... 20 --correction --note "double-booked transfer"
+)";
+
+constexpr std::array kCommands = {
+    Command{"quote", "price and rank the sites for a job, without submitting it", kQuoteUsage,
+            kJobOptions, 0, 0, "", run_quote},
+    Command{"submit", "submit a job (--wait to follow it to its end)", kSubmitUsage, kSubmitOptions,
+            0, 0, "", run_submit},
+    Command{"jobs", "list your jobs", kJobsUsage, kJobsOptions, 0, 0, "", run_jobs},
+    Command{"job", "show a job with its event timeline", kJobUsage, kNoOptions, 1, 1, "JOB_ID",
+            run_job},
+    Command{"logs", "print a job's output (--follow until it ends)", kLogsUsage, kLogsOptions, 1, 1,
+            "JOB_ID", run_logs},
+    Command{"cancel", "cancel a job", kCancelUsage, kCancelOptions, 1, 1, "JOB_ID", run_cancel},
+    Command{"sites", "list the compute sites", kSitesUsage, kSitesOptions, 0, 0, "", run_sites},
+    Command{"capacity", "national capacity, by accelerator model and by region", kCapacityUsage,
+            kNoOptions, 0, 0, "", run_capacity},
+    Command{"credit", "an org's prepaid credit: balance, held, available, entries", kCreditUsage,
+            kCreditOptions, 0, 1, "ORG_ID", run_credit},
+    Command{"top-up", "admins: record money received for an org's prepaid credit", kTopUpUsage,
+            kTopUpOptions, 2, 2, "ORG_ID AMOUNT", run_top_up},
+};
+
+}  // namespace
+
+Result<Api*> Session::api() {
+  if (api_) return api_.get();
+  auto settings = resolve_settings(args_.get("--server"), args_.get("--key-file"), env_);
+  if (!settings) return fail(settings.error());
+  HttpClientOptions options;
+  if (auto t = args_.get("--timeout")) {
+    auto secs = parse_duration_s(*t, "--timeout");
+    if (!secs) return fail(secs.error());
+    options.timeout = std::chrono::seconds(*secs);
+  }
+  http_ = std::make_unique<HttpClient>(settings->server, settings->api_key, options);
+  api_ = std::make_unique<Api>(*http_);
+  return api_.get();
+}
+
+std::span<const Command> client_commands() {
+  return kCommands;
+}
+
+}  // namespace suanwang::cli

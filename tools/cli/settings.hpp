@@ -1,0 +1,44 @@
+// Settings: where the CLI finds its server and API key. The server comes from --server, else
+// SUANWANG_SERVER, else the config file, else http://127.0.0.1:8080. The key comes from
+// --key-file, else SUANWANG_API_KEY, else the config file ("api_key" or "key_file"); never from
+// a plain command-line value, which any user could read in `ps`.
+//
+// The config file is $XDG_CONFIG_HOME/suanwang/config.json (default ~/.config/...):
+//   {"server": "http://gw.example:8080", "api_key": "sw_...", "key_file": "~/.suanwang.key"}
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "gateway/core/result.hpp"
+#include "tools/cli/http_client.hpp"
+
+namespace suanwang::cli {
+
+// Reads one environment variable; main passes getenv, tests pass a map.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+inline constexpr const char* kDefaultServer = "http://127.0.0.1:8080";
+
+struct Settings {
+  ServerUrl server;
+  std::string api_key;
+  std::string key_source;  // where the key came from, for messages ("SUANWANG_API_KEY", a path)
+};
+
+// The config file's path, "" when neither XDG_CONFIG_HOME nor HOME is set.
+std::filesystem::path config_file_path(const EnvLookup& env);
+
+// Resolves the settings from the flags (nullopt when not given), the environment and the config
+// file. Errors: invalid_argument (bad URL, bad config file), unauthenticated (no usable key).
+Result<Settings> resolve_settings(const std::optional<std::string>& server_flag,
+                                  const std::optional<std::string>& key_file_flag,
+                                  const EnvLookup& env);
+
+// The first line of a key file, trimmed; unauthenticated when unreadable or empty.
+Result<std::string> read_key_file(const std::filesystem::path& path);
+
+}  // namespace suanwang::cli
