@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "gateway/auth/session_token.hpp"
+#include "gateway/http/media_type.hpp"
 #include "gateway/http/problem.hpp"
 
 namespace suanwang::api {
@@ -107,12 +108,21 @@ boost::asio::awaitable<Result<auth::Principal>> authenticate(ApiContext& c, Requ
   co_return co_await c.auth.authenticate(authorization);
 }
 
-Result<Json> json_body(ApiContext& c, const RequestContext& rc) {
+Result<Json> json_body(ApiContext& c, const RequestContext& rc, bool merge_patch) {
+  // RFC 9110: the media type's essence, any case, with any parameters; a missing header is
+  // taken as JSON (curl -d without -H). application/merge-patch+json only where the API says so.
   const auto ct = rc.header("Content-Type");
-  if (!ct.empty() && ct.find("json") == std::string_view::npos) {
-    return fail(Error{Errc::unsupported_media,
-                      "the body must be application/json, not " + std::string(ct.substr(0, 64)),
-                      "Content-Type"});
+  if (!ct.empty()) {
+    const auto mt = http::parse_media_type(ct);
+    const bool ok = mt && (mt->essence() == "application/json" ||
+                           (merge_patch && mt->essence() == "application/merge-patch+json"));
+    if (!ok) {
+      return fail(Error{Errc::unsupported_media,
+                        std::string("the body must be application/json") +
+                            (merge_patch ? " or application/merge-patch+json" : "") + ", not " +
+                            std::string(ct.substr(0, 64)),
+                        "Content-Type"});
+    }
   }
   if (rc.request.body().empty()) return fail(Error::invalid("", "a JSON body is required"));
   return parse_json(rc.request.body(), c.config.max_json_depth);

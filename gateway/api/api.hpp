@@ -69,8 +69,10 @@ Response problem(const RequestContext& rc, const Error& e, Json extra = Json::ob
 Response json(const RequestContext& rc, Status status, const Json& body);
 
 boost::asio::awaitable<Result<auth::Principal>> authenticate(ApiContext& c, RequestContext& rc);
-// The JSON body, bounded in depth; a 400 naming Content-Type for a non-JSON content type.
-Result<Json> json_body(ApiContext& c, const RequestContext& rc);
+// The JSON body, bounded in depth; a 415 naming Content-Type unless the media type is
+// application/json (or, with `merge_patch`, application/merge-patch+json), any case, with
+// parameters allowed (RFC 9110).
+Result<Json> json_body(ApiContext& c, const RequestContext& rc, bool merge_patch = false);
 // page_size (1..500, default 50).
 Result<int> page_size(const RequestContext& rc);
 // An integer query parameter from lo to hi; none when absent, a 400 naming it when malformed.

@@ -111,7 +111,7 @@ Awaitable patch_site(ApiContext& c, RequestContext& rc) {
   if (!who) co_return problem(rc, who.error());
   auto v = owned_site(c, *who, rc.param("id"));
   if (!v) co_return problem(rc, v.error());
-  auto body = json_body(c, rc);
+  auto body = json_body(c, rc, /*merge_patch=*/true);
   if (!body) co_return problem(rc, body.error());
   if (!body->is_object())
     co_return problem(rc, Error::invalid("", "the body must be a JSON object"));

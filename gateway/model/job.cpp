@@ -166,17 +166,17 @@ Result<Routing> parse_routing(const Json* j) {
     if (weights.price + weights.time + weights.latency + weights.locality <= 0) {
       return fail(Error::invalid("routing.weights", "at least one weight must be positive"));
     }
-    rt.policy = "custom";
+    rt.policy = RoutingPolicy::custom;
     rt.weights = weights;
     return rt;
   }
-  rt.policy = policy->value_or("balanced");
-  if (rt.policy != "balanced" && rt.policy != "cheapest" && rt.policy != "fastest" &&
-      rt.policy != "data-local") {
+  const auto named = parse_routing_policy(policy->value_or("balanced"));
+  if (!named) {
     return fail(Error::invalid("routing.policy",
                                "routing.policy must be one of balanced, cheapest, fastest, "
                                "data-local (or give routing.weights)"));
   }
+  rt.policy = *named;
   return rt;
 }
 
@@ -312,7 +312,7 @@ Json to_json(const JobSpec& s) {
                       {"latency", s.routing.weights->latency},
                       {"locality", s.routing.weights->locality}}}};
   } else {
-    j["routing"] = {{"policy", s.routing.policy}};
+    j["routing"] = {{"policy", routing_policy_name(s.routing.policy)}};
   }
   if (!s.submitter_region.empty()) j["submitter_region"] = s.submitter_region;
   j["rerun"] = s.rerun;

@@ -55,9 +55,27 @@ struct Weights {
   double locality = 0;
 };
 
+// How a job weighs price, time, latency and locality (placement/placement.hpp has the weights).
+enum class RoutingPolicy { balanced, cheapest, fastest, data_local, custom };
+inline constexpr EnumNames<RoutingPolicy, 5> kRoutingPolicyNames(
+    {{{RoutingPolicy::balanced, "balanced"},
+      {RoutingPolicy::cheapest, "cheapest"},
+      {RoutingPolicy::fastest, "fastest"},
+      {RoutingPolicy::data_local, "data-local"},
+      {RoutingPolicy::custom, "custom"}}});
+inline const char* routing_policy_name(RoutingPolicy p) {
+  return kRoutingPolicyNames.name(p);
+}
+// The named policies a job may ask for ("custom" comes only with explicit weights).
+inline std::optional<RoutingPolicy> parse_routing_policy(std::string_view s) {
+  auto p = kRoutingPolicyNames.parse(s);
+  if (p == RoutingPolicy::custom) return std::nullopt;
+  return p;
+}
+
 struct Routing {
-  std::string policy = "balanced";  // balanced | cheapest | fastest | data-local | custom
-  std::optional<Weights> weights;   // set when policy == "custom"
+  RoutingPolicy policy = RoutingPolicy::balanced;
+  std::optional<Weights> weights;  // set when policy == custom
 };
 
 struct JobSpec {

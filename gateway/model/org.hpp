@@ -6,13 +6,19 @@
 #include <string_view>
 
 #include "gateway/core/clock.hpp"
+#include "gateway/core/enum_names.hpp"
 
 namespace suanwang::model {
 
 enum class OrgKind { admin, operator_, user };
-
-const char* org_kind_name(OrgKind k);
-std::optional<OrgKind> parse_org_kind(std::string_view s);
+inline constexpr EnumNames<OrgKind, 3> kOrgKindNames(
+    {{{OrgKind::admin, "admin"}, {OrgKind::operator_, "operator"}, {OrgKind::user, "user"}}});
+inline const char* org_kind_name(OrgKind k) {
+  return kOrgKindNames.name(k);
+}
+inline std::optional<OrgKind> parse_org_kind(std::string_view s) {
+  return kOrgKindNames.parse(s);
+}
 
 struct Org {
   std::string id;

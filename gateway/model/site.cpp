@@ -5,40 +5,6 @@
 
 namespace suanwang::model {
 
-const char* site_kind_name(SiteKind k) {
-  switch (k) {
-    case SiteKind::hpc:
-      return "hpc";
-    case SiteKind::ai:
-      return "ai";
-    case SiteKind::general:
-      return "general";
-  }
-  return "general";
-}
-
-const char* site_status_name(SiteStatus s) {
-  switch (s) {
-    case SiteStatus::online:
-      return "online";
-    case SiteStatus::degraded:
-      return "degraded";
-    case SiteStatus::offline:
-      return "offline";
-    case SiteStatus::draining:
-      return "draining";
-  }
-  return "offline";
-}
-
-std::optional<SiteStatus> parse_site_status(std::string_view s) {
-  if (s == "online") return SiteStatus::online;
-  if (s == "degraded") return SiteStatus::degraded;
-  if (s == "offline") return SiteStatus::offline;
-  if (s == "draining") return SiteStatus::draining;
-  return std::nullopt;
-}
-
 bool valid_accelerator_model(std::string_view m) {
   static const std::regex re("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$");
   return std::regex_match(m.begin(), m.end(), re);
@@ -155,16 +121,9 @@ Result<Site> parse_site(const Json& body) {
   s.region = *region;
   auto kind = r.opt_string("kind", 16);
   if (!kind) return fail(kind.error());
-  const std::string k = kind->value_or("general");
-  if (k == "hpc") {
-    s.kind = SiteKind::hpc;
-  } else if (k == "ai") {
-    s.kind = SiteKind::ai;
-  } else if (k == "general") {
-    s.kind = SiteKind::general;
-  } else {
-    return fail(Error::invalid("kind", "kind must be one of hpc, ai, general"));
-  }
+  const auto site_kind = parse_site_kind(kind->value_or("general"));
+  if (!site_kind) return fail(Error::invalid("kind", "kind must be one of hpc, ai, general"));
+  s.kind = *site_kind;
   const Json* adapter = r.get("adapter");
   if (adapter == nullptr) return fail(Error::invalid("adapter", "adapter is required"));
   auto a = parse_adapter(*adapter);

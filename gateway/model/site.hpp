@@ -9,16 +9,32 @@
 #include <vector>
 
 #include "gateway/core/clock.hpp"
+#include "gateway/core/enum_names.hpp"
 #include "gateway/core/json.hpp"
 
 namespace suanwang::model {
 
 enum class SiteKind { hpc, ai, general };
-enum class SiteStatus { online, degraded, offline, draining };
+inline constexpr EnumNames<SiteKind, 3> kSiteKindNames(
+    {{{SiteKind::hpc, "hpc"}, {SiteKind::ai, "ai"}, {SiteKind::general, "general"}}});
+inline const char* site_kind_name(SiteKind k) {
+  return kSiteKindNames.name(k);
+}
+inline std::optional<SiteKind> parse_site_kind(std::string_view s) {
+  return kSiteKindNames.parse(s);
+}
 
-const char* site_kind_name(SiteKind k);
-const char* site_status_name(SiteStatus s);
-std::optional<SiteStatus> parse_site_status(std::string_view s);
+enum class SiteStatus { online, degraded, offline, draining };
+inline constexpr EnumNames<SiteStatus, 4> kSiteStatusNames({{{SiteStatus::online, "online"},
+                                                             {SiteStatus::degraded, "degraded"},
+                                                             {SiteStatus::offline, "offline"},
+                                                             {SiteStatus::draining, "draining"}}});
+inline const char* site_status_name(SiteStatus s) {
+  return kSiteStatusNames.name(s);
+}
+inline std::optional<SiteStatus> parse_site_status(std::string_view s) {
+  return kSiteStatusNames.parse(s);
+}
 
 struct Pricing {
   double cpu_core_hour = 0;

@@ -125,11 +125,24 @@ struct Scored {
   double score = 0;
 };
 
-bool better(const Scored& a, const Scored& b, const Snapshot& snap) {
-  if (a.score != b.score) return a.score < b.score;
+// The one tie-break of every ordering (the ranking, the fastest site): the cheaper, then the
+// sooner result, then the site id, so a decision never depends on the snapshot's order.
+bool tie_break(const Scored& a, const Scored& b, const Snapshot& snap) {
   if (a.total != b.total) return a.total < b.total;
   if (a.result != b.result) return a.result < b.result;
   return snap.sites[a.site].site->id < snap.sites[b.site].site->id;
+}
+
+// Ranking order: the lower score first.
+bool better(const Scored& a, const Scored& b, const Snapshot& snap) {
+  if (a.score != b.score) return a.score < b.score;
+  return tie_break(a, b, snap);
+}
+
+// The fastest site: the sooner result first.
+bool sooner(const Scored& a, const Scored& b, const Snapshot& snap) {
+  if (a.result != b.result) return a.result < b.result;
+  return tie_break(a, b, snap);
 }
 
 // Region ids are short and differ near their ends ("cn-gz-guian", "cn-cy-chengdu"): hashing
@@ -151,62 +164,6 @@ struct Input {
 
 }  // namespace
 
-const char* criterion_name(Criterion c) {
-  switch (c) {
-    case Criterion::price:
-      return "price";
-    case Criterion::time:
-      return "time";
-    case Criterion::latency:
-      return "latency";
-    case Criterion::locality:
-      return "locality";
-  }
-  return "price";
-}
-
-const char* reject_code_name(RejectCode c) {
-  switch (c) {
-    case RejectCode::blocked:
-      return "blocked";
-    case RejectCode::draining:
-      return "draining";
-    case RejectCode::offline:
-      return "offline";
-    case RejectCode::site_not_allowed:
-      return "site_not_allowed";
-    case RejectCode::site_denied:
-      return "site_denied";
-    case RejectCode::region_not_allowed:
-      return "region_not_allowed";
-    case RejectCode::region_denied:
-      return "region_denied";
-    case RejectCode::org_not_allowed:
-      return "org_not_allowed";
-    case RejectCode::no_images:
-      return "no_images";
-    case RejectCode::walltime:
-      return "walltime";
-    case RejectCode::no_accelerator_model:
-      return "no_accelerator_model";
-    case RejectCode::in_flight_cap:
-      return "in_flight_cap";
-    case RejectCode::capacity_unknown:
-      return "capacity_unknown";
-    case RejectCode::capacity_stale:
-      return "capacity_stale";
-    case RejectCode::too_large:
-      return "too_large";
-    case RejectCode::over_max_price:
-      return "over_max_price";
-    case RejectCode::over_budget:
-      return "over_budget";
-    case RejectCode::deadline:
-      return "deadline";
-  }
-  return "blocked";
-}
-
 bool is_transient(RejectCode c) {
   return c == RejectCode::offline || c == RejectCode::capacity_unknown ||
          c == RejectCode::capacity_stale || c == RejectCode::in_flight_cap ||
@@ -224,25 +181,289 @@ model::Weights weights_for(const model::Routing& routing) {
   model::Weights w;
   if (routing.weights) {
     w = *routing.weights;
-  } else if (routing.policy == "cheapest") {
-    w = {1, 0, 0, 0};
-  } else if (routing.policy == "fastest") {
-    w = {0, 1, 0, 0};
-  } else if (routing.policy == "data-local") {
-    w = {0.2, 0.2, 0, 0.6};
-  } else {  // balanced: time a little over price (see placement.hpp)
-    w = {0.35, 0.45, 0.1, 0.1};
+  } else {
+    switch (routing.policy) {
+      case model::RoutingPolicy::cheapest:
+        w = {1, 0, 0, 0};
+        break;
+      case model::RoutingPolicy::fastest:
+        w = {0, 1, 0, 0};
+        break;
+      case model::RoutingPolicy::data_local:
+        w = {0.2, 0.2, 0, 0.6};
+        break;
+      case model::RoutingPolicy::balanced:
+      case model::RoutingPolicy::custom:  // custom always comes with weights
+        w = {0.35, 0.45, 0.1, 0.1};       // balanced: time a little over price (see placement.hpp)
+        break;
+    }
   }
   const double sum = w.price + w.time + w.latency + w.locality;
   if (sum > 0) w = {w.price / sum, w.time / sum, w.latency / sum, w.locality / sum};
   return w;
 }
 
+namespace {
+
+// ---- filters ---------------------------------------------------------------------------------
+
+// One site on its way through the filters: what they read, and what they work out for the
+// estimates (the accelerator's price, the pool that holds the job). Lives on the stack.
+struct SiteCheck {
+  const Request& req;
+  const Snapshot& snap;
+  const model::JobSpec& job;
+  const SiteState& st;
+  const model::Site& site;
+  double accelerator_price = 0;
+  Fit fit;
+  RejectDetail detail;
+};
+
+using Filter = bool (*)(SiteCheck&);  // true: the site passes
+struct FilterRow {
+  RejectCode code;
+  Filter pass;
+};
+
+// The filters of a site, in order; the first that fails is the site's rejection. Everything
+// from too_large on may clear by itself (is_transient) except too_large itself: a site passed
+// every filter that waiting cannot change before it gets such a rejection, so a job refused
+// only by these waits. A job too large for every pool of the latest report is too large
+// whatever the site's status or the report's age.
+constexpr FilterRow kSiteFilters[] = {
+    {RejectCode::blocked,
+     [](SiteCheck& c) {
+       return c.req.blocked_sites.empty() || !contains(c.req.blocked_sites, c.site.id);
+     }},
+    {RejectCode::site_not_allowed,
+     [](SiteCheck& c) {
+       return c.job.constraints.sites.empty() || contains(c.job.constraints.sites, c.site.id);
+     }},
+    {RejectCode::site_denied,
+     [](SiteCheck& c) {
+       return c.job.constraints.deny_sites.empty() ||
+              !contains(c.job.constraints.deny_sites, c.site.id);
+     }},
+    {RejectCode::region_not_allowed,
+     [](SiteCheck& c) {
+       return c.job.constraints.regions.empty() ||
+              contains(c.job.constraints.regions, c.site.region);
+     }},
+    {RejectCode::region_denied,
+     [](SiteCheck& c) {
+       return c.job.constraints.deny_regions.empty() ||
+              !contains(c.job.constraints.deny_regions, c.site.region);
+     }},
+    {RejectCode::org_not_allowed,
+     [](SiteCheck& c) {
+       const auto& p = c.site.policy;
+       return (p.allowed_orgs.empty() || contains(p.allowed_orgs, c.req.org_id)) &&
+              (p.denied_orgs.empty() || !contains(p.denied_orgs, c.req.org_id));
+     }},
+    {RejectCode::no_images,
+     [](SiteCheck& c) { return c.job.image.empty() || c.st.supports_images; }},
+    {RejectCode::walltime,
+     [](SiteCheck& c) { return c.job.resources.walltime_s <= c.site.policy.max_walltime_s; }},
+    {RejectCode::no_accelerator_model,
+     [](SiteCheck& c) {
+       const auto& acc = c.job.resources.accelerators;
+       if (!acc) return true;
+       auto price = c.site.pricing.gpu_hour.find(acc->model);
+       if (price == c.site.pricing.gpu_hour.end()) return false;
+       c.accelerator_price = price->second;
+       return true;
+     }},
+    {RejectCode::too_large,
+     [](SiteCheck& c) {
+       c.fit = c.st.capacity ? fit(*c.st.capacity, c.st.held, c.job.resources) : Fit{};
+       return !c.st.capacity || c.fit.pool >= 0;
+     }},
+    {RejectCode::draining,
+     [](SiteCheck& c) { return !c.site.drained && c.site.status != model::SiteStatus::draining; }},
+    {RejectCode::offline, [](SiteCheck& c) { return c.site.status != model::SiteStatus::offline; }},
+    {RejectCode::capacity_unknown, [](SiteCheck& c) { return c.st.capacity.has_value(); }},
+    {RejectCode::capacity_stale,
+     [](SiteCheck& c) {
+       c.detail = {.value = c.st.capacity_age_s};
+       return c.st.capacity_age_s <= c.snap.capacity_stale_after_s;
+     }},
+    {RejectCode::in_flight_cap,
+     [](SiteCheck& c) {
+       c.detail = {.value = static_cast<double>(c.st.in_flight)};
+       return c.st.in_flight < c.site.policy.max_in_flight;
+     }},
+};
+
+// The first filter the site fails, if any.
+std::optional<RejectCode> filter(SiteCheck& c) {
+  for (const auto& row : kSiteFilters) {
+    if (!row.pass(c)) return row.code;
+  }
+  return std::nullopt;
+}
+
+// ---- estimates -------------------------------------------------------------------------------
+
+// The job's two runtimes (see decide()).
+struct Runtimes {
+  int64_t bound = 0;   // prices the estimate and bounds deadlines
+  int64_t likely = 0;  // times the run in the time to result
+};
+
+// Cost, bytes and transfers of the job at a site that passed the filters.
+Scored estimate_cost(const SiteCheck& c, std::size_t index, const RegionFigures& rf,
+                     const Runtimes& rt) {
+  const model::Site& s = c.site;
+  const auto& job = c.job;
+  Scored sc;
+  sc.site = index;
+  sc.pool = c.fit.pool;
+  sc.fits_now = c.fit.now;
+  sc.compute = accounting::cost_at_rate_cny(
+      s.pricing, accounting::hourly_rate_cny(s.pricing, job.resources, c.accelerator_price),
+      rt.bound);
+  sc.transfer_in = rf.transfer_in;
+  sc.egress = rf.egress_in;
+  sc.bytes = rf.cross_bytes;
+  sc.transfer_out = rf.transfer_out;
+  if (rf.out_crosses) {
+    sc.bytes += job.outputs->size_bytes;
+    sc.egress += static_cast<double>(job.outputs->size_bytes) / kGB *
+                 (rf.out_link_egress_per_gb + s.pricing.egress_gb);
+  }
+  sc.rtt = rf.rtt;
+  sc.total = sc.compute + sc.egress;
+  return sc;
+}
+
+// How long the job waits for its pool at the site: the queue ahead of it, its share of the
+// pool, or about one run of a job like itself when the pool is full.
+double queue_wait(const model::SiteCapacity& cap, const Scored& sc, const model::Resources& res,
+                  double runtime) {
+  const PoolQueue pq = pool_queue(cap, static_cast<std::size_t>(sc.pool));
+  if (pq.known && pq.jobs > 0) {
+    // Work queued ahead in the job's own pool: it starts no earlier than a small job appended
+    // now (the site's forecast for that pool), else after the queued work has drained
+    // through the pool.
+    const auto& pool = cap.pools[static_cast<std::size_t>(sc.pool)];
+    const double drain = pool.cpus_total > 0 ? pq.work_core_s / pool.cpus_total : 0.0;
+    double queue = pq.wait_s > 0 ? pq.wait_s : drain;
+    if (queue <= 0) queue = runtime;
+    // The forecast is for a small job. Once the queue ahead has started, a job needing a
+    // share of the pool also waits for that share to free: that share of the time the pool
+    // takes to turn its work over — the queued work's drain time, and at least one run of a
+    // job like this one. Small jobs are barely affected; a training job asking a quarter of
+    // the pool's accelerators waits noticeably longer than a one-CPU job would (measured
+    // against the sim's real starts in the replay: README).
+    return queue + pool_share(pool, res) * std::max(drain, runtime);
+  }
+  if (sc.fits_now) return 0;
+  if (pq.known) {
+    // Its pool is full but has nothing queued (the queue is in another pool): about one run
+    // of a job like itself for the pool to make room.
+    return runtime;
+  }
+  // A site's estimate (and its queued work) is site-wide: the wait of a small job in its
+  // best pool. When another pool has free CPUs, that figure describes the other pool, not
+  // the job's full one; then the job waits for the queued work to drain through its own
+  // pool, and at least about one run of a job like itself for the pool to make room.
+  bool other_pool_free = false;
+  for (std::size_t k = 0; k < cap.pools.size(); ++k) {
+    other_pool_free =
+        other_pool_free || (k != static_cast<std::size_t>(sc.pool) && cap.pools[k].cpus_free > 0);
+  }
+  if (other_pool_free) {
+    const int pool_cpus = cap.pools[static_cast<std::size_t>(sc.pool)].cpus_total;
+    return std::max(pool_cpus > 0 ? cap.queued_work_core_s / pool_cpus : 0.0, runtime);
+  }
+  double queue = cap.est_queue_wait_s > 0
+                     ? cap.est_queue_wait_s
+                     : (cap.cpus_total() > 0 ? cap.queued_work_core_s / cap.cpus_total() : 0);
+  if (queue <= 0) queue = runtime;  // busy, nothing better known
+  return queue;
+}
+
+// Queue, start and result times of a candidate whose cost is known.
+void estimate_time(const model::SiteCapacity& cap, const model::Resources& res, const Runtimes& rt,
+                   Scored& sc) {
+  sc.queue = queue_wait(cap, sc, res, static_cast<double>(rt.likely));
+  sc.start = std::max(sc.transfer_in, sc.queue);
+  sc.result = sc.start + static_cast<double>(rt.likely) + sc.transfer_out;
+}
+
+// ---- scoring ---------------------------------------------------------------------------------
+
+// Normalises each criterion across the candidates, weighs them, and keeps the best `keep` in
+// order (one pass: most candidates lose to the current k-th best at the first comparison).
+struct Ranking {
+  std::vector<std::size_t> top;  // indices into the candidates, best first
+  std::size_t fastest = 0;
+  std::array<double, 4> lo{}, span{};
+  double normalized(const Scored& c, std::size_t k) const {
+    return span[k] > 0 ? (c.raw[k] - lo[k]) / span[k] : 0.0;
+  }
+};
+
+Ranking rank(std::vector<Scored>& scored, const std::array<double, 4>& lo,
+             const std::array<double, 4>& hi, const model::Weights& weights, std::size_t keep,
+             const Snapshot& snap) {
+  Ranking r;
+  r.lo = lo;
+  const std::array<double, 4> w = {weights.price, weights.time, weights.latency, weights.locality};
+  // The span is at least the best value itself: candidates within a factor of two of the best
+  // are told apart by their relative difference instead of being stretched over 0..1, so that
+  // seconds of transfer on an hours-long job, or a few fen on a large bill, do not weigh like a
+  // doubling. Wider spreads normalise min-max as before.
+  for (std::size_t k = 0; k < 4; ++k) r.span[k] = std::max(hi[k] - lo[k], lo[k]);
+  r.top.reserve(keep + 1);
+  for (std::size_t i = 0; i < scored.size(); ++i) {
+    Scored& c = scored[i];
+    for (std::size_t k = 0; k < 4; ++k) c.score += w[k] * r.normalized(c, k);
+    if (sooner(c, scored[r.fastest], snap)) r.fastest = i;
+    if (keep == 0) continue;
+    if (r.top.size() == keep && !better(c, scored[r.top.back()], snap)) continue;
+    auto at = std::upper_bound(r.top.begin(), r.top.end(), i, [&](std::size_t x, std::size_t y) {
+      return better(scored[x], scored[y], snap);
+    });
+    r.top.insert(at, i);
+    if (r.top.size() > keep) r.top.pop_back();
+  }
+  return r;
+}
+
+Candidate to_candidate(const Scored& c, const Ranking& r, const Snapshot& snap) {
+  const SiteState& st = snap.sites[c.site];
+  Candidate out;
+  out.site_index = c.site;
+  out.site_id = st.site->id;
+  out.site_name = st.site->name;
+  out.region = st.site->region;
+  out.pool = st.capacity->pools[static_cast<std::size_t>(c.pool)].name;
+  out.compute_cost_cny = c.compute;
+  out.egress_cost_cny = c.egress;
+  out.total_cost_cny = c.total;
+  out.bytes_moved = c.bytes;
+  out.transfer_in_s = c.transfer_in;
+  out.transfer_out_s = c.transfer_out;
+  out.queue_wait_s = c.queue;
+  out.fits_free_now = c.fits_now;
+  out.start_s = c.start;
+  out.result_s = c.result;
+  out.rtt_ms = c.rtt;
+  out.raw = c.raw;
+  for (std::size_t k = 0; k < 4; ++k) out.normalized[k] = r.normalized(c, k);
+  out.score = c.score;
+  return out;
+}
+
+}  // namespace
+
 Decision decide(const Request& req, const Snapshot& snap) {
   const model::JobSpec& job = *req.spec;
   const model::Network& net = *snap.network;
   Decision d;
-  d.policy = job.routing.policy;
+  d.policy = model::routing_policy_name(job.routing.policy);
   d.weights = weights_for(job.routing);
 
   // Inputs resolved once: size and the regions holding a replica.
@@ -262,7 +483,6 @@ Decision decide(const Request& req, const Snapshot& snap) {
     inputs.push_back(std::move(x));
   }
 
-  const auto& res = job.resources;
   const auto& con = job.constraints;
   // Two runtimes. The bound (expected_runtime_s, else the walltime a site enforces) prices the
   // estimate shown to the user, held against the budget and checked against max_price, and
@@ -275,14 +495,15 @@ Decision decide(const Request& req, const Snapshot& snap) {
   // full pool's wait for a job like this one. Scoring the walltime there inflates every site's
   // time to result by the user's over-asking, which shrinks the share a queue has in it and so
   // under-weights queues (runtime_model.hpp).
-  const int64_t bound_runtime = job.runtime_estimate_s();
-  int64_t runtime = bound_runtime;
+  Runtimes rt;
+  rt.bound = job.runtime_estimate_s();
+  rt.likely = rt.bound;
   d.runtime_basis = job.expected_runtime_s ? "expected_runtime_s" : "walltime";
   if (!job.expected_runtime_s && req.predicted_runtime_s && *req.predicted_runtime_s > 0) {
-    runtime = std::min(*req.predicted_runtime_s, bound_runtime);
+    rt.likely = std::min(*req.predicted_runtime_s, rt.bound);
     d.runtime_basis = "predicted";
   }
-  d.runtime_s = runtime;
+  d.runtime_s = rt.likely;
   std::vector<Scored> scored;
   scored.reserve(snap.sites.size());
   std::array<double, 4> lo, hi;  // of each criterion over the feasible sites
@@ -334,98 +555,14 @@ Decision decide(const Request& req, const Snapshot& snap) {
 
   for (std::size_t i = 0; i < snap.sites.size(); ++i) {
     const SiteState& st = snap.sites[i];
-    const model::Site& s = *st.site;
-    if (!req.blocked_sites.empty() && contains(req.blocked_sites, s.id)) {
-      reject(i, RejectCode::blocked, {});
+    SiteCheck check{req, snap, job, st, *st.site};
+    if (const auto code = filter(check)) {
+      reject(i, *code, check.detail);
       continue;
     }
-    if (!con.sites.empty() && !contains(con.sites, s.id)) {
-      reject(i, RejectCode::site_not_allowed, {});
-      continue;
-    }
-    if (!con.deny_sites.empty() && contains(con.deny_sites, s.id)) {
-      reject(i, RejectCode::site_denied, {});
-      continue;
-    }
-    if (!con.regions.empty() && !contains(con.regions, s.region)) {
-      reject(i, RejectCode::region_not_allowed, {});
-      continue;
-    }
-    if (!con.deny_regions.empty() && contains(con.deny_regions, s.region)) {
-      reject(i, RejectCode::region_denied, {});
-      continue;
-    }
-    if ((!s.policy.allowed_orgs.empty() && !contains(s.policy.allowed_orgs, req.org_id)) ||
-        (!s.policy.denied_orgs.empty() && contains(s.policy.denied_orgs, req.org_id))) {
-      reject(i, RejectCode::org_not_allowed, {});
-      continue;
-    }
-    if (!job.image.empty() && !st.supports_images) {
-      reject(i, RejectCode::no_images, {});
-      continue;
-    }
-    if (res.walltime_s > s.policy.max_walltime_s) {
-      reject(i, RejectCode::walltime, {});
-      continue;
-    }
-    double accelerator_price = 0;
-    if (res.accelerators) {
-      auto price = s.pricing.gpu_hour.find(res.accelerators->model);
-      if (price == s.pricing.gpu_hour.end()) {
-        reject(i, RejectCode::no_accelerator_model, {});
-        continue;
-      }
-      accelerator_price = price->second;
-    }
-    // From here on every rejection but too_large may clear by itself (is_transient): the site
-    // passed every filter that waiting cannot change, so a job refused only by these waits.
-    // A job too large for every pool of the latest report is too large whatever the site's
-    // status or the report's age.
-    const Fit f = st.capacity ? fit(*st.capacity, st.held, res) : Fit{};
-    if (st.capacity && f.pool < 0) {
-      reject(i, RejectCode::too_large, {});
-      continue;
-    }
-    if (s.drained || s.status == model::SiteStatus::draining) {
-      reject(i, RejectCode::draining, {});
-      continue;
-    }
-    if (s.status == model::SiteStatus::offline) {
-      reject(i, RejectCode::offline, {});
-      continue;
-    }
-    if (!st.capacity) {
-      reject(i, RejectCode::capacity_unknown, {});
-      continue;
-    }
-    if (st.capacity_age_s > snap.capacity_stale_after_s) {
-      reject(i, RejectCode::capacity_stale, {.value = st.capacity_age_s});
-      continue;
-    }
-    if (st.in_flight >= s.policy.max_in_flight) {
-      reject(i, RejectCode::in_flight_cap, {.value = static_cast<double>(st.in_flight)});
-      continue;
-    }
-    const model::SiteCapacity& cap = *st.capacity;
-
-    Scored c;
-    c.site = i;
-    c.pool = f.pool;
-    c.fits_now = f.now;
-    c.compute = accounting::cost_at_rate_cny(
-        s.pricing, accounting::hourly_rate_cny(s.pricing, res, accelerator_price), bound_runtime);
-    const RegionFigures& rf = region_figures(s.region);
-    c.transfer_in = rf.transfer_in;
-    c.egress = rf.egress_in;
-    c.bytes = rf.cross_bytes;
-    c.transfer_out = rf.transfer_out;
-    if (rf.out_crosses) {
-      c.bytes += job.outputs->size_bytes;
-      c.egress += static_cast<double>(job.outputs->size_bytes) / kGB *
-                  (rf.out_link_egress_per_gb + s.pricing.egress_gb);
-    }
-    c.rtt = rf.rtt;
-    c.total = c.compute + c.egress;
+    const RegionFigures& rf = region_figures(st.site->region);
+    Scored c = estimate_cost(check, i, rf, rt);
+    // The price filters, once the price is known.
     if (con.max_price_cny && c.total > *con.max_price_cny) {
       reject(i, RejectCode::over_max_price, {.value = c.total, .limit = *con.max_price_cny});
       continue;
@@ -437,50 +574,9 @@ Decision decide(const Request& req, const Snapshot& snap) {
       reject(i, RejectCode::over_budget, {.value = c.total, .limit = *req.budget_remaining_cny});
       continue;
     }
-    const PoolQueue pq = pool_queue(cap, static_cast<std::size_t>(f.pool));
-    if (pq.known && pq.jobs > 0) {
-      // Work queued ahead in the job's own pool: it starts no earlier than a small job appended
-      // now (the site's forecast for that pool), else after the queued work has drained
-      // through the pool.
-      const auto& pool = cap.pools[static_cast<std::size_t>(f.pool)];
-      const double drain = pool.cpus_total > 0 ? pq.work_core_s / pool.cpus_total : 0.0;
-      c.queue = pq.wait_s > 0 ? pq.wait_s : drain;
-      if (c.queue <= 0) c.queue = static_cast<double>(runtime);
-      // The forecast is for a small job. Once the queue ahead has started, a job needing a
-      // share of the pool also waits for that share to free: that share of the time the pool
-      // takes to turn its work over — the queued work's drain time, and at least one run of a
-      // job like this one. Small jobs are barely affected; a training job asking a quarter of
-      // the pool's accelerators waits noticeably longer than a one-CPU job would (measured
-      // against the sim's real starts in the replay: README).
-      c.queue += pool_share(pool, res) * std::max(drain, static_cast<double>(runtime));
-    } else if (!f.now && pq.known) {
-      // Its pool is full but has nothing queued (the queue is in another pool): about one run
-      // of a job like itself for the pool to make room.
-      c.queue = static_cast<double>(runtime);
-    } else if (!f.now) {
-      // A site's estimate (and its queued work) is site-wide: the wait of a small job in its
-      // best pool. When another pool has free CPUs, that figure describes the other pool, not
-      // the job's full one; then the job waits for the queued work to drain through its own
-      // pool, and at least about one run of a job like itself for the pool to make room.
-      bool other_pool_free = false;
-      for (std::size_t k = 0; k < cap.pools.size(); ++k) {
-        other_pool_free = other_pool_free ||
-                          (k != static_cast<std::size_t>(f.pool) && cap.pools[k].cpus_free > 0);
-      }
-      if (other_pool_free) {
-        const int pool_cpus = cap.pools[static_cast<std::size_t>(f.pool)].cpus_total;
-        c.queue = std::max(pool_cpus > 0 ? cap.queued_work_core_s / pool_cpus : 0.0,
-                           static_cast<double>(runtime));
-      } else {
-        c.queue = cap.est_queue_wait_s > 0
-                      ? cap.est_queue_wait_s
-                      : (cap.cpus_total() > 0 ? cap.queued_work_core_s / cap.cpus_total() : 0);
-        if (c.queue <= 0) c.queue = static_cast<double>(runtime);  // busy, nothing better known
-      }
-    }
-    c.start = std::max(c.transfer_in, c.queue);
-    c.result = c.start + static_cast<double>(runtime) + c.transfer_out;
-    const double latest = c.result + static_cast<double>(bound_runtime - runtime);
+    estimate_time(*st.capacity, job.resources, rt, c);
+    // The deadline filter, once the time is known: the result at the bound runtime.
+    const double latest = c.result + static_cast<double>(rt.bound - rt.likely);
     if (con.deadline &&
         snap.now + std::chrono::milliseconds(static_cast<int64_t>(latest * 1000)) > *con.deadline) {
       reject(i, RejectCode::deadline, {.value = latest});
@@ -495,74 +591,17 @@ Decision decide(const Request& req, const Snapshot& snap) {
   }
   d.feasible_sites = scored.size();
 
-  // Normalise each criterion across the candidates, weigh, and keep the best `keep` in order
-  // (one pass: most candidates lose to the current k-th best at the first comparison).
-  const std::array<double, 4> w = {d.weights.price, d.weights.time, d.weights.latency,
-                                   d.weights.locality};
-  // The span is at least the best value itself: candidates within a factor of two of the best
-  // are told apart by their relative difference instead of being stretched over 0..1, so that
-  // seconds of transfer on an hours-long job, or a few fen on a large bill, do not weigh like a
-  // doubling. Wider spreads normalise min-max as before.
-  std::array<double, 4> span;
-  for (std::size_t k = 0; k < 4; ++k) span[k] = std::max(hi[k] - lo[k], lo[k]);
-  auto normalized = [&](const Scored& c, std::size_t k) {
-    return span[k] > 0 ? (c.raw[k] - lo[k]) / span[k] : 0.0;
-  };
   const std::size_t keep = std::min(req.max_ranked, scored.size());
-  std::vector<std::size_t> top;  // indices into scored, best first
-  top.reserve(keep + 1);
-  std::size_t fastest = 0;
-  for (std::size_t i = 0; i < scored.size(); ++i) {
-    Scored& c = scored[i];
-    for (std::size_t k = 0; k < 4; ++k) c.score += w[k] * normalized(c, k);
-    // The fastest site, ties broken like the ranking (cost, then id) so it is deterministic.
-    const Scored& f = scored[fastest];
-    if (c.result < f.result ||
-        (c.result == f.result &&
-         (c.total < f.total ||
-          (c.total == f.total && snap.sites[c.site].site->id < snap.sites[f.site].site->id)))) {
-      fastest = i;
-    }
-    if (keep == 0) continue;
-    if (top.size() == keep && !better(c, scored[top.back()], snap)) continue;
-    auto at = std::upper_bound(top.begin(), top.end(), i, [&](std::size_t x, std::size_t y) {
-      return better(scored[x], scored[y], snap);
-    });
-    top.insert(at, i);
-    if (top.size() > keep) top.pop_back();
-  }
-
+  const Ranking ranking = rank(scored, lo, hi, d.weights, keep, snap);
   ExplainFacts facts;
   if (!scored.empty()) {
-    const std::size_t best = top.empty() ? fastest : top.front();
-    facts.fastest_is_best = scored[fastest].site == scored[best].site;
-    facts.fastest_cost_cny = scored[fastest].total;
+    const std::size_t best = ranking.top.empty() ? ranking.fastest : ranking.top.front();
+    facts.fastest_is_best = scored[ranking.fastest].site == scored[best].site;
+    facts.fastest_cost_cny = scored[ranking.fastest].total;
   }
   d.ranked.reserve(keep);
   for (std::size_t r = 0; r < keep; ++r) {
-    const Scored& c = scored[top[r]];
-    const SiteState& st = snap.sites[c.site];
-    Candidate out;
-    out.site_index = c.site;
-    out.site_id = st.site->id;
-    out.site_name = st.site->name;
-    out.region = st.site->region;
-    out.pool = st.capacity->pools[static_cast<std::size_t>(c.pool)].name;
-    out.compute_cost_cny = c.compute;
-    out.egress_cost_cny = c.egress;
-    out.total_cost_cny = c.total;
-    out.bytes_moved = c.bytes;
-    out.transfer_in_s = c.transfer_in;
-    out.transfer_out_s = c.transfer_out;
-    out.queue_wait_s = c.queue;
-    out.fits_free_now = c.fits_now;
-    out.start_s = c.start;
-    out.result_s = c.result;
-    out.rtt_ms = c.rtt;
-    out.raw = c.raw;
-    for (std::size_t k = 0; k < 4; ++k) out.normalized[k] = normalized(c, k);
-    out.score = c.score;
-    d.ranked.push_back(std::move(out));
+    d.ranked.push_back(to_candidate(scored[ranking.top[r]], ranking, snap));
   }
   d.summary = summarize(d, facts);
   return d;

@@ -72,6 +72,7 @@
 #include <vector>
 
 #include "gateway/core/clock.hpp"
+#include "gateway/core/enum_names.hpp"
 #include "gateway/core/json.hpp"
 #include "gateway/model/capacity.hpp"
 #include "gateway/model/dataset.hpp"
@@ -84,7 +85,13 @@ namespace suanwang::placement {
 enum class Criterion { price = 0, time = 1, latency = 2, locality = 3 };
 inline constexpr std::array<Criterion, 4> kCriteria = {Criterion::price, Criterion::time,
                                                        Criterion::latency, Criterion::locality};
-const char* criterion_name(Criterion c);
+inline constexpr EnumNames<Criterion, 4> kCriterionNames({{{Criterion::price, "price"},
+                                                           {Criterion::time, "time"},
+                                                           {Criterion::latency, "latency"},
+                                                           {Criterion::locality, "locality"}}});
+inline const char* criterion_name(Criterion c) {
+  return kCriterionNames.name(c);
+}
 
 enum class RejectCode {
   blocked,
@@ -107,7 +114,28 @@ enum class RejectCode {
   deadline,
 };
 inline constexpr std::size_t kRejectCodes = static_cast<std::size_t>(RejectCode::deadline) + 1;
-const char* reject_code_name(RejectCode c);
+inline constexpr EnumNames<RejectCode, kRejectCodes> kRejectCodeNames(
+    {{{RejectCode::blocked, "blocked"},
+      {RejectCode::draining, "draining"},
+      {RejectCode::offline, "offline"},
+      {RejectCode::site_not_allowed, "site_not_allowed"},
+      {RejectCode::site_denied, "site_denied"},
+      {RejectCode::region_not_allowed, "region_not_allowed"},
+      {RejectCode::region_denied, "region_denied"},
+      {RejectCode::org_not_allowed, "org_not_allowed"},
+      {RejectCode::no_images, "no_images"},
+      {RejectCode::walltime, "walltime"},
+      {RejectCode::no_accelerator_model, "no_accelerator_model"},
+      {RejectCode::in_flight_cap, "in_flight_cap"},
+      {RejectCode::capacity_unknown, "capacity_unknown"},
+      {RejectCode::capacity_stale, "capacity_stale"},
+      {RejectCode::too_large, "too_large"},
+      {RejectCode::over_max_price, "over_max_price"},
+      {RejectCode::over_budget, "over_budget"},
+      {RejectCode::deadline, "deadline"}}});
+inline const char* reject_code_name(RejectCode c) {
+  return kRejectCodeNames.name(c);
+}
 // Codes that may clear by themselves (a site comes back, reports, or frees a slot): a job
 // rejected everywhere, and by some site only for such a reason, waits instead of failing.
 // decide() checks them last, so a site carries one only when it passed every other filter.

@@ -92,6 +92,28 @@ TEST_CASE("HTTP errors are problem+json with the right status", "[integration][h
     auto r = user.request("POST", "/api/v1/jobs", "command=true",
                           {{"Content-Type", "application/x-www-form-urlencoded"}});
     check_problem(r, 415);
+    // Look-alikes are not JSON (the check was a substring search once).
+    for (const char* ct : {"application/jsonx", "text/json-whatever", "application/json x"}) {
+      INFO(ct);
+      auto l =
+          user.request("POST", "/api/v1/quotes", "{\"command\": \"true\"}", {{"Content-Type", ct}});
+      check_problem(l, 415);
+    }
+    // Merge patches only where the API takes them (PATCH /api/v1/sites/{id}).
+    auto mp = user.request("POST", "/api/v1/quotes", "{\"command\": \"true\"}",
+                           {{"Content-Type", "application/merge-patch+json"}});
+    check_problem(mp, 415);
+  }
+  SECTION("application/json in any case and with parameters is JSON (RFC 9110)") {
+    for (const char* ct : {"Application/JSON", "application/json; charset=utf-8",
+                           "APPLICATION/JSON;charset=\"UTF-8\""}) {
+      INFO(ct);
+      auto r = user.request("POST", "/api/v1/quotes",
+                            "{\"command\": \"true\", \"resources\": {\"cpus\": 1}}",
+                            {{"Content-Type", ct}});
+      CHECK(r.status != 415);
+      CHECK(r.status != 400);
+    }
   }
 }
 

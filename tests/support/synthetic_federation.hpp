@@ -82,8 +82,9 @@ class SyntheticFederation {
       in.dataset = data[rng_() % data.size()].id;
       j.inputs.push_back(in);
     }
-    static const std::vector<std::string> kPolicies = {"balanced", "cheapest", "fastest",
-                                                       "data-local"};
+    static const std::vector<model::RoutingPolicy> kPolicies = {
+        model::RoutingPolicy::balanced, model::RoutingPolicy::cheapest,
+        model::RoutingPolicy::fastest, model::RoutingPolicy::data_local};
     j.routing.policy = pick(kPolicies);
     j.submitter_region = pick(kRegions);
     return j;

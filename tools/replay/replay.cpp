@@ -240,8 +240,9 @@ class Driver {
     JobState& js = jobs_[i];
     JobOutcome& out = run_.jobs[i];
     model::JobSpec spec = wj.spec;
-    spec.routing.policy =
-        policy_.kind == PolicyKind::engine ? std::string(policy_.routing) : std::string("balanced");
+    spec.routing.policy = policy_.kind == PolicyKind::engine
+                              ? model::parse_routing_policy(policy_.routing).value()
+                              : model::RoutingPolicy::balanced;
     runtime::PlanInput in{&spec, kOrg, js.blocked, &w_.datasets, std::nullopt};
     placement::Decision d;
     model::JobSpec pinned;

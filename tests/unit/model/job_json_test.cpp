@@ -28,7 +28,7 @@ JobSpec full_spec() {
   s.constraints.deny_sites = {"site_c"};
   s.constraints.max_price_cny = 299.5;
   s.constraints.deadline = from_unix_ms(1'790'000'000'250);
-  s.routing.policy = "custom";
+  s.routing.policy = RoutingPolicy::custom;
   s.routing.weights = Weights{0.5, 0.25, 0.125, 0.125};
   s.submitter_region = "cn-csj-shanghai";
   return s;
@@ -93,7 +93,7 @@ TEST_CASE("a minimal spec and a script spec round-trip too", "[model][job]") {
 
   JobSpec script;
   script.script = "#!/bin/sh\nexit 0\n";
-  script.routing.policy = "data-local";
+  script.routing.policy = RoutingPolicy::data_local;
   auto sback = parse_job_spec(to_json(script));
   REQUIRE(sback);
   check_same(*sback, script);

@@ -50,7 +50,7 @@ TEST_CASE("a minimal job gets the documented defaults", "[model][job]") {
   CHECK(s->constraints.regions.empty());
   CHECK_FALSE(s->constraints.max_price_cny);
   CHECK_FALSE(s->constraints.deadline);
-  CHECK(s->routing.policy == "balanced");
+  CHECK(s->routing.policy == RoutingPolicy::balanced);
   CHECK_FALSE(s->routing.weights);
   CHECK(s->submitter_region.empty());
 }
@@ -230,7 +230,7 @@ TEST_CASE("routing: named policies, custom weights, and nothing else", "[model][
   for (const char* p : {"balanced", "cheapest", "fastest", "data-local"}) {
     auto s = parse_job_spec(with({{"routing", {{"policy", p}}}}));
     REQUIRE(s);
-    CHECK(s->routing.policy == p);
+    CHECK(routing_policy_name(s->routing.policy) == std::string(p));
     CHECK_FALSE(s->routing.weights);
   }
   CHECK_THAT(error_for(with({{"routing", {{"policy", "random"}}}}), "routing.policy"),
@@ -241,7 +241,7 @@ TEST_CASE("routing: named policies, custom weights, and nothing else", "[model][
 
   auto w = parse_job_spec(with({{"routing", {{"weights", {{"price", 0.5}, {"time", 0.3}}}}}}));
   REQUIRE(w);
-  CHECK(w->routing.policy == "custom");
+  CHECK(w->routing.policy == RoutingPolicy::custom);
   REQUIRE(w->routing.weights);
   CHECK(w->routing.weights->price == 0.5);
   CHECK(w->routing.weights->time == 0.3);
@@ -270,3 +270,39 @@ TEST_CASE("an empty name keeps the default; names and regions are bounded", "[mo
 }
 
 }  // namespace
+
+TEST_CASE("a NUL byte in a command, script or env value is refused, naming the field",
+          "[model][job_spec]") {
+  using suanwang::Json;
+  const std::string nul("a\0b", 3);
+  struct Case {
+    Json body;
+    std::string field;
+  };
+  const Case cases[] = {
+      {Json{{"command", nul}}, "command"},
+      {Json{{"script", "#!/bin/sh\n" + nul}}, "script"},
+      {Json{{"command", "env"}, {"env", {{"A", nul}}}}, "env.A"},
+      {Json{{"command", "true"}, {"image", "reg/img\n:1"}}, "image"},
+      {Json{{"command", "true"}, {"name", "x\x01y"}}, "name"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.body.dump());
+    const auto spec = suanwang::model::parse_job_spec(c.body);
+    REQUIRE_FALSE(spec);
+    CHECK(spec.error().code == suanwang::Errc::invalid_argument);
+    CHECK(spec.error().field == c.field);
+  }
+  // Tabs and newlines are ordinary in commands, scripts and values.
+  CHECK(suanwang::model::parse_job_spec(
+      Json{{"command", "printf 'a\\tb\\n'\necho\tdone"}, {"env", {{"A", "x\ny"}}}}));
+}
+
+TEST_CASE("rerun is a boolean, true unless the job says otherwise", "[model][job_spec]") {
+  using suanwang::Json;
+  CHECK(suanwang::model::parse_job_spec(Json{{"command", "true"}})->rerun);
+  CHECK_FALSE(suanwang::model::parse_job_spec(Json{{"command", "true"}, {"rerun", false}})->rerun);
+  const auto bad = suanwang::model::parse_job_spec(Json{{"command", "true"}, {"rerun", "no"}});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().field == "rerun");
+}

@@ -33,7 +33,7 @@ TEST_CASE("cheapest never picks a site dearer than another feasible one", "[plac
     const Snapshot snap = fed.snapshot();
     for (int n = 0; n < 50; ++n) {
       auto job = fed.job();
-      job.routing.policy = "cheapest";
+      job.routing.policy = model::RoutingPolicy::cheapest;
       const Decision d = decide_all(job, snap);
       if (!d.feasible()) continue;
       REQUIRE(d.ranked.size() == d.feasible_sites);

@@ -95,20 +95,20 @@ struct World {
 
 // 4 CPUs and 8 GB for up to an hour, expected to take half of it: ¥0.5 + ¥0.5 per hour, so
 // ¥0.50 of compute at the default prices.
-model::JobSpec job(std::string policy = "cheapest") {
+model::JobSpec job(std::string_view policy = "cheapest") {
   model::JobSpec j;
   j.command = "run";
   j.resources.cpus = 4;
   j.resources.memory_gb = 8;
   j.resources.walltime_s = 3600;
   j.expected_runtime_s = 1800;
-  j.routing.policy = std::move(policy);
+  j.routing.policy = model::parse_routing_policy(policy).value();
   return j;
 }
 
 model::JobSpec custom(model::Weights w) {
   auto j = job();
-  j.routing.policy = "custom";
+  j.routing.policy = model::RoutingPolicy::custom;
   j.routing.weights = w;
   return j;
 }
@@ -663,7 +663,7 @@ TEST_CASE("a job needing a large share of a queued pool waits longer than a smal
 TEST_CASE("weights_for: the named policies, and custom weights normalised", "[placement][score]") {
   auto w = [](const char* policy) {
     model::Routing r;
-    r.policy = policy;
+    r.policy = model::parse_routing_policy(policy).value();
     return weights_for(r);
   };
   const auto cheapest = w("cheapest");
@@ -687,7 +687,7 @@ TEST_CASE("weights_for: the named policies, and custom weights normalised", "[pl
   CHECK(balanced.locality > 0);
 
   model::Routing r;
-  r.policy = "custom";
+  r.policy = model::RoutingPolicy::custom;
   r.weights = model::Weights{2, 1, 1, 0};
   const auto c = weights_for(r);
   CHECK(c.price == Approx(0.5));
@@ -765,7 +765,7 @@ TEST_CASE("the data-local policy follows the data even when it costs more", "[pl
   auto j = job("data-local");
   j.inputs = {model::InputSpec{"ds_big", 0, ""}};
   CHECK(w.decide(j).ranked[0].site_id == "near_data");
-  j.routing.policy = "cheapest";
+  j.routing.policy = model::RoutingPolicy::cheapest;
   const auto d = w.decide(j);
   CHECK(d.ranked[0].site_id == "far_cheap");
   CHECK(d.ranked[0].total_cost_cny == Approx(0.5 + 2.0));
