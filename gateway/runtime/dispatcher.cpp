@@ -465,12 +465,12 @@ asio::awaitable<void> Dispatcher::place(model::JobRecord job) {
         lifecycle::step(facts, lifecycle::NoSite{decision.may_clear(), decision.summary}, limits_);
   }
   if (out.event) next.decision = placement::to_json(decision);
-  const std::string placed_at = next.site_id;
-  const bool placed = out.next == S::placed;
+  // planner_.place counted the job at the chosen site; if nothing is recorded (the job changed
+  // meanwhile), its place is given back. (A recorded outcome that does not place it releases
+  // it through its effects.)
+  const bool counted = decision.feasible();
   const bool recorded = co_await execute(job, std::move(out), std::move(next), kNoEnding);
-  if (!recorded && placed) {
-    planner_.left_site(job.id);  // not recorded: give the place back
-  }
+  if (!recorded && counted) planner_.left_site(job.id);
 }
 
 asio::awaitable<std::shared_ptr<const std::vector<model::Dataset>>> Dispatcher::org_datasets(
