@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "gateway/auth/api_key.hpp"
+#include "gateway/core/json.hpp"
 
 namespace suanwang::services {
 

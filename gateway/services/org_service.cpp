@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "gateway/core/json.hpp"
+
 namespace suanwang::services {
 
 namespace asio = boost::asio;

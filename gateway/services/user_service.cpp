@@ -3,6 +3,7 @@
 
 #include <cctype>
 
+#include "gateway/core/json.hpp"
 #include "gateway/store/org_repo.hpp"
 
 namespace suanwang::services {
