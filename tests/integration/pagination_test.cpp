@@ -11,7 +11,7 @@ namespace {
 using nlohmann::json;
 
 // The items of every page of `path` walked `size` at a time (and how many pages that took).
-std::vector<json> walk(HttpClient& client, const std::string& path, int size, int* pages) {
+std::vector<json> walk_pages(HttpClient& client, const std::string& path, int size, int* pages) {
   const std::string sep = path.find('?') == std::string::npos ? "?" : "&";
   std::vector<json> items;
   std::string token;
@@ -34,14 +34,14 @@ std::vector<json> walk(HttpClient& client, const std::string& path, int size, in
 }
 
 // Walking one at a time gives what one big page gives, in the same order.
-void check_pages(HttpClient& client, const std::string& path, const char* key,
-                 std::size_t at_least) {
+void check_list_pages(HttpClient& client, const std::string& path, const char* key,
+                      std::size_t at_least) {
   INFO(path);
   int pages = 0;
-  const auto all = walk(client, path, 500, &pages);
+  const auto all = walk_pages(client, path, 500, &pages);
   CHECK(pages == 1);
   REQUIRE(all.size() >= at_least);
-  const auto one_by_one = walk(client, path, 1, &pages);
+  const auto one_by_one = walk_pages(client, path, 1, &pages);
   CHECK(static_cast<std::size_t>(pages) == all.size());
   REQUIRE(one_by_one.size() == all.size());
   for (std::size_t i = 0; i < all.size(); ++i) CHECK(one_by_one[i].at(key) == all[i].at(key));
@@ -75,15 +75,15 @@ TEST_CASE("every list endpoint honours page_size and page_token", "[integration]
   const std::string job_id = job.json().at("id");
   wait_for_state(user, job_id, "succeeded");
 
-  check_pages(admin, "/api/v1/orgs", "id", 4);
-  check_pages(user, "/api/v1/api-keys", "id", 3);
-  check_pages(user, "/api/v1/regions", "id", 2);
-  check_pages(user, "/api/v1/sites", "id", 1);
-  check_pages(user, "/api/v1/datasets", "id", 3);
-  check_pages(user, "/api/v1/jobs/" + job_id + "/events", "seq", 4);
-  check_pages(user, "/api/v1/orgs/" + f.user_org + "/users", "id", 3);
-  check_pages(user, "/api/v1/jobs", "id", 1);
-  check_pages(admin, "/api/v1/audit", "id", 10);
+  check_list_pages(admin, "/api/v1/orgs", "id", 4);
+  check_list_pages(user, "/api/v1/api-keys", "id", 3);
+  check_list_pages(user, "/api/v1/regions", "id", 2);
+  check_list_pages(user, "/api/v1/sites", "id", 1);
+  check_list_pages(user, "/api/v1/datasets", "id", 3);
+  check_list_pages(user, "/api/v1/jobs/" + job_id + "/events", "seq", 4);
+  check_list_pages(user, "/api/v1/orgs/" + f.user_org + "/users", "id", 3);
+  check_list_pages(user, "/api/v1/jobs", "id", 1);
+  check_list_pages(admin, "/api/v1/audit", "id", 10);
 
   SECTION("page_size out of range, or not a number, is a 400 naming it") {
     for (const std::string bad : {"0", "501", "x", "-1", ""}) {
