@@ -1,4 +1,5 @@
-// Shared API plumbing: error mapping, authentication, bodies, the route table.
+// Shared API plumbing: error mapping, authentication, bodies, query parameters, pages, the
+// route table.
 #include "gateway/api/api.hpp"
 
 #include <charconv>
@@ -11,6 +12,23 @@ namespace suanwang::api {
 
 http::Handler bind(ApiContext& c, HandlerFn fn) {
   return [&c, fn](RequestContext& rc) { return fn(c, rc); };
+}
+
+namespace {
+// The principal lives in this frame while the handler runs.
+Awaitable authenticated(ApiContext& c, RequestContext& rc, AuthedHandlerFn fn) {
+  auto who = co_await authenticate(c, rc);
+  if (!who) co_return problem(rc, who.error());
+  co_return co_await fn(c, rc, *who);
+}
+}  // namespace
+
+http::Handler bind(ApiContext& c, AuthedHandlerFn fn) {
+  return [&c, fn](RequestContext& rc) { return authenticated(c, rc, fn); };
+}
+
+services::Caller caller_of(const RequestContext& rc, const auth::Principal& who) {
+  return services::Caller{who, rc.request_id, rc.remote_address};
 }
 
 Status status_for(Errc code) {
@@ -128,23 +146,6 @@ Result<Json> json_body(ApiContext& c, const RequestContext& rc, bool merge_patch
   return parse_json(rc.request.body(), c.config.max_json_depth);
 }
 
-Result<int> page_size(const RequestContext& rc) {
-  auto v = rc.query_param("page_size");
-  if (!v) return 50;
-  int n = 0;
-  try {
-    std::size_t used = 0;
-    n = std::stoi(*v, &used);
-    if (used != v->size()) throw std::invalid_argument("");
-  } catch (const std::exception&) {
-    return fail(Error::invalid("page_size", "page_size must be an integer from 1 to 500"));
-  }
-  if (n < 1 || n > 500) {
-    return fail(Error::invalid("page_size", "page_size must be an integer from 1 to 500"));
-  }
-  return n;
-}
-
 Result<std::optional<int64_t>> int_param(const RequestContext& rc, std::string_view name,
                                          int64_t lo, int64_t hi) {
   auto v = rc.query_param(name);
@@ -157,6 +158,18 @@ Result<std::optional<int64_t>> int_param(const RequestContext& rc, std::string_v
                                                       std::to_string(hi)));
   }
   return std::optional<int64_t>{n};
+}
+
+Result<services::PageRequest> page_request(const RequestContext& rc) {
+  services::PageRequest page;
+  auto size = int_param(rc, "page_size", 1, services::kMaxPageSize);
+  if (!size) return fail(size.error());
+  page.size = static_cast<int>(size->value_or(services::kDefaultPageSize));
+  if (auto token = rc.query_param("page_token")) {
+    if (token->empty() || token->size() > 256) return fail(services::malformed_page_token());
+    page.token = std::string(*token);
+  }
+  return page;
 }
 
 void register_routes(http::Router& r, ApiContext& c) {

@@ -1,5 +1,5 @@
 // The REST API: what every resource file shares, and the one function that builds the route
-// table. api/ translates HTTP to domain calls; it holds no state of its own.
+// table. api/ translates HTTP to service calls and back; it holds no state and no SQL.
 #pragma once
 
 #include <string>
@@ -22,9 +22,18 @@
 #include "gateway/metrics/registry.hpp"
 #include "gateway/security/password.hpp"
 #include "gateway/security/rate_limiter.hpp"
+#include "gateway/services/audit_service.hpp"
+#include "gateway/services/dataset_service.hpp"
+#include "gateway/services/health_service.hpp"
 #include "gateway/services/job_service.hpp"
-#include "gateway/store/audit_repo.hpp"
-#include "gateway/store/store.hpp"
+#include "gateway/services/key_service.hpp"
+#include "gateway/services/network_service.hpp"
+#include "gateway/services/org_service.hpp"
+#include "gateway/services/page.hpp"
+#include "gateway/services/session_service.hpp"
+#include "gateway/services/site_service.hpp"
+#include "gateway/services/usage_service.hpp"
+#include "gateway/services/user_service.hpp"
 
 namespace suanwang::api {
 
@@ -34,21 +43,32 @@ using http::Status;
 using http::Verb;
 using Awaitable = boost::asio::awaitable<Response>;
 
-// Everything a handler may use, owned elsewhere (main / App), passed by reference.
+// The services the handlers call, one per resource (owned by the App).
+struct Services {
+  services::AuditService& audit;
+  services::JobService& jobs;
+  services::SiteService& sites;
+  services::OrgService& orgs;
+  services::UserService& users;
+  services::KeyService& keys;
+  services::SessionService& sessions;
+  services::DatasetService& datasets;
+  services::UsageService& usage;
+  services::NetworkService& network;
+  services::HealthService& health;
+};
+
+// Everything a handler may use, owned elsewhere (main / App), passed by reference. Handlers
+// read the live federation (directory, capacity) directly; every change and every database
+// read goes through a service.
 struct ApiContext {
   const Config& config;
-  store::Store& store;
   auth::Authenticator& auth;
-  federation::SiteDirectory& directory;
-  federation::Geography& geography;
-  services::JobService& jobs;
-  const adapters::AdapterRegistry& registry;
-  IdGenerator& ids;
-  Random& random;
+  const federation::SiteDirectory& directory;
+  Services services;
   const Clock& clock;
   Logger& log;
   federation::CapacityHistory& capacity_history;
-  security::PasswordHasher& passwords;
   security::RequestLimits& limits;
   http::RenderedBody& capacity_body;  // GET /api/v1/capacity, rendered once per change
 };
@@ -59,9 +79,14 @@ void register_routes(http::Router& router, ApiContext& c);
 // ---- shared by the resource files ----------------------------------------------------------
 
 using HandlerFn = Awaitable (*)(ApiContext&, RequestContext&);
+// A handler for authenticated callers only: `who` is the caller.
+using AuthedHandlerFn = Awaitable (*)(ApiContext&, RequestContext&, const auth::Principal& who);
 // Adapts a free coroutine function to a route handler without capturing into a coroutine
 // lambda (whose captures would not outlive the first suspension).
 http::Handler bind(ApiContext& c, HandlerFn fn);
+// The same, authenticating first: a caller that is not authenticated gets the problem (401,
+// or 403 for a session without its CSRF token) and the handler never runs.
+http::Handler bind(ApiContext& c, AuthedHandlerFn fn);
 
 // The one mapping from domain errors to HTTP (house rule 2).
 Status status_for(Errc code);
@@ -73,11 +98,22 @@ boost::asio::awaitable<Result<auth::Principal>> authenticate(ApiContext& c, Requ
 // application/json (or, with `merge_patch`, application/merge-patch+json), any case, with
 // parameters allowed (RFC 9110).
 Result<Json> json_body(ApiContext& c, const RequestContext& rc, bool merge_patch = false);
-// page_size (1..500, default 50).
-Result<int> page_size(const RequestContext& rc);
-// An integer query parameter from lo to hi; none when absent, a 400 naming it when malformed.
+// The one integer query parameter parser: from lo to hi; none when absent, a 400 naming it
+// when malformed or out of range.
 Result<std::optional<int64_t>> int_param(const RequestContext& rc, std::string_view name,
                                          int64_t lo, int64_t hi);
+// The page a list request asks for: page_size (1..500, default 50) and page_token.
+Result<services::PageRequest> page_request(const RequestContext& rc);
+// A list page as every list endpoint answers it: {"items": [...], "next_page_token": ...}.
+template <class T, class F>
+Json page_json(const services::Page<T>& page, F&& item_json) {
+  Json items = Json::array();
+  for (const auto& item : page.items) items.push_back(item_json(item));
+  return {{"items", std::move(items)},
+          {"next_page_token", page.next_token ? Json(*page.next_token) : Json(nullptr)}};
+}
+// Who makes a change, through which request (for the audit log).
+services::Caller caller_of(const RequestContext& rc, const auth::Principal& who);
 
 // Each resource file registers its routes.
 void register_health(http::Router& r, ApiContext& c);
@@ -96,15 +132,6 @@ void register_audit(http::Router& r, ApiContext& c);
 
 // Rate limits per key (or session) and per address: a 429 with Retry-After when over.
 std::optional<Response> admit(ApiContext& c, const RequestContext& rc);
-// The audit entry for a change made by `who` through request `rc`.
-store::AuditEntry audit_entry(ApiContext& c, const RequestContext& rc, const auth::Principal& who,
-                              std::string action, std::string object_type, std::string object_id,
-                              std::string object_org_id, Json detail = Json::object());
-// Records a change in the audit log (best effort: a failure is logged, the change stands).
-boost::asio::awaitable<void> audit(ApiContext& c, const RequestContext& rc,
-                                   const auth::Principal& who, std::string action,
-                                   std::string object_type, std::string object_id,
-                                   std::string object_org_id, Json detail = Json::object());
 // A 429 problem with Retry-After (whole seconds, at least 1).
 Response too_many_requests(const RequestContext& rc, Millis retry_after, std::string detail);
 // GET /metrics (registered by the App, which owns the registry).

@@ -1,49 +1,13 @@
 // The audit log (GET /api/v1/audit: admins read every entry, other orgs the entries on their
-// own objects or made by their own members) and the helper every changing handler calls.
+// own objects or made by their own members; services::AuditService writes and reads it).
 // Also the request-level rate limits, whose refusals are the other abuse signal.
 #include "gateway/api/api.hpp"
 
 #include <functional>
-#include <limits>
 
 #include "gateway/http/problem.hpp"
-#include "gateway/security/encoding.hpp"
-#include "gateway/store/audit_repo.hpp"
 
 namespace suanwang::api {
-
-store::AuditEntry audit_entry(ApiContext& c, const RequestContext& rc, const auth::Principal& who,
-                              std::string action, std::string object_type, std::string object_id,
-                              std::string object_org_id, Json detail) {
-  store::AuditEntry e;
-  e.at = c.clock.now();
-  e.actor_org_id = who.org_id;
-  e.actor_user_id = who.user_id;
-  e.actor_key_id = who.key_id;
-  e.remote = rc.remote_address;
-  e.action = std::move(action);
-  e.object_type = std::move(object_type);
-  e.object_id = std::move(object_id);
-  e.object_org_id = std::move(object_org_id);
-  e.detail = std::move(detail);
-  e.detail["request_id"] = rc.request_id;
-  return e;
-}
-
-boost::asio::awaitable<void> audit(ApiContext& c, const RequestContext& rc,
-                                   const auth::Principal& who, std::string action,
-                                   std::string object_type, std::string object_id,
-                                   std::string object_org_id, Json detail) {
-  store::AuditEntry e =
-      audit_entry(c, rc, who, std::move(action), std::move(object_type), std::move(object_id),
-                  std::move(object_org_id), std::move(detail));
-  auto r = co_await c.store.run([&](store::Db& db) { return store::insert_audit(db, e); });
-  if (!r) {
-    c.log.error(
-        "cannot write audit entry",
-        {{"action", e.action}, {"request_id", rc.request_id}, {"error", r.error().message}});
-  }
-}
 
 Response too_many_requests(const RequestContext& rc, Millis retry_after, std::string detail) {
   const auto seconds = std::max<int64_t>(1, (retry_after.count() + 999) / 1000);
@@ -79,7 +43,7 @@ std::optional<Response> admit(ApiContext& c, const RequestContext& rc) {
 
 namespace {
 
-Json entry_json(const store::AuditEntry& e) {
+Json audit_entry_json(const services::AuditEntry& e) {
   return {{"id", e.id},
           {"at", format_rfc3339(e.at)},
           {"actor",
@@ -92,31 +56,13 @@ Json entry_json(const store::AuditEntry& e) {
           {"detail", e.detail}};
 }
 
-Awaitable list_audit(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  store::AuditFilter f;
-  f.org_id = rc.query_param("org_id");
-  if (!f.org_id && !who->is_admin()) f.org_id = who->org_id;
-  if (f.org_id && !who->owns(*f.org_id)) {
-    co_return problem(rc, Error::not_found("no org " + *f.org_id));
-  }
-  f.action = rc.query_param("action");
-  auto size = page_size(rc);
-  if (!size) co_return problem(rc, size.error());
-  f.limit = *size;
-  auto token = int_param(rc, "page_token", 1, std::numeric_limits<int64_t>::max());
-  if (!token) co_return problem(rc, token.error());
-  f.before_id = *token;
-  auto rows = co_await c.store.run([&](store::Db& db) { return store::list_audit(db, f); });
-  if (!rows) co_return problem(rc, rows.error());
-  Json items = Json::array();
-  for (const auto& e : *rows) items.push_back(entry_json(e));
-  Json next = nullptr;
-  if (static_cast<int>(rows->size()) == f.limit && !rows->empty()) {
-    next = std::to_string(rows->back().id);
-  }
-  co_return json(rc, Status::ok, {{"items", items}, {"next_page_token", next}});
+Awaitable list_audit(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  auto page = page_request(rc);
+  if (!page) co_return problem(rc, page.error());
+  auto entries = co_await c.services.audit.list(who, rc.query_param("org_id"),
+                                                rc.query_param("action"), *page);
+  if (!entries) co_return problem(rc, entries.error());
+  co_return json(rc, Status::ok, page_json(*entries, audit_entry_json));
 }
 
 }  // namespace

@@ -92,17 +92,15 @@ std::string capacity_document(ApiContext& c) {
   return out;
 }
 
-Awaitable national_capacity(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
+Awaitable national_capacity(ApiContext& c, RequestContext& rc, const auth::Principal&) {
   // The version is read before the views: a change racing with the rendering leaves the
   // document keyed on the older version, so the next request renders again.
   const uint64_t version = c.directory.version();
   const auto now = http::RenderedBody::Clock::now();
   auto cached = c.capacity_body.get(version, now, kReuseFor);
   if (!cached) {
-    cached = http::RenderedBody::Entry{
-        version, now, std::make_shared<const std::string>(capacity_document(c))};
+    cached = http::RenderedBody::Entry{version, now,
+                                       std::make_shared<const std::string>(capacity_document(c))};
     c.capacity_body.put(*cached);
   }
   co_return http::json_response(Status::ok, std::string(*cached->body), rc.request.version());

@@ -2,8 +2,6 @@
 // and per region, accelerators by model) kept in memory by federation::CapacityHistory, for
 // charts of capacity over time. `since` returns only newer samples, so a client can poll for
 // what it has not seen; `limit` keeps the newest ones.
-#include <charconv>
-
 #include "gateway/api/api.hpp"
 
 namespace suanwang::api {
@@ -17,9 +15,7 @@ Json sample_json(const federation::CapacitySample& s) {
           {"by_region", std::move(regions)}};
 }
 
-Awaitable capacity_history(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
+Awaitable capacity_history(ApiContext& c, RequestContext& rc, const auth::Principal&) {
   TimePoint since{};
   if (auto v = rc.query_param("since")) {
     auto t = parse_rfc3339(*v);
@@ -27,16 +23,9 @@ Awaitable capacity_history(ApiContext& c, RequestContext& rc) {
     since = *t;
   }
   const std::size_t max = c.capacity_history.max_samples();
-  std::size_t limit = max;
-  if (auto v = rc.query_param("limit")) {
-    std::size_t n = 0;
-    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc() || end != v->data() + v->size() || n < 1 || n > max) {
-      co_return problem(
-          rc, Error::invalid("limit", "limit must be an integer from 1 to " + std::to_string(max)));
-    }
-    limit = n;
-  }
+  auto asked = int_param(rc, "limit", 1, static_cast<int64_t>(max));
+  if (!asked) co_return problem(rc, asked.error());
+  const auto limit = static_cast<std::size_t>(asked->value_or(static_cast<int64_t>(max)));
   Json samples = Json::array();
   for (const auto& s : c.capacity_history.samples_after(since, limit)) {
     samples.push_back(sample_json(s));

@@ -1,83 +1,38 @@
-// Datasets: /api/v1/datasets. Private to their org.
+// Datasets: /api/v1/datasets (services::DatasetService). Private to their org.
 #include "gateway/api/api.hpp"
-#include "gateway/store/site_repo.hpp"
 
 namespace suanwang::api {
 namespace {
 
-Awaitable create_dataset(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
+Json dataset_json(const model::Dataset& d) {
+  return model::to_json(d);
+}
+
+Awaitable create_dataset(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
   auto body = json_body(c, rc);
   if (!body) co_return problem(rc, body.error());
-  auto d = model::parse_dataset(*body);
+  auto d = co_await c.services.datasets.create(caller_of(rc, who), *body);
   if (!d) co_return problem(rc, d.error());
-  for (std::size_t i = 0; i < d->replicas.size(); ++i) {
-    auto& r = d->replicas[i];
-    const std::string f = "replicas[" + std::to_string(i) + "]";
-    if (!r.site.empty()) {
-      auto v = c.directory.view(r.site);
-      if (!v)
-        co_return problem(rc, Error{Errc::unprocessable, f + ".site: unknown site '" + r.site + "'",
-                                    f + ".site"});
-      if (!r.region.empty() && r.region != v->site.region) {
-        co_return problem(
-            rc, Error::invalid(f + ".region",
-                               f + ".region does not match the site's region " + v->site.region));
-      }
-      r.region = v->site.region;
-    } else if (!c.geography.has_region(r.region)) {
-      co_return problem(rc, Error{Errc::unprocessable,
-                                  f + ".region: unknown region '" + r.region + "'", f + ".region"});
-    }
-  }
-  d->id = c.ids.next("ds");
-  d->org_id = who->org_id;
-  d->created_at = c.clock.now();
-  auto ins = co_await c.store.run([&](store::Db& db) { return store::insert_dataset(db, *d); });
-  if (!ins) co_return problem(rc, ins.error());
-  Json detail = {{"name", d->name}};
-  co_await audit(c, rc, *who, "dataset.create", "dataset", d->id, d->org_id, detail);
-  co_return json(rc, Status::created, model::to_json(*d));
+  co_return json(rc, Status::created, dataset_json(*d));
 }
 
-Awaitable list_datasets(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  std::optional<std::string> org;
-  if (!who->is_admin()) org = who->org_id;
-  auto all = co_await c.store.run([&](store::Db& db) {
-    return store::list_datasets(db, org ? std::optional<std::string_view>(*org) : std::nullopt);
-  });
+Awaitable list_datasets(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  auto page = page_request(rc);
+  if (!page) co_return problem(rc, page.error());
+  auto all = co_await c.services.datasets.list(who, *page);
   if (!all) co_return problem(rc, all.error());
-  Json items = Json::array();
-  for (const auto& d : *all) items.push_back(model::to_json(d));
-  co_return json(rc, Status::ok, {{"items", items}, {"next_page_token", nullptr}});
+  co_return json(rc, Status::ok, page_json(*all, dataset_json));
 }
 
-Awaitable get_dataset(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  const std::string id = rc.param("id");
-  auto d = co_await c.store.run([&](store::Db& db) { return store::find_dataset(db, id); });
+Awaitable get_dataset(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  auto d = co_await c.services.datasets.find(who, rc.param("id"));
   if (!d) co_return problem(rc, d.error());
-  if (!*d || !who->owns((*d)->org_id)) co_return problem(rc, Error::not_found("no dataset " + id));
-  co_return json(rc, Status::ok, model::to_json(**d));
+  co_return json(rc, Status::ok, dataset_json(*d));
 }
 
-Awaitable delete_dataset(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  const std::string id = rc.param("id");
-  auto d = co_await c.store.run([&](store::Db& db) { return store::find_dataset(db, id); });
-  if (!d) co_return problem(rc, d.error());
-  if (!*d || !who->owns((*d)->org_id)) co_return problem(rc, Error::not_found("no dataset " + id));
-  const std::string org = (*d)->org_id;
-  const TimePoint now = c.clock.now();
-  auto del =
-      co_await c.store.run([&](store::Db& db) { return store::delete_dataset(db, org, id, now); });
-  if (!del) co_return problem(rc, del.error());
-  co_await audit(c, rc, *who, "dataset.delete", "dataset", id, org);
+Awaitable delete_dataset(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  auto done = co_await c.services.datasets.remove(caller_of(rc, who), rc.param("id"));
+  if (!done) co_return problem(rc, done.error());
   co_return http::Response{Status::no_content, rc.request.version()};
 }
 

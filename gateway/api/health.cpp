@@ -9,16 +9,13 @@ Awaitable healthz(ApiContext&, RequestContext& rc) {
   co_return json(rc, Status::ok, {{"status", "ok"}});
 }
 
-// Ready when the database answers and the federation has at least one site online.
+// Ready when the database answers; the sites online are reported alongside.
 Awaitable readyz(ApiContext& c, RequestContext& rc) {
-  auto db = co_await c.store.run([&](store::Db& d) { return d.exec("SELECT 1"); });
-  if (!db) co_return problem(rc, Error::unavailable("the database is not answering"));
-  int online = 0;
-  const auto views = c.directory.snapshot();
-  for (const auto& v : *views)
-    online += v.site.status == model::SiteStatus::online && !v.site.drained;
-  co_return json(rc, Status::ok,
-                 {{"status", "ready"}, {"sites", views->size()}, {"sites_online", online}});
+  auto ready = co_await c.services.health.readiness();
+  if (!ready) co_return problem(rc, ready.error());
+  co_return json(
+      rc, Status::ok,
+      {{"status", "ready"}, {"sites", ready->sites}, {"sites_online", ready->sites_online}});
 }
 
 Awaitable openapi(ApiContext&, RequestContext& rc) {

@@ -1,6 +1,5 @@
-// Regions and the network matrix: /api/v1/regions, /api/v1/network.
+// Regions and the network matrix: /api/v1/regions, /api/v1/network (services::NetworkService).
 #include "gateway/api/api.hpp"
-#include "gateway/store/network_repo.hpp"
 
 namespace suanwang::api {
 namespace {
@@ -18,55 +17,36 @@ Json network_json(const model::Network& n) {
             {"between_egress_cny_per_gb", d.between_egress_cny_per_gb}}}};
 }
 
-Json regions_json(const std::vector<model::Region>& regions) {
-  Json items = Json::array();
-  for (const auto& r : regions) items.push_back(model::to_json(r));
-  return {{"items", items}, {"next_page_token", nullptr}};
+Json region_json(const model::Region& r) {
+  return model::to_json(r);
 }
 
-Awaitable get_regions(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  co_return json(rc, Status::ok, regions_json(*c.geography.regions()));
-}
-
-Awaitable put_regions(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  if (!who->is_admin()) co_return problem(rc, Error::forbidden("only admins change regions"));
-  auto body = json_body(c, rc);
-  if (!body) co_return problem(rc, body.error());
-  auto regions = model::parse_regions(*body);
+Awaitable get_regions(ApiContext& c, RequestContext& rc, const auth::Principal&) {
+  auto page = page_request(rc);
+  if (!page) co_return problem(rc, page.error());
+  auto regions = c.services.network.regions(*page);
   if (!regions) co_return problem(rc, regions.error());
-  auto r =
-      co_await c.store.run([&](store::Db& db) { return store::replace_regions(db, *regions); });
-  if (!r) co_return problem(rc, r.error());
-  c.geography.set_regions(*regions);
-  Json detail = {{"regions", regions->size()}};
-  co_await audit(c, rc, *who, "regions.replace", "regions", "", "", detail);
-  co_return json(rc, Status::ok, regions_json(*regions));
+  co_return json(rc, Status::ok, page_json(*regions, region_json));
 }
 
-Awaitable get_network(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  co_return json(rc, Status::ok, network_json(*c.geography.network()));
+Awaitable put_regions(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  const auto body = json_body(c, rc);
+  auto regions = co_await c.services.network.replace_regions(caller_of(rc, who), body);
+  if (!regions) co_return problem(rc, regions.error());
+  // The whole new list, as one page.
+  services::Page<model::Region> all{std::move(*regions), std::nullopt};
+  co_return json(rc, Status::ok, page_json(all, region_json));
 }
 
-Awaitable put_network(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  if (!who->is_admin()) co_return problem(rc, Error::forbidden("only admins change the network"));
-  auto body = json_body(c, rc);
-  if (!body) co_return problem(rc, body.error());
-  auto links = model::parse_links(*body, *c.geography.regions());
-  if (!links) co_return problem(rc, links.error());
-  auto r = co_await c.store.run([&](store::Db& db) { return store::replace_links(db, *links); });
-  if (!r) co_return problem(rc, r.error());
-  c.geography.set_links(*links);
-  Json detail = {{"links", links->size()}};
-  co_await audit(c, rc, *who, "network.replace", "network", "", "", detail);
-  co_return json(rc, Status::ok, network_json(*c.geography.network()));
+Awaitable get_network(ApiContext& c, RequestContext& rc, const auth::Principal&) {
+  co_return json(rc, Status::ok, network_json(*c.services.network.network()));
+}
+
+Awaitable put_network(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  const auto body = json_body(c, rc);
+  auto network = co_await c.services.network.replace_links(caller_of(rc, who), body);
+  if (!network) co_return problem(rc, network.error());
+  co_return json(rc, Status::ok, network_json(**network));
 }
 
 }  // namespace

@@ -1,8 +1,7 @@
 // Sites: /api/v1/sites and its sub-resources. Sites are the network's public catalogue: every
-// caller sees their public fields; only the owner (and admins) see adapter details or change them.
+// caller sees their public fields; only the owner (and admins) see adapter details or change
+// them (services::SiteService).
 #include "gateway/api/api.hpp"
-#include "gateway/store/job_repo.hpp"
-#include "gateway/store/site_repo.hpp"
 
 namespace suanwang::api {
 namespace {
@@ -28,178 +27,65 @@ Json site_json(const ApiContext& c, const auth::Principal& who, const federation
   return j;
 }
 
-// Validates a full site document (create, or the result of a merge patch).
-Result<model::Site> validate_site(ApiContext& c, const Json& doc) {
-  auto site = model::parse_site(doc);
-  if (!site) return site;
-  if (!c.geography.has_region(site->region)) {
-    return fail(
-        Error{Errc::unprocessable, "region: unknown region '" + site->region + "'", "region"});
-  }
-  if (auto v = c.registry.validate(federation::to_adapter_config(site->adapter)); !v) {
-    return fail(Error::invalid("adapter", v.error().message));
-  }
-  return site;
-}
-
-// The caller's site, or 404 / 403. Sites are public, so a non-owner learns nothing new from 403.
-Result<federation::SiteView> owned_site(ApiContext& c, const auth::Principal& who,
-                                        const std::string& id) {
-  auto v = c.directory.view(id);
-  if (!v) return fail(Error::not_found("no site " + id));
-  if (!who.owns(v->site.org_id)) {
-    return fail(Error::forbidden("site " + id + " belongs to another operator"));
-  }
-  return std::move(*v);
-}
-
-Awaitable create_site(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  if (!who->is_operator() && !who->is_admin()) {
+Awaitable create_site(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  if (!who.is_operator() && !who.is_admin()) {
     co_return problem(rc, Error::forbidden("only operator orgs register sites"));
   }
   auto body = json_body(c, rc);
   if (!body) co_return problem(rc, body.error());
-  auto site = validate_site(c, *body);
-  if (!site) co_return problem(rc, site.error());
-  site->id = c.ids.next("site");
-  site->org_id = who->org_id;
-  site->created_at = site->updated_at = c.clock.now();
-  site->status = model::SiteStatus::online;
-  if (auto up = c.directory.upsert(*site); !up) co_return problem(rc, up.error());
-  auto ins = co_await c.store.run([&](store::Db& db) { return store::insert_site(db, *site); });
-  if (!ins) {
-    c.directory.remove(site->id);
-    co_return problem(rc, ins.error());
-  }
-  Json detail = {{"name", site->name}, {"adapter", site->adapter.type}};
-  co_await audit(c, rc, *who, "site.create", "site", site->id, site->org_id, detail);
-  co_return json(rc, Status::created, site_json(c, *who, *c.directory.view(site->id)));
-}
-
-Awaitable list_sites(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  const auto region = rc.query_param("region");
-  Json items = Json::array();
-  const auto site_views = c.directory.snapshot();
-  for (const auto& v : *site_views) {
-    if (region && v.site.region != *region) continue;
-    // The snapshot leaves out adapter options; an owner is shown them, from the full view.
-    if (who->owns(v.site.org_id)) {
-      if (auto full = c.directory.view(v.site.id)) {
-        items.push_back(site_json(c, *who, *full));
-        continue;
-      }
-    }
-    items.push_back(site_json(c, *who, v));
-  }
-  co_return json(rc, Status::ok, {{"items", items}, {"next_page_token", nullptr}});
-}
-
-Awaitable get_site(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  auto v = c.directory.view(rc.param("id"));
-  if (!v) co_return problem(rc, Error::not_found("no site " + rc.param("id")));
-  co_return json(rc, Status::ok, site_json(c, *who, *v));
-}
-
-Awaitable patch_site(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  auto v = owned_site(c, *who, rc.param("id"));
+  auto v = co_await c.services.sites.create(caller_of(rc, who), *body);
   if (!v) co_return problem(rc, v.error());
+  co_return json(rc, Status::created, site_json(c, who, *v));
+}
+
+Awaitable list_sites(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  auto page = page_request(rc);
+  if (!page) co_return problem(rc, page.error());
+  auto sites = c.services.sites.list(who, rc.query_param("region"), *page);
+  if (!sites) co_return problem(rc, sites.error());
+  co_return json(rc, Status::ok, page_json(*sites, [&](const federation::SiteView& v) {
+                   return site_json(c, who, v);
+                 }));
+}
+
+Awaitable get_site(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  auto v = c.services.sites.find(rc.param("id"));
+  if (!v) co_return problem(rc, v.error());
+  co_return json(rc, Status::ok, site_json(c, who, *v));
+}
+
+Awaitable patch_site(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  // The caller's rights before the body: a non-owner learns nothing from its shape.
+  if (auto v = c.services.sites.owned(who, rc.param("id")); !v) co_return problem(rc, v.error());
   auto body = json_body(c, rc, /*merge_patch=*/true);
   if (!body) co_return problem(rc, body.error());
-  if (!body->is_object())
-    co_return problem(rc, Error::invalid("", "the body must be a JSON object"));
-  for (const auto& [k, val] : body->items()) {
-    if (k == "id" || k == "org_id" || k == "status" || k == "created_at" || k == "updated_at") {
-      co_return problem(rc,
-                        Error::invalid(k, k + " cannot be changed (use drain/undrain for status)"));
-    }
-  }
-  // RFC 7386 merge patch over the stored document, then the same validation as a create.
-  Json doc = model::site_to_stored_json(v->site);
-  doc.merge_patch(*body);
-  auto site = validate_site(c, doc);
-  if (!site) co_return problem(rc, site.error());
-  site->id = v->site.id;
-  site->org_id = v->site.org_id;
-  site->status = v->site.status;
-  site->drained = v->site.drained;
-  site->created_at = v->site.created_at;
-  site->updated_at = c.clock.now();
-  auto up = co_await c.store.run([&](store::Db& db) { return store::update_site(db, *site); });
-  if (!up) co_return problem(rc, up.error());
-  if (auto d = c.directory.upsert(*site); !d) co_return problem(rc, d.error());
-  // The changed fields' names only: values may be credentials.
-  Json fields = Json::array();
-  for (const auto& [k, val] : body->items()) fields.push_back(k);
-  Json detail = {{"fields", fields}};
-  co_await audit(c, rc, *who, "site.update", "site", site->id, site->org_id, detail);
-  co_return json(rc, Status::ok, site_json(c, *who, *c.directory.view(site->id)));
+  auto v = co_await c.services.sites.patch(caller_of(rc, who), rc.param("id"), *body);
+  if (!v) co_return problem(rc, v.error());
+  co_return json(rc, Status::ok, site_json(c, who, *v));
 }
 
-Awaitable delete_site(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  auto v = owned_site(c, *who, rc.param("id"));
-  if (!v) co_return problem(rc, v.error());
-  const std::string id = v->site.id;
-  auto active = co_await c.store.run([&](store::Db& db) -> Result<int64_t> {
-    auto st = db.prepare(
-        "SELECT COUNT(*) FROM jobs WHERE site_id = ? AND state IN "
-        "('placed','submitted','running')");
-    if (!st) return fail(st.error());
-    st->bind(1, id);
-    if (auto r = st->step(); !r) return fail(r.error());
-    return st->int64(0);
-  });
-  if (!active) co_return problem(rc, active.error());
-  if (*active > 0) {
-    co_return problem(rc, Error::conflict("site " + id + " still has " + std::to_string(*active) +
-                                          " active jobs; drain it and wait for them to finish"));
-  }
-  const TimePoint now = c.clock.now();
-  auto del = co_await c.store.run([&](store::Db& db) { return store::delete_site(db, id, now); });
-  if (!del) co_return problem(rc, del.error());
-  c.directory.remove(id);
-  co_await audit(c, rc, *who, "site.delete", "site", id, v->site.org_id);
+Awaitable delete_site(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  auto done = co_await c.services.sites.remove(caller_of(rc, who), rc.param("id"));
+  if (!done) co_return problem(rc, done.error());
   co_return http::Response{Status::no_content, rc.request.version()};
 }
 
-Awaitable set_drain(ApiContext& c, RequestContext& rc, bool drain) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  auto v = owned_site(c, *who, rc.param("id"));
+Awaitable set_drain(ApiContext& c, RequestContext& rc, const auth::Principal& who, bool drain) {
+  auto v = co_await c.services.sites.set_drain(caller_of(rc, who), rc.param("id"), drain);
   if (!v) co_return problem(rc, v.error());
-  model::Site site = v->site;
-  site.drained = drain;
-  site.status = drain ? model::SiteStatus::draining : model::SiteStatus::online;
-  site.updated_at = c.clock.now();
-  auto up = co_await c.store.run([&](store::Db& db) { return store::update_site(db, site); });
-  if (!up) co_return problem(rc, up.error());
-  c.directory.update_config(site);
-  const std::string action = drain ? "site.drain" : "site.undrain";
-  co_await audit(c, rc, *who, action, "site", site.id, site.org_id);
-  co_return json(rc, Status::ok, site_json(c, *who, *c.directory.view(site.id)));
+  co_return json(rc, Status::ok, site_json(c, who, *v));
 }
 
-Awaitable drain_site(ApiContext& c, RequestContext& rc) {
-  return set_drain(c, rc, true);
+Awaitable drain_site(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  return set_drain(c, rc, who, true);
 }
-Awaitable undrain_site(ApiContext& c, RequestContext& rc) {
-  return set_drain(c, rc, false);
+Awaitable undrain_site(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  return set_drain(c, rc, who, false);
 }
 
-Awaitable site_capacity(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  auto v = c.directory.view(rc.param("id"));
-  if (!v) co_return problem(rc, Error::not_found("no site " + rc.param("id")));
+Awaitable site_capacity(ApiContext& c, RequestContext& rc, const auth::Principal&) {
+  auto v = c.services.sites.find(rc.param("id"));
+  if (!v) co_return problem(rc, v.error());
   Json out = {{"site", v->site.id}, {"status", model::site_status_name(v->site.status)}};
   if (!v->capacity) {
     out["observed_at"] = nullptr;

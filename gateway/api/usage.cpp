@@ -1,12 +1,10 @@
 // Money: GET /api/v1/usage (an org's usage records and totals by period, site and accelerator
 // model; JSON or CSV) and GET /api/v1/sites/{id}/settlement (a site's earnings by customer org
-// and period, for its operator and admins). Totals are sums over the usage records, which are
-// written with each job's end, so they equal the sum of the jobs' final costs.
+// and period, for its operator and admins), from services::UsageService.
 #include <cstdio>
 #include <sstream>
-#include "gateway/api/api.hpp"
 
-#include "gateway/store/usage_repo.hpp"
+#include "gateway/api/api.hpp"
 
 namespace suanwang::api {
 namespace {
@@ -32,7 +30,7 @@ Json opt_time(const std::optional<TimePoint>& t) {
   return t ? Json(format_rfc3339(*t)) : Json(nullptr);
 }
 
-Json usage_json(const store::UsageRecord& u) {
+Json usage_json(const services::UsageRecord& u) {
   return {{"job_id", u.job_id},
           {"org_id", u.org_id},
           {"site_id", u.site_id},
@@ -66,7 +64,7 @@ std::string number(double v) {
   return s.str();
 }
 
-std::string usage_csv(const std::vector<store::UsageRecord>& rows) {
+std::string usage_csv(const std::vector<services::UsageRecord>& rows) {
   std::string out =
       "job_id,org_id,site_id,state,cpus,memory_gb,accelerator_model,accelerator_count,"
       "started_at,finished_at,seconds,billed_seconds,cpu_core_hour,memory_gb_hour,"
@@ -86,15 +84,9 @@ std::string usage_csv(const std::vector<store::UsageRecord>& rows) {
   return out;
 }
 
-Awaitable get_usage(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
-  store::UsageFilter f;
+Awaitable get_usage(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  services::UsageFilter f;
   f.org_id = rc.query_param("org_id");
-  if (!f.org_id && !who->is_admin()) f.org_id = who->org_id;
-  if (f.org_id && !who->owns(*f.org_id)) {
-    co_return problem(rc, Error::not_found("no org " + *f.org_id));
-  }
   f.site_id = rc.query_param("site");
   f.accelerator_model = rc.query_param("accelerator_model");
   auto from = time_param(rc, "from");
@@ -103,9 +95,6 @@ Awaitable get_usage(ApiContext& c, RequestContext& rc) {
   if (!to) co_return problem(rc, to.error());
   f.from = *from;
   f.to = *to;
-  if (f.from && f.to && *f.to < *f.from) {
-    co_return problem(rc, Error::invalid("to", "to must not be before from"));
-  }
   auto limit = int_param(rc, "limit", 1, 10000);
   if (!limit) co_return problem(rc, limit.error());
   f.limit = static_cast<int>(limit->value_or(10000));
@@ -115,52 +104,41 @@ Awaitable get_usage(ApiContext& c, RequestContext& rc) {
   }
   const bool csv =
       format ? *format == "csv" : rc.header("Accept").find("text/csv") != std::string_view::npos;
-  auto rows = co_await c.store.run([&](store::Db& db) { return store::list_usage(db, f); });
-  if (!rows) co_return problem(rc, rows.error());
-  auto totals = co_await c.store.run([&](store::Db& db) { return store::usage_totals(db, f); });
-  if (!totals) co_return problem(rc, totals.error());
+  auto report = co_await c.services.usage.usage(who, f);
+  if (!report) co_return problem(rc, report.error());
   if (csv) {
-    Response res = http::text_response(Status::ok, usage_csv(*rows), "text/csv; charset=utf-8",
-                                       rc.request.version());
+    Response res = http::text_response(Status::ok, usage_csv(report->records),
+                                       "text/csv; charset=utf-8", rc.request.version());
     res.set(http::bhttp::field::content_disposition, "attachment; filename=\"usage.csv\"");
     co_return res;
   }
+  const services::UsageFilter& applied = report->filter;
+  const services::UsageTotals& totals = report->totals;
   Json items = Json::array();
-  for (const auto& u : *rows) items.push_back(usage_json(u));
-  Json out = {{"org_id", f.org_id ? Json(*f.org_id) : Json(nullptr)},
-              {"from", opt_time(f.from)},
-              {"to", opt_time(f.to)},
+  for (const auto& u : report->records) items.push_back(usage_json(u));
+  Json out = {{"org_id", applied.org_id ? Json(*applied.org_id) : Json(nullptr)},
+              {"from", opt_time(applied.from)},
+              {"to", opt_time(applied.to)},
               {"items", items},
-              {"truncated", totals->jobs > static_cast<int64_t>(rows->size())},
+              {"truncated", totals.jobs > static_cast<int64_t>(report->records.size())},
               {"totals",
-               {{"jobs", totals->jobs},
-                {"seconds", totals->seconds},
-                {"billed_seconds", totals->billed_seconds},
-                {"cost_cny", round_cny(totals->cost_cny)}}}};
+               {{"jobs", totals.jobs},
+                {"seconds", totals.seconds},
+                {"billed_seconds", totals.billed_seconds},
+                {"cost_cny", round_cny(totals.cost_cny)}}}};
   co_return json(rc, Status::ok, out);
 }
 
-Awaitable get_settlement(ApiContext& c, RequestContext& rc) {
-  auto who = co_await authenticate(c, rc);
-  if (!who) co_return problem(rc, who.error());
+Awaitable get_settlement(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
   const std::string id = rc.param("id");
-  auto v = c.directory.view(id);
-  if (!v) co_return problem(rc, Error::not_found("no site " + id));
-  if (!who->owns(v->site.org_id)) {
-    co_return problem(rc, Error::forbidden("only the site's operator sees its settlement"));
-  }
   auto from = time_param(rc, "from");
   if (!from) co_return problem(rc, from.error());
   auto to = time_param(rc, "to");
   if (!to) co_return problem(rc, to.error());
   const std::string group = rc.query_param("group").value_or("");
-  if (group != "" && group != "day" && group != "month") {
-    co_return problem(rc, Error::invalid("group", "group must be day or month"));
-  }
   const std::optional<TimePoint> f = *from;
   const std::optional<TimePoint> t = *to;
-  auto rows =
-      co_await c.store.run([&](store::Db& db) { return store::settlement(db, id, f, t, group); });
+  auto rows = co_await c.services.usage.settlement(who, id, f, t, group);
   if (!rows) co_return problem(rc, rows.error());
   Json items = Json::array();
   double total = 0;

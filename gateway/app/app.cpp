@@ -98,15 +98,35 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   for (const auto& r : *runs) a->planner_->finished(r.org_id, r.spec, r.runtime_s);
   a->dispatcher_ = std::make_unique<runtime::Dispatcher>(
       a->io_, *a->store_, *a->directory_, *a->planner_, a->config_, a->clock_, a->log_);
-  a->job_service_ = std::make_unique<services::JobService>(
-      *a->store_, *a->planner_, *a->directory_, a->ids_, a->clock_, *a->dispatcher_, a->config_);
   a->auth_ = std::make_unique<auth::Authenticator>(*a->store_, a->clock_);
   a->passwords_ = std::make_unique<security::PasswordHasher>(a->random_);
   a->limits_ = std::make_unique<security::RequestLimits>(a->config_);
-  a->api_context_.reset(new api::ApiContext{a->config_, *a->store_, *a->auth_, *a->directory_,
-                                            a->geography_, *a->job_service_, a->registry_, a->ids_,
-                                            a->random_, a->clock_, a->log_, *a->capacity_history_,
-                                            *a->passwords_, *a->limits_, a->capacity_body_});
+  a->audit_service_ = std::make_unique<services::AuditService>(*a->store_, a->clock_, a->log_);
+  services::AuditService& audit = *a->audit_service_;
+  a->job_service_ =
+      std::make_unique<services::JobService>(*a->store_, *a->planner_, *a->directory_, a->ids_,
+                                             a->clock_, *a->dispatcher_, a->config_, audit);
+  a->site_service_ = std::make_unique<services::SiteService>(
+      *a->store_, *a->directory_, a->geography_, a->registry_, a->ids_, a->clock_, audit);
+  a->org_service_ = std::make_unique<services::OrgService>(*a->store_, a->ids_, a->clock_, audit);
+  a->user_service_ = std::make_unique<services::UserService>(*a->store_, *a->auth_, *a->passwords_,
+                                                             a->ids_, a->clock_, audit);
+  a->key_service_ = std::make_unique<services::KeyService>(*a->store_, *a->auth_, a->ids_,
+                                                           a->random_, a->clock_, audit);
+  a->session_service_ = std::make_unique<services::SessionService>(
+      *a->store_, *a->passwords_, a->ids_, a->random_, a->clock_, a->config_, audit);
+  a->dataset_service_ = std::make_unique<services::DatasetService>(
+      *a->store_, *a->directory_, a->geography_, a->ids_, a->clock_, audit);
+  a->usage_service_ = std::make_unique<services::UsageService>(*a->store_, *a->directory_);
+  a->network_service_ =
+      std::make_unique<services::NetworkService>(*a->store_, a->geography_, audit);
+  a->health_service_ = std::make_unique<services::HealthService>(*a->store_, *a->directory_);
+  a->api_context_.reset(new api::ApiContext{
+      a->config_, *a->auth_, *a->directory_,
+      api::Services{audit, *a->job_service_, *a->site_service_, *a->org_service_, *a->user_service_,
+                    *a->key_service_, *a->session_service_, *a->dataset_service_,
+                    *a->usage_service_, *a->network_service_, *a->health_service_},
+      a->clock_, a->log_, *a->capacity_history_, *a->limits_, a->capacity_body_});
   api::register_routes(a->router_, *a->api_context_);
   api::register_metrics(a->router_, *a->api_context_, a->metrics_);
   a->static_files_ = std::make_unique<http::StaticFiles>(

@@ -49,6 +49,7 @@ class App {
   const http::Router& router() const { return router_; }
   runtime::Dispatcher& dispatcher() { return *dispatcher_; }
   federation::CapacityAggregator& aggregator() { return *aggregator_; }
+  federation::SiteDirectory& directory() { return *directory_; }
   store::Store& store() { return *store_; }
 
  private:
@@ -74,10 +75,21 @@ class App {
   http::RenderedBody capacity_body_;
   std::unique_ptr<runtime::Planner> planner_;
   std::unique_ptr<runtime::Dispatcher> dispatcher_;
-  std::unique_ptr<services::JobService> job_service_;
   std::unique_ptr<auth::Authenticator> auth_;
   std::unique_ptr<security::PasswordHasher> passwords_;
   std::unique_ptr<security::RequestLimits> limits_;
+  // The services, one per resource (DESIGN §7): what the API handlers call.
+  std::unique_ptr<services::AuditService> audit_service_;
+  std::unique_ptr<services::JobService> job_service_;
+  std::unique_ptr<services::SiteService> site_service_;
+  std::unique_ptr<services::OrgService> org_service_;
+  std::unique_ptr<services::UserService> user_service_;
+  std::unique_ptr<services::KeyService> key_service_;
+  std::unique_ptr<services::SessionService> session_service_;
+  std::unique_ptr<services::DatasetService> dataset_service_;
+  std::unique_ptr<services::UsageService> usage_service_;
+  std::unique_ptr<services::NetworkService> network_service_;
+  std::unique_ptr<services::HealthService> health_service_;
   std::unique_ptr<api::ApiContext> api_context_;
   http::Router router_;
   std::unique_ptr<http::StaticFiles> static_files_;

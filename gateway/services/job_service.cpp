@@ -180,16 +180,21 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
   co_return SubmitOutcome{std::move(job), true};
 }
 
-asio::awaitable<Result<model::JobRecord>> JobService::cancel(const auth::Principal& who,
+asio::awaitable<Result<model::JobRecord>> JobService::cancel(const Caller& caller,
                                                              const std::string& job_id) {
+  const auth::Principal& who = caller.who;
   for (int tries = 0; tries < 3; ++tries) {
     auto job = co_await find_visible(who, job_id);
     if (!job) co_return fail(job.error());
     if (!who.owns(job->org_id)) co_return fail(Error::not_found("no job " + job_id));
+    const AuditEntry canceled = audit_.entry(caller, "job.cancel", "job", job->id, job->org_id);
     using S = model::JobState;
     switch (job->state) {
-      case S::canceled:
+      case S::canceled: {
+        AuditEntry again = canceled;
+        co_await audit_.record(std::move(again));
         co_return std::move(*job);
+      }
       case S::succeeded:
       case S::failed:
         co_return fail(
@@ -209,8 +214,14 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const auth::Princip
         next.finished_at = now;
         next.final_cost_cny = 0;
         model::JobEvent ev{0, now, *out.event, next.state, next.site_id, next.attempt, out.reason};
-        auto applied = co_await store_.run(
-            [&](store::Db& db) { return store::update_job(db, next, from, ev); });
+        auto applied = co_await store_.run([&](store::Db& db) -> Result<bool> {
+          return db.transaction([&]() -> Result<bool> {
+            auto a = store::update_job(db, next, from, ev);
+            if (!a || !*a) return a;  // not applied: no change, nothing to audit
+            if (auto w = store::insert_audit(db, canceled); !w) return fail(w.error());
+            return true;
+          });
+        });
         if (!applied) co_return fail(applied.error());
         if (*applied) {
           if (out.effects.release) planner_.left_site(job->id);
@@ -222,8 +233,12 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const auth::Princip
       case S::submitted:
       case S::running: {
         const TimePoint now = clock_.now();
-        auto r = co_await store_.run(
-            [&](store::Db& db) { return store::request_cancel(db, job_id, now); });
+        auto r = co_await store_.run([&](store::Db& db) {
+          return db.transaction([&]() -> Result<void> {
+            if (auto c = store::request_cancel(db, job_id, now); !c) return c;
+            return store::insert_audit(db, canceled);
+          });
+        });
         if (!r) co_return fail(r.error());
         dispatcher_.job_changed(job_id);
         job->cancel_requested = true;
@@ -252,6 +267,70 @@ asio::awaitable<Result<model::JobRecord>> JobService::find_visible(const auth::P
   if (!job) co_return fail(job.error());
   if (!*job || !can_view(who, **job)) co_return fail(Error::not_found("no job " + job_id));
   co_return std::move(**job);
+}
+
+asio::awaitable<Result<Page<model::JobRecord>>> JobService::list(
+    const auth::Principal& who, std::optional<model::JobState> state,
+    std::optional<std::string> site, const PageRequest& page) {
+  store::JobFilter f;
+  f.limit = page.size + 1;  // one more than asked: is there a next page?
+  f.state = state;
+  if (page.token) {
+    if (!is_valid_id(*page.token, "job")) co_return fail(malformed_page_token());
+    f.before_id = *page.token;
+  }
+  if (who.is_operator()) {
+    // An operator sees the jobs placed on its own sites.
+    std::vector<std::string> mine;
+    const auto site_views = directory_.snapshot();
+    for (const auto& v : *site_views) {
+      if (v.site.org_id == who.org_id) mine.push_back(v.site.id);
+    }
+    f.site_ids = std::move(mine);
+  } else if (!who.is_admin()) {
+    f.org_id = who.org_id;
+  }
+  if (site) {
+    if (f.site_ids) {
+      std::erase_if(*f.site_ids, [&](const std::string& s) { return s != *site; });
+    } else {
+      f.site_ids = std::vector<std::string>{*site};
+    }
+  }
+  auto rows = co_await store_.run([&](store::Db& db) { return store::list_jobs(db, f); });
+  if (!rows) co_return fail(rows.error());
+  co_return trim_page(std::move(*rows), page.size,
+                      [](const model::JobRecord& j) -> const std::string& { return j.id; });
+}
+
+asio::awaitable<Result<Page<model::JobEvent>>> JobService::events(const auth::Principal& who,
+                                                                  const std::string& job_id,
+                                                                  const PageRequest& page) {
+  auto job = co_await find_visible(who, job_id, store::DecisionPart::none);
+  if (!job) co_return fail(job.error());
+  const std::string id = job->id;
+  auto events = co_await store_.run([&](store::Db& db) { return store::list_job_events(db, id); });
+  if (!events) co_return fail(events.error());
+  co_return page_of(std::move(*events), page, [](const model::JobEvent& e) { return e.seq; });
+}
+
+asio::awaitable<Result<adapters::LogChunk>> JobService::logs(const auth::Principal& who,
+                                                             const std::string& job_id,
+                                                             int64_t offset, int64_t max_bytes) {
+  auto job = co_await find_visible(who, job_id, store::DecisionPart::none);
+  if (!job) co_return fail(job.error());
+  if (!who.owns(job->org_id)) co_return fail(Error::not_found("no job " + job->id));
+  if (job->remote_id.empty()) {
+    co_return fail(Error::conflict("job " + job->id + " has not reached a site yet (state " +
+                                   model::job_state_name(job->state) + ")"));
+  }
+  const std::string remote = job->remote_id;
+  auto chunk = co_await directory_.call(
+      job->site_id, [&](adapters::SiteAdapter& a) { return a.logs(remote, offset, max_bytes); });
+  if (!chunk) {
+    co_return fail(Error::unavailable("the site could not return logs: " + chunk.error().message));
+  }
+  co_return std::move(*chunk);
 }
 
 }  // namespace suanwang::services

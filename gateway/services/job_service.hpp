@@ -18,11 +18,15 @@
 #include "gateway/runtime/dispatcher.hpp"
 #include "gateway/runtime/job_listener.hpp"
 #include "gateway/runtime/planner.hpp"
+#include "gateway/services/audit_service.hpp"
+#include "gateway/services/page.hpp"
 #include "gateway/store/audit_repo.hpp"
 #include "gateway/store/job_repo.hpp"
 #include "gateway/store/store.hpp"
 
 namespace suanwang::services {
+
+using DecisionPart = store::DecisionPart;
 
 struct SubmitOutcome {
   model::JobRecord job;
@@ -46,14 +50,15 @@ class JobService {
  public:
   JobService(store::Store& store, runtime::Planner& planner, federation::SiteDirectory& directory,
              IdGenerator& ids, const Clock& clock, runtime::JobListener& dispatcher,
-             const Config& config)
+             const Config& config, AuditService& audit)
       : config_(config),
         store_(store),
         planner_(planner),
         directory_(directory),
         ids_(ids),
         clock_(clock),
-        dispatcher_(dispatcher) {}
+        dispatcher_(dispatcher),
+        audit_(audit) {}
 
   boost::asio::awaitable<Result<placement::Decision>> quote(const auth::Principal& who,
                                                             const model::JobSpec& spec);
@@ -69,13 +74,31 @@ class JobService {
                                                        std::string request_hash,
                                                        std::optional<PlacementRefusal>& refusal,
                                                        store::AuditEntry* audit = nullptr);
-  boost::asio::awaitable<Result<model::JobRecord>> cancel(const auth::Principal& who,
+  // Cancels here a job not at a site yet, or asks its site to; audited with the change (a job
+  // already canceled is answered as it is, and audited too, as before).
+  boost::asio::awaitable<Result<model::JobRecord>> cancel(const Caller& caller,
                                                           const std::string& job_id);
   // The job if `who` may see it, else not_found (never forbidden: ids do not leak); with
   // the decision in full or only its summary part.
   boost::asio::awaitable<Result<model::JobRecord>> find_visible(
       const auth::Principal& who, const std::string& job_id,
       store::DecisionPart part = store::DecisionPart::full);
+  // The jobs `who` sees, newest first: an operator the jobs on its own sites, a user its org's,
+  // an admin all; optionally only those in `state` or on `site`.
+  boost::asio::awaitable<Result<Page<model::JobRecord>>> list(const auth::Principal& who,
+                                                              std::optional<model::JobState> state,
+                                                              std::optional<std::string> site,
+                                                              const PageRequest& page);
+  // The job's events in order, when `who` may see the job.
+  boost::asio::awaitable<Result<Page<model::JobEvent>>> events(const auth::Principal& who,
+                                                               const std::string& job_id,
+                                                               const PageRequest& page);
+  // Up to `max_bytes` of the job's output from `offset`, read from its site (the job's own org
+  // only; an operator does not read its customers' output). A conflict before the job has
+  // reached a site; unavailable when the site cannot answer.
+  boost::asio::awaitable<Result<adapters::LogChunk>> logs(const auth::Principal& who,
+                                                          const std::string& job_id, int64_t offset,
+                                                          int64_t max_bytes);
   // Whether `who` sees this job only as the operator of its site (env withheld).
   bool sees_as_operator(const auth::Principal& who, const model::JobRecord& job) const;
   bool can_view(const auth::Principal& who, const model::JobRecord& job) const;
@@ -95,6 +118,7 @@ class JobService {
   IdGenerator& ids_;
   const Clock& clock_;
   runtime::JobListener& dispatcher_;
+  AuditService& audit_;
 };
 
 }  // namespace suanwang::services

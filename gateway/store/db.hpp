@@ -78,6 +78,8 @@ class Db {
   // transaction statements run per write (BEGIN, COMMIT, savepoints).
   Result<void> exec_cached(std::string_view sql);
   Result<Statement> prepare(std::string_view sql);
+  // Whether the connection answers a query (readiness).
+  Result<void> ping() { return exec("SELECT 1"); }
 
   // Runs `f` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it returns an error. Nested
   // calls become savepoints, so repository functions compose into larger transactions.

@@ -2,6 +2,8 @@
 // together with the event that caused it, in one transaction.
 #pragma once
 
+#include <map>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,6 +68,11 @@ Result<std::vector<model::JobRecord>> list_jobs(Db& db, const JobFilter& filter)
 Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, std::string_view after_id,
                                                        int limit);
 Result<std::vector<model::JobEvent>> list_job_events(Db& db, std::string_view job_id);
+// Jobs placed on the site and not finished yet (placed, submitted or running): what keeps a
+// site from being removed.
+Result<int64_t> count_active_jobs_on_site(Db& db, std::string_view site_id);
+// Stored jobs by state name (states without jobs are absent).
+Result<std::map<std::string, int64_t>> count_jobs_by_state(Db& db);
 
 // A job that succeeded: who ran it, what it asked for, and how long it really ran.
 struct FinishedRun {

@@ -167,6 +167,16 @@ Result<std::vector<ApiKeyRecord>> list_api_keys(Db& db, std::string_view org_id)
   return out;
 }
 
+Result<std::optional<std::string>> find_api_key_org(Db& db, std::string_view key_id) {
+  auto st = db.prepare("SELECT org_id FROM api_keys WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, key_id);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<std::string>{};
+  return std::optional<std::string>{st->text(0)};
+}
+
 Result<bool> revoke_api_key(Db& db, std::string_view org_id, std::string_view key_id,
                             TimePoint at) {
   auto st = db.prepare(

@@ -115,6 +115,8 @@ struct KeyOwner {
 // Keys of disabled users are not active.
 Result<std::optional<KeyOwner>> find_active_key(Db& db, std::string_view hash);
 Result<std::vector<ApiKeyRecord>> list_api_keys(Db& db, std::string_view org_id);
+// The org a key (active or not) belongs to; none when there is no such key.
+Result<std::optional<std::string>> find_api_key_org(Db& db, std::string_view key_id);
 // false when no active key with that id belongs to the org.
 Result<bool> revoke_api_key(Db& db, std::string_view org_id, std::string_view key_id, TimePoint at);
 Result<void> touch_api_key(Db& db, std::string_view key_id, TimePoint at);

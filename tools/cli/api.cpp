@@ -26,6 +26,34 @@ Result<ApiAnswer> Api::get(const std::string& target) {
   return finish(http_.request("GET", target));
 }
 
+Result<ApiAnswer> Api::get_all(const std::string& target, int max_pages) {
+  const std::string base =
+      target + (target.find('?') == std::string::npos ? "?" : "&") + "page_size=500";
+  ApiAnswer all;
+  Json items = Json::array();
+  std::string token;
+  for (int i = 0; i < max_pages; ++i) {
+    auto page = get(token.empty() ? base : base + "&page_token=" + url_encode(token));
+    if (!page) return page;
+    if (i == 0) all = *page;
+    const Json& body = page->body;
+    if (body.is_object() && body.contains("items") && body["items"].is_array()) {
+      for (const auto& item : body["items"]) items.push_back(item);
+    }
+    const bool more =
+        body.is_object() && body.contains("next_page_token") && body["next_page_token"].is_string();
+    token = more ? body["next_page_token"].get<std::string>() : std::string();
+    if (i == 0 && token.empty()) return all;  // one page: the answer as received
+    if (token.empty()) break;
+  }
+  if (all.body.is_object()) {
+    all.body["items"] = std::move(items);
+    all.body["next_page_token"] = token.empty() ? Json(nullptr) : Json(token);
+    all.raw = all.body.dump();
+  }
+  return all;
+}
+
 Result<ApiAnswer> Api::post(const std::string& target, const Json& body,
                             const std::vector<std::pair<std::string, std::string>>& headers) {
   auto h = headers;

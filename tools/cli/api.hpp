@@ -23,6 +23,9 @@ class Api {
   explicit Api(HttpClient& http) : http_(http) {}
 
   Result<ApiAnswer> get(const std::string& target);
+  // Every page of a list endpoint (page_size + page_token), at most `max_pages` of 500 items,
+  // as one answer whose items are all of them (raw is the merged body).
+  Result<ApiAnswer> get_all(const std::string& target, int max_pages = 20);
   Result<ApiAnswer> post(const std::string& target, const Json& body,
                          const std::vector<std::pair<std::string, std::string>>& headers = {});
   // POST without a body (actions such as cancel).

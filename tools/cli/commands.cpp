@@ -153,7 +153,7 @@ Result<std::string> page_query(const ParsedArgs& args) {
 
 // Site names for showing jobs; empty when the sites cannot be listed (ids are shown then).
 SiteNames best_effort_site_names(Api& api) {
-  auto a = api.get("/api/v1/sites");
+  auto a = api.get_all("/api/v1/sites");
   return a ? site_names(a->body) : SiteNames{};
 }
 
@@ -162,7 +162,7 @@ Result<ExitCode> run_sites(Session& s) {
   if (auto r = s.args().get("--region")) target += "?region=" + url_encode(*r);
   auto api = s.api();
   if (!api) return fail(api.error());
-  auto a = (*api)->get(target);
+  auto a = (*api)->get_all(target);
   if (!a) return fail(a.error());
   return print_answer(s, *a, render_sites);
 }

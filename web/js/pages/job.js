@@ -26,7 +26,7 @@ export async function render(root, ctx) {
   }
   if (!ctx.active) return;
   const [sites, regions] = await Promise.all([
-    api.get('/api/v1/sites').then((r) => r.items), api.get('/api/v1/regions').then((r) => r.items)]);
+    api.all('/api/v1/sites').then((r) => r.items), api.all('/api/v1/regions').then((r) => r.items)]);
   const regionName = (rid) => regions.find((r) => r.id === rid)?.name || rid;
   const siteName = (sid) => sites.find((s) => s.id === sid)?.name || sid;
 
@@ -108,7 +108,7 @@ export async function render(root, ctx) {
   }
 
   async function loadEvents() {
-    const ev = await api.get(`/api/v1/jobs/${encodeURIComponent(id)}/events`);
+    const ev = await api.all(`/api/v1/jobs/${encodeURIComponent(id)}/events`);
     clear(eventsBox).append(ev.items.length ? h('ol.timeline', ev.items.map((e) => h('li', { dataset: { type: e.type } },
       h('div.tl-head', badge(e.state), h('strong', t('event.' + e.type, {}, e.type)), h('time.muted.small', { datetime: e.at }, fmt.time(e.at))),
       h('div.tl-body', e.reason, e.site ? h('span.muted.small', ' · ', siteName(e.site)) : null)))) : empty(t('job.no_events')));

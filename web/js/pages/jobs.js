@@ -10,7 +10,7 @@ const STATES = ['pending', 'placed', 'submitted', 'running', 'succeeded', 'faile
 const PAGE_SIZE = 20;
 
 export async function render(root, ctx) {
-  const sites = (await api.get('/api/v1/sites')).items;
+  const sites = (await api.all('/api/v1/sites')).items;
   if (!ctx.active) return;
   const siteName = (id) => sites.find((s) => s.id === id)?.name || id;
   const mySites = ctx.session.role === 'operator' ? sites.filter((s) => s.org_id === ctx.session.org_id) : sites;

@@ -7,7 +7,7 @@ import { h, clear, field, showError, clearErrors, pageHeader, section, table, em
 
 export async function render(root, ctx) {
   const admin = ctx.session.role === 'admin';
-  const orgs = admin ? (await api.get('/api/v1/orgs')).items : [];
+  const orgs = admin ? (await api.all('/api/v1/orgs')).items : [];
   if (!ctx.active) return;
   const orgSel = h('select', { name: 'org_id' }, (admin ? orgs : [{ id: ctx.session.org_id, name: ctx.session.org_name }])
     .map((o) => h('option', { value: o.id, selected: o.id === ctx.session.org_id }, o.name)));
@@ -21,7 +21,7 @@ export async function render(root, ctx) {
   root.append(pageHeader(t('keys.title')), form, created, h('section.panel', h('h2', t('keys.list')), listBox));
 
   const load = () => section(listBox, async () => {
-    const keys = await api.get('/api/v1/api-keys', { org_id: orgSel.value });
+    const keys = await api.all('/api/v1/api-keys', { org_id: orgSel.value });
     if (!keys.items.length) return empty(t('keys.none'));
     return table([
       { label: t('keys.name'), cell: (k) => h('strong', k.name) },

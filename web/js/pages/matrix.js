@@ -43,7 +43,7 @@ export async function render(root, ctx) {
 
   const load = () => Promise.all([
     section(regionsBox, async () => {
-      regions = (await api.get('/api/v1/regions')).items;
+      regions = (await api.all('/api/v1/regions')).items;
       return table([
         { label: t('matrix.id'), cell: (r) => h('code', r.id) },
         { label: t('matrix.name'), cell: (r) => r.name },
@@ -54,7 +54,7 @@ export async function render(root, ctx) {
     }),
     section(matrixBox, async () => {
       network = await api.get('/api/v1/network');
-      if (!regions.length) regions = (await api.get('/api/v1/regions')).items;
+      if (!regions.length) regions = (await api.all('/api/v1/regions')).items;
       for (const sel of [c.a, c.b]) {
         const keep = sel.value;
         clear(sel).append(...regions.map((r) => h('option', { value: r.id }, r.name)));

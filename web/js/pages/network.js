@@ -188,10 +188,10 @@ export async function render(root, ctx) {
 
   let first = true;
   poll(ctx, REFRESH_MS, async () => {
-    if (first) regions = (await api.get('/api/v1/regions')).items;
+    if (first) regions = (await api.all('/api/v1/regions')).items;
     const last = history.length ? history[history.length - 1].at : undefined;
     const [sites, capacity, hist] = await Promise.all([
-      api.get('/api/v1/sites'), api.get('/api/v1/capacity'),
+      api.all('/api/v1/sites'), api.get('/api/v1/capacity'),
       historyAvailable ? api.optional('/api/v1/capacity/history', { since: last }) : null,
     ]);
     if (!ctx.active) return false;

@@ -49,7 +49,7 @@ export async function render(root, ctx) {
   };
 
   const load = () => section(listBox, async () => {
-    const orgs = (await api.get('/api/v1/orgs')).items;
+    const orgs = (await api.all('/api/v1/orgs')).items;
     if (!orgs.length) return empty(t('orgs.none'));
     return table([
       { label: t('orgs.name'), cell: (o) => h('span', h('strong', o.name), h('br'), h('span.mono.small.muted', o.id)) },
@@ -65,7 +65,7 @@ export async function render(root, ctx) {
   });
 
   const showUsers = (o) => section(usersBox, async () => {
-    const users = await api.optional(`/api/v1/orgs/${encodeURIComponent(o.id)}/users`);
+    const users = await api.all(`/api/v1/orgs/${encodeURIComponent(o.id)}/users`).catch(() => null);
     if (!users) return h('p.muted', t('orgs.users_unavailable'));
     const c = {
       email: h('input', { type: 'email', name: 'email', autocomplete: 'off' }),

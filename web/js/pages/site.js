@@ -21,7 +21,7 @@ export async function render(root, ctx) {
     }
     throw e;
   }
-  const regions = (await api.get('/api/v1/regions')).items;
+  const regions = (await api.all('/api/v1/regions')).items;
   if (!ctx.active) return;
   const region = regions.find((r) => r.id === site.region);
   const owner = ctx.session.role === 'admin' || site.org_id === ctx.session.org_id;

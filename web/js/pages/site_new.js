@@ -7,7 +7,7 @@ import { t } from '../i18n.js';
 import { h, clear, field, showError, clearErrors, pageHeader, toast } from '../ui.js';
 
 export async function render(root, ctx) {
-  const [regions, capacity] = await Promise.all([api.get('/api/v1/regions'), api.get('/api/v1/capacity')]);
+  const [regions, capacity] = await Promise.all([api.all('/api/v1/regions'), api.get('/api/v1/capacity')]);
   if (!ctx.active) return;
   const knownModels = Object.keys(capacity.by_accelerator).sort();
 

@@ -6,7 +6,7 @@ import * as fmt from '../format.js';
 import { h, clear, loading, errorBox, empty, badge, meter, table, poll, pageHeader, toast, errorText } from '../ui.js';
 
 export async function render(root, ctx) {
-  const regions = (await api.get('/api/v1/regions')).items;
+  const regions = (await api.all('/api/v1/regions')).items;
   if (!ctx.active) return;
   const regionName = (id) => regions.find((r) => r.id === id)?.name || id;
   const box = h('div', loading());
@@ -15,7 +15,7 @@ export async function render(root, ctx) {
     h('a.button.primary', { href: '#/sites/new' }, t('nav.register'))), box);
 
   async function refresh() {
-    const all = (await api.get('/api/v1/sites')).items;
+    const all = (await api.all('/api/v1/sites')).items;
     if (!ctx.active) return false;
     const sites = mine ? all.filter((s) => s.org_id === ctx.session.org_id) : all;
     clear(box);

@@ -12,8 +12,8 @@ const QUOTE_DELAY_MS = 400;
 
 export async function render(root, ctx) {
   const [regions, sites, capacity, datasets] = await Promise.all([
-    api.get('/api/v1/regions'), api.get('/api/v1/sites'), api.get('/api/v1/capacity'),
-    api.get('/api/v1/datasets').catch(() => ({ items: [] })),
+    api.all('/api/v1/regions'), api.all('/api/v1/sites'), api.get('/api/v1/capacity'),
+    api.all('/api/v1/datasets').catch(() => ({ items: [] })),
   ]);
   if (!ctx.active) return;
 

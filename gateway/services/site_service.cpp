@@ -1,0 +1,195 @@
+// The sites of the federation (see site_service.hpp).
+#include "gateway/services/site_service.hpp"
+
+#include "gateway/store/job_repo.hpp"
+#include "gateway/store/site_repo.hpp"
+
+namespace suanwang::services {
+
+namespace asio = boost::asio;
+
+Result<model::Site> SiteService::validate(const Json& doc) const {
+  auto site = model::parse_site(doc);
+  if (!site) return site;
+  if (!geography_.has_region(site->region)) {
+    return fail(
+        Error{Errc::unprocessable, "region: unknown region '" + site->region + "'", "region"});
+  }
+  if (auto v = registry_.validate(federation::to_adapter_config(site->adapter)); !v) {
+    return fail(Error::invalid("adapter", v.error().message));
+  }
+  return site;
+}
+
+Result<federation::SiteView> SiteService::current(const std::string& id) const {
+  auto v = directory_.view(id);
+  if (!v) return fail(Error::not_found("no site " + id));
+  return std::move(*v);
+}
+
+Result<federation::SiteView> SiteService::find(const std::string& id) const {
+  return current(id);
+}
+
+Result<federation::SiteView> SiteService::owned(const auth::Principal& who,
+                                                const std::string& id) const {
+  auto v = current(id);
+  if (!v) return v;
+  if (!who.owns(v->site.org_id)) {
+    return fail(Error::forbidden("site " + id + " belongs to another operator"));
+  }
+  return v;
+}
+
+asio::awaitable<Result<federation::SiteView>> SiteService::create(const Caller& caller,
+                                                                  const Json& doc) {
+  if (!caller.who.is_operator() && !caller.who.is_admin()) {
+    co_return fail(Error::forbidden("only operator orgs register sites"));
+  }
+  auto site = validate(doc);
+  if (!site) co_return fail(site.error());
+  site->id = ids_.next("site");
+  site->org_id = caller.who.org_id;
+  site->created_at = site->updated_at = clock_.now();
+  site->status = model::SiteStatus::online;
+  Json detail = {{"name", site->name}, {"adapter", site->adapter.type}};
+  const AuditEntry created =
+      audit_.entry(caller, "site.create", "site", site->id, site->org_id, std::move(detail));
+  auto ins = co_await store_.run([&](store::Db& db) {
+    return db.transaction([&]() -> Result<void> {
+      if (auto r = store::insert_site(db, *site); !r) return r;
+      return store::insert_audit(db, created);
+    });
+  });
+  if (!ins) co_return fail(ins.error());
+  if (auto up = directory_.upsert(*site); !up) {
+    // The adapter passed validation but would not start: the site is taken out again, so the
+    // database does not list a site the federation does not run.
+    const TimePoint now = clock_.now();
+    const AuditEntry undone = audit_.entry(caller, "site.delete", "site", site->id, site->org_id,
+                                           {{"reason", up.error().message}});
+    auto del = co_await store_.run([&](store::Db& db) {
+      return db.transaction([&]() -> Result<void> {
+        if (auto r = store::delete_site(db, site->id, now); !r) return r;
+        return store::insert_audit(db, undone);
+      });
+    });
+    (void)del;  // a failure leaves a stored site that the next start lists as offline
+    co_return fail(up.error());
+  }
+  co_return current(site->id);
+}
+
+Result<Page<federation::SiteView>> SiteService::list(const auth::Principal& who,
+                                                     const std::optional<std::string>& region,
+                                                     const PageRequest& page) const {
+  // The snapshot is in id order and leaves out adapter options; an owner is shown them, from
+  // the full view, for the sites of the page only.
+  const auto views = directory_.snapshot();
+  std::vector<const federation::SiteView*> matching;
+  for (const auto& v : *views) {
+    if (!region || v.site.region == *region) matching.push_back(&v);
+  }
+  auto refs =
+      page_of(std::move(matching), page,
+              [](const federation::SiteView* v) -> const std::string& { return v->site.id; });
+  if (!refs) return fail(refs.error());
+  Page<federation::SiteView> out;
+  out.next_token = std::move(refs->next_token);
+  out.items.reserve(refs->items.size());
+  for (const auto* v : refs->items) {
+    std::optional<federation::SiteView> full;
+    if (who.owns(v->site.org_id)) full = directory_.view(v->site.id);
+    out.items.push_back(full ? std::move(*full) : *v);
+  }
+  return out;
+}
+
+asio::awaitable<Result<federation::SiteView>> SiteService::patch(const Caller& caller,
+                                                                 const std::string& id,
+                                                                 const Json& patch) {
+  auto v = owned(caller.who, id);
+  if (!v) co_return fail(v.error());
+  if (!patch.is_object()) co_return fail(Error::invalid("", "the body must be a JSON object"));
+  for (const auto& [k, val] : patch.items()) {
+    if (k == "id" || k == "org_id" || k == "status" || k == "created_at" || k == "updated_at") {
+      co_return fail(Error::invalid(k, k + " cannot be changed (use drain/undrain for status)"));
+    }
+  }
+  Json doc = model::site_to_stored_json(v->site);
+  doc.merge_patch(patch);
+  auto site = validate(doc);
+  if (!site) co_return fail(site.error());
+  const model::Site& before = v->site;
+  site->id = before.id;
+  site->org_id = before.org_id;
+  site->status = before.status;
+  site->drained = before.drained;
+  site->created_at = before.created_at;
+  site->updated_at = clock_.now();
+  // The changed fields' names only: values may be credentials.
+  Json fields = Json::array();
+  for (const auto& [k, val] : patch.items()) fields.push_back(k);
+  const AuditEntry updated = audit_.entry(caller, "site.update", "site", site->id, site->org_id,
+                                          {{"fields", std::move(fields)}});
+  auto up = co_await store_.run([&](store::Db& db) {
+    return db.transaction([&]() -> Result<void> {
+      if (auto r = store::update_site(db, *site); !r) return r;
+      return store::insert_audit(db, updated);
+    });
+  });
+  if (!up) co_return fail(up.error());
+  if (auto d = directory_.upsert(*site); !d) {
+    // The new adapter settings would not start: the stored site goes back to what still runs.
+    auto back = co_await store_.run([&](store::Db& db) { return store::update_site(db, before); });
+    (void)back;
+    co_return fail(d.error());
+  }
+  co_return current(site->id);
+}
+
+asio::awaitable<Result<void>> SiteService::remove(const Caller& caller, const std::string& id) {
+  auto v = owned(caller.who, id);
+  if (!v) co_return fail(v.error());
+  const TimePoint now = clock_.now();
+  const AuditEntry deleted = audit_.entry(caller, "site.delete", "site", id, v->site.org_id);
+  auto del = co_await store_.run([&](store::Db& db) {
+    return db.transaction([&]() -> Result<void> {
+      auto active = store::count_active_jobs_on_site(db, id);
+      if (!active) return fail(active.error());
+      if (*active > 0) {
+        return fail(Error::conflict("site " + id + " still has " + std::to_string(*active) +
+                                    " active jobs; drain it and wait for them to finish"));
+      }
+      if (auto r = store::delete_site(db, id, now); !r) return r;
+      return store::insert_audit(db, deleted);
+    });
+  });
+  if (!del) co_return fail(del.error());
+  directory_.remove(id);
+  co_return ok();
+}
+
+asio::awaitable<Result<federation::SiteView>> SiteService::set_drain(const Caller& caller,
+                                                                     const std::string& id,
+                                                                     bool drain) {
+  auto v = owned(caller.who, id);
+  if (!v) co_return fail(v.error());
+  model::Site site = v->site;
+  site.drained = drain;
+  site.status = drain ? model::SiteStatus::draining : model::SiteStatus::online;
+  site.updated_at = clock_.now();
+  std::string action = drain ? "site.drain" : "site.undrain";
+  const AuditEntry changed = audit_.entry(caller, std::move(action), "site", site.id, site.org_id);
+  auto up = co_await store_.run([&](store::Db& db) {
+    return db.transaction([&]() -> Result<void> {
+      if (auto r = store::update_site(db, site); !r) return r;
+      return store::insert_audit(db, changed);
+    });
+  });
+  if (!up) co_return fail(up.error());
+  directory_.update_config(site);
+  co_return current(site.id);
+}
+
+}  // namespace suanwang::services
