@@ -25,7 +25,8 @@ int count_lines(const std::filesystem::path& file, const std::string& needle) {
 std::string emulated_site_id(HttpClient& client, const std::string& name) {
   auto r = client.get("/api/v1/sites?page_size=500");
   REQUIRE(r.status == 200);
-  for (const auto& s : r.json().at("items")) {
+  const json sites = r.json().at("items");  // a copy: the parsed body is a temporary
+  for (const auto& s : sites) {
     if (s.at("adapter").at("type") == "sim" && s.at("name") == name) return s.at("id");
   }
   return {};
