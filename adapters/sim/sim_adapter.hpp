@@ -16,6 +16,13 @@ namespace suanwang::adapters::sim {
 //   unreachable   every call fails at once (AdapterErrc::unreachable)
 //   refuse        submits are refused; the rest answers
 // Jobs already at the site keep their state meanwhile (the clock still drives them).
+//
+// Restarts: an emulated site stands for a center that keeps running while the gateway is down.
+// With a work_dir, the adapter saves the site (its jobs, clock and random sequence; see
+// sim_snapshot.hpp) to <work_dir>/sim-state.json, durably, whenever a submit or a cancel
+// changed it, and the adapter made next over the same work_dir takes it up: jobs go on on the
+// clock, those whose time ran out meanwhile end at their proper end times, and a resubmitted
+// key finds its job. Without a work_dir nothing is written.
 AdapterFactory factory();
 
 }  // namespace suanwang::adapters::sim

@@ -92,15 +92,17 @@ void SimEngine::JobQueue::pop_front() {
 }
 
 void SimEngine::JobQueue::erase(size_t index) {
-  items_.erase(std::remove(items_.begin() + static_cast<std::ptrdiff_t>(head_), items_.end(), index),
-               items_.end());
+  items_.erase(
+      std::remove(items_.begin() + static_cast<std::ptrdiff_t>(head_), items_.end(), index),
+      items_.end());
   if (empty()) {
     items_.clear();
     head_ = 0;
   }
 }
 
-SimEngine::SimEngine(SimOptions options, uint64_t seed) : options_(std::move(options)), seed_(seed) {
+SimEngine::SimEngine(SimOptions options, uint64_t seed)
+    : options_(std::move(options)), seed_(seed) {
   for (const auto& spec : options_.pools) {
     Pool pool;
     pool.spec = spec;
@@ -114,6 +116,8 @@ SimEngine::SimEngine(SimOptions options, uint64_t seed) : options_(std::move(opt
 
 double SimEngine::draw() {
   if (!rng_) rng_ = std::make_unique<std::mt19937_64>(seed_);
+  ++draws_;
+  ++changes_;
   return static_cast<double>((*rng_)() >> 11) * 0x1.0p-53;
 }
 
@@ -309,6 +313,7 @@ AdapterResult<SubmitResult> SimEngine::submit(const JobRequest& request, TimePoi
   const size_t index = jobs_.size();
   jobs_.push_back(std::move(job));
   by_key_.emplace(request.key, index);
+  ++changes_;
   Pool& pool = pools_[*pool_index];
   pool.queue.push_back(index);
   start_queued(pool, clock_);
@@ -375,11 +380,13 @@ AdapterResult<void> SimEngine::cancel(const std::string& remote_id, TimePoint no
   Job& job = jobs_[*index];
   Pool& pool = pools_[job.pool];
   if (job.state == RemoteState::queued) {
+    ++changes_;
     pool.queue.erase(*index);
     job.state = RemoteState::canceled;
     job.finished_at = clock_;
     start_queued(pool, clock_);  // it may have been the head blocking others
   } else if (job.state == RemoteState::running) {
+    ++changes_;
     release(*index, clock_, RemoteState::canceled);
     start_queued(pool, clock_);
   }
@@ -429,6 +436,86 @@ AdapterResult<LogChunk> SimEngine::logs(const std::string& remote_id, int64_t of
   auto index = find(remote_id);
   if (!index) return adapter_fail(AdapterErrc::not_found, "sim: no job " + remote_id);
   return slice_log(log_text(*index), log_window(offset, max_bytes), is_final(jobs_[*index].state));
+}
+
+SimSnapshot SimEngine::snapshot() const {
+  SimSnapshot out;
+  out.clock = clock_;
+  out.draws = draws_;
+  out.jobs.reserve(jobs_.size());
+  for (const Job& job : jobs_) {
+    out.jobs.push_back(SimJobRecord{job.key, pools_[job.pool].spec.name, job.demand, job.walltime_s,
+                                    job.hold, job.outcome, job.state, job.submitted_at,
+                                    job.started_at, job.finished_at});
+  }
+  return out;
+}
+
+AdapterResult<void> SimEngine::restore(const SimSnapshot& snapshot) {
+  // Everything is checked before anything changes, so a refused snapshot leaves a fresh engine.
+  std::vector<size_t> pool_of(snapshot.jobs.size());
+  std::vector<FreeResources> room;  // what each pool has left for the running jobs so far
+  for (const auto& pool : pools_) room.push_back(pool.total);
+  for (size_t i = 0; i < snapshot.jobs.size(); ++i) {
+    const SimJobRecord& r = snapshot.jobs[i];
+    const std::string id = "sim-" + std::to_string(i + 1);
+    auto named = std::find_if(pools_.begin(), pools_.end(),
+                              [&](const Pool& p) { return p.spec.name == r.pool; });
+    if (named == pools_.end()) {
+      return adapter_fail(AdapterErrc::invalid_config,
+                          "sim state: job " + id + " is in pool " + r.pool + ", which is gone");
+    }
+    pool_of[i] = static_cast<size_t>(named - pools_.begin());
+    if (is_final(r.state)) continue;
+    if (auto why = never_fits(named->spec, named->total, r.demand, r.walltime_s); !why.empty()) {
+      return adapter_fail(
+          AdapterErrc::invalid_config,
+          "sim state: job " + id + " no longer fits pool " + r.pool + ": it " + why);
+    }
+    if (r.state == RemoteState::running) {
+      if (!fits(room[pool_of[i]], r.demand)) {
+        return adapter_fail(AdapterErrc::invalid_config,
+                            "sim state: pool " + r.pool + " is now too small for its running jobs");
+      }
+      take(room[pool_of[i]], r.demand);
+    }
+  }
+
+  jobs_.reserve(snapshot.jobs.size());
+  for (size_t i = 0; i < snapshot.jobs.size(); ++i) {
+    const SimJobRecord& r = snapshot.jobs[i];
+    Job job;
+    job.key = r.key;
+    job.pool = pool_of[i];
+    job.demand = r.demand;
+    job.walltime_s = r.walltime_s;
+    job.hold = r.hold;
+    job.outcome = r.outcome;
+    job.state = r.state;
+    job.submitted_at = r.submitted_at;
+    job.started_at = r.started_at;
+    job.finished_at = r.finished_at;
+    by_key_.emplace(job.key, i);
+    Pool& pool = pools_[job.pool];
+    if (job.state == RemoteState::running) {
+      take(pool.free, job.demand);
+      pool.running.insert(i);
+      releases_.push(Release{*job.started_at + job.hold, i});
+    } else if (job.state == RemoteState::queued) {
+      pool.queue.push_back(i);  // ids grow with submission, so this is the FIFO order
+    }
+    jobs_.push_back(std::move(job));
+  }
+  clock_ = snapshot.clock;
+  started_clock_ = true;
+  if (snapshot.draws > 0) {
+    rng_ = std::make_unique<std::mt19937_64>(seed_);
+    rng_->discard(snapshot.draws);
+    draws_ = snapshot.draws;
+  }
+  // Pools that grew since may start queued jobs now; with the same options this starts none.
+  for (auto& pool : pools_) start_queued(pool, clock_);
+  return {};
 }
 
 }  // namespace suanwang::adapters::sim

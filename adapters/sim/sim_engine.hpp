@@ -5,8 +5,8 @@
 // Single-threaded: the adapter calls it from its strand.
 #pragma once
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -18,6 +18,7 @@
 
 #include "adapters/common/resources.hpp"
 #include "adapters/sim/sim_options.hpp"
+#include "adapters/sim/sim_snapshot.hpp"
 #include "adapters/site_adapter.hpp"
 
 namespace suanwang::adapters::sim {
@@ -35,12 +36,25 @@ class SimEngine {
   AdapterResult<LogChunk> logs(const std::string& remote_id, int64_t offset, int64_t max_bytes,
                                TimePoint now);
 
+  // For a host that keeps the site across restarts (the sim adapter, under its work dir).
+  // Everything after the snapshot's clock follows from it: the model is a function of the
+  // calls, their times and the seed, so a restored engine advanced to `now` reports what this
+  // one would have, jobs that ended meanwhile at their proper end times included. Status and
+  // capacity calls therefore change nothing a snapshot must carry.
+  SimSnapshot snapshot() const;
+  // REQUIRES: no call has been made on this engine yet. Refuses, leaving the engine as it was,
+  // a snapshot these options cannot hold (a pool gone, or too small for its jobs now).
+  AdapterResult<void> restore(const SimSnapshot& snapshot);
+  // Moves whenever a snapshot would differ in more than the clock (a submit, a cancel, a draw
+  // of the random sequence): a host saves when it has moved since its last save.
+  uint64_t changes() const { return changes_; }
+
  private:
   using Duration = TimePoint::duration;
 
   // How a job ends if nothing cancels it; drawn at submit so the RNG sequence depends only on
   // the order of submits, not on when the caller happens to poll.
-  enum class Outcome { exits, walltime_exceeded, lost };
+  using Outcome = SimOutcome;
 
   struct Job {
     std::string key;
@@ -105,7 +119,9 @@ class SimEngine {
   // draw. The sequence is the same as if it had been made at construction.
   uint64_t seed_;
   std::unique_ptr<std::mt19937_64> rng_;
-  TimePoint clock_{};  // how far the model has advanced; never moves back
+  uint64_t draws_ = 0;    // numbers taken from rng_, so a restored engine can go on from there
+  uint64_t changes_ = 0;  // see changes()
+  TimePoint clock_{};     // how far the model has advanced; never moves back
   bool started_clock_ = false;
 };
 

@@ -169,12 +169,10 @@ TEST_CASE("sim capacity counts drop while jobs run and return after", "[adapters
 
 TEST_CASE("sim reports each pool's queue: a head-of-line job blocks its pool only",
           "[adapters][sim]") {
-  SimSite site(nlohmann::json{{"pools",
-                               {{{"name", "cpu"}, {"cpus", 8}, {"memory_gb", 64}},
-                                {{"name", "gpu"},
-                                 {"cpus", 16},
-                                 {"memory_gb", 128},
-                                 {"accelerators", {{"H100", 8}}}}}}});
+  SimSite site(nlohmann::json{
+      {"pools",
+       {{{"name", "cpu"}, {"cpus", 8}, {"memory_gb", 64}},
+        {{"name", "gpu"}, {"cpus", 16}, {"memory_gb", 128}, {"accelerators", {{"H100", 8}}}}}}});
   auto big = job("big", 8, 100, 32);
   big.accelerators = AcceleratorRequest{"H100", 6};
   auto head = job("head", 8, 50, 32);
@@ -513,4 +511,259 @@ TEST_CASE("thousands of sim sites run in one process", "[adapters][sim][scale]")
     if (status_one(io, *sites[i], id).state == RemoteState::succeeded) ++succeeded;
   }
   CHECK(succeeded == accepted);
+}
+
+namespace {
+
+// A sim site over a work dir that can be destroyed and made again over the same dir, as a
+// gateway restart does; its clock runs on while no adapter exists.
+struct RestartableSimSite {
+  TempDir dir;
+  ManualTestClock clock;
+  boost::asio::io_context io;
+  nlohmann::json options;
+  uint64_t seed;
+  std::unique_ptr<SiteAdapter> adapter;
+
+  explicit RestartableSimSite(nlohmann::json sim_options, uint64_t site_seed = 1)
+      : options(std::move(sim_options)), seed(site_seed) {
+    start();
+  }
+  std::filesystem::path work_dir() const { return dir.path() / "sites" / "site_a"; }
+  std::filesystem::path state_file() const { return work_dir() / "sim-state.json"; }
+  void start() {
+    AdapterConfig config;
+    config.type = "sim";
+    config.options = options;
+    auto created = sim::factory().create(
+        config, AdapterContext{io.get_executor(), clock.fn(), work_dir().string(), seed});
+    REQUIRE(created);
+    adapter = std::move(*created);
+  }
+  void stop() { adapter.reset(); }
+  void restart() {
+    stop();
+    start();
+  }
+  AdapterResult<SubmitResult> submit(const JobRequest& job) {
+    return run_sync(io, adapter->submit(job));
+  }
+  RemoteStatus status(const std::string& id) { return status_one(io, *adapter, id); }
+  void advance(seconds s) { clock.advance(s); }
+};
+
+// The same site, never restarted: what the restarted one must match.
+void check_same(const RemoteStatus& restarted, const RemoteStatus& never) {
+  INFO(restarted.remote_id << ": " << remote_state_name(restarted.state) << " (" << restarted.reason
+                           << ") vs " << remote_state_name(never.state) << " (" << never.reason
+                           << ")");
+  CHECK(restarted.state == never.state);
+  CHECK(restarted.started_at == never.started_at);
+  CHECK(restarted.finished_at == never.finished_at);
+  CHECK(restarted.exit_code == never.exit_code);
+  CHECK(restarted.reason == never.reason);
+}
+
+}  // namespace
+
+TEST_CASE("a sim site keeps its jobs across a restart and they go on on the clock",
+          "[adapters][sim][restart]") {
+  RestartableSimSite site(one_pool(4));
+  SimSite twin(one_pool(4));
+  const auto t0 = site.clock.now();
+  REQUIRE(twin.clock.now() == t0);
+  const std::vector<JobRequest> jobs = {job("a", 4, 10), job("b", 2, 5), job("c", 2, 100),
+                                        job("d", 4, 1)};
+  for (const auto& j : jobs) {
+    CHECK(id_of(site.submit(j)) == id_of(twin.submit(j)));
+  }
+  site.advance(seconds(2));
+  twin.advance(seconds(2));
+  CHECK(site.status("sim-1").state == RemoteState::running);
+  CHECK(site.status("sim-4").state == RemoteState::queued);
+
+  // The gateway is down from t0+2 to t0+12: a ended at t0+10 and b and c started then.
+  site.stop();
+  site.advance(seconds(10));
+  twin.advance(seconds(10));
+  site.start();
+  const auto a = site.status("sim-1");
+  CHECK(a.state == RemoteState::succeeded);
+  CHECK(*a.started_at == t0);
+  CHECK(*a.finished_at == t0 + seconds(10));
+  CHECK(site.status("sim-2").state == RemoteState::running);
+  CHECK(*site.status("sim-2").started_at == t0 + seconds(10));
+  CHECK(site.status("sim-3").state == RemoteState::running);
+  CHECK(site.status("sim-4").state == RemoteState::queued);  // behind c, which holds 2 cpus
+  for (const auto* id : {"sim-1", "sim-2", "sim-3", "sim-4"}) {
+    check_same(site.status(id), twin.status(id));
+  }
+
+  SECTION("submitting a key again finds its job") {
+    auto again = site.submit(job("b", 2, 5));
+    REQUIRE(again);
+    CHECK(again->remote_id == "sim-2");
+    CHECK(again->already_existed);
+    // New jobs take new ids: sim-1 to sim-4 are still the jobs the gateway knows by them.
+    CHECK(id_of(site.submit(job("e", 1, 1))) == "sim-5");
+  }
+
+  SECTION("queued and running jobs go on as if nothing had happened") {
+    site.advance(seconds(200));
+    twin.advance(seconds(200));
+    CHECK(*site.status("sim-2").finished_at == t0 + seconds(15));
+    CHECK(*site.status("sim-3").finished_at == t0 + seconds(110));
+    CHECK(*site.status("sim-4").started_at == t0 + seconds(110));
+    for (const auto* id : {"sim-1", "sim-2", "sim-3", "sim-4"}) {
+      check_same(site.status(id), twin.status(id));
+    }
+    auto cap = run_sync(site.io, site.adapter->capacity());
+    REQUIRE(cap);
+    CHECK(cap->pools[0].cpus_free == 4);
+    CHECK(cap->running_jobs == 0);
+    CHECK(cap->queued_jobs == 0);
+  }
+
+  SECTION("a cancel is kept too") {
+    REQUIRE(run_sync(site.io, site.adapter->cancel("sim-4")));
+    site.restart();
+    site.advance(seconds(200));
+    CHECK(site.status("sim-4").state == RemoteState::canceled);
+    CHECK(*site.status("sim-4").finished_at == t0 + seconds(12));
+    CHECK_FALSE(site.status("sim-4").started_at);
+  }
+}
+
+TEST_CASE("a sim job that ran out its time while the gateway was down ends at its end time",
+          "[adapters][sim][restart]") {
+  auto options = one_pool(8);
+  options["exit_code"] = 0;
+  RestartableSimSite site(options);
+  const auto t0 = site.clock.now();
+  const auto id = id_of(site.submit(job("x", 1, 30)));
+  auto walltime = job("w", 1, 100);
+  walltime.walltime_s = 20;  // killed at 20 s
+  const auto w = id_of(site.submit(walltime));
+  site.stop();
+  site.advance(seconds(3600));  // a long outage
+  site.start();
+  const auto s = site.status(id);
+  CHECK(s.state == RemoteState::succeeded);
+  CHECK(*s.started_at == t0);
+  CHECK(*s.finished_at == t0 + seconds(30));
+  CHECK(s.exit_code == 0);
+  const auto killed = site.status(w);
+  CHECK(killed.state == RemoteState::failed);
+  CHECK(killed.reason == "walltime exceeded");
+  CHECK(*killed.finished_at == t0 + seconds(20));
+  CHECK_THAT(read_all_logs(site.io, *site.adapter, id), Catch::Contains("finished exit 0"));
+}
+
+TEST_CASE("a restarted sim site goes on with its seeded sequence", "[adapters][sim][restart]") {
+  auto options = one_pool(1'000'000, 1e9);
+  options["failure_rate"] = 0.4;
+  options["lose_rate"] = 0.3;
+  RestartableSimSite site(options, 42);
+  SimSite twin(options, 42);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 60; ++i) {
+    if (i == 20 || i == 40) site.restart();
+    const auto j = job("k" + std::to_string(i), 1, 10 + i);
+    auto r = site.submit(j);
+    auto t = twin.submit(j);
+    REQUIRE(bool(r) == bool(t));
+    if (r) {
+      CHECK(r->remote_id == t->remote_id);
+      ids.push_back(r->remote_id);
+    }
+  }
+  REQUIRE(ids.size() > 10);
+  site.restart();
+  site.advance(seconds(1000));
+  twin.advance(seconds(1000));
+  int lost = 0;
+  for (const auto& id : ids) {
+    const auto s = site.status(id);
+    check_same(s, twin.status(id));
+    lost += s.state == RemoteState::lost ? 1 : 0;
+  }
+  CHECK(lost > 0);
+}
+
+TEST_CASE("a sim site's saved state is one JSON document in its work dir",
+          "[adapters][sim][restart]") {
+  RestartableSimSite site(one_pool(4));
+  // A site that has taken no job writes nothing (a federation of thousands stays cheap).
+  REQUIRE(run_sync(site.io, site.adapter->capacity()));
+  CHECK_FALSE(std::filesystem::exists(site.state_file()));
+  const auto t0 = site.clock.now();
+  REQUIRE(site.submit(job("job_1", 2, 10)));
+  REQUIRE(std::filesystem::exists(site.state_file()));
+  CHECK_FALSE(std::filesystem::exists(site.work_dir() / "sim-state.json.tmp"));
+  const auto saved = nlohmann::json::parse(read_file(site.state_file()));
+  CHECK(saved.at("format") == "suanwang-sim-state/1");
+  CHECK(saved.at("clock_ns") == t0.time_since_epoch().count());
+  REQUIRE(saved.at("jobs").size() == 1);
+  const auto& j = saved.at("jobs")[0];
+  CHECK(j.at("id") == "sim-1");
+  CHECK(j.at("key") == "job_1");
+  CHECK(j.at("pool") == "main");
+  CHECK(j.at("cpus") == 2);
+  CHECK(j.at("state") == "running");
+  CHECK(j.at("outcome") == "exits");
+  CHECK(j.at("hold_ns") == int64_t{10'000'000'000});
+  CHECK(j.at("started_ns") == t0.time_since_epoch().count());
+  CHECK(j.at("finished_ns").is_null());
+}
+
+TEST_CASE("a sim site whose saved state cannot be taken up starts empty and says why",
+          "[adapters][sim][restart]") {
+  RestartableSimSite site(one_pool(4));
+  REQUIRE(site.submit(job("a", 2, 100)));
+
+  SECTION("unreadable") {
+    site.stop();
+    std::ofstream(site.state_file()) << "{\"format\": \"suanwang-sim-state/1\", \"jobs\": [";
+  }
+  SECTION("its pool is gone") {
+    site.stop();
+    site.options = {{"pools", {{{"name", "other"}, {"cpus", 4}, {"memory_gb", 64}}}}};
+  }
+  SECTION("its pool no longer fits a job") {
+    site.stop();
+    site.options = one_pool(1);
+  }
+  SECTION("its pool is now too small for its running jobs together") {
+    REQUIRE(site.submit(job("a2", 2, 100)));
+    site.stop();
+    site.options = one_pool(3);
+  }
+  site.start();
+  CHECK(site.status("sim-1").reason == "unknown to site");
+  CHECK(std::filesystem::exists(site.work_dir() / "sim-state.json.unreadable"));
+  auto h = run_sync(site.io, site.adapter->health());
+  REQUIRE(h);
+  CHECK(h->reachable);
+  CHECK_THAT(h->detail, Catch::Contains("sim-state.json.unreadable"));
+  // It goes on from empty, and saves again.
+  CHECK(id_of(site.submit(job("b", 1, 10))) == "sim-1");
+  site.restart();
+  CHECK(site.status("sim-1").state == RemoteState::running);
+}
+
+TEST_CASE("a sim site restarted with more room starts its queued jobs",
+          "[adapters][sim][restart]") {
+  RestartableSimSite site(one_pool(2));
+  const auto t0 = site.clock.now();
+  REQUIRE(site.submit(job("a", 2, 100)));
+  const auto b = id_of(site.submit(job("b", 2, 100)));
+  CHECK(site.status(b).state == RemoteState::queued);
+  site.stop();
+  site.options = one_pool(4);
+  site.advance(seconds(5));
+  site.start();
+  // It starts when the site takes up its state: at its saved clock.
+  const auto s = site.status(b);
+  CHECK(s.state == RemoteState::running);
+  CHECK(*s.started_at == t0);
 }
