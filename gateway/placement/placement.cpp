@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include "gateway/accounting/cost.hpp"
@@ -127,20 +128,21 @@ struct Scored {
 
 // The one tie-break of every ordering (the ranking, the fastest site): the cheaper, then the
 // sooner result, then the site id, so a decision never depends on the snapshot's order.
-bool tie_break(const Scored& a, const Scored& b, const Snapshot& snap) {
+[[gnu::always_inline]] inline bool tie_break(const Scored& a, const Scored& b,
+                                             const Snapshot& snap) {
   if (a.total != b.total) return a.total < b.total;
   if (a.result != b.result) return a.result < b.result;
   return snap.sites[a.site].site->id < snap.sites[b.site].site->id;
 }
 
 // Ranking order: the lower score first.
-bool better(const Scored& a, const Scored& b, const Snapshot& snap) {
+[[gnu::always_inline]] inline bool better(const Scored& a, const Scored& b, const Snapshot& snap) {
   if (a.score != b.score) return a.score < b.score;
   return tie_break(a, b, snap);
 }
 
 // The fastest site: the sooner result first.
-bool sooner(const Scored& a, const Scored& b, const Snapshot& snap) {
+[[gnu::always_inline]] inline bool sooner(const Scored& a, const Scored& b, const Snapshot& snap) {
   if (a.result != b.result) return a.result < b.result;
   return tie_break(a, b, snap);
 }
@@ -207,12 +209,16 @@ namespace {
 
 // ---- filters ---------------------------------------------------------------------------------
 
-// One site on its way through the filters: what they read, and what they work out for the
-// estimates (the accelerator's price, the pool that holds the job). Lives on the stack.
-struct SiteCheck {
+// What the filters read of the decision (the same for every site) and of one site, and what
+// they work out for the estimates (the accelerator's price, the pool that holds the job). The
+// decision's part is built once per decision; a site's part is a few words on the stack.
+struct DecisionFacts {
   const Request& req;
   const Snapshot& snap;
   const model::JobSpec& job;
+};
+struct SiteCheck {
+  const DecisionFacts& d;
   const SiteState& st;
   const model::Site& site;
   double accelerator_price = 0;
@@ -220,10 +226,13 @@ struct SiteCheck {
   RejectDetail detail;
 };
 
-using Filter = bool (*)(SiteCheck&);  // true: the site passes
+// One row of the filter table: the code a site is rejected with, and the test it must pass.
+// The table is a tuple of capture-free lambdas, so filter() below is one inlined sequence of
+// tests (a table of function pointers cost a third more per decision: indirect calls).
+template <class Pass>
 struct FilterRow {
   RejectCode code;
-  Filter pass;
+  Pass pass;  // bool(SiteCheck&): true when the site passes
 };
 
 // The filters of a site, in order; the first that fails is the site's rejection. Everything
@@ -231,76 +240,89 @@ struct FilterRow {
 // every filter that waiting cannot change before it gets such a rejection, so a job refused
 // only by these waits. A job too large for every pool of the latest report is too large
 // whatever the site's status or the report's age.
-constexpr FilterRow kSiteFilters[] = {
-    {RejectCode::blocked,
-     [](SiteCheck& c) {
-       return c.req.blocked_sites.empty() || !contains(c.req.blocked_sites, c.site.id);
-     }},
-    {RejectCode::site_not_allowed,
-     [](SiteCheck& c) {
-       return c.job.constraints.sites.empty() || contains(c.job.constraints.sites, c.site.id);
-     }},
-    {RejectCode::site_denied,
-     [](SiteCheck& c) {
-       return c.job.constraints.deny_sites.empty() ||
-              !contains(c.job.constraints.deny_sites, c.site.id);
-     }},
-    {RejectCode::region_not_allowed,
-     [](SiteCheck& c) {
-       return c.job.constraints.regions.empty() ||
-              contains(c.job.constraints.regions, c.site.region);
-     }},
-    {RejectCode::region_denied,
-     [](SiteCheck& c) {
-       return c.job.constraints.deny_regions.empty() ||
-              !contains(c.job.constraints.deny_regions, c.site.region);
-     }},
-    {RejectCode::org_not_allowed,
-     [](SiteCheck& c) {
-       const auto& p = c.site.policy;
-       return (p.allowed_orgs.empty() || contains(p.allowed_orgs, c.req.org_id)) &&
-              (p.denied_orgs.empty() || !contains(p.denied_orgs, c.req.org_id));
-     }},
-    {RejectCode::no_images,
-     [](SiteCheck& c) { return c.job.image.empty() || c.st.supports_images; }},
-    {RejectCode::walltime,
-     [](SiteCheck& c) { return c.job.resources.walltime_s <= c.site.policy.max_walltime_s; }},
-    {RejectCode::no_accelerator_model,
-     [](SiteCheck& c) {
-       const auto& acc = c.job.resources.accelerators;
-       if (!acc) return true;
-       auto price = c.site.pricing.gpu_hour.find(acc->model);
-       if (price == c.site.pricing.gpu_hour.end()) return false;
-       c.accelerator_price = price->second;
-       return true;
-     }},
-    {RejectCode::too_large,
-     [](SiteCheck& c) {
-       c.fit = c.st.capacity ? fit(*c.st.capacity, c.st.held, c.job.resources) : Fit{};
-       return !c.st.capacity || c.fit.pool >= 0;
-     }},
-    {RejectCode::draining,
-     [](SiteCheck& c) { return !c.site.drained && c.site.status != model::SiteStatus::draining; }},
-    {RejectCode::offline, [](SiteCheck& c) { return c.site.status != model::SiteStatus::offline; }},
-    {RejectCode::capacity_unknown, [](SiteCheck& c) { return c.st.capacity.has_value(); }},
-    {RejectCode::capacity_stale,
-     [](SiteCheck& c) {
-       c.detail = {.value = c.st.capacity_age_s};
-       return c.st.capacity_age_s <= c.snap.capacity_stale_after_s;
-     }},
-    {RejectCode::in_flight_cap,
-     [](SiteCheck& c) {
-       c.detail = {.value = static_cast<double>(c.st.in_flight)};
-       return c.st.in_flight < c.site.policy.max_in_flight;
-     }},
+constexpr auto kSiteFilters = std::tuple{
+    FilterRow{RejectCode::blocked,
+              [](SiteCheck& c) {
+                return c.d.req.blocked_sites.empty() || !contains(c.d.req.blocked_sites, c.site.id);
+              }},
+    FilterRow{RejectCode::site_not_allowed,
+              [](SiteCheck& c) {
+                return c.d.job.constraints.sites.empty() ||
+                       contains(c.d.job.constraints.sites, c.site.id);
+              }},
+    FilterRow{RejectCode::site_denied,
+              [](SiteCheck& c) {
+                return c.d.job.constraints.deny_sites.empty() ||
+                       !contains(c.d.job.constraints.deny_sites, c.site.id);
+              }},
+    FilterRow{RejectCode::region_not_allowed,
+              [](SiteCheck& c) {
+                return c.d.job.constraints.regions.empty() ||
+                       contains(c.d.job.constraints.regions, c.site.region);
+              }},
+    FilterRow{RejectCode::region_denied,
+              [](SiteCheck& c) {
+                return c.d.job.constraints.deny_regions.empty() ||
+                       !contains(c.d.job.constraints.deny_regions, c.site.region);
+              }},
+    FilterRow{RejectCode::org_not_allowed,
+              [](SiteCheck& c) {
+                const auto& p = c.site.policy;
+                return (p.allowed_orgs.empty() || contains(p.allowed_orgs, c.d.req.org_id)) &&
+                       (p.denied_orgs.empty() || !contains(p.denied_orgs, c.d.req.org_id));
+              }},
+    FilterRow{RejectCode::no_images,
+              [](SiteCheck& c) { return c.d.job.image.empty() || c.st.supports_images; }},
+    FilterRow{
+        RejectCode::walltime,
+        [](SiteCheck& c) { return c.d.job.resources.walltime_s <= c.site.policy.max_walltime_s; }},
+    FilterRow{RejectCode::no_accelerator_model,
+              [](SiteCheck& c) {
+                const auto& acc = c.d.job.resources.accelerators;
+                if (!acc) return true;
+                auto price = c.site.pricing.gpu_hour.find(acc->model);
+                if (price == c.site.pricing.gpu_hour.end()) return false;
+                c.accelerator_price = price->second;
+                return true;
+              }},
+    FilterRow{RejectCode::too_large,
+              [](SiteCheck& c) {
+                c.fit = c.st.capacity ? fit(*c.st.capacity, c.st.held, c.d.job.resources) : Fit{};
+                return !c.st.capacity || c.fit.pool >= 0;
+              }},
+    FilterRow{RejectCode::draining,
+              [](SiteCheck& c) {
+                return !c.site.drained && c.site.status != model::SiteStatus::draining;
+              }},
+    FilterRow{RejectCode::offline,
+              [](SiteCheck& c) { return c.site.status != model::SiteStatus::offline; }},
+    FilterRow{RejectCode::capacity_unknown, [](SiteCheck& c) { return c.st.capacity.has_value(); }},
+    FilterRow{RejectCode::capacity_stale,
+              [](SiteCheck& c) {
+                if (c.st.capacity_age_s <= c.d.snap.capacity_stale_after_s) return true;
+                c.detail = {.value = c.st.capacity_age_s};
+                return false;
+              }},
+    FilterRow{RejectCode::in_flight_cap,
+              [](SiteCheck& c) {
+                if (c.st.in_flight < c.site.policy.max_in_flight) return true;
+                c.detail = {.value = static_cast<double>(c.st.in_flight)};
+                return false;
+              }},
 };
 
-// The first filter the site fails, if any.
-std::optional<RejectCode> filter(SiteCheck& c) {
-  for (const auto& row : kSiteFilters) {
-    if (!row.pass(c)) return row.code;
-  }
-  return std::nullopt;
+// Returned by filter() for a site that passes every filter.
+constexpr auto kPasses = static_cast<RejectCode>(kRejectCodes);
+
+[[gnu::always_inline]] inline RejectCode filter(SiteCheck& c) {
+  RejectCode failed = kPasses;
+  std::apply(
+      [&](const auto&... row) {
+        // Stops at the first row whose test fails, remembering its code.
+        (void)((row.pass(c) || (failed = row.code, false)) && ...);
+      },
+      kSiteFilters);
+  return failed;
 }
 
 // ---- estimates -------------------------------------------------------------------------------
@@ -312,10 +334,10 @@ struct Runtimes {
 };
 
 // Cost, bytes and transfers of the job at a site that passed the filters.
-Scored estimate_cost(const SiteCheck& c, std::size_t index, const RegionFigures& rf,
-                     const Runtimes& rt) {
+[[gnu::always_inline]] inline Scored estimate_cost(const SiteCheck& c, std::size_t index,
+                                                   const RegionFigures& rf, const Runtimes& rt) {
   const model::Site& s = c.site;
-  const auto& job = c.job;
+  const auto& job = c.d.job;
   Scored sc;
   sc.site = index;
   sc.pool = c.fit.pool;
@@ -339,8 +361,8 @@ Scored estimate_cost(const SiteCheck& c, std::size_t index, const RegionFigures&
 
 // How long the job waits for its pool at the site: the queue ahead of it, its share of the
 // pool, or about one run of a job like itself when the pool is full.
-double queue_wait(const model::SiteCapacity& cap, const Scored& sc, const model::Resources& res,
-                  double runtime) {
+[[gnu::always_inline]] inline double queue_wait(const model::SiteCapacity& cap, const Scored& sc,
+                                                const model::Resources& res, double runtime) {
   const PoolQueue pq = pool_queue(cap, static_cast<std::size_t>(sc.pool));
   if (pq.known && pq.jobs > 0) {
     // Work queued ahead in the job's own pool: it starts no earlier than a small job appended
@@ -385,8 +407,9 @@ double queue_wait(const model::SiteCapacity& cap, const Scored& sc, const model:
 }
 
 // Queue, start and result times of a candidate whose cost is known.
-void estimate_time(const model::SiteCapacity& cap, const model::Resources& res, const Runtimes& rt,
-                   Scored& sc) {
+[[gnu::always_inline]] inline void estimate_time(const model::SiteCapacity& cap,
+                                                 const model::Resources& res, const Runtimes& rt,
+                                                 Scored& sc) {
   sc.queue = queue_wait(cap, sc, res, static_cast<double>(rt.likely));
   sc.start = std::max(sc.transfer_in, sc.queue);
   sc.result = sc.start + static_cast<double>(rt.likely) + sc.transfer_out;
@@ -405,30 +428,45 @@ struct Ranking {
   }
 };
 
-Ranking rank(std::vector<Scored>& scored, const std::array<double, 4>& lo,
-             const std::array<double, 4>& hi, const model::Weights& weights, std::size_t keep,
-             const Snapshot& snap) {
-  Ranking r;
-  r.lo = lo;
+[[gnu::always_inline]] inline Ranking rank(std::vector<Scored>& scored,
+                                           const std::array<double, 4>& lo_in,
+                                           const std::array<double, 4>& hi,
+                                           const model::Weights& weights, std::size_t keep,
+                                           const Snapshot& snap) {
+  // Locals, not the result's members, in the loop: a store to a candidate's score could alias
+  // a member array of doubles and force it to be read again for every criterion.
+  const std::array<double, 4> lo = lo_in;
   const std::array<double, 4> w = {weights.price, weights.time, weights.latency, weights.locality};
   // The span is at least the best value itself: candidates within a factor of two of the best
   // are told apart by their relative difference instead of being stretched over 0..1, so that
   // seconds of transfer on an hours-long job, or a few fen on a large bill, do not weigh like a
   // doubling. Wider spreads normalise min-max as before.
-  for (std::size_t k = 0; k < 4; ++k) r.span[k] = std::max(hi[k] - lo[k], lo[k]);
-  r.top.reserve(keep + 1);
+  std::array<double, 4> span;
+  for (std::size_t k = 0; k < 4; ++k) span[k] = std::max(hi[k] - lo[k], lo[k]);
+  std::vector<std::size_t> top;  // indices into scored, best first
+  top.reserve(keep + 1);
+  std::size_t fastest = 0;
   for (std::size_t i = 0; i < scored.size(); ++i) {
     Scored& c = scored[i];
-    for (std::size_t k = 0; k < 4; ++k) c.score += w[k] * r.normalized(c, k);
-    if (sooner(c, scored[r.fastest], snap)) r.fastest = i;
+    double score = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      score += w[k] * (span[k] > 0 ? (c.raw[k] - lo[k]) / span[k] : 0.0);
+    }
+    c.score = score;
+    if (sooner(c, scored[fastest], snap)) fastest = i;
     if (keep == 0) continue;
-    if (r.top.size() == keep && !better(c, scored[r.top.back()], snap)) continue;
-    auto at = std::upper_bound(r.top.begin(), r.top.end(), i, [&](std::size_t x, std::size_t y) {
+    if (top.size() == keep && !better(c, scored[top.back()], snap)) continue;
+    auto at = std::upper_bound(top.begin(), top.end(), i, [&](std::size_t x, std::size_t y) {
       return better(scored[x], scored[y], snap);
     });
-    r.top.insert(at, i);
-    if (r.top.size() > keep) r.top.pop_back();
+    top.insert(at, i);
+    if (top.size() > keep) top.pop_back();
   }
+  Ranking r;
+  r.top = std::move(top);
+  r.fastest = fastest;
+  r.lo = lo;
+  r.span = span;
   return r;
 }
 
@@ -553,11 +591,12 @@ Decision decide(const Request& req, const Snapshot& snap) {
     }
   };
 
+  const DecisionFacts facts_in{req, snap, job};
   for (std::size_t i = 0; i < snap.sites.size(); ++i) {
     const SiteState& st = snap.sites[i];
-    SiteCheck check{req, snap, job, st, *st.site};
-    if (const auto code = filter(check)) {
-      reject(i, *code, check.detail);
+    SiteCheck check{facts_in, st, *st.site};
+    if (const RejectCode code = filter(check); code != kPasses) {
+      reject(i, code, check.detail);
       continue;
     }
     const RegionFigures& rf = region_figures(st.site->region);
