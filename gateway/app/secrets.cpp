@@ -16,12 +16,8 @@ Result<OpenedSecrets> open_secrets(const Config& config, store::Store& store, Ra
   // went missing, and a new one would hide that.
   if (!env && config.master_key_file.empty() &&
       !std::filesystem::exists(config.data_dir / "master.key")) {
-    auto sealed = store.blocking([](store::Db& db) -> Result<int64_t> {
-      auto st = db.prepare("SELECT COUNT(*) FROM sites WHERE credentials_sealed IS NOT NULL");
-      if (!st) return fail(st.error());
-      if (auto row = st->step(); !row) return fail(row.error());
-      return st->int64(0);
-    });
+    auto sealed =
+        store.blocking([](store::Db& db) { return store::count_sealed_site_credentials(db); });
     if (!sealed) return fail(sealed.error());
     if (*sealed > 0) {
       return fail(

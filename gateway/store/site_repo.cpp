@@ -304,4 +304,11 @@ Result<int> reseal_site_credentials(Db& db) {
   return rows;
 }
 
+Result<int64_t> count_sealed_site_credentials(Db& db) {
+  auto st = db.prepare("SELECT COUNT(*) FROM sites WHERE credentials_sealed IS NOT NULL");
+  if (!st) return fail(st.error());
+  if (auto row = st->step(); !row) return fail(row.error());
+  return st->int64(0);
+}
+
 }  // namespace suanwang::store

@@ -22,6 +22,8 @@ Result<std::optional<model::Site>> find_site(Db& db, std::string_view id);
 // written before migration 0003, and values sealed with an older key (rotation). Returns how
 // many sites were re-sealed. REQUIRES: db.secret_box() set, holding the older keys too.
 Result<int> reseal_site_credentials(Db& db);
+// Sites whose credentials are sealed (with any key): a master key must be given for them.
+Result<int64_t> count_sealed_site_credentials(Db& db);
 
 Result<void> insert_dataset(Db& db, const model::Dataset& d);
 Result<std::vector<model::Dataset>> list_datasets(Db& db, std::optional<std::string_view> org_id);
