@@ -6,7 +6,9 @@
 //         PATCH /api/v1/orgs/{id} {"prepaid": true|false}; jobs are charged as they end.
 #include <cmath>
 
+#include "gateway/accounting/spending.hpp"
 #include "gateway/api/api.hpp"
+#include "gateway/services/credit_service.hpp"
 #include "gateway/store/org_repo.hpp"
 
 namespace suanwang::api {
@@ -40,7 +42,7 @@ Awaitable get_credit(ApiContext& c, RequestContext& rc) {
   if (before && !is_valid_id(*before, "cre")) {
     co_return problem(rc, Error::invalid("page_token", "malformed page_token"));
   }
-  auto state = co_await c.store.run([&](store::Db& db) { return store::budget_state(db, id); });
+  auto state = co_await c.store.run([&](store::Db& db) { return store::find_org_money(db, id); });
   if (!state) co_return problem(rc, state.error());
   if (!*state) co_return problem(rc, Error::not_found("no org " + id));
   const int limit = *size + 1;  // one more than asked: is there a next page?
@@ -52,13 +54,13 @@ Awaitable get_credit(ApiContext& c, RequestContext& rc) {
   Json items = Json::array();
   for (const auto& e : *rows) items.push_back(entry_json(e));
   const Json next = more ? Json(rows->back().id) : Json(nullptr);
-  const store::BudgetState& b = **state;
+  const model::OrgMoney& b = **state;
   co_return json(rc, Status::ok,
                  {{"org_id", id},
                   {"prepaid", b.credit_cny.has_value()},
                   {"balance_cny", cny_or_null(b.credit_cny)},
                   {"held_cny", round_cny(b.held_cny)},
-                  {"available_cny", cny_or_null(b.credit_left_cny())},
+                  {"available_cny", cny_or_null(accounting::credit_left_cny(b))},
                   {"items", items},
                   {"next_page_token", next}});
 }
@@ -99,7 +101,8 @@ Awaitable add_credit(ApiContext& c, RequestContext& rc) {
   e.amount_cny = std::round(fen) / 100.0;
   e.note = note->value_or("");
   e.actor = who->user_id.empty() ? who->key_id : who->email;
-  auto added = co_await c.store.run([&](store::Db& db) { return store::add_credit_entry(db, e); });
+  auto added =
+      co_await c.store.run([&](store::Db& db) { return services::add_credit_entry(db, e); });
   if (!added) {
     Error err = added.error();
     if (err.code == Errc::conflict) err.field = "amount_cny";

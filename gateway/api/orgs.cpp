@@ -1,6 +1,8 @@
 // Orgs and API keys: /api/v1/orgs, /api/v1/api-keys.
+#include "gateway/accounting/spending.hpp"
 #include "gateway/api/api.hpp"
 #include "gateway/auth/api_key.hpp"
+#include "gateway/services/credit_service.hpp"
 #include "gateway/store/org_repo.hpp"
 
 namespace suanwang::api {
@@ -17,22 +19,22 @@ Json org_json(const model::Org& o) {
 // An org's money next to its identity: charged so far, held by its jobs in flight (their
 // estimates), its prepaid balance and what that leaves (null without a prepaid account), and
 // what it may still commit to a job (the smaller of budget and credit left; null = no limit).
-void add_money(Json& out, const store::BudgetState& b) {
+void add_money(Json& out, const model::OrgMoney& b) {
   auto cny = [](std::optional<double> v) { return v ? Json(round_cny(*v)) : Json(nullptr); };
-  const auto remaining = b.remaining_cny();
+  const auto remaining = accounting::remaining_cny(b);
   out["spent_cny"] = round_cny(b.spent_cny);
   out["held_cny"] = round_cny(b.held_cny);
   out["remaining_cny"] = cny(remaining);
   out["prepaid"] = b.credit_cny.has_value();
   out["credit_cny"] = cny(b.credit_cny);
-  out["available_cny"] = cny(b.credit_left_cny());
-  out["limited_by"] = remaining ? Json(b.binding_limit()) : Json(nullptr);
+  out["available_cny"] = cny(accounting::credit_left_cny(b));
+  out["limited_by"] = remaining ? Json(accounting::binding_limit(b)) : Json(nullptr);
 }
 
 boost::asio::awaitable<Json> org_with_money(ApiContext& c, model::Org org) {
   Json out = org_json(org);
   const std::string id = org.id;
-  auto b = co_await c.store.run([&](store::Db& db) { return store::budget_state(db, id); });
+  auto b = co_await c.store.run([&](store::Db& db) { return store::find_org_money(db, id); });
   if (b && *b) add_money(out, **b);
   co_return out;
 }
@@ -79,7 +81,7 @@ Awaitable list_orgs(ApiContext& c, RequestContext& rc) {
   if (!who) co_return problem(rc, who.error());
   auto orgs = co_await c.store.run([&](store::Db& db) { return store::list_orgs(db); });
   if (!orgs) co_return problem(rc, orgs.error());
-  auto money = co_await c.store.run([&](store::Db& db) { return store::budget_states(db); });
+  auto money = co_await c.store.run([&](store::Db& db) { return store::list_org_money(db); });
   if (!money) co_return problem(rc, money.error());
   Json items = Json::array();
   for (const auto& o : *orgs) {
@@ -132,8 +134,8 @@ Awaitable update_org(ApiContext& c, RequestContext& rc) {
   if (!prepaid) co_return problem(rc, prepaid.error());
   // The account first: a refused close (409) leaves the budget as it was too.
   if (*prepaid) {
-    auto set =
-        co_await c.store.run([&](store::Db& db) { return store::set_prepaid(db, id, **prepaid); });
+    auto set = co_await c.store.run(
+        [&](store::Db& db) { return services::set_prepaid(db, id, **prepaid); });
     if (!set) {
       Error err = set.error();
       if (err.code == Errc::conflict) err.field = "prepaid";

@@ -180,6 +180,31 @@ Result<std::optional<model::Site>> find_site(Db& db, std::string_view id) {
   return std::optional<model::Site>{std::move(*s)};
 }
 
+Result<std::optional<SitePricing>> find_site_pricing(Db& db, std::string_view id) {
+  auto st =
+      db.prepare("SELECT org_id, json_extract(spec_json, '$.pricing') FROM sites WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, id);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<SitePricing>{};
+  SitePricing out;
+  out.org_id = st->text(0);
+  if (auto p = parse_json(st->text(1), 8); p && p->is_object()) {
+    auto& pricing = out.pricing;
+    pricing.cpu_core_hour = p->value("cpu_core_hour", 0.0);
+    pricing.memory_gb_hour = p->value("memory_gb_hour", 0.0);
+    pricing.egress_gb = p->value("egress_gb", 0.0);
+    pricing.billing_granularity_s = p->value("billing_granularity_s", int64_t{1});
+    if (const auto g = p->find("gpu_hour"); g != p->end() && g->is_object()) {
+      for (const auto& [model, price] : g->items()) {
+        if (price.is_number()) pricing.gpu_hour[model] = price.get<double>();
+      }
+    }
+  }
+  return std::optional<SitePricing>{std::move(out)};
+}
+
 Result<void> insert_dataset(Db& db, const model::Dataset& d) {
   auto st = db.prepare(
       "INSERT INTO datasets (id, org_id, name, size_bytes, replicas_json, created_at)"

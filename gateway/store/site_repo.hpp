@@ -18,6 +18,14 @@ Result<void> delete_site(Db& db, std::string_view id, TimePoint at);
 // Live (not deleted) sites, ordered by id.
 Result<std::vector<model::Site>> list_sites(Db& db);
 Result<std::optional<model::Site>> find_site(Db& db, std::string_view id);
+// A site's owner and prices as stored, deleted sites included (a job that ran at a site deleted
+// since is still billed at its prices). Read leniently, without the checks of registration: a
+// price missing from the stored document reads as 0, the granularity as 1 s. No credentials.
+struct SitePricing {
+  std::string org_id;
+  model::Pricing pricing;
+};
+Result<std::optional<SitePricing>> find_site_pricing(Db& db, std::string_view id);
 // Seals every live site's credentials under the current master key: plaintext left by rows
 // written before migration 0003, and values sealed with an older key (rotation). Returns how
 // many sites were re-sealed. REQUIRES: db.secret_box() set, holding the older keys too.

@@ -28,13 +28,13 @@ Json design_body() {
           {"policy", {{"max_walltime_s", 604800}, {"max_in_flight", 500}}}};
 }
 
-Json with(Json patch) {
+Json site_with(Json patch) {
   Json j = design_body();
   j.merge_patch(patch);
   return j;
 }
 
-std::string error_for(const Json& body, const std::string& field) {
+std::string site_error_for(const Json& body, const std::string& field) {
   auto r = parse_site(body);
   INFO(body.dump());
   REQUIRE_FALSE(r);
@@ -84,40 +84,42 @@ TEST_CASE("a site body needs only name, region, adapter type and a cpu price", "
 }
 
 TEST_CASE("missing and malformed site members are named", "[model][site]") {
-  error_for(Json::array(), "body");
-  error_for(with({{"name", nullptr}}), "name");
-  error_for(with({{"name", ""}}), "name");
-  error_for(with({{"region", nullptr}}), "region");
-  error_for(with({{"owner", "me"}}), "owner");
-  CHECK_THAT(error_for(with({{"kind", "cloud"}}), "kind"), Contains("hpc, ai, general"));
-  error_for(with({{"adapter", nullptr}}), "adapter");
-  error_for(with({{"adapter", "slurm"}}), "adapter");
-  error_for(with({{"adapter", {{"type", nullptr}}}}), "adapter.type");
-  error_for(with({{"adapter", {{"typ", "x"}}}}), "adapter.typ");
-  error_for(with({{"adapter", {{"options", "x"}}}}), "adapter.options");
-  error_for(with({{"adapter", {{"credentials", {"x"}}}}}), "adapter.credentials");
-  error_for(with({{"pricing", nullptr}}), "pricing");
-  error_for(with({{"pricing", {{"cpu_core_hour", nullptr}}}}), "pricing.cpu_core_hour");
-  error_for(with({{"pricing", {{"cpu_core_hour", -0.01}}}}), "pricing.cpu_core_hour");
-  error_for(with({{"pricing", {{"cpu_core_hour", 1e7}}}}), "pricing.cpu_core_hour");
-  error_for(with({{"pricing", {{"memory_gb_hour", "cheap"}}}}), "pricing.memory_gb_hour");
-  error_for(with({{"pricing", {{"egress_gb", -1}}}}), "pricing.egress_gb");
-  error_for(with({{"pricing", {{"billing_granularity_s", 0}}}}), "pricing.billing_granularity_s");
-  error_for(with({{"pricing", {{"billing_granularity_s", 86401}}}}),
-            "pricing.billing_granularity_s");
-  error_for(with({{"pricing", {{"gpu_hour", 4.2}}}}), "pricing.gpu_hour");
-  error_for(with({{"pricing", {{"gpu_hour", {{"H100", -1}}}}}}), "pricing.gpu_hour.H100");
-  error_for(with({{"pricing", {{"gpu_hour", {{"H100", "4"}}}}}}), "pricing.gpu_hour.H100");
-  CHECK_THAT(error_for(with({{"pricing", {{"gpu_hour", {{"bad model", 1}}}}}}),
-                       "pricing.gpu_hour.bad model"),
+  site_error_for(Json::array(), "body");
+  site_error_for(site_with({{"name", nullptr}}), "name");
+  site_error_for(site_with({{"name", ""}}), "name");
+  site_error_for(site_with({{"region", nullptr}}), "region");
+  site_error_for(site_with({{"owner", "me"}}), "owner");
+  CHECK_THAT(site_error_for(site_with({{"kind", "cloud"}}), "kind"), Contains("hpc, ai, general"));
+  site_error_for(site_with({{"adapter", nullptr}}), "adapter");
+  site_error_for(site_with({{"adapter", "slurm"}}), "adapter");
+  site_error_for(site_with({{"adapter", {{"type", nullptr}}}}), "adapter.type");
+  site_error_for(site_with({{"adapter", {{"typ", "x"}}}}), "adapter.typ");
+  site_error_for(site_with({{"adapter", {{"options", "x"}}}}), "adapter.options");
+  site_error_for(site_with({{"adapter", {{"credentials", {"x"}}}}}), "adapter.credentials");
+  site_error_for(site_with({{"pricing", nullptr}}), "pricing");
+  site_error_for(site_with({{"pricing", {{"cpu_core_hour", nullptr}}}}), "pricing.cpu_core_hour");
+  site_error_for(site_with({{"pricing", {{"cpu_core_hour", -0.01}}}}), "pricing.cpu_core_hour");
+  site_error_for(site_with({{"pricing", {{"cpu_core_hour", 1e7}}}}), "pricing.cpu_core_hour");
+  site_error_for(site_with({{"pricing", {{"memory_gb_hour", "cheap"}}}}), "pricing.memory_gb_hour");
+  site_error_for(site_with({{"pricing", {{"egress_gb", -1}}}}), "pricing.egress_gb");
+  site_error_for(site_with({{"pricing", {{"billing_granularity_s", 0}}}}),
+                 "pricing.billing_granularity_s");
+  site_error_for(site_with({{"pricing", {{"billing_granularity_s", 86401}}}}),
+                 "pricing.billing_granularity_s");
+  site_error_for(site_with({{"pricing", {{"gpu_hour", 4.2}}}}), "pricing.gpu_hour");
+  site_error_for(site_with({{"pricing", {{"gpu_hour", {{"H100", -1}}}}}}), "pricing.gpu_hour.H100");
+  site_error_for(site_with({{"pricing", {{"gpu_hour", {{"H100", "4"}}}}}}),
+                 "pricing.gpu_hour.H100");
+  CHECK_THAT(site_error_for(site_with({{"pricing", {{"gpu_hour", {{"bad model", 1}}}}}}),
+                            "pricing.gpu_hour.bad model"),
              Contains("not a valid accelerator model"));
-  error_for(with({{"pricing", {{"fee", 1}}}}), "pricing.fee");
-  error_for(with({{"policy", "strict"}}), "policy");
-  error_for(with({{"policy", {{"max_walltime_s", 59}}}}), "policy.max_walltime_s");
-  error_for(with({{"policy", {{"max_in_flight", 0}}}}), "policy.max_in_flight");
-  error_for(with({{"policy", {{"allowed_orgs", "org_a"}}}}), "policy.allowed_orgs");
-  error_for(with({{"policy", {{"denied_orgs", {1}}}}}), "policy.denied_orgs[0]");
-  error_for(with({{"policy", {{"max_jobs", 1}}}}), "policy.max_jobs");
+  site_error_for(site_with({{"pricing", {{"fee", 1}}}}), "pricing.fee");
+  site_error_for(site_with({{"policy", "strict"}}), "policy");
+  site_error_for(site_with({{"policy", {{"max_walltime_s", 59}}}}), "policy.max_walltime_s");
+  site_error_for(site_with({{"policy", {{"max_in_flight", 0}}}}), "policy.max_in_flight");
+  site_error_for(site_with({{"policy", {{"allowed_orgs", "org_a"}}}}), "policy.allowed_orgs");
+  site_error_for(site_with({{"policy", {{"denied_orgs", {1}}}}}), "policy.denied_orgs[0]");
+  site_error_for(site_with({{"policy", {{"max_jobs", 1}}}}), "policy.max_jobs");
 }
 
 TEST_CASE("accelerator model names", "[model][site]") {
@@ -147,9 +149,9 @@ TEST_CASE("site status names round-trip", "[model][site]") {
 }
 
 TEST_CASE("the stored form parses back to the same site, credentials included", "[model][site]") {
-  auto s =
-      parse_site(with({{"pricing", {{"billing_granularity_s", 60}}},
-                       {"policy", {{"allowed_orgs", {"org_a"}}, {"denied_orgs", {"org_b"}}}}}));
+  auto s = parse_site(
+      site_with({{"pricing", {{"billing_granularity_s", 60}}},
+                 {"policy", {{"allowed_orgs", {"org_a"}}, {"denied_orgs", {"org_b"}}}}}));
   REQUIRE(s);
   const Json stored = site_to_stored_json(*s);
   auto back = parse_site(stored);

@@ -2,6 +2,7 @@
 // users and sessions, usage records written with a job's end, and the audit log.
 #include <catch2/catch.hpp>
 
+#include "gateway/runtime/job_writes.hpp"
 #include "gateway/security/secret_box.hpp"
 #include "gateway/store/audit_repo.hpp"
 #include "gateway/store/job_repo.hpp"
@@ -189,7 +190,7 @@ TEST_CASE_METHOD(SecurityRepoFixture, "a job's end writes its usage record in th
   done.final_cost_cny = 19.8;
   model::JobEvent e;
   e.type = model::EventType::succeeded;
-  REQUIRE(*update_job(*db, done, model::JobState::running, e));
+  REQUIRE(*runtime::write_job_change(*db, done, model::JobState::running, e));
   UsageFilter f;
   f.org_id = "org_u";
   auto rows = list_usage(*db, f);
