@@ -23,6 +23,7 @@
 #include "gateway/security/password.hpp"
 #include "gateway/security/rate_limiter.hpp"
 #include "gateway/services/job_service.hpp"
+#include "gateway/services/site_vault.hpp"
 #include "gateway/store/audit_repo.hpp"
 #include "gateway/store/store.hpp"
 
@@ -51,6 +52,7 @@ struct ApiContext {
   security::PasswordHasher& passwords;
   security::RequestLimits& limits;
   http::RenderedBody& capacity_body;  // GET /api/v1/capacity, rendered once per change
+  const services::SiteVault& vault;   // site credentials sealed on the way into the store
 };
 
 // Builds the route table (every route of schema/openapi.json).

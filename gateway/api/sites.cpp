@@ -68,7 +68,7 @@ Awaitable create_site(ApiContext& c, RequestContext& rc) {
   site->created_at = site->updated_at = c.clock.now();
   site->status = model::SiteStatus::online;
   if (auto up = c.directory.upsert(*site); !up) co_return problem(rc, up.error());
-  auto ins = co_await c.store.run([&](store::Db& db) { return store::insert_site(db, *site); });
+  auto ins = co_await c.store.run([&](store::Db& db) { return c.vault.insert_site(db, *site); });
   if (!ins) {
     c.directory.remove(site->id);
     co_return problem(rc, ins.error());
@@ -132,7 +132,7 @@ Awaitable patch_site(ApiContext& c, RequestContext& rc) {
   site->drained = v->site.drained;
   site->created_at = v->site.created_at;
   site->updated_at = c.clock.now();
-  auto up = co_await c.store.run([&](store::Db& db) { return store::update_site(db, *site); });
+  auto up = co_await c.store.run([&](store::Db& db) { return c.vault.update_site(db, *site); });
   if (!up) co_return problem(rc, up.error());
   if (auto d = c.directory.upsert(*site); !d) co_return problem(rc, d.error());
   // The changed fields' names only: values may be credentials.

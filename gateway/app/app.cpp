@@ -50,6 +50,7 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   auto secrets = open_secrets(a->config_, *a->store_, a->random_, a->log_);
   if (!secrets) return fail(secrets.error());
   a->secrets_ = std::move(secrets->box);
+  a->vault_ = std::make_unique<services::SiteVault>(a->secrets_.get(), a->random_);
   auto boot = bootstrap(*a->store_, a->config_.data_dir, a->config_.demo, a->ids_, a->random_,
                         a->clock_, a->log_);
   if (!boot) return fail(boot.error());
@@ -71,7 +72,7 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
                                                               a->config_.data_dir / "sites",
                                                               a->config_.adapter_timeout, a->log_);
   a->directory_->set_metrics(a->metrics_);
-  auto sites = a->store_->blocking([](store::Db& db) { return store::list_sites(db); });
+  auto sites = a->store_->blocking([&](store::Db& db) { return a->vault_->list_sites(db); });
   if (!sites) return fail(sites.error());
   for (const auto& s : *sites) {
     if (auto r = a->directory_->upsert(s); !r) {
@@ -103,10 +104,10 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   a->auth_ = std::make_unique<auth::Authenticator>(*a->store_, a->clock_);
   a->passwords_ = std::make_unique<security::PasswordHasher>(a->random_);
   a->limits_ = std::make_unique<security::RequestLimits>(a->config_);
-  a->api_context_.reset(new api::ApiContext{a->config_, *a->store_, *a->auth_, *a->directory_,
-                                            a->geography_, *a->job_service_, a->registry_, a->ids_,
-                                            a->random_, a->clock_, a->log_, *a->capacity_history_,
-                                            *a->passwords_, *a->limits_, a->capacity_body_});
+  a->api_context_.reset(new api::ApiContext{
+      a->config_, *a->store_, *a->auth_, *a->directory_, a->geography_, *a->job_service_,
+      a->registry_, a->ids_, a->random_, a->clock_, a->log_, *a->capacity_history_, *a->passwords_,
+      *a->limits_, a->capacity_body_, *a->vault_});
   api::register_routes(a->router_, *a->api_context_);
   api::register_metrics(a->router_, *a->api_context_, a->metrics_);
   a->static_files_ = std::make_unique<http::StaticFiles>(
