@@ -50,6 +50,7 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   auto secrets = open_secrets(a->config_, *a->store_, a->random_, a->log_);
   if (!secrets) return fail(secrets.error());
   a->secrets_ = std::move(secrets->box);
+  a->vault_ = std::make_unique<services::SiteVault>(a->secrets_.get(), a->random_);
   auto boot = bootstrap(*a->store_, a->config_.data_dir, a->config_.demo, a->ids_, a->random_,
                         a->clock_, a->log_);
   if (!boot) return fail(boot.error());
@@ -71,7 +72,7 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
                                                               a->config_.data_dir / "sites",
                                                               a->config_.adapter_timeout, a->log_);
   a->directory_->set_metrics(a->metrics_);
-  auto sites = a->store_->blocking([](store::Db& db) { return store::list_sites(db); });
+  auto sites = a->store_->blocking([&](store::Db& db) { return a->vault_->list_sites(db); });
   if (!sites) return fail(sites.error());
   for (const auto& s : *sites) {
     if (auto r = a->directory_->upsert(s); !r) {
@@ -106,8 +107,9 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   a->job_service_ =
       std::make_unique<services::JobService>(*a->store_, *a->planner_, *a->directory_, a->ids_,
                                              a->clock_, *a->dispatcher_, a->config_, audit);
-  a->site_service_ = std::make_unique<services::SiteService>(
-      *a->store_, *a->directory_, a->geography_, a->registry_, a->ids_, a->clock_, audit);
+  a->site_service_ =
+      std::make_unique<services::SiteService>(*a->store_, *a->directory_, a->geography_,
+                                              a->registry_, a->ids_, a->clock_, audit, *a->vault_);
   a->org_service_ = std::make_unique<services::OrgService>(*a->store_, a->ids_, a->clock_, audit);
   a->user_service_ = std::make_unique<services::UserService>(*a->store_, *a->auth_, *a->passwords_,
                                                              a->ids_, a->clock_, audit);

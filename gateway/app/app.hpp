@@ -25,6 +25,7 @@
 #include "gateway/runtime/planner.hpp"
 #include "gateway/security/secret_box.hpp"
 #include "gateway/services/job_service.hpp"
+#include "gateway/services/site_vault.hpp"
 
 namespace suanwang::app {
 
@@ -51,6 +52,8 @@ class App {
   federation::CapacityAggregator& aggregator() { return *aggregator_; }
   federation::SiteDirectory& directory() { return *directory_; }
   store::Store& store() { return *store_; }
+  // Site credentials in and out of the store (sealed under the master key).
+  const services::SiteVault& site_vault() const { return *vault_; }
 
  private:
   App(Config config, Logger& log, const Clock& clock, Random& random);
@@ -64,8 +67,9 @@ class App {
   IdGenerator ids_;
   metrics::Registry metrics_;  // before everything that records into it
   adapters::AdapterRegistry registry_;
-  // Declared before store_, whose database thread uses it until store_ is gone.
+  // Declared before store_, whose database thread uses them (through vault_) until store_ is gone.
   std::unique_ptr<security::SecretBox> secrets_;
+  std::unique_ptr<services::SiteVault> vault_;
   std::unique_ptr<store::Store> store_;
   BootstrapResult boot_;
   federation::Geography geography_;

@@ -70,7 +70,7 @@ Result<void> seed_demo(store::Db& db, const std::filesystem::path& data_dir, IdG
   auto sites = store::list_sites(db);
   if (!sites) return fail(sites.error());
   const bool have_sites = std::any_of(sites->begin(), sites->end(),
-                                      [&](const auto& s) { return s.org_id == op->org.id; });
+                                      [&](const auto& s) { return s.site.org_id == op->org.id; });
   if (!have_sites) {
     Json all = (*fed)["sites"];
     all.push_back((*fed)["local_site"]);
@@ -80,7 +80,8 @@ Result<void> seed_demo(store::Db& db, const std::filesystem::path& data_dir, IdG
       site->id = ids.next("site");
       site->org_id = op->org.id;
       site->created_at = site->updated_at = clock.now();
-      if (auto r = store::insert_site(db, *site); !r) return r;
+      // The demo federation's sites carry no credentials: nothing to seal.
+      if (auto r = store::insert_site(db, *site, store::SealedCredentials{}); !r) return r;
     }
   }
   const auto keys_file = data_dir / "demo-keys.json";

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "gateway/security/master_key.hpp"
-#include "gateway/store/site_repo.hpp"
+#include "gateway/services/site_vault.hpp"
 
 namespace suanwang::app {
 
@@ -42,11 +42,8 @@ Result<OpenedSecrets> open_secrets(const Config& config, store::Store& store, Ra
   } else {
     log.info("master key loaded", {{"source", master->source}, {"key_id", box->current_key_id()}});
   }
-  security::SecretBox* raw = box.get();
-  auto resealed = store.blocking([&](store::Db& db) {
-    db.set_secrets(raw, &random);
-    return store::reseal_site_credentials(db);
-  });
+  const services::SiteVault vault(box.get(), random);
+  auto resealed = store.blocking([&](store::Db& db) { return vault.reseal(db); });
   if (!resealed) return fail(resealed.error());
   if (*resealed > 0) {
     log.info("sealed site credentials under the current master key",

@@ -1,5 +1,5 @@
 // Secrets at rest at start-up: load the master key (and an older one being rotated away
-// from), give the database its SecretBox, and re-seal whatever is not sealed under the current
+// from), and re-seal (services::SiteVault) whatever is not sealed under the current
 // key (plaintext from before migration 0003, values sealed with the previous key). The same
 // steps are `suanwang rotate-master-key`, run with the gateway stopped.
 #pragma once
@@ -15,7 +15,7 @@
 namespace suanwang::app {
 
 struct OpenedSecrets {
-  std::unique_ptr<security::SecretBox> box;  // REQUIRES: outlives every use of the store
+  std::unique_ptr<security::SecretBox> box;  // REQUIRES: outlives the SiteVault made of it
   int resealed = 0;                          // sites whose credentials were re-sealed now
 };
 Result<OpenedSecrets> open_secrets(const Config& config, store::Store& store, Random& random,

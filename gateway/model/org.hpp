@@ -28,4 +28,14 @@ struct Org {
   TimePoint created_at{};
 };
 
+// An org's money as stored: its budget, what it has been charged, what its jobs in flight hold
+// (their estimated cost), and its prepaid balance. Figures only: what they leave to spend is
+// accounting's to say (gateway/accounting/spending).
+struct OrgMoney {
+  std::optional<double> budget_cny;  // none = no budget
+  double spent_cny = 0;
+  double held_cny = 0;
+  std::optional<double> credit_cny;  // the prepaid balance; none = no prepaid account
+};
+
 }  // namespace suanwang::model

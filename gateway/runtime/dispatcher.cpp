@@ -6,8 +6,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 
-#include "gateway/accounting/cost.hpp"
+#include "gateway/accounting/billing.hpp"
+#include "gateway/accounting/spending.hpp"
 #include "gateway/lifecycle/state_machine.hpp"
+#include "gateway/runtime/job_writes.hpp"
 #include "gateway/store/job_repo.hpp"
 #include "gateway/store/org_repo.hpp"
 #include "gateway/store/site_repo.hpp"
@@ -407,8 +409,8 @@ asio::awaitable<bool> Dispatcher::transition(model::JobRecord& next, S from, E t
   next.updated_at = now;
   next.reason = reason;
   model::JobEvent ev{0, now, type, next.state, next.site_id, next.attempt, std::move(reason)};
-  auto applied =
-      co_await store_.run([&](store::Db& db) { return store::update_job(db, next, from, ev); });
+  auto applied = co_await store_.run(
+      [&](store::Db& db) { return runtime::write_job_change(db, next, from, ev); });
   if (!applied) {
     log_.error("cannot record job transition",
                {{"job", next.id}, {"error", applied.error().message}});
@@ -444,9 +446,10 @@ asio::awaitable<void> Dispatcher::place(model::JobRecord job) {
   if (decision.feasible()) {
     // The budget left, not counting this job's own hold (it is being placed again).
     auto budget =
-        co_await store_.run([&](store::Db& db) { return store::budget_state(db, org, job.id); });
+        co_await store_.run([&](store::Db& db) { return org_money_except(db, org, job.id); });
     if (!budget) co_return;
-    in.budget_remaining_cny = *budget ? (*budget)->remaining_cny() : std::optional<double>();
+    in.budget_remaining_cny =
+        *budget ? accounting::remaining_cny(**budget) : std::optional<double>();
     decision = planner_.place(job.id, in);  // holds and counts it in flight, atomically
   }
   const auto facts = lifecycle::facts_of(job);
@@ -497,16 +500,11 @@ asio::awaitable<bool> Dispatcher::execute(const model::JobRecord& job, lifecycle
       if (!next.started_at && end.started_at) next.started_at = end.started_at;
       next.finished_at = end.finished_at.value_or(now);
       // What it used, billed at the site's prices; nothing when the failure was not the job's.
-      double cost = 0;
-      if (out.charge && next.started_at) {
-        const int64_t used = std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(
-                                                      *next.finished_at - *next.started_at)
-                                                      .count());
-        if (const auto view = directory_.view(site)) {
-          cost = accounting::compute_cost_cny(view->site.pricing, job.spec.resources, used);
-        }
-      }
-      next.final_cost_cny = cost;
+      std::optional<federation::SiteView> view;  // copied only when the end is charged
+      if (out.charge) view = directory_.view(site);
+      next.final_cost_cny =
+          accounting::final_cost_cny(out.charge, view ? &view->site.pricing : nullptr,
+                                     job.spec.resources, next.started_at, *next.finished_at);
     } else if (out.next == S::running && !next.started_at) {
       next.started_at = end.started_at.value_or(clock_.now());
     }

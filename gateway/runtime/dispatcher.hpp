@@ -9,8 +9,9 @@
 //   - reconciles submitted/running jobs with a batch status call per site every
 //     reconcile_interval (at once for a site with a cancellation to forward), recording exit
 //     codes, final cost and whose fault a failure was.
-// Every change is a state transition written with its event (store::update_job); the database
-// stays the truth.
+// Every change is a state transition written with its event and the money it moves
+// (runtime/job_writes: accounting decides, the store writes both at once); the database stays
+// the truth.
 //
 // It works from memory: the active jobs (without their decisions) are read once at start,
 // then kept current by its own transitions and by JobListener calls from the API side (a new

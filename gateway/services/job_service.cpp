@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "gateway/accounting/spending.hpp"
+#include "gateway/runtime/job_writes.hpp"
 #include "gateway/store/job_repo.hpp"
 #include "gateway/store/org_repo.hpp"
 #include "gateway/store/site_repo.hpp"
@@ -13,7 +15,7 @@ namespace suanwang::services {
 namespace asio = boost::asio;
 
 namespace {
-// `limit` names what binds: the org's budget or its prepaid credit (store::BudgetState).
+// `limit` names what binds: the org's budget or its prepaid credit (accounting::binding_limit).
 Error budget_error(double estimate, double remaining, const char* limit) {
   char buf[200];
   std::snprintf(buf, sizeof buf,
@@ -29,11 +31,11 @@ asio::awaitable<Result<JobService::OrgContext>> JobService::org_context(const st
   co_return co_await store_.run([&](store::Db& db) -> Result<OrgContext> {
     auto datasets = store::list_datasets(db, std::string_view(org));
     if (!datasets) return fail(datasets.error());
-    auto state = store::budget_state(db, org);
-    if (!state) return fail(state.error());
-    if (!*state) return fail(Error::not_found("no org " + org));
-    return OrgContext{std::move(*datasets),
-                      SpendLimit{(*state)->remaining_cny(), (*state)->binding_limit()}};
+    auto money = store::find_org_money(db, org);
+    if (!money) return fail(money.error());
+    if (!*money) return fail(Error::not_found("no org " + org));
+    return OrgContext{std::move(*datasets), SpendLimit{accounting::remaining_cny(**money),
+                                                       accounting::binding_limit(**money)}};
   });
 }
 
@@ -144,13 +146,14 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
   // last of a budget cannot both pass (the database thread runs one transaction at a time).
   auto inserted = co_await store_.run([&](store::Db& db) -> Result<void> {
     return db.transaction([&]() -> Result<void> {
-      auto state = store::budget_state(db, job.org_id);
-      if (!state) return fail(state.error());
-      const auto left = *state ? (*state)->remaining_cny() : std::nullopt;
+      auto money = store::find_org_money(db, job.org_id);
+      if (!money) return fail(money.error());
+      const auto left = *money ? accounting::remaining_cny(**money) : std::nullopt;
       if (left && job.estimated_cost_cny && *job.estimated_cost_cny > *left) {
-        return fail(budget_error(*job.estimated_cost_cny, *left, (*state)->binding_limit()));
+        return fail(
+            budget_error(*job.estimated_cost_cny, *left, accounting::binding_limit(**money)));
       }
-      if (auto r = store::insert_job(db, job, events, text); !r) return r;
+      if (auto r = runtime::write_new_job(db, job, events, text); !r) return r;
       if (audit == nullptr) return ok();
       return store::insert_audit(db, *audit);
     });
@@ -216,7 +219,7 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const Caller& calle
         model::JobEvent ev{0, now, *out.event, next.state, next.site_id, next.attempt, out.reason};
         auto applied = co_await store_.run([&](store::Db& db) -> Result<bool> {
           return db.transaction([&]() -> Result<bool> {
-            auto a = store::update_job(db, next, from, ev);
+            auto a = runtime::write_job_change(db, next, from, ev);
             if (!a || !*a) return a;  // not applied: no change, nothing to audit
             if (auto w = store::insert_audit(db, canceled); !w) return fail(w.error());
             return true;

@@ -3,11 +3,23 @@
 
 #include <cmath>
 
+#include "gateway/accounting/spending.hpp"
 #include "gateway/core/json.hpp"
+#include "gateway/services/credit_service.hpp"
 
 namespace suanwang::services {
 
 namespace asio = boost::asio;
+
+std::optional<double> BudgetState::credit_left_cny() const {
+  return accounting::credit_left_cny(*this);
+}
+std::optional<double> BudgetState::remaining_cny() const {
+  return accounting::remaining_cny(*this);
+}
+const char* BudgetState::binding_limit() const {
+  return accounting::binding_limit(*this);
+}
 
 namespace {
 
@@ -28,7 +40,7 @@ Result<OrgAccount> read_account(store::Db& db, const std::string& id) {
   if (!org) return fail(org.error());
   if (!*org) return fail(Error::not_found("no org " + id));
   OrgAccount out{std::move(**org), std::nullopt};
-  if (auto b = store::budget_state(db, id); b && *b) out.money = std::move(**b);
+  if (auto b = store::find_org_money(db, id); b && *b) out.money = BudgetState(**b);
   return out;
 }
 
@@ -67,13 +79,13 @@ asio::awaitable<Result<Page<OrgAccount>>> OrgService::list(const auth::Principal
   auto all = co_await store_.run([&](store::Db& db) -> Result<std::vector<OrgAccount>> {
     auto orgs = store::list_orgs(db);
     if (!orgs) return fail(orgs.error());
-    auto money = store::budget_states(db);
+    auto money = store::list_org_money(db);
     if (!money) return fail(money.error());
     std::vector<OrgAccount> out;
     for (auto& o : *orgs) {
       if (!who.owns(o.id)) continue;
       std::optional<BudgetState> m;
-      if (auto it = money->find(o.id); it != money->end()) m = it->second;
+      if (auto it = money->find(o.id); it != money->end()) m = BudgetState(it->second);
       out.push_back(OrgAccount{std::move(o), std::move(m)});
     }
     return out;
@@ -132,7 +144,7 @@ asio::awaitable<Result<OrgAccount>> OrgService::update(const Caller& caller, con
   auto done = co_await store_.run([&](store::Db& db) -> Result<OrgAccount> {
     return db.transaction([&]() -> Result<OrgAccount> {
       if (prepaid_entry) {
-        auto changed = store::set_prepaid(db, id, **prepaid);
+        auto changed = set_prepaid(db, id, **prepaid);  // credit_service: accounting's rule
         if (!changed) {
           Error err = changed.error();
           if (err.code == Errc::conflict) err.field = "prepaid";
@@ -161,13 +173,13 @@ asio::awaitable<Result<CreditAccount>> OrgService::credit(const auth::Principal&
   if (page.token && !is_valid_id(*page.token, "cre")) co_return fail(malformed_page_token());
   const int limit = page.size + 1;  // one more than asked: is there a next page?
   auto account = co_await store_.run([&](store::Db& db) -> Result<CreditAccount> {
-    auto state = store::budget_state(db, id);
+    auto state = store::find_org_money(db, id);
     if (!state) return fail(state.error());
     if (!*state) return fail(Error::not_found("no org " + id));
     auto rows = store::list_credit_entries(db, id, page.token, limit);
     if (!rows) return fail(rows.error());
     return CreditAccount{
-        std::move(**state),
+        BudgetState(**state),
         trim_page(std::move(*rows), page.size,
                   [](const CreditEntry& e) -> const std::string& { return e.id; })};
   });
@@ -211,7 +223,7 @@ asio::awaitable<Result<CreditEntry>> OrgService::add_credit(const Caller& caller
   AuditEntry entry = audit_.entry(caller, "org.credit", "org", id, id);
   auto added = co_await store_.run([&](store::Db& db) -> Result<CreditEntry> {
     return db.transaction([&]() -> Result<CreditEntry> {
-      auto a = store::add_credit_entry(db, e);
+      auto a = add_credit_entry(db, e);  // credit_service: accounting's rule
       if (!a) return a;
       AuditEntry full = entry;
       full.detail["entry_id"] = a->id;

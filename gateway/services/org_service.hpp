@@ -22,7 +22,15 @@
 
 namespace suanwang::services {
 
-using BudgetState = store::BudgetState;
+// An org's money as stored (model::OrgMoney) with what it leaves to spend, as accounting rules
+// it (gateway/accounting/spending): the api reads these without linking accounting.
+struct BudgetState : model::OrgMoney {
+  BudgetState() = default;
+  explicit BudgetState(const model::OrgMoney& m) : model::OrgMoney(m) {}
+  std::optional<double> credit_left_cny() const;  // accounting::credit_left_cny
+  std::optional<double> remaining_cny() const;    // accounting::remaining_cny
+  const char* binding_limit() const;              // accounting::binding_limit
+};
 using CreditEntry = store::CreditEntry;
 
 // An org with its money (none when it could not be read).

@@ -57,7 +57,7 @@ asio::awaitable<Result<federation::SiteView>> SiteService::create(const Caller& 
       audit_.entry(caller, "site.create", "site", site->id, site->org_id, std::move(detail));
   auto ins = co_await store_.run([&](store::Db& db) {
     return db.transaction([&]() -> Result<void> {
-      if (auto r = store::insert_site(db, *site); !r) return r;
+      if (auto r = vault_.insert_site(db, *site); !r) return r;
       return store::insert_audit(db, created);
     });
   });
@@ -134,14 +134,14 @@ asio::awaitable<Result<federation::SiteView>> SiteService::patch(const Caller& c
                                           {{"fields", std::move(fields)}});
   auto up = co_await store_.run([&](store::Db& db) {
     return db.transaction([&]() -> Result<void> {
-      if (auto r = store::update_site(db, *site); !r) return r;
+      if (auto r = vault_.update_site(db, *site); !r) return r;
       return store::insert_audit(db, updated);
     });
   });
   if (!up) co_return fail(up.error());
   if (auto d = directory_.upsert(*site); !d) {
     // The new adapter settings would not start: the stored site goes back to what still runs.
-    auto back = co_await store_.run([&](store::Db& db) { return store::update_site(db, before); });
+    auto back = co_await store_.run([&](store::Db& db) { return vault_.update_site(db, before); });
     (void)back;
     co_return fail(d.error());
   }

@@ -15,6 +15,7 @@
 #include "gateway/federation/site_directory.hpp"
 #include "gateway/services/audit_service.hpp"
 #include "gateway/services/page.hpp"
+#include "gateway/services/site_vault.hpp"
 #include "gateway/store/store.hpp"
 
 namespace suanwang::services {
@@ -23,14 +24,15 @@ class SiteService {
  public:
   SiteService(store::Store& store, federation::SiteDirectory& directory,
               const federation::Geography& geography, const adapters::AdapterRegistry& registry,
-              IdGenerator& ids, const Clock& clock, AuditService& audit)
+              IdGenerator& ids, const Clock& clock, AuditService& audit, const SiteVault& vault)
       : store_(store),
         directory_(directory),
         geography_(geography),
         registry_(registry),
         ids_(ids),
         clock_(clock),
-        audit_(audit) {}
+        audit_(audit),
+        vault_(vault) {}
 
   // Registers a site of the caller's org (operators and admins) from its full document.
   boost::asio::awaitable<Result<federation::SiteView>> create(const Caller& caller,
@@ -65,6 +67,7 @@ class SiteService {
   IdGenerator& ids_;
   const Clock& clock_;
   AuditService& audit_;
+  const SiteVault& vault_;  // credentials sealed on the way into the store
 };
 
 }  // namespace suanwang::services

@@ -14,13 +14,6 @@
 
 #include "gateway/core/result.hpp"
 
-namespace suanwang {
-class Random;
-namespace security {
-class SecretBox;
-}
-}  // namespace suanwang
-
 namespace suanwang::store {
 
 // A prepared statement borrowed from the Db's cache; reset and unbound when released.
@@ -108,21 +101,10 @@ class Db {
   std::string error_message() const { return sqlite3_errmsg(db_); }
   sqlite3* handle() { return db_; }
 
-  // Secrets at rest (site credentials) are sealed with this box; set once by the Store's owner
-  // before any repository touches them. Unset: storing or reading a secret fails.
-  void set_secrets(const security::SecretBox* box, Random* random) {
-    secret_box_ = box;
-    secret_random_ = random;
-  }
-  const security::SecretBox* secret_box() const { return secret_box_; }
-  Random* secret_random() const { return secret_random_; }
-
  private:
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   int depth_ = 0;
-  const security::SecretBox* secret_box_ = nullptr;
-  Random* secret_random_ = nullptr;
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
 };
 

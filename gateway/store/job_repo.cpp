@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "gateway/store/org_repo.hpp"
 #include "gateway/store/usage_repo.hpp"
 
 namespace suanwang::store {
@@ -121,6 +122,13 @@ Result<void> put_decision(Db& db, std::string_view job_id, std::string_view deci
   return st->run();
 }
 
+// The org's figures and the usage record that come with a job's write.
+Result<void> write_money(Db& db, std::string_view org_id, const JobMoney& money) {
+  if (auto r = move_org_money(db, org_id, money.held_change_cny, money.charge_cny); !r) return r;
+  if (money.usage) return insert_usage(db, *money.usage);
+  return ok();
+}
+
 }  // namespace
 
 JobText job_text(const model::JobRecord& j) {
@@ -132,12 +140,13 @@ JobText job_text(const model::JobRecord& j) {
 }
 
 Result<void> insert_job(Db& db, const model::JobRecord& j,
-                        const std::vector<model::JobEvent>& events) {
-  return insert_job(db, j, events, job_text(j));
+                        const std::vector<model::JobEvent>& events, const JobMoney& money) {
+  return insert_job(db, j, events, job_text(j), money);
 }
 
 Result<void> insert_job(Db& db, const model::JobRecord& j,
-                        const std::vector<model::JobEvent>& events, const JobText& text) {
+                        const std::vector<model::JobEvent>& events, const JobText& text,
+                        const JobMoney& money) {
   return db.transaction([&]() -> Result<void> {
     auto st = db.prepare(std::string("INSERT INTO jobs (") + kJobCols +
                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -192,12 +201,12 @@ Result<void> insert_job(Db& db, const model::JobRecord& j,
     for (const auto& e : events) {
       if (auto r = append_event(db, j.id, e); !r) return r;
     }
-    return ok();
+    return write_money(db, j.org_id, money);
   });
 }
 
 Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expected_state,
-                        model::JobEvent event) {
+                        model::JobEvent event, const JobMoney& money) {
   return db.transaction([&]() -> Result<bool> {
     auto st = db.prepare(
         "UPDATE jobs SET state = ?, site_id = ?, remote_id = ?, attempt = ?,"
@@ -238,22 +247,28 @@ Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expec
     }
     event.state = j.state;
     if (auto r = append_event(db, j.id, event); !r) return fail(r.error());
-    // The charge lands with the job's end, in the same transaction: against the budget, and
-    // taken from the prepaid balance when the org has one (NULL stays NULL).
-    if (model::is_terminal(j.state) && !model::is_terminal(expected_state) && j.final_cost_cny &&
-        *j.final_cost_cny > 0) {
-      auto charge = db.prepare(
-          "UPDATE orgs SET spent_cny = spent_cny + ?1, credit_cny = credit_cny - ?1 WHERE id = ?2");
-      if (!charge) return fail(charge.error());
-      charge->bind(1, *j.final_cost_cny).bind(2, j.org_id);
-      if (auto r = charge->run(); !r) return fail(r.error());
-    }
-    // Every finished job leaves a usage record, in the same transaction as its end.
-    if (model::is_terminal(j.state) && !model::is_terminal(expected_state)) {
-      if (auto r = record_usage(db, j); !r) return fail(r.error());
-    }
+    if (auto r = write_money(db, j.org_id, money); !r) return fail(r.error());
     return true;
   });
+}
+
+Result<std::optional<JobMoneyBasis>> find_job_money_basis(Db& db, std::string_view id) {
+  auto st = db.prepare("SELECT org_id, state, estimated_cost_cny FROM jobs WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, id);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<JobMoneyBasis>{};
+  JobMoneyBasis b;
+  b.org_id = st->text(0);
+  const auto state = model::parse_job_state(st->text(1));
+  if (!state) {
+    return fail(Error::internal("stored job " + std::string(id) + " has unknown state '" +
+                                st->text(1) + "'"));
+  }
+  b.state = *state;
+  b.estimated_cost_cny = st->opt_real(2);
+  return std::optional<JobMoneyBasis>{std::move(b)};
 }
 
 Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at) {

@@ -10,14 +10,25 @@
 #include <vector>
 
 #include "gateway/model/job.hpp"
+#include "gateway/model/usage.hpp"
 #include "gateway/store/db.hpp"
 
 namespace suanwang::store {
 
-// Inserts the job and its first events atomically. An Idempotency-Key already used by the org
-// fails with Errc::already_exists.
+// The money a write of a job moves, decided by accounting (the hold, the charge, the usage
+// record: gateway/accounting) and written here with the job, in its transaction, so that the
+// org's figures never disagree with its jobs, even after a crash. The store applies what it is
+// given; it decides none of it. runtime/job_writes computes it for every write in service.
+struct JobMoney {
+  double held_change_cny = 0;  // added to the org's held_cny
+  double charge_cny = 0;       // added to the org's spent_cny and taken from its credit_cny
+  std::optional<model::UsageRecord> usage;  // the job's usage record, written when it ends
+};
+
+// Inserts the job and its first events atomically, with `money`. An Idempotency-Key already
+// used by the org fails with Errc::already_exists.
 Result<void> insert_job(Db& db, const model::JobRecord& job,
-                        const std::vector<model::JobEvent>& events);
+                        const std::vector<model::JobEvent>& events, const JobMoney& money = {});
 
 // A job's JSON columns, serialised. Making it touches no database, so a caller on an I/O thread
 // can do it before handing the insert to the database thread, the one thread that limits
@@ -31,15 +42,26 @@ JobText job_text(const model::JobRecord& job);
 // insert_job with the record's JSON already serialised. REQUIRES: text == job_text(job), except
 // that decision_json may be the full decision of a record that carries only its brief.
 Result<void> insert_job(Db& db, const model::JobRecord& job,
-                        const std::vector<model::JobEvent>& events, const JobText& text);
+                        const std::vector<model::JobEvent>& events, const JobText& text,
+                        const JobMoney& money = {});
 
-// Writes the job's mutable columns and appends `event` (its seq is assigned here) in one
-// transaction. The update applies only if the stored state is still `expected_state`, so two
-// actors cannot both move a job; returns false when it was not applied. A record whose
-// decision is null keeps the stored one (the dispatcher does not hold decisions in memory), and
-// leaves it unwritten; a new decision (a re-placement) replaces it.
+// Writes the job's mutable columns, appends `event` (its seq is assigned here) and applies
+// `money`, in one transaction. The update applies only if the stored state is still
+// `expected_state`, so two actors cannot both move a job; returns false when it was not applied
+// (and nothing was written). A record whose decision is null keeps the stored one (the
+// dispatcher does not hold decisions in memory), and leaves it unwritten; a new decision (a
+// re-placement) replaces it.
 Result<bool> update_job(Db& db, const model::JobRecord& job, model::JobState expected_state,
-                        model::JobEvent event);
+                        model::JobEvent event, const JobMoney& money = {});
+
+// A job's state, owner and estimate as stored: what accounting needs to know what a write of
+// it moves (the hold it had). Reads one row by key, no JSON.
+struct JobMoneyBasis {
+  std::string org_id;
+  model::JobState state = model::JobState::pending;
+  std::optional<double> estimated_cost_cny;
+};
+Result<std::optional<JobMoneyBasis>> find_job_money_basis(Db& db, std::string_view id);
 // Sets cancel_requested (no state change) and appends a cancel_requested event.
 Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at);
 

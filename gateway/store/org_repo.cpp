@@ -2,8 +2,6 @@
 #include "gateway/store/org_repo.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 
 namespace suanwang::store {
 namespace {
@@ -33,15 +31,15 @@ ApiKeyRecord read_key(const Statement& st, int c = 0) {
 }
 
 // budget_cny, spent_cny, held_cny, credit_cny from column 0.
-BudgetState read_budget(const Statement& st) {
-  BudgetState b;
-  b.budget_cny = st.opt_real(0);
-  b.spent_cny = st.real(1);
+model::OrgMoney read_money(const Statement& st) {
+  model::OrgMoney m;
+  m.budget_cny = st.opt_real(0);
+  m.spent_cny = st.real(1);
   // Many additions and subtractions of estimates leave floating-point residue around zero.
-  b.held_cny = std::max(0.0, st.real(2));
-  if (b.held_cny < 1e-6) b.held_cny = 0;
-  b.credit_cny = st.opt_real(3);
-  return b;
+  m.held_cny = std::max(0.0, st.real(2));
+  if (m.held_cny < 1e-6) m.held_cny = 0;
+  m.credit_cny = st.opt_real(3);
+  return m;
 }
 
 CreditEntry read_credit_entry(const Statement& st) {
@@ -54,12 +52,6 @@ CreditEntry read_credit_entry(const Statement& st) {
   e.note = st.text(5);
   e.actor = st.text(6);
   return e;
-}
-
-std::string cny_text(double v) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, v < 0 ? "-¥%.2f" : "¥%.2f", std::abs(v));
-  return buf;
 }
 
 Result<std::optional<model::Org>> find_one_org(Db& db, std::string_view sql, std::string_view arg) {
@@ -194,32 +186,25 @@ Result<void> touch_api_key(Db& db, std::string_view key_id, TimePoint at) {
   return st->run();
 }
 
-Result<std::optional<BudgetState>> budget_state(Db& db, std::string_view org_id,
-                                                std::string_view except_job) {
-  // held_cny is kept by triggers (migration 0004); the job being placed again gives its own
-  // hold back.
-  auto st = db.prepare(
-      "SELECT o.budget_cny, o.spent_cny, o.held_cny - COALESCE((SELECT j.estimated_cost_cny"
-      " FROM jobs j WHERE j.id = ? AND j.org_id = o.id"
-      " AND j.state IN ('pending', 'placed', 'submitted', 'running')), 0), o.credit_cny"
-      " FROM orgs o WHERE o.id = ?");
+Result<std::optional<model::OrgMoney>> find_org_money(Db& db, std::string_view org_id) {
+  auto st = db.prepare("SELECT budget_cny, spent_cny, held_cny, credit_cny FROM orgs WHERE id = ?");
   if (!st) return fail(st.error());
-  st->bind(1, except_job).bind(2, org_id);
+  st->bind(1, org_id);
   auto row = st->step();
   if (!row) return fail(row.error());
-  if (!*row) return std::optional<BudgetState>();
-  return std::optional<BudgetState>(read_budget(*st));
+  if (!*row) return std::optional<model::OrgMoney>();
+  return std::optional<model::OrgMoney>(read_money(*st));
 }
 
-Result<std::map<std::string, BudgetState, std::less<>>> budget_states(Db& db) {
+Result<std::map<std::string, model::OrgMoney, std::less<>>> list_org_money(Db& db) {
   auto st = db.prepare("SELECT budget_cny, spent_cny, held_cny, credit_cny, id FROM orgs");
   if (!st) return fail(st.error());
-  std::map<std::string, BudgetState, std::less<>> out;
+  std::map<std::string, model::OrgMoney, std::less<>> out;
   for (;;) {
     auto row = st->step();
     if (!row) return fail(row.error());
     if (!*row) break;
-    out.emplace(st->text(4), read_budget(*st));
+    out.emplace(st->text(4), read_money(*st));
   }
   return out;
 }
@@ -232,71 +217,44 @@ Result<bool> set_budget(Db& db, std::string_view org_id, std::optional<double> b
   return db.changes() > 0;
 }
 
-Result<bool> set_prepaid(Db& db, std::string_view org_id, bool prepaid) {
-  return db.transaction([&]() -> Result<bool> {
-    auto state = budget_state(db, org_id);
-    if (!state) return fail(state.error());
-    if (!*state) return fail(Error::not_found("no org " + std::string(org_id)));
-    const auto& credit = (*state)->credit_cny;
-    if (credit.has_value() == prepaid) return false;
-    // Half a fen either way is zero: balances are sums of two-decimal amounts and job costs.
-    if (credit && std::abs(*credit) >= 0.005) {
-      return fail(Error::conflict(
-          *credit > 0
-              ? "the prepaid balance is " + cny_text(*credit) +
-                    "; it must be used or refunded (a negative credit entry) before the "
-                    "account is closed"
-              : "the prepaid balance is " + cny_text(*credit) +
-                    " (owed); it must be settled by a top-up before the account is closed"));
-    }
-    auto st = db.prepare(prepaid ? "UPDATE orgs SET credit_cny = 0 WHERE id = ?"
-                                 : "UPDATE orgs SET credit_cny = NULL WHERE id = ?");
-    if (!st) return fail(st.error());
-    st->bind(1, org_id);
-    if (auto r = st->run(); !r) return fail(r.error());
-    return true;
-  });
+Result<void> move_org_money(Db& db, std::string_view org_id, double held_change_cny,
+                            double charge_cny) {
+  // Most writes of a job (moves within flight) change neither: the org row is left alone.
+  if (held_change_cny == 0 && charge_cny == 0) return ok();
+  auto st = db.prepare(
+      "UPDATE orgs SET held_cny = held_cny + ?1, spent_cny = spent_cny + ?2,"
+      " credit_cny = credit_cny - ?2 WHERE id = ?3");
+  if (!st) return fail(st.error());
+  st->bind(1, held_change_cny).bind(2, charge_cny).bind(3, org_id);
+  return st->run();
 }
 
-Result<CreditEntry> add_credit_entry(Db& db, CreditEntry entry) {
-  return db.transaction([&]() -> Result<CreditEntry> {
-    auto state = budget_state(db, entry.org_id);
-    if (!state) return fail(state.error());
-    if (!*state) return fail(Error::not_found("no org " + entry.org_id));
-    const auto available = (*state)->credit_left_cny();
-    if (!available) {
-      return fail(
-          Error::conflict("the org has no prepaid account (PATCH the org with "
-                          "\"prepaid\": true to open one)"));
-    }
-    // Compared in whole fen: a balance left with a fraction of a fen by job charges can still be
-    // refunded to (nearly) zero and the account closed.
-    if (entry.amount_cny < 0 && -entry.amount_cny > *available + 0.005) {
-      return fail(Error::conflict("a correction of " + cny_text(entry.amount_cny) +
-                                  " would take back more than the " +
-                                  cny_text(std::max(0.0, *available)) + " available (balance " +
-                                  cny_text(*(*state)->credit_cny) + ", held for jobs in flight " +
-                                  cny_text((*state)->held_cny) + ")"));
-    }
-    entry.balance_cny = *(*state)->credit_cny + entry.amount_cny;
-    auto move = db.prepare("UPDATE orgs SET credit_cny = credit_cny + ? WHERE id = ?");
-    if (!move) return fail(move.error());
-    move->bind(1, entry.amount_cny).bind(2, entry.org_id);
-    if (auto r = move->run(); !r) return fail(r.error());
-    auto ins = db.prepare(
-        "INSERT INTO credit_entries (id, org_id, at, amount_cny, balance_cny, note, actor)"
-        " VALUES (?,?,?,?,?,?,?)");
-    if (!ins) return fail(ins.error());
-    ins->bind(1, entry.id)
-        .bind(2, entry.org_id)
-        .bind(3, to_unix_ms(entry.at))
-        .bind(4, entry.amount_cny)
-        .bind(5, entry.balance_cny)
-        .bind(6, entry.note)
-        .bind(7, entry.actor);
-    if (auto r = ins->run(); !r) return fail(r.error());
-    return entry;
-  });
+Result<bool> set_prepaid_account(Db& db, std::string_view org_id, bool prepaid) {
+  auto st = db.prepare(prepaid ? "UPDATE orgs SET credit_cny = 0 WHERE id = ?"
+                               : "UPDATE orgs SET credit_cny = NULL WHERE id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, org_id);
+  if (auto r = st->run(); !r) return fail(r.error());
+  return db.changes() > 0;
+}
+
+Result<void> insert_credit_entry(Db& db, const CreditEntry& entry) {
+  auto move = db.prepare("UPDATE orgs SET credit_cny = credit_cny + ? WHERE id = ?");
+  if (!move) return fail(move.error());
+  move->bind(1, entry.amount_cny).bind(2, entry.org_id);
+  if (auto r = move->run(); !r) return fail(r.error());
+  auto ins = db.prepare(
+      "INSERT INTO credit_entries (id, org_id, at, amount_cny, balance_cny, note, actor)"
+      " VALUES (?,?,?,?,?,?,?)");
+  if (!ins) return fail(ins.error());
+  ins->bind(1, entry.id)
+      .bind(2, entry.org_id)
+      .bind(3, to_unix_ms(entry.at))
+      .bind(4, entry.amount_cny)
+      .bind(5, entry.balance_cny)
+      .bind(6, entry.note)
+      .bind(7, entry.actor);
+  return ins->run();
 }
 
 Result<std::vector<CreditEntry>> list_credit_entries(Db& db, std::string_view org_id,

@@ -1,10 +1,7 @@
 // Usage rows (see usage_repo.hpp).
 #include "gateway/store/usage_repo.hpp"
 
-#include <algorithm>
 #include <variant>
-
-#include "gateway/accounting/cost.hpp"
 
 namespace suanwang::store {
 namespace {
@@ -50,62 +47,29 @@ void bind_all(Statement& st, const Where& w) {
 }
 }  // namespace
 
-Result<void> record_usage(Db& db, const model::JobRecord& j) {
-  const auto& r = j.spec.resources;
-  model::Pricing pricing;
-  std::string site_org;
-  double accel_price = 0;
-  if (!j.site_id.empty()) {
-    auto st =
-        db.prepare("SELECT org_id, json_extract(spec_json, '$.pricing') FROM sites WHERE id = ?");
-    if (!st) return fail(st.error());
-    st->bind(1, j.site_id);
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (*row) {
-      site_org = st->text(0);
-      if (auto p = parse_json(st->text(1), 8); p && p->is_object()) {
-        pricing.cpu_core_hour = p->value("cpu_core_hour", 0.0);
-        pricing.memory_gb_hour = p->value("memory_gb_hour", 0.0);
-        pricing.billing_granularity_s = p->value("billing_granularity_s", int64_t{1});
-        if (r.accelerators && p->contains("gpu_hour") && (*p)["gpu_hour"].is_object()) {
-          accel_price = (*p)["gpu_hour"].value(r.accelerators->model, 0.0);
-        }
-      }
-    }
-  }
-  const TimePoint finished = j.finished_at.value_or(j.updated_at);
-  int64_t seconds = 0;
-  if (j.started_at) {
-    seconds = std::max<int64_t>(
-        0, std::chrono::duration_cast<std::chrono::seconds>(finished - *j.started_at).count());
-  }
-  Json prices = {{"cpu_core_hour", pricing.cpu_core_hour},
-                 {"memory_gb_hour", pricing.memory_gb_hour},
-                 {"accelerator_hour", accel_price},
-                 {"billing_granularity_s", pricing.billing_granularity_s}};
+Result<void> insert_usage(Db& db, const UsageRecord& u) {
   auto st = db.prepare(std::string("INSERT OR IGNORE INTO usage_records (") + kUsageCols +
                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return fail(st.error());
-  st->bind(1, j.id)
-      .bind(2, j.org_id)
-      .bind(3, j.site_id)
-      .bind(4, site_org)
-      .bind(5, model::job_state_name(j.state))
-      .bind(6, static_cast<double>(r.cpus))
-      .bind(7, r.memory_gb)
-      .bind(8, r.accelerators ? r.accelerators->model : std::string())
-      .bind(9, static_cast<int64_t>(r.accelerators ? r.accelerators->count : 0));
-  if (j.started_at) {
-    st->bind(10, to_unix_ms(*j.started_at));
+  st->bind(1, u.job_id)
+      .bind(2, u.org_id)
+      .bind(3, u.site_id)
+      .bind(4, u.site_org_id)
+      .bind(5, u.state)
+      .bind(6, u.cpus)
+      .bind(7, u.memory_gb)
+      .bind(8, u.accelerator_model)
+      .bind(9, u.accelerator_count);
+  if (u.started_at) {
+    st->bind(10, to_unix_ms(*u.started_at));
   } else {
     st->bind_null(10);
   }
-  st->bind(11, to_unix_ms(finished))
-      .bind(12, seconds)
-      .bind(13, accounting::billed_seconds(pricing, seconds))
-      .bind(14, prices.dump())
-      .bind(15, j.final_cost_cny.value_or(0.0));
+  st->bind(11, to_unix_ms(u.finished_at))
+      .bind(12, u.seconds)
+      .bind(13, u.billed_seconds)
+      .bind(14, u.prices.dump())
+      .bind(15, u.cost_cny);
   return st->run();
 }
 

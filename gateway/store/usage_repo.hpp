@@ -1,5 +1,6 @@
 // Usage records: one per finished job, written in the transaction that records the job's end
-// (job_repo's update_job), so usage totals always equal the sum of the jobs' final costs.
+// (job_repo's update_job), so usage totals always equal the sum of the jobs' final costs. The
+// figures are accounting's (accounting/billing); the store only keeps and sums them.
 #pragma once
 
 #include <optional>
@@ -9,31 +10,17 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/json.hpp"
-#include "gateway/model/job.hpp"
+#include "gateway/model/usage.hpp"
 #include "gateway/store/db.hpp"
 
 namespace suanwang::store {
 
-struct UsageRecord {
-  std::string job_id;
-  std::string org_id;
-  std::string site_id;      // "" when the job ended before reaching a site
-  std::string site_org_id;  // the operator paid for it
-  std::string state;
-  double cpus = 0;
-  double memory_gb = 0;
-  std::string accelerator_model;
-  int64_t accelerator_count = 0;
-  std::optional<TimePoint> started_at;
-  TimePoint finished_at{};
-  int64_t seconds = 0;         // used: started to finished
-  int64_t billed_seconds = 0;  // at the site's billing granularity
-  Json prices;                 // the unit prices applied (CNY per hour; granularity)
-  double cost_cny = 0;         // the job's final cost
-};
+// What accounting made of a finished job (accounting::usage_record); the store keeps it as given.
+using UsageRecord = model::UsageRecord;
 
-// REQUIRES: inside the transaction that moves `job` to its terminal state.
-Result<void> record_usage(Db& db, const model::JobRecord& job);
+// REQUIRES: inside the transaction that moves the job to its terminal state (update_job writes
+// it from JobMoney::usage). A second record for the same job is ignored.
+Result<void> insert_usage(Db& db, const UsageRecord& usage);
 
 struct UsageFilter {
   std::optional<std::string> org_id;

@@ -85,8 +85,8 @@ TEST_CASE("the database never holds a password or API key or session or credenti
       }
     }
     // The adapter still gets its credentials (from the sealed column).
-    auto stored =
-        gw.app().store().blocking([&](store::Db& db) { return store::find_site(db, site_id); });
+    auto stored = gw.app().store().blocking(
+        [&](store::Db& db) { return gw.app().site_vault().find_site(db, site_id); });
     REQUIRE(stored);
     REQUIRE(*stored);
     CHECK((**stored).adapter.credentials.at("api_key") == kPeerKey);
@@ -162,8 +162,8 @@ TEST_CASE("rotating the master key re-seals credentials so only the new key is n
   }
   // With the new key alone it starts and the site keeps its credentials.
   TestGateway gw(dir.path(), {.tweak = [&](Config& c) { c.master_key_file = new_key; }});
-  auto stored =
-      gw.app().store().blocking([&](store::Db& db) { return store::find_site(db, site_id); });
+  auto stored = gw.app().store().blocking(
+      [&](store::Db& db) { return gw.app().site_vault().find_site(db, site_id); });
   REQUIRE(stored);
   REQUIRE(*stored);
   CHECK((**stored).adapter.credentials.at("token") == kSlurmToken);

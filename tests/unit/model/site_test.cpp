@@ -102,14 +102,16 @@ TEST_CASE("missing and malformed site members are named", "[model][site]") {
   site_error_for(site_with({{"pricing", {{"cpu_core_hour", 1e7}}}}), "pricing.cpu_core_hour");
   site_error_for(site_with({{"pricing", {{"memory_gb_hour", "cheap"}}}}), "pricing.memory_gb_hour");
   site_error_for(site_with({{"pricing", {{"egress_gb", -1}}}}), "pricing.egress_gb");
-  site_error_for(site_with({{"pricing", {{"billing_granularity_s", 0}}}}), "pricing.billing_granularity_s");
+  site_error_for(site_with({{"pricing", {{"billing_granularity_s", 0}}}}),
+                 "pricing.billing_granularity_s");
   site_error_for(site_with({{"pricing", {{"billing_granularity_s", 86401}}}}),
-            "pricing.billing_granularity_s");
+                 "pricing.billing_granularity_s");
   site_error_for(site_with({{"pricing", {{"gpu_hour", 4.2}}}}), "pricing.gpu_hour");
   site_error_for(site_with({{"pricing", {{"gpu_hour", {{"H100", -1}}}}}}), "pricing.gpu_hour.H100");
-  site_error_for(site_with({{"pricing", {{"gpu_hour", {{"H100", "4"}}}}}}), "pricing.gpu_hour.H100");
+  site_error_for(site_with({{"pricing", {{"gpu_hour", {{"H100", "4"}}}}}}),
+                 "pricing.gpu_hour.H100");
   CHECK_THAT(site_error_for(site_with({{"pricing", {{"gpu_hour", {{"bad model", 1}}}}}}),
-                       "pricing.gpu_hour.bad model"),
+                            "pricing.gpu_hour.bad model"),
              Contains("not a valid accelerator model"));
   site_error_for(site_with({{"pricing", {{"fee", 1}}}}), "pricing.fee");
   site_error_for(site_with({{"policy", "strict"}}), "policy");
@@ -147,9 +149,9 @@ TEST_CASE("site status names round-trip", "[model][site]") {
 }
 
 TEST_CASE("the stored form parses back to the same site, credentials included", "[model][site]") {
-  auto s =
-      parse_site(site_with({{"pricing", {{"billing_granularity_s", 60}}},
-                       {"policy", {{"allowed_orgs", {"org_a"}}, {"denied_orgs", {"org_b"}}}}}));
+  auto s = parse_site(
+      site_with({{"pricing", {{"billing_granularity_s", 60}}},
+                 {"policy", {{"allowed_orgs", {"org_a"}}, {"denied_orgs", {"org_b"}}}}}));
   REQUIRE(s);
   const Json stored = site_to_stored_json(*s);
   auto back = parse_site(stored);

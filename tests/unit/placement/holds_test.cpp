@@ -9,7 +9,7 @@ namespace {
 using namespace suanwang;
 using namespace suanwang::placement;
 
-model::SiteCapacity two_pools() {
+model::SiteCapacity holds_two_pools() {
   model::SiteCapacity cap;
   cap.pools = {model::PoolCapacity{"cpu", 64, 64, 256, 256, {}, 0},
                model::PoolCapacity{"gpu", 32, 32, 512, 512, {{"A800", {8, 8}}}, 0}};
@@ -34,7 +34,7 @@ TEST_CASE("holds add up per pool of their site", "[placement][holds]") {
   book.add({"j2", "s1", "gpu", res(8, 64, 2), t0, {}});
   book.add({"j3", "s1", "gpu", res(8, 64, 4), t0, {}});
   book.add({"j4", "s2", "cpu", res(16, 8), t0, {}});
-  const auto held = book.held_at("s1", two_pools());
+  const auto held = book.held_at("s1", holds_two_pools());
   REQUIRE(held.size() == 2);
   CHECK(held[0].cpus == 4);
   CHECK(held[0].memory_gb == 8);
@@ -42,7 +42,7 @@ TEST_CASE("holds add up per pool of their site", "[placement][holds]") {
   CHECK(held[1].cpus == 16);
   CHECK(held[1].accelerators.at("A800") == 6);
   CHECK(held[1].jobs == 2);
-  CHECK(book.held_at("s3", two_pools()).empty());
+  CHECK(book.held_at("s3", holds_two_pools()).empty());
   CHECK(book.size() == 4);
 }
 
@@ -52,20 +52,20 @@ TEST_CASE("the sums follow every add, replacement and release", "[placement][hol
   book.add({"j2", "s1", "gpu", res(4, 32, 4), t0, {}});
   book.add({"j3", "s1", "cpu", res(2, 4), t0, {}});
   book.release("j2");
-  auto held = book.held_at("s1", two_pools());
+  auto held = book.held_at("s1", holds_two_pools());
   CHECK(held[1].cpus == 8);
   CHECK(held[1].memory_gb == 64);
   CHECK(held[1].accelerators.at("A800") == 2);
   CHECK(held[1].jobs == 1);
   book.add({"j1", "s1", "cpu", res(1, 1), t0, {}});  // replaced: leaves the gpu pool
-  held = book.held_at("s1", two_pools());
+  held = book.held_at("s1", holds_two_pools());
   CHECK(held[1].jobs == 0);
   CHECK(held[1].accelerators.empty());
   CHECK(held[0].cpus == 3);
   CHECK(held[0].jobs == 2);
   book.release("j1");
   book.release("j3");
-  CHECK(book.held_at("s1", two_pools()).empty());  // the site's sums are gone with its holds
+  CHECK(book.held_at("s1", holds_two_pools()).empty());  // the site's sums are gone with its holds
   CHECK(book.size() == 0);
 }
 
@@ -96,7 +96,7 @@ TEST_CASE("expiry ends holds in time order, each site against its own report",
   CHECK(book.find("a4") == nullptr);  // by s1's report alone (within the TTL)
   CHECK(book.find("b4") != nullptr);  // s2 has no report yet
   CHECK(book.size() == 5);
-  CHECK(book.held_at("s1", two_pools())[0].jobs == 2);
+  CHECK(book.held_at("s1", holds_two_pools())[0].jobs == 2);
 }
 
 TEST_CASE("a job holds at one site at a time", "[placement][holds]") {
@@ -104,8 +104,8 @@ TEST_CASE("a job holds at one site at a time", "[placement][holds]") {
   book.add({"j1", "s1", "cpu", res(4, 8), t0, {}});
   book.add({"j1", "s2", "cpu", res(4, 8), t0, {}});  // failed over
   CHECK(book.size() == 1);
-  CHECK(book.held_at("s1", two_pools()).empty());
-  CHECK(book.held_at("s2", two_pools())[0].cpus == 4);
+  CHECK(book.held_at("s1", holds_two_pools()).empty());
+  CHECK(book.held_at("s2", holds_two_pools())[0].cpus == 4);
 }
 
 TEST_CASE("a hold ends on release, on a report after acceptance, or at its TTL",
@@ -149,7 +149,7 @@ TEST_CASE("held resources turn 'fits now' into a queue wait", "[placement][holds
   job.resources.walltime_s = 600;
   Snapshot snap;
   snap.network = &net;
-  snap.sites.push_back({&site, two_pools(), 1.0, 0, true, {}});
+  snap.sites.push_back({&site, holds_two_pools(), 1.0, 0, true, {}});
   Request req;
   req.spec = &job;
   auto d = decide(req, snap);

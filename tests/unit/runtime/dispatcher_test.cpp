@@ -14,6 +14,7 @@
 
 #include "adapters/registry.hpp"
 #include "gateway/runtime/dispatcher.hpp"
+#include "gateway/runtime/job_writes.hpp"
 #include "gateway/store/job_repo.hpp"
 #include "gateway/store/org_repo.hpp"
 #include "support/temp_dir.hpp"
@@ -94,7 +95,7 @@ class Rig {
         {0, clock_.now(), model::EventType::created, S::pending, "", 0, "test"},
         {0, clock_.now(), model::EventType::placed, S::placed, "site_a", 1, "test"}};
     REQUIRE(sync([&] {
-      return store_->run([&](store::Db& db) { return store::insert_job(db, j, events); });
+      return store_->run([&](store::Db& db) { return runtime::write_new_job(db, j, events); });
     }));
     dispatcher_->job_created(j);
     return j;

@@ -3,6 +3,7 @@
 // a new one; reads without the decision never open job_decisions.
 #include <catch2/catch.hpp>
 
+#include "gateway/runtime/job_writes.hpp"
 #include "gateway/store/job_repo.hpp"
 #include "store_test_support.hpp"
 
@@ -168,7 +169,7 @@ TEST_CASE("migration 0005 moves every decision beside its job, losing nothing",
   // The jobs written from here on keep their decisions the new way, and the holds still follow.
   auto j = job("job_900");
   j.decision = big_decision("site_2", 5);
-  REQUIRE(insert_job(*db, j, {decision_event("created", JobState::pending)}));
+  REQUIRE(runtime::write_new_job(*db, j, {decision_event("created", JobState::pending)}));
   CHECK((*find_job(*db, "job_900"))->decision == j.decision);
   CHECK(scalar(*db, "SELECT CAST(held_cny * 1000 AS INTEGER) FROM orgs") == held_before + 2000);
 }

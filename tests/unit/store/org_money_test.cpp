@@ -1,9 +1,14 @@
-// An org's money in the database (migration 0004): held_cny, kept by triggers, always equals the
-// sum of the estimates of the org's jobs in flight, whoever writes the jobs; the migration
-// backfills it on a database with jobs in flight; prepaid credit moves only by entries and job
-// charges, each with its balance, in one transaction.
+// An org's money in the database (migration 0004): held_cny always equals the sum of the
+// estimates of the org's jobs in flight through every write of a job in service (accounting
+// decides each change, runtime/job_writes has the store write it with the job; migration 0007
+// dropped the triggers that did it before); 0004 backfills it on a database with jobs in flight;
+// prepaid credit moves only by entries and job charges, each with its balance, in one
+// transaction (services/credit_service).
 #include <catch2/catch.hpp>
 
+#include "gateway/accounting/spending.hpp"
+#include "gateway/runtime/job_writes.hpp"
+#include "gateway/services/credit_service.hpp"
 #include "gateway/store/job_repo.hpp"
 #include "store_test_support.hpp"
 
@@ -12,8 +17,18 @@ namespace {
 using namespace suanwang;
 using namespace suanwang::store;
 using model::JobState;
+using services::add_credit_entry;
+using services::set_prepaid;
 using suanwang::testing::make_org;
 using suanwang::testing::scalar;
+
+// The org's money as the API shows it, and without one job's hold (the one placed again).
+std::optional<model::OrgMoney> budget_state(Db& db, const std::string& org,
+                                            const std::string& except_job = "") {
+  auto m = runtime::org_money_except(db, org, except_job);
+  REQUIRE(m);
+  return *m;
+}
 
 constexpr int64_t kMoneyT0 = 1'700'000'000'000;
 
@@ -93,7 +108,7 @@ struct OrgMoneyFixture {
       CHECK(held(*db, org) == Approx(active_sum(*db, org)).margin(1e-9));
     }
   }
-  // Moves a stored job to `to` (with a new estimate and final cost) through update_job.
+  // Moves a stored job to `to` (with a new estimate and final cost) as the dispatcher does.
   void advance(const std::string& id, JobState to, std::optional<double> est = std::nullopt,
                std::optional<double> final_cost = std::nullopt) {
     auto j = find_job(*db, id);
@@ -104,7 +119,7 @@ struct OrgMoneyFixture {
     next.state = to;
     if (est) next.estimated_cost_cny = est;
     next.final_cost_cny = final_cost;
-    REQUIRE(*update_job(*db, next, from, money_event(to)));
+    REQUIRE(*runtime::write_job_change(*db, next, from, money_event(to)));
   }
 };
 
@@ -115,11 +130,11 @@ TEST_CASE_METHOD(OrgMoneyFixture,
   CHECK(held(*db, "org_a") == 0);
 
   // Insert: in flight (held), without an estimate (nothing held), already final (nothing held).
-  REQUIRE(insert_job(*db, job("job_1", "org_a", JobState::placed, 2.5), {}));
-  REQUIRE(insert_job(*db, job("job_2", "org_a", JobState::pending, 1.25), {}));
-  REQUIRE(insert_job(*db, job("job_3", "org_a", JobState::pending, std::nullopt), {}));
-  REQUIRE(insert_job(*db, job("job_4", "org_b", JobState::running, 7.0), {}));
-  REQUIRE(insert_job(*db, job("job_5", "org_a", JobState::failed, 9.0), {}));
+  REQUIRE(runtime::write_new_job(*db, job("job_1", "org_a", JobState::placed, 2.5), {}));
+  REQUIRE(runtime::write_new_job(*db, job("job_2", "org_a", JobState::pending, 1.25), {}));
+  REQUIRE(runtime::write_new_job(*db, job("job_3", "org_a", JobState::pending, std::nullopt), {}));
+  REQUIRE(runtime::write_new_job(*db, job("job_4", "org_b", JobState::running, 7.0), {}));
+  REQUIRE(runtime::write_new_job(*db, job("job_5", "org_a", JobState::failed, 9.0), {}));
   CHECK(held(*db, "org_a") == Approx(3.75));
   CHECK(held(*db, "org_b") == Approx(7.0));
   check_held();
@@ -146,26 +161,26 @@ TEST_CASE_METHOD(OrgMoneyFixture,
   check_held();
   CHECK(held(*db, "org_b") == Approx(0).margin(1e-9));
 
-  // A row written outside update_job is counted too: the triggers see every write.
-  REQUIRE(db->exec("UPDATE jobs SET estimated_cost_cny = 3.0 WHERE id = 'job_2'"));
+  // A new estimate without a change of state moves the hold too (before 0007 the triggers saw
+  // such a write from outside update_job; no writer in service does that any more).
+  advance("job_2", JobState::placed, 3.0);
   CHECK(held(*db, "org_a") == Approx(3.0));
-  REQUIRE(db->exec("DELETE FROM job_events WHERE job_id = 'job_2'"));
-  REQUIRE(db->exec("DELETE FROM jobs WHERE id = 'job_2'"));
-  REQUIRE(db->exec("DELETE FROM jobs WHERE id = 'job_5'"));  // final: nothing to give back
+  // A job that leaves flight gives all of it back; one already final gives nothing back.
+  advance("job_2", JobState::canceled);
+  advance("job_5", JobState::failed, 12.0);
   CHECK(held(*db, "org_a") == Approx(0).margin(1e-9));
   check_held();
 
   // budget_state reads it, less the job being placed again, and clamps residue at zero.
-  REQUIRE(insert_job(*db, job("job_6", "org_a", JobState::pending, 0.1), {}));
-  REQUIRE(insert_job(*db, job("job_7", "org_a", JobState::pending, 0.2), {}));
+  REQUIRE(runtime::write_new_job(*db, job("job_6", "org_a", JobState::pending, 0.1), {}));
+  REQUIRE(runtime::write_new_job(*db, job("job_7", "org_a", JobState::pending, 0.2), {}));
   auto b = budget_state(*db, "org_a");
   REQUIRE(b);
-  REQUIRE(*b);
-  CHECK((*b)->held_cny == Approx(0.3));
-  CHECK((*budget_state(*db, "org_a", "job_7"))->held_cny == Approx(0.1));
+  CHECK(b->held_cny == Approx(0.3));
+  CHECK(budget_state(*db, "org_a", "job_7")->held_cny == Approx(0.1));
   advance("job_6", JobState::canceled);
   advance("job_7", JobState::canceled);
-  CHECK((*budget_state(*db, "org_a"))->held_cny == 0);
+  CHECK(budget_state(*db, "org_a")->held_cny == 0);
 }
 
 TEST_CASE_METHOD(OrgMoneyFixture, "the org row is written only by moves that change its hold",
@@ -177,7 +192,7 @@ TEST_CASE_METHOD(OrgMoneyFixture, "the org row is written only by moves that cha
       " CREATE TEMP TRIGGER count_org_writes AFTER UPDATE ON main.orgs"
       " BEGIN UPDATE org_writes SET n = n + 1; END;"));
   const auto writes = [&] { return scalar(*db, "SELECT n FROM org_writes"); };
-  REQUIRE(insert_job(*db, job("job_1", "org_a", JobState::placed, 2.5), {}));
+  REQUIRE(runtime::write_new_job(*db, job("job_1", "org_a", JobState::placed, 2.5), {}));
   CHECK(writes() == 1);
   advance("job_1", JobState::submitted);
   advance("job_1", JobState::running);
@@ -192,7 +207,7 @@ TEST_CASE_METHOD(OrgMoneyFixture, "the org row is written only by moves that cha
   CHECK(writes() == 3);
   CHECK(held(*db, "org_a") == 0);
   // Between final states nothing is held, so nothing is written.
-  REQUIRE(db->exec("UPDATE jobs SET state = 'failed', estimated_cost_cny = 9 WHERE id = 'job_1'"));
+  advance("job_1", JobState::failed, 9.0);
   CHECK(writes() == 3);
   check_held();
 }
@@ -210,7 +225,8 @@ TEST_CASE("migration 0004 backfills held_cny from the jobs in flight",
   }
   REQUIRE(before.size() == 3);
   REQUIRE(migrate(db, before));
-  // Rows as a 0003 gateway wrote them (column list as of then: no held_cny, no credit_cny).
+  // Rows as a 0003 gateway wrote them (column list as of then: no held_cny, no credit_cny), so
+  // written by the store alone, with no money moved.
   REQUIRE(
       db.exec("INSERT INTO orgs (id, name, kind, budget_cny, created_at) VALUES"
               " ('org_a', 'a', 'user', 100, 0), ('org_b', 'b', 'user', NULL, 0),"
@@ -226,8 +242,8 @@ TEST_CASE("migration 0004 backfills held_cny from the jobs in flight",
   CHECK(held(db, "org_c") == 0);
   // Existing orgs stay invoiced: no prepaid account was opened for them.
   CHECK(scalar(db, "SELECT COUNT(*) FROM orgs WHERE credit_cny IS NOT NULL") == 0);
-  // And from here the triggers keep it.
-  REQUIRE(insert_job(db, job("job_5", "org_c", JobState::pending, 1.0), {}));
+  // And from here the application keeps it.
+  REQUIRE(runtime::write_new_job(db, job("job_5", "org_c", JobState::pending, 1.0), {}));
   CHECK(held(db, "org_c") == Approx(1.0));
 }
 
@@ -245,21 +261,21 @@ CreditEntry entry(std::string id, std::string org, double amount, int64_t at_ms,
 
 TEST_CASE_METHOD(OrgMoneyFixture, "a prepaid account opens at zero and closes only at zero",
                  "[store][orgs][money]") {
-  CHECK_FALSE((*budget_state(*db, "org_a"))->credit_cny);
+  CHECK_FALSE(budget_state(*db, "org_a")->credit_cny);
   CHECK(*set_prepaid(*db, "org_a", true));
   CHECK_FALSE(*set_prepaid(*db, "org_a", true));  // already open: nothing changes
-  CHECK((*budget_state(*db, "org_a"))->credit_cny == 0.0);
+  CHECK(budget_state(*db, "org_a")->credit_cny == 0.0);
   REQUIRE(add_credit_entry(*db, entry("cre_1", "org_a", 10, kMoneyT0)));
 
   auto refused = set_prepaid(*db, "org_a", false);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == Errc::conflict);
   CHECK_THAT(refused.error().message, Catch::Contains("¥10.00"));
-  CHECK((*budget_state(*db, "org_a"))->credit_cny == 10.0);  // unchanged
+  CHECK(budget_state(*db, "org_a")->credit_cny == 10.0);  // unchanged
 
   REQUIRE(add_credit_entry(*db, entry("cre_2", "org_a", -10, kMoneyT0 + 1, "refunded")));
   CHECK(*set_prepaid(*db, "org_a", false));
-  CHECK_FALSE((*budget_state(*db, "org_a"))->credit_cny);
+  CHECK_FALSE(budget_state(*db, "org_a")->credit_cny);
   CHECK_FALSE(*set_prepaid(*db, "org_a", false));
   // Its entries stay: the history of an account since closed.
   CHECK(list_credit_entries(*db, "org_a", std::nullopt, 10)->size() == 2);
@@ -287,16 +303,16 @@ TEST_CASE_METHOD(OrgMoneyFixture, "credit entries move the balance and record wh
   REQUIRE(add_credit_entry(*db, entry("cre_2", "org_b", 7, kMoneyT0)));
 
   // A job in flight holds 30 of it; a correction may take back only the 70 available.
-  REQUIRE(insert_job(*db, job("job_1", "org_a", JobState::running, 30), {}));
-  auto b = *budget_state(*db, "org_a");
-  CHECK(b->credit_left_cny() == Approx(70));
-  CHECK(b->remaining_cny() == Approx(70));
-  CHECK(std::string(b->binding_limit()) == "prepaid credit");
+  REQUIRE(runtime::write_new_job(*db, job("job_1", "org_a", JobState::running, 30), {}));
+  auto b = budget_state(*db, "org_a");
+  CHECK(accounting::credit_left_cny(*b) == Approx(70));
+  CHECK(accounting::remaining_cny(*b) == Approx(70));
+  CHECK(std::string(accounting::binding_limit(*b)) == "prepaid credit");
   auto too_much = add_credit_entry(*db, entry("cre_3", "org_a", -70.01, kMoneyT0 + 1, "typo"));
   REQUIRE_FALSE(too_much);
   CHECK(too_much.error().code == Errc::conflict);
   CHECK_THAT(too_much.error().message, Catch::Contains("¥70.00 available"));
-  CHECK((*budget_state(*db, "org_a"))->credit_cny == 100.0);
+  CHECK(budget_state(*db, "org_a")->credit_cny == 100.0);
   CHECK(scalar(*db, "SELECT COUNT(*) FROM credit_entries WHERE org_id = 'org_a'") == 1);
   auto back = add_credit_entry(*db, entry("cre_4", "org_a", -70, kMoneyT0 + 2, "typo"));
   REQUIRE(back);
@@ -305,11 +321,11 @@ TEST_CASE_METHOD(OrgMoneyFixture, "credit entries move the balance and record wh
   // The job ends early: its final cost, not its estimate, is taken from the balance, and its
   // hold is given back.
   advance("job_1", JobState::succeeded, std::nullopt, 12.34);
-  b = *budget_state(*db, "org_a");
+  b = budget_state(*db, "org_a");
   CHECK(*b->credit_cny == Approx(30 - 12.34));
   CHECK(b->held_cny == 0);
   CHECK(b->spent_cny == Approx(12.34));
-  CHECK((*budget_state(*db, "org_b"))->credit_cny == 7.0);  // another org's balance: untouched
+  CHECK(budget_state(*db, "org_b")->credit_cny == 7.0);  // another org's balance: untouched
 
   // A top-up after a charge records the balance it left, charges included.
   auto top = add_credit_entry(*db, entry("cre_5", "org_a", 50, kMoneyT0 + 3));
@@ -318,10 +334,10 @@ TEST_CASE_METHOD(OrgMoneyFixture, "credit entries move the balance and record wh
 
   // An invoiced org's charge leaves credit_cny NULL.
   REQUIRE(insert_org(*db, make_org("org_c", "c")));
-  REQUIRE(insert_job(*db, job("job_2", "org_c", JobState::running, 1), {}));
+  REQUIRE(runtime::write_new_job(*db, job("job_2", "org_c", JobState::running, 1), {}));
   advance("job_2", JobState::failed, std::nullopt, 0.5);
-  CHECK_FALSE((*budget_state(*db, "org_c"))->credit_cny);
-  CHECK((*budget_state(*db, "org_c"))->spent_cny == Approx(0.5));
+  CHECK_FALSE(budget_state(*db, "org_c")->credit_cny);
+  CHECK(budget_state(*db, "org_c")->spent_cny == Approx(0.5));
 }
 
 TEST_CASE_METHOD(OrgMoneyFixture, "credit entries list newest first, in pages, per org",

@@ -1,8 +1,11 @@
-// The accounts-and-security rows: site credentials sealed at rest and re-sealed on rotation,
-// users and sessions, usage records written with a job's end, and the audit log.
+// The accounts-and-security rows: site credentials sealed at rest (by services::SiteVault; the
+// store keeps only sealed bytes) and re-sealed on rotation, users and sessions, usage records
+// written with a job's end, and the audit log.
 #include <catch2/catch.hpp>
 
+#include "gateway/runtime/job_writes.hpp"
 #include "gateway/security/secret_box.hpp"
+#include "gateway/services/site_vault.hpp"
 #include "gateway/store/audit_repo.hpp"
 #include "gateway/store/job_repo.hpp"
 #include "gateway/store/site_repo.hpp"
@@ -27,8 +30,8 @@ struct SecurityRepoFixture {
   std::unique_ptr<Db> db = suanwang::testing::migrated_db();
   SeededRandom random{5};
   security::SecretBox box{key_of(1)};
+  services::SiteVault vault{&box, random};
   SecurityRepoFixture() {
-    db->set_secrets(&box, &random);
     REQUIRE(insert_org(*db, make_org("org_op", "op", model::OrgKind::operator_)));
     REQUIRE(insert_org(*db, make_org("org_u", "u")));
     REQUIRE(db->exec("INSERT INTO regions (id, name) VALUES ('r1', 'R1')"));
@@ -56,39 +59,43 @@ struct SecurityRepoFixture {
 TEST_CASE_METHOD(SecurityRepoFixture,
                  "site credentials are stored sealed and read back in the clear",
                  "[store][sites][secrets]") {
-  REQUIRE(insert_site(*db, site("site_1")));
+  REQUIRE(vault.insert_site(*db, site("site_1")));
   const auto spec = stored("SELECT spec_json FROM sites WHERE id = 'site_1'");
   CHECK(spec.find("jwt-very-secret") == std::string::npos);
   const auto sealed = stored("SELECT credentials_sealed FROM sites WHERE id = 'site_1'");
   CHECK(sealed.find("jwt-very-secret") == std::string::npos);
   CHECK(stored("SELECT credentials_key_id FROM sites WHERE id = 'site_1'") == box.current_key_id());
-  auto back = find_site(*db, "site_1");
+  auto back = vault.find_site(*db, "site_1");
   REQUIRE(back);
   REQUIRE(*back);
   CHECK((*back)->adapter.credentials["token"] == "jwt-very-secret-site_1");
   // Moved onto another row, the ciphertext does not open.
-  REQUIRE(insert_site(*db, site("site_2")));
+  REQUIRE(vault.insert_site(*db, site("site_2")));
   REQUIRE(
       db->exec("UPDATE sites SET credentials_sealed = (SELECT credentials_sealed FROM sites"
                " WHERE id = 'site_1') WHERE id = 'site_2'"));
-  CHECK_FALSE(find_site(*db, "site_2"));
+  CHECK_FALSE(vault.find_site(*db, "site_2"));
 }
 
 TEST_CASE_METHOD(SecurityRepoFixture, "without a master key no credential is stored or read",
                  "[store][sites][secrets]") {
-  db->set_secrets(nullptr, nullptr);
-  auto r = insert_site(*db, site("site_1"));
+  const services::SiteVault keyless(nullptr, random);
+  auto r = keyless.insert_site(*db, site("site_1"));
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("master key") != std::string::npos);
+  // Nor does the store take credentials in the clear without their sealed form.
+  auto bare = insert_site(*db, site("site_3"), SealedCredentials{});
+  REQUIRE_FALSE(bare);
+  CHECK(bare.error().message.find("master key") != std::string::npos);
   auto s = site("site_2");
   s.adapter.credentials = Json::object();
-  CHECK(insert_site(*db, s));  // nothing secret: fine
+  CHECK(keyless.insert_site(*db, s));  // nothing secret: fine
 }
 
 TEST_CASE_METHOD(SecurityRepoFixture,
                  "re-sealing moves legacy plaintext and old-key values to the current key",
                  "[store][sites][secrets]") {
-  REQUIRE(insert_site(*db, site("site_old")));
+  REQUIRE(vault.insert_site(*db, site("site_old")));
   // A row as written before migration 0003: credentials in spec_json.
   REQUIRE(db->exec(
       "INSERT INTO sites (id, org_id, name, region, spec_json, status, created_at, updated_at)"
@@ -98,35 +105,36 @@ TEST_CASE_METHOD(SecurityRepoFixture,
       "\"policy\":{}}', 'online', 0, 0)"));
   auto plain = site("site_plain");  // no credentials: nothing to seal, not counted
   plain.adapter.credentials = Json::object();
-  REQUIRE(insert_site(*db, plain));
+  REQUIRE(vault.insert_site(*db, plain));
   security::SecretBox rotated(key_of(2), {key_of(1)});
-  db->set_secrets(&rotated, &random);
-  auto n = reseal_site_credentials(*db);
+  const services::SiteVault rotating(&rotated, random);
+  auto n = rotating.reseal(*db);
   REQUIRE(n);
   CHECK(*n == 2);
   CHECK(scalar(*db, "SELECT COUNT(*) FROM sites WHERE credentials_key_id = '" +
                         rotated.current_key_id() + "'") == 2);
   CHECK(stored("SELECT spec_json FROM sites WHERE id = 'site_legacy'").find("legacy-plaintext") ==
         std::string::npos);
-  CHECK(*reseal_site_credentials(*db) == 0);  // idempotent
+  CHECK(*rotating.reseal(*db) == 0);  // idempotent
   // The new key alone now opens everything.
   security::SecretBox new_only(key_of(2));
-  db->set_secrets(&new_only, &random);
-  auto all = list_sites(*db);
+  const services::SiteVault new_vault(&new_only, random);
+  auto all = new_vault.list_sites(*db);
   REQUIRE(all);
   REQUIRE(all->size() == 3);
-  CHECK((*find_site(*db, "site_legacy"))->adapter.credentials["token"] == "legacy-plaintext-token");
+  CHECK((*new_vault.find_site(*db, "site_legacy"))->adapter.credentials["token"] ==
+        "legacy-plaintext-token");
   // And the old key alone no longer does.
   security::SecretBox old_only(key_of(1));
-  db->set_secrets(&old_only, &random);
-  auto refused = list_sites(*db);
+  const services::SiteVault old_vault(&old_only, random);
+  auto refused = old_vault.list_sites(*db);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == Errc::unavailable);
 }
 
 TEST_CASE_METHOD(SecurityRepoFixture, "a deleted site keeps no credentials",
                  "[store][sites][secrets]") {
-  REQUIRE(insert_site(*db, site("site_1")));
+  REQUIRE(vault.insert_site(*db, site("site_1")));
   REQUIRE(delete_site(*db, "site_1", from_unix_ms(1)));
   CHECK(scalar(*db, "SELECT COUNT(*) FROM sites WHERE credentials_sealed IS NOT NULL") == 0);
 }
@@ -170,7 +178,7 @@ TEST_CASE_METHOD(SecurityRepoFixture,
 
 TEST_CASE_METHOD(SecurityRepoFixture, "a job's end writes its usage record in the same transaction",
                  "[store][usage]") {
-  REQUIRE(insert_site(*db, site("site_1")));
+  REQUIRE(vault.insert_site(*db, site("site_1")));
   model::JobRecord j;
   j.id = "job_1";
   j.org_id = "org_u";
@@ -189,7 +197,7 @@ TEST_CASE_METHOD(SecurityRepoFixture, "a job's end writes its usage record in th
   done.final_cost_cny = 19.8;
   model::JobEvent e;
   e.type = model::EventType::succeeded;
-  REQUIRE(*update_job(*db, done, model::JobState::running, e));
+  REQUIRE(*runtime::write_job_change(*db, done, model::JobState::running, e));
   UsageFilter f;
   f.org_id = "org_u";
   auto rows = list_usage(*db, f);

@@ -1,0 +1,72 @@
+// Budgets and prepaid credit (see spending.hpp).
+#include "gateway/accounting/spending.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace suanwang::accounting {
+
+std::optional<double> budget_left_cny(const model::OrgMoney& m) {
+  if (!m.budget_cny) return std::nullopt;
+  return *m.budget_cny - m.spent_cny - m.held_cny;
+}
+
+std::optional<double> credit_left_cny(const model::OrgMoney& m) {
+  if (!m.credit_cny) return std::nullopt;
+  return *m.credit_cny - m.held_cny;
+}
+
+std::optional<double> remaining_cny(const model::OrgMoney& m) {
+  const auto b = budget_left_cny(m);
+  const auto c = credit_left_cny(m);
+  if (b && c) return std::min(*b, *c);
+  return b ? b : c;
+}
+
+const char* binding_limit(const model::OrgMoney& m) {
+  const auto b = budget_left_cny(m);
+  const auto c = credit_left_cny(m);
+  return c && (!b || *c < *b) ? "prepaid credit" : "budget";
+}
+
+std::string cny_text(double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, v < 0 ? "-¥%.2f" : "¥%.2f", std::abs(v));
+  return buf;
+}
+
+Result<bool> may_set_prepaid(const model::OrgMoney& m, bool prepaid) {
+  const auto& credit = m.credit_cny;
+  if (credit.has_value() == prepaid) return false;
+  // Half a fen either way is zero: balances are sums of two-decimal amounts and job costs.
+  if (credit && std::abs(*credit) >= 0.005) {
+    return fail(Error::conflict(
+        *credit > 0 ? "the prepaid balance is " + cny_text(*credit) +
+                          "; it must be used or refunded (a negative credit entry) before the "
+                          "account is closed"
+                    : "the prepaid balance is " + cny_text(*credit) +
+                          " (owed); it must be settled by a top-up before the account is closed"));
+  }
+  return true;
+}
+
+Result<double> balance_after_entry(const model::OrgMoney& m, double amount_cny) {
+  const auto available = credit_left_cny(m);
+  if (!available) {
+    return fail(
+        Error::conflict("the org has no prepaid account (PATCH the org with "
+                        "\"prepaid\": true to open one)"));
+  }
+  // Compared in whole fen: a balance left with a fraction of a fen by job charges can still be
+  // refunded to (nearly) zero and the account closed.
+  if (amount_cny < 0 && -amount_cny > *available + 0.005) {
+    return fail(Error::conflict(
+        "a correction of " + cny_text(amount_cny) + " would take back more than the " +
+        cny_text(std::max(0.0, *available)) + " available (balance " + cny_text(*m.credit_cny) +
+        ", held for jobs in flight " + cny_text(m.held_cny) + ")"));
+  }
+  return *m.credit_cny + amount_cny;
+}
+
+}  // namespace suanwang::accounting
