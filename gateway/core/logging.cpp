@@ -288,10 +288,20 @@ std::string render_log_text(std::string_view json_line) {
   out.push_back(' ');
   const std::string msg = j.value("msg", std::string());
   if (msg == "access" && j.contains("method") && j.contains("path")) {
-    // GET /api/v1/sites 200 1.3 ms
-    append_text_value(out, j["method"]);
-    out.push_back(' ');
-    append_text_value(out, j["path"]);
+    // GET /api/v1/sites?page_size=5 200 1.3 ms: the request line's words as they are (a
+    // request target holds no spaces), control characters shown as '?'.
+    for (const char* key : {"method", "path"}) {
+      const auto& v = j[key];
+      if (!v.is_string()) {
+        append_text_value(out, v);
+      } else {
+        for (unsigned char c : v.get_ref<const std::string&>()) {
+          out.push_back(c < ' ' || c == 0x7f ? '?' : static_cast<char>(c));
+        }
+      }
+      out.push_back(' ');
+    }
+    out.pop_back();
     if (j.contains("status")) {
       out.push_back(' ');
       append_text_value(out, j["status"]);
