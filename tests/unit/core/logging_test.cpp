@@ -208,6 +208,33 @@ TEST_CASE("the log file takes every line as JSON while the text terminal stays s
   CHECK((st.st_mode & 0777) == 0600);
 }
 
+TEST_CASE("lines from many threads reach the log file whole, with a text terminal beside it",
+          "[core][logging]") {
+  suanwang::testing::TempDir dir;
+  const auto path = dir.path() / "gateway.log";
+  auto file = RotatingFile::open(path, 1 << 30, 1);
+  REQUIRE(file);
+  std::ostringstream out;
+  constexpr int kThreads = 4;
+  constexpr int kLines = 1000;
+  {
+    Logger log(out, LogOutputs{LogLevel::info, LogFormat::text, std::move(*file)});
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kLines; ++i) {
+          if (i % 100 == 0) log.warn("w", {{"t", t}, {"i", i}});
+          lg_access(log, t * kLines + i);
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+  }
+  const auto lines = lines_of(lg_read_file(path));  // throws on a torn line
+  CHECK(lines.size() == kThreads * (kLines + kLines / 100));
+  CHECK(lg_line_count(out.str()) == kThreads * kLines / 100);  // the warnings only
+}
+
 TEST_CASE("the log file rotates by size and keeps the newest files", "[core][logging]") {
   suanwang::testing::TempDir dir;
   const auto path = dir.path() / "gateway.log";
