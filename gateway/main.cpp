@@ -100,8 +100,8 @@ int serve(const std::vector<std::string>& args) {
     } else if (a == "--config") {
       ++i;
     } else if (a == "--listen" || a == "--data-dir" || a == "--web-dir" || a == "--log-level" ||
-               a == "--log-format" || a == "--log-file" || a == "--tls-cert" ||
-               a == "--tls-key" || a == "--master-key-file" || a == "--previous-master-key-file") {
+               a == "--log-format" || a == "--log-file" || a == "--tls-cert" || a == "--tls-key" ||
+               a == "--master-key-file" || a == "--previous-master-key-file") {
       const std::string* v = value();
       if (v == nullptr) return usage_error(a + " needs a value", kServeUsage);
       suanwang::Result<void> r;
@@ -158,9 +158,9 @@ int serve(const std::vector<std::string>& args) {
     std::cerr << "suanwang: " << port.error().message << "\n";
     return 1;
   }
-  std::cout << suanwang::app::start_banner({config, *port, (*app)->bootstrap_result(),
-                                            (*app)->serves_portal() ? (*app)->web_dir()
-                                                                    : std::filesystem::path()});
+  std::cout << suanwang::app::start_banner(
+      {config, *port, (*app)->bootstrap_result(),
+       (*app)->serves_portal() ? (*app)->web_dir() : std::filesystem::path()});
   std::cout.flush();
 
   int sig = 0;

@@ -45,16 +45,16 @@ std::string start_banner(const BannerFacts& f) {
   if (f.boot.demo_keys_file) row("demo keys:", f.boot.demo_keys_file->string());
   if (!c.log_file.empty()) {
     row("log file:", c.log_file.string() + " (JSON lines; rotated at " +
-                         megabytes(c.log_file_max_bytes) + ", " +
-                         std::to_string(c.log_file_keep) + " kept)");
+                         megabytes(c.log_file_max_bytes) + ", " + std::to_string(c.log_file_keep) +
+                         " kept)");
   }
   if (c.log_format == "text" && c.log_level != "debug") {
     row("terminal:", "start, stop, warnings, errors (--log-level debug adds every request)");
   }
   const std::string url = local_url(c, f.port);
   if (f.web_dir.empty()) {
-    const std::string key =
-        f.boot.admin_key_file ? "$(cat " + f.boot.admin_key_file->string() + ")" : "$SUANWANG_ADMIN_KEY";
+    const std::string key = f.boot.admin_key_file ? "$(cat " + f.boot.admin_key_file->string() + ")"
+                                                  : "$SUANWANG_ADMIN_KEY";
     s += "\nNext: curl -H \"Authorization: Bearer " + key + "\" " + url + "/api/v1/sites\n";
   } else if (f.boot.demo_keys_file && f.boot.demo_user_email) {
     s += "\nNext: open " + url + ", sign in as " + *f.boot.demo_user_email + ", password in " +

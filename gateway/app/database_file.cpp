@@ -25,8 +25,8 @@ Result<void> make_database_private(const std::filesystem::path& db_path) {
     if (::stat(path.c_str(), &st) != 0) continue;  // no -wal or -shm yet
     if ((st.st_mode & 077) == 0) continue;
     if (::chmod(path.c_str(), st.st_mode & 0700) != 0) {
-      return fail(Error::unavailable("cannot make " + path + " private (mode 0600): " +
-                                     std::strerror(errno)));
+      return fail(Error::unavailable("cannot make " + path +
+                                     " private (mode 0600): " + std::strerror(errno)));
     }
   }
   return ok();

@@ -144,8 +144,7 @@ Logger::Logger(std::ostream& terminal, LogOutputs outputs)
 
 Logger::~Logger() = default;
 
-void Logger::log(LogLevel level, std::string_view msg, nlohmann::json fields,
-                 LogChannel channel) {
+void Logger::log(LogLevel level, std::string_view msg, nlohmann::json fields, LogChannel channel) {
   if (!enabled(level, channel)) return;
   std::string text = line_head(level, msg);
   if (fields.is_object()) {
@@ -192,8 +191,7 @@ void Logger::write_line(std::string_view line, LogLevel level, LogChannel channe
         report += ",\"error\":";
         append_json_string(report, err);
         report += "}\n";
-        to_terminal_batch +=
-            terminal_format_ == LogFormat::text ? render_log_text(report) : report;
+        to_terminal_batch += terminal_format_ == LogFormat::text ? render_log_text(report) : report;
       }
       file_failed_ = !err.empty();
     }
@@ -280,9 +278,10 @@ std::string render_log_text(std::string_view json_line) {
   out += clock_text;
   out.push_back(' ');
   const std::string level = j.value("level", std::string("info"));
-  std::string label = level == "warn" ? "WARN" : level == "error" ? "ERROR"
-                                               : level == "debug" ? "DEBUG"
-                                                                  : "INFO";
+  std::string label = level == "warn"    ? "WARN"
+                      : level == "error" ? "ERROR"
+                      : level == "debug" ? "DEBUG"
+                                         : "INFO";
   label.resize(5, ' ');
   out += label;
   out.push_back(' ');

@@ -110,9 +110,9 @@ TEST_CASE("serve: a quiet terminal, every line in the log file, a banner ending 
   CHECK(out.find("  demo keys: " + (data / "demo-keys.json").string()) != std::string::npos);
   CHECK(out.find("  log file:  " + log_file.string()) != std::string::npos);
   const std::string url = "http://127.0.0.1:" + std::to_string(gw.port());
-  CHECK(out.substr(out.rfind("\nNext: ") + 1) == "Next: open " + url +
-                                                    ", sign in as demo-user@demo.local, password in " +
-                                                    (data / "demo-keys.json").string() + "\n");
+  CHECK(out.substr(out.rfind("\nNext: ") + 1) ==
+        "Next: open " + url + ", sign in as demo-user@demo.local, password in " +
+            (data / "demo-keys.json").string() + "\n");
 
   // The terminal: short lines for start and stop, none per request, no JSON.
   const std::string err = gw.err();

@@ -49,15 +49,15 @@ TEST_CASE("without the demo the banner points at the admin key; a log file is na
   boot.admin_key_file = "var/admin.key";
   const std::string b = app::start_banner({c, 9000, boot, "/opt/suanwang/web"});
   CHECK_THAT(b, Contains("listening on http://0.0.0.0:9000\n"));
-  CHECK_THAT(b, Contains("  log file:  var/log/suanwang.log (JSON lines; rotated at 10 MB, 5 kept)"));
+  CHECK_THAT(b,
+             Contains("  log file:  var/log/suanwang.log (JSON lines; rotated at 10 MB, 5 kept)"));
   CHECK_THAT(b, !Contains("--log-level debug"));  // a JSON terminal shows every line already
   // A wildcard address is opened on the loopback one.
   CHECK(banner_last_line(b) ==
         "Next: open http://127.0.0.1:9000, sign in with the admin API key in var/admin.key");
 }
 
-TEST_CASE("without a portal the banner says so and its next step is an API call",
-          "[app][banner]") {
+TEST_CASE("without a portal the banner says so and its next step is an API call", "[app][banner]") {
   Config c;
   app::BootstrapResult boot;
   boot.admin_key_file = "var/admin.key";

@@ -23,8 +23,8 @@
 namespace {
 
 using namespace suanwang;
-using nlohmann::json;
 using Catch::Matchers::Contains;
+using nlohmann::json;
 
 std::vector<json> lines_of(const std::string& text) {
   std::vector<json> out;
@@ -78,7 +78,7 @@ TEST_CASE("invalid UTF-8 is replaced by U+FFFD and valid UTF-8 is kept", "[core]
     CHECK(json::parse(text) == s);
   }
   // Stray continuation, truncated sequences, overlong forms, surrogates, past U+10FFFF.
-  const std::vector<std::string> invalid = {"\xff",         "a\xC3",         "\xC0\xAF",
+  const std::vector<std::string> invalid = {"\xff",         "a\xC3",        "\xC0\xAF",
                                             "\xE0\x80\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80",
                                             "\xE4\xB8",     "x\x80y"};
   for (const auto& s : invalid) {
