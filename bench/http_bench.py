@@ -99,8 +99,11 @@ class Gateway:
         with open(cfg, "w") as f:
             json.dump(config, f)
         self.log = open(os.path.join(data_dir, "gateway.log"), "ab")
+        # The access log goes to --log-file as in production (one JSON line per request, as it
+        # went to stderr before), so its cost stays in the figures; stderr gets the short text
+        # log, which leaves those lines out.
         args = [binary, "serve", "--listen", f"127.0.0.1:{self.port}", "--data-dir", data_dir,
-                "--config", cfg]
+                "--config", cfg, "--log-file", os.path.join(data_dir, "gateway-log.jsonl")]
         if demo:
             args.append("--demo")
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.log)

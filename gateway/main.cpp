@@ -12,6 +12,7 @@
 
 #include "build_info.hpp"
 #include "gateway/app/app.hpp"
+#include "gateway/app/banner.hpp"
 #include "gateway/app/secrets.hpp"
 #include "tools/cli/cli.hpp"
 #include "tools/replay/command.hpp"
@@ -40,8 +41,14 @@ options:
   --data-dir DIR       database, keys and site work dirs (default ./var)
   --demo               create the demo federation on first start (10 hub sites + this machine)
   --config FILE        JSON config file; flags given here override it
-  --web-dir DIR        portal files to serve (default: the source tree's web/)
+  --web-dir DIR        portal files to serve (default: the first of <binary's dir>/web,
+                       <binary's dir>/../share/suanwang/web, the source tree's web/)
   --log-level LEVEL    debug, info, warn or error (default info)
+  --log-format FORMAT  the terminal's (stderr) log: text (default: short lines; one line per
+                       request only at debug level) or json (every line, one JSON object each)
+  --log-file PATH      also write every log line (access log included) to PATH as JSON lines,
+                       rotated by size (log_file_max_bytes, default 10 MB; log_file_keep older
+                       files PATH.1 ... kept, default 5: config file keys)
   --tls-cert FILE      serve HTTPS (TLS 1.2+) with this PEM certificate chain ...
   --tls-key FILE       ... and this PEM private key (scripts/tls-selfsigned makes a pair)
   --master-key-file F  the master key sealing site credentials (64 hex digits, mode 0600;
@@ -93,8 +100,8 @@ int serve(const std::vector<std::string>& args) {
     } else if (a == "--config") {
       ++i;
     } else if (a == "--listen" || a == "--data-dir" || a == "--web-dir" || a == "--log-level" ||
-               a == "--tls-cert" || a == "--tls-key" || a == "--master-key-file" ||
-               a == "--previous-master-key-file") {
+               a == "--log-format" || a == "--log-file" || a == "--tls-cert" || a == "--tls-key" ||
+               a == "--master-key-file" || a == "--previous-master-key-file") {
       const std::string* v = value();
       if (v == nullptr) return usage_error(a + " needs a value", kServeUsage);
       suanwang::Result<void> r;
@@ -102,6 +109,8 @@ int serve(const std::vector<std::string>& args) {
       if (a == "--data-dir") config.data_dir = *v;
       if (a == "--web-dir") config.web_dir = *v;
       if (a == "--log-level") r = suanwang::apply_config_json(config, {{"log_level", *v}});
+      if (a == "--log-format") r = suanwang::apply_config_json(config, {{"log_format", *v}});
+      if (a == "--log-file") config.log_file = *v;
       if (a == "--tls-cert") config.tls_cert_file = *v;
       if (a == "--tls-key") config.tls_key_file = *v;
       if (a == "--master-key-file") config.master_key_file = *v;
@@ -124,7 +133,19 @@ int serve(const std::vector<std::string>& args) {
                      : config.log_level == "warn"  ? suanwang::LogLevel::warn
                      : config.log_level == "error" ? suanwang::LogLevel::error
                                                    : suanwang::LogLevel::info;
-  suanwang::Logger log(std::cerr, level);
+  suanwang::LogOutputs outputs{
+      level, config.log_format == "json" ? suanwang::LogFormat::json : suanwang::LogFormat::text,
+      nullptr};
+  if (!config.log_file.empty()) {
+    auto file = suanwang::RotatingFile::open(config.log_file, config.log_file_max_bytes,
+                                             config.log_file_keep);
+    if (!file) {
+      std::cerr << "suanwang: " << file.error().message << "\n";
+      return 1;
+    }
+    outputs.file = std::move(*file);
+  }
+  suanwang::Logger log(std::cerr, std::move(outputs));
   suanwang::SystemClock clock;
   suanwang::SecureRandom random;
   auto app = suanwang::app::App::create(config, log, clock, random);
@@ -137,12 +158,9 @@ int serve(const std::vector<std::string>& args) {
     std::cerr << "suanwang: " << port.error().message << "\n";
     return 1;
   }
-  const auto& boot = (*app)->bootstrap_result();
-  const char* scheme = config.tls_cert_file.empty() ? "http" : "https";
-  std::cout << "suanwang " << suanwang::build_info::kVersion << " listening on " << scheme << "://"
-            << config.listen_address << ":" << *port << "\n";
-  if (boot.admin_key_file) std::cout << "  admin key:  " << boot.admin_key_file->string() << "\n";
-  if (boot.demo_keys_file) std::cout << "  demo keys:  " << boot.demo_keys_file->string() << "\n";
+  std::cout << suanwang::app::start_banner(
+      {config, *port, (*app)->bootstrap_result(),
+       (*app)->serves_portal() ? (*app)->web_dir() : std::filesystem::path()});
   std::cout.flush();
 
   int sig = 0;
@@ -178,7 +196,7 @@ int rotate_master_key(const std::vector<std::string>& args) {
   if (config.previous_master_key_file.empty()) {
     return usage_error("--previous-master-key-file is required", kRotateUsage);
   }
-  suanwang::Logger log(std::cerr, suanwang::LogLevel::info);
+  suanwang::Logger log(std::cerr, {suanwang::LogLevel::info, suanwang::LogFormat::text, nullptr});
   suanwang::SecureRandom random;
   auto n = suanwang::app::rotate_master_key(config, random, log);
   if (!n) {

@@ -8,7 +8,9 @@
 #include <boost/asio/use_future.hpp>
 
 #include "build_info.hpp"
+#include "gateway/app/database_file.hpp"
 #include "gateway/app/secrets.hpp"
+#include "gateway/app/web_dir.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/http/tls.hpp"
 #include "gateway/store/job_repo.hpp"
@@ -45,7 +47,9 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
     return fail(Error::unavailable("cannot create data dir " + a->config_.data_dir.string() + ": " +
                                    ec.message()));
   }
-  auto store = store::Store::open(a->config_.data_dir / "suanwang.db");
+  const auto db_path = a->config_.data_dir / "suanwang.db";
+  if (auto r = make_database_private(db_path); !r) return fail(r.error());
+  auto store = store::Store::open(db_path);
   if (!store) return fail(store.error());
   a->store_ = std::move(*store);
   auto secrets = open_secrets(a->config_, *a->store_, a->random_, a->log_);
@@ -141,9 +145,26 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
       a->clock_, a->log_, *a->capacity_history_, *a->limits_, a->capacity_body_});
   api::register_routes(a->router_, *a->api_context_);
   api::register_metrics(a->router_, *a->api_context_, a->metrics_);
-  a->static_files_ = std::make_unique<http::StaticFiles>(
-      a->config_.web_dir.empty() ? std::filesystem::path(build_info::kDefaultWebDir)
-                                 : a->config_.web_dir);
+  if (!a->config_.web_dir.empty()) {
+    a->web_dir_ = a->config_.web_dir;
+    a->serves_portal_ = holds_portal(a->web_dir_);
+    if (!a->serves_portal_) {
+      a->log_.warn("no portal in --web-dir (no index.html there); serving the API only",
+                   {{"web_dir", a->web_dir_.string()}});
+    }
+  } else if (auto found = find_web_dir(current_executable(), build_info::kDefaultWebDir)) {
+    a->web_dir_ = *found;
+    a->serves_portal_ = true;
+  } else {
+    a->web_dir_ = build_info::kDefaultWebDir;
+    Json searched = Json::array();
+    for (const auto& d : web_dir_candidates(current_executable(), build_info::kDefaultWebDir)) {
+      searched.push_back(d.string());
+    }
+    a->log_.warn("portal files not found; serving the API only (pass --web-dir DIR)",
+                 {{"searched", searched}});
+  }
+  a->static_files_ = std::make_unique<http::StaticFiles>(a->web_dir_);
   http::ServerLimits limits{a->config_.max_header_bytes, a->config_.max_body_bytes,
                             a->config_.read_timeout,     a->config_.idle_timeout,
                             a->config_.write_timeout,    a->config_.shutdown_grace};
@@ -219,6 +240,7 @@ Result<uint16_t> App::start() {
             {{"url", std::string(config_.tls_cert_file.empty() ? "http" : "https") + "://" +
                          config_.listen_address + ":" + std::to_string(port_)},
              {"data_dir", config_.data_dir.string()},
+             {"web_dir", serves_portal_ ? web_dir_.string() : std::string()},
              {"sites", directory_->site_ids().size()},
              {"version", build_info::kVersion}});
   return port_;

@@ -46,6 +46,9 @@ class App {
 
   const BootstrapResult& bootstrap_result() const { return boot_; }
   const Config& config() const { return config_; }
+  // The portal's folder (config.web_dir, else found: web_dir.hpp), and whether it holds one.
+  const std::filesystem::path& web_dir() const { return web_dir_; }
+  bool serves_portal() const { return serves_portal_; }
   uint16_t port() const { return port_; }
   const http::Router& router() const { return router_; }
   runtime::Dispatcher& dispatcher() { return *dispatcher_; }
@@ -101,6 +104,8 @@ class App {
   std::unique_ptr<services::HealthService> health_service_;
   std::unique_ptr<api::ApiContext> api_context_;
   http::Router router_;
+  std::filesystem::path web_dir_;
+  bool serves_portal_ = false;
   std::unique_ptr<http::StaticFiles> static_files_;
   std::unique_ptr<http::Server> server_;
   std::vector<std::thread> threads_;

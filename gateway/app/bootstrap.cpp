@@ -2,6 +2,8 @@
 #include "gateway/app/bootstrap.hpp"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "gateway/auth/api_key.hpp"
 #include "gateway/core/embedded.hpp"
@@ -101,7 +103,20 @@ Result<void> seed_demo(store::Db& db, const std::filesystem::path& data_dir, IdG
       if (auto r = write_private_file(keys_file, keys.dump(2) + "\n"); !r) return r;
     }
   }
-  if (std::filesystem::exists(keys_file)) out.demo_keys_file = keys_file;
+  if (std::filesystem::exists(keys_file)) {
+    out.demo_keys_file = keys_file;
+    // The portal sign-in the start-up banner names (the file keeps the first start's users).
+    std::ifstream in(keys_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto keys = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+    if (keys.is_object() && keys.contains("demo-user") && keys["demo-user"].is_object()) {
+      if (const auto e = keys["demo-user"].find("email");
+          e != keys["demo-user"].end() && e->is_string()) {
+        out.demo_user_email = e->get<std::string>();
+      }
+    }
+  }
   return suanwang::ok();
 }
 

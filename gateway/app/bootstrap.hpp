@@ -20,6 +20,8 @@ namespace suanwang::app {
 struct BootstrapResult {
   std::optional<std::filesystem::path> admin_key_file;  // set when a key was written
   std::optional<std::filesystem::path> demo_keys_file;
+  // The demo user's portal sign-in (its password is in demo_keys_file), read from that file.
+  std::optional<std::string> demo_user_email;
   bool created_admin = false;
 };
 

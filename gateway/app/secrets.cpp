@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "gateway/app/database_file.hpp"
 #include "gateway/security/master_key.hpp"
 #include "gateway/services/site_vault.hpp"
 
@@ -57,6 +58,7 @@ Result<int> rotate_master_key(const Config& config, Random& random, Logger& log)
   if (!std::filesystem::exists(path)) {
     return fail(Error::invalid("data_dir", "no database at " + path.string()));
   }
+  if (auto r = make_database_private(path); !r) return fail(r.error());
   auto store = store::Store::open(path);
   if (!store) return fail(store.error());
   auto opened = open_secrets(config, **store, random, log);

@@ -36,6 +36,10 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                                  "demo",
                                  "io_threads",
                                  "log_level",
+                                 "log_format",
+                                 "log_file",
+                                 "log_file_max_bytes",
+                                 "log_file_keep",
                                  "max_header_bytes",
                                  "max_body_bytes",
                                  "max_json_depth",
@@ -94,6 +98,18 @@ Result<void> apply_config_json(Config& c, const Json& j) {
     }
     c.log_level = **d;
   }
+  if (auto d = r.opt_string("log_format", 16); !d) {
+    return fail(d.error());
+  } else if (*d) {
+    if (**d != "text" && **d != "json") {
+      return fail(Error::invalid("log_format", "log_format must be text or json"));
+    }
+    c.log_format = **d;
+  }
+  if (auto d = r.opt_string("log_file", 4096); !d)
+    return fail(d.error());
+  else if (*d)
+    c.log_file = **d;
   auto int_field = [&](std::string_view key, auto& dest, int64_t lo, int64_t hi) -> Result<void> {
     auto v = r.opt_int(key, lo, hi);
     if (!v) return fail(v.error());
@@ -126,7 +142,9 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                    int_field("failures_until_offline", c.failures_until_offline, 1, 1000),
                    int_field("storage_quota_bytes", c.storage_quota_bytes, 0, int64_t{1} << 60),
                    int_field("max_upload_bytes", c.max_upload_bytes, 1, int64_t{1} << 50),
-                   ms_field("upload_ttl_ms", c.upload_ttl, 1000, int64_t{365} * 86'400'000)}) {
+                   ms_field("upload_ttl_ms", c.upload_ttl, 1000, int64_t{365} * 86'400'000),
+                   int_field("log_file_max_bytes", c.log_file_max_bytes, 4096, 1LL << 40),
+                   int_field("log_file_keep", c.log_file_keep, 0, 1000)}) {
     if (!res) return res;
   }
   for (auto [key, dest] :
@@ -179,6 +197,10 @@ Json config_to_json(const Config& c) {
           {"demo", c.demo},
           {"io_threads", c.io_threads},
           {"log_level", c.log_level},
+          {"log_format", c.log_format},
+          {"log_file", c.log_file.string()},
+          {"log_file_max_bytes", c.log_file_max_bytes},
+          {"log_file_keep", c.log_file_keep},
           {"max_header_bytes", c.max_header_bytes},
           {"max_body_bytes", c.max_body_bytes},
           {"max_json_depth", c.max_json_depth},

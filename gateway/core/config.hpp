@@ -18,10 +18,19 @@ struct Config {
   std::string listen_address = "127.0.0.1";
   uint16_t listen_port = 8080;
   std::filesystem::path data_dir = "var";
-  std::filesystem::path web_dir;  // empty = the source tree's web/ (build_info)
+  // The portal's files; empty = found next to the binary (gateway/app/web_dir.hpp).
+  std::filesystem::path web_dir;
   bool demo = false;
   int io_threads = 2;
   std::string log_level = "info";
+  // Logs (gateway/core/logging.hpp): the terminal (stderr) in "text" (short lines for people;
+  // one line per request only at debug) or "json" (every line, one JSON object each); and,
+  // when log_file is set, JSON lines to that file, rotated at log_file_max_bytes with
+  // log_file_keep older files (PATH.1 … PATH.N).
+  std::string log_format = "text";
+  std::filesystem::path log_file;
+  std::size_t log_file_max_bytes = 10 * 1024 * 1024;
+  int log_file_keep = 5;
 
   // HTTP limits (house rule 5).
   std::size_t max_header_bytes = 16 * 1024;

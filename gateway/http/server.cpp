@@ -412,7 +412,7 @@ asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream&
       res.keep_alive(false);
       tcp_layer.expires_after(limits_.write_timeout);
       co_await bhttp::async_write(stream, res, kTuple);
-      LogLine(log_, LogLevel::info, "access")
+      LogLine(log_, LogLevel::info, "access", LogChannel::routine)
           .add("request_id", rid)
           .add("remote", conn->remote)
           .add("status", static_cast<int>(p.status))
@@ -463,7 +463,7 @@ asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream&
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
-    LogLine(log_, LogLevel::info, "access")
+    LogLine(log_, LogLevel::info, "access", LogChannel::routine)
         .add("request_id", rid)
         .add("remote", conn->remote)
         .add("method", std::string_view(req.method_string()))

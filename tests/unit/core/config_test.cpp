@@ -26,6 +26,8 @@ TEST_CASE("an empty config object keeps every default", "[core][config]") {
   CHECK(c.max_json_depth == 32);
   CHECK(c.read_timeout == 15000ms);
   CHECK(c.failures_until_degraded <= c.failures_until_offline);
+  CHECK(c.log_format == "text");  // people at a terminal; tests and log shippers ask for json
+  CHECK(c.log_file.empty());
 }
 
 TEST_CASE("config JSON overrides the fields it names and only those", "[core][config]") {
@@ -86,6 +88,10 @@ TEST_CASE("invalid config values are errors naming the key", "[core][config]") {
       {{{"shutdown_grace_ms", -1}}, "shutdown_grace_ms"},
       {{{"log_level", "verbose"}}, "log_level"},
       {{{"log_level", 3}}, "log_level"},
+      {{{"log_format", "pretty"}}, "log_format"},
+      {{{"log_file", 1}}, "log_file"},
+      {{{"log_file_max_bytes", 100}}, "log_file_max_bytes"},
+      {{{"log_file_keep", -1}}, "log_file_keep"},
       {{{"demo", "yes"}}, "demo"},
       {{{"data_dir", 7}}, "data_dir"},
       {{{"listen", 8080}}, "listen"},
@@ -122,6 +128,10 @@ TEST_CASE("config_to_json and apply_config_json round-trip every field", "[core]
   c.demo = true;
   c.io_threads = 8;
   c.log_level = "warn";
+  c.log_format = "json";
+  c.log_file = "/var/log/suanwang/gateway.log";
+  c.log_file_max_bytes = 1 << 20;
+  c.log_file_keep = 2;
   c.max_header_bytes = 8192;
   c.max_body_bytes = 2 << 20;
   c.max_json_depth = 16;
@@ -143,6 +153,8 @@ TEST_CASE("config_to_json and apply_config_json round-trip every field", "[core]
   CHECK(back.web_dir == "/srv/web");
   CHECK(back.shutdown_grace == 1004ms);
   CHECK(back.failures_until_offline == 7);
+  CHECK(back.log_file == "/var/log/suanwang/gateway.log");
+  CHECK(back.log_file_keep == 2);
 }
 
 TEST_CASE("parse_listen accepts ADDR:PORT, [v6]:PORT and :PORT", "[core][config]") {
