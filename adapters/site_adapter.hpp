@@ -112,6 +112,7 @@ struct Description {
   std::string api_version;  // of the site's API, when it has one
   std::vector<std::string> accelerator_models;
   bool supports_images = false;
+  bool supports_staging = false;  // stage() and collect() move real files (or model them)
   bool supports_scripts = true;
   int64_t max_walltime_s = 0;  // 0 = no limit known
 };
@@ -147,6 +148,37 @@ struct Health {
   std::string detail;
 };
 
+// ---- data ------------------------------------------------------------------------------------
+
+// One file to put into a job's directory before the job is submitted.
+struct StageFile {
+  std::string path;    // relative to the job's directory; checked by the gateway (no "..")
+  std::string source;  // a file on this machine holding the bytes (the gateway's blob)
+  int64_t size_bytes = 0;
+  std::string sha256;  // hex; the copy at the site is checked against it
+};
+
+// What a transfer moved and how long it took (for the job's events and the network model).
+struct TransferReport {
+  int64_t bytes = 0;
+  int files = 0;
+  double seconds = 0;
+  bool modelled = false;  // an emulated site: the time is the link's model, no byte moved
+};
+
+// One output file brought back from the site into a local directory.
+struct CollectedFile {
+  std::string path;        // relative to the job's directory
+  std::string local_path;  // where it now is on this machine
+  int64_t size_bytes = 0;
+  std::string sha256;  // hex, of the local copy
+};
+
+struct Collection {
+  std::vector<CollectedFile> files;
+  TransferReport report;
+};
+
 // ---- the interface -------------------------------------------------------------------------
 
 class SiteAdapter {
@@ -168,6 +200,25 @@ class SiteAdapter {
                                                                int64_t offset,
                                                                int64_t max_bytes) = 0;
   virtual boost::asio::awaitable<AdapterResult<Health>> health() = 0;
+
+  // Puts the files into the job's directory at the site, before submit(job with this key);
+  // each copy is checked against its SHA-256 (a copy that does not match is made again, then
+  // the call fails). Idempotent: files already there and whole are not copied again.
+  virtual boost::asio::awaitable<AdapterResult<TransferReport>> stage(
+      const std::string& key, const std::vector<StageFile>& files) {
+    (void)key;
+    (void)files;
+    co_return adapter_fail(AdapterErrc::unsupported, "this site cannot stage files");
+  }
+  // Copies the files of the ended job's directory that match `globs` into `into_dir` (a fresh
+  // local directory), keeping their relative paths, with their SHA-256. Idempotent.
+  virtual boost::asio::awaitable<AdapterResult<Collection>> collect(
+      const std::string& key, const std::vector<std::string>& globs, const std::string& into_dir) {
+    (void)key;
+    (void)globs;
+    (void)into_dir;
+    co_return adapter_fail(AdapterErrc::unsupported, "this site cannot collect outputs");
+  }
 };
 
 // ---- construction --------------------------------------------------------------------------

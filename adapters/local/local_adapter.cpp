@@ -25,6 +25,7 @@
 #include "adapters/common/log_chunk.hpp"
 #include "adapters/common/queue_forecast.hpp"
 #include "adapters/common/resources.hpp"
+#include "adapters/common/file_staging.hpp"
 #include "adapters/local/job_dir.hpp"
 #include "adapters/local/local_options.hpp"
 #include "adapters/local/process.hpp"
@@ -119,9 +120,30 @@ class LocalAdapter final : public SiteAdapter {
     Description d;
     d.adapter = "local";
     d.supports_images = false;
+    d.supports_staging = true;
     d.supports_scripts = true;
     d.max_walltime_s = site_.max_walltime_s;
     return d;
+  }
+
+  // A job's directory is its working directory: inputs are copied in before the submit, and
+  // outputs copied out of it after the job ended.
+  boost::asio::awaitable<AdapterResult<TransferReport>> stage(
+      const std::string& key, const std::vector<StageFile>& files) override {
+    if (!is_valid_key(key)) co_return adapter_fail(AdapterErrc::refused, "local: bad job key");
+    co_return stage_into(paths_of(key).dir, files);
+  }
+  boost::asio::awaitable<AdapterResult<Collection>> collect(
+      const std::string& key, const std::vector<std::string>& globs,
+      const std::string& into_dir) override {
+    if (!is_valid_key(key)) co_return adapter_fail(AdapterErrc::refused, "local: bad job key");
+    const JobPaths p = paths_of(key);
+    const std::set<std::string> own = {
+        p.job_json.filename(),  p.script.filename(),    p.claim.filename(),
+        p.output.filename(),    p.pid.filename(),       p.exit_code.filename(),
+        p.canceled.filename(),  p.walltime.filename(),  p.start_failed.filename(),
+        p.ended_at.filename()};
+    co_return collect_from(p.dir, globs, into_dir, own);
   }
 
   boost::asio::awaitable<AdapterResult<Capacity>> capacity() override { co_return do_capacity(); }

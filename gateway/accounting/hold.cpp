@@ -5,7 +5,8 @@ namespace suanwang::accounting {
 
 bool holds_money(model::JobState state) {
   using S = model::JobState;
-  return state == S::pending || state == S::placed || state == S::submitted || state == S::running;
+  return state == S::pending || state == S::placed || state == S::staging ||
+         state == S::submitted || state == S::running || state == S::collecting;
 }
 
 double hold_cny(model::JobState state, const std::optional<double>& estimate) {

@@ -107,6 +107,17 @@ Awaitable job_logs(ApiContext& c, RequestContext& rc, const auth::Principal& who
                   {"eof", chunk->eof}});
 }
 
+// The dataset of the job's collected outputs, with its files.
+Awaitable job_outputs(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
+  auto d = co_await c.services.datasets.outputs_of(who, rc.param("id"));
+  if (!d) co_return problem(rc, d.error());
+  auto files = co_await c.services.datasets.files(who, d->id);
+  if (!files) co_return problem(rc, files.error());
+  Json list = Json::array();
+  for (const auto& f : *files) list.push_back(model::to_json(f));
+  co_return json(rc, Status::ok, {{"dataset", model::to_json(*d)}, {"files", std::move(list)}});
+}
+
 }  // namespace
 
 void register_jobs(http::Router& r, ApiContext& c) {
@@ -118,6 +129,7 @@ void register_jobs(http::Router& r, ApiContext& c) {
   r.add(Verb::get, "/api/v1/jobs/{id}/decision", bind(c, job_decision));
   r.add(Verb::get, "/api/v1/jobs/{id}/events", bind(c, job_events));
   r.add(Verb::get, "/api/v1/jobs/{id}/logs", bind(c, job_logs));
+  r.add(Verb::get, "/api/v1/jobs/{id}/outputs", bind(c, job_outputs));
 }
 
 }  // namespace suanwang::api

@@ -102,8 +102,15 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
       [](store::Db& db) { return store::recent_successes(db, kRelearnRuntimesFrom); });
   if (!runs) return fail(runs.error());
   for (const auto& r : *runs) a->planner_->finished(r.org_id, r.spec, r.runtime_s);
+  auto blobs = data::BlobStore::open(a->config_.data_dir / "blobs");
+  if (!blobs) return fail(blobs.error());
+  a->blobs_ = std::make_unique<data::BlobStore>(std::move(*blobs));
+  a->disk_ = std::make_unique<data::DiskWork>(2);
   a->dispatcher_ = std::make_unique<runtime::Dispatcher>(
       a->io_, *a->store_, *a->directory_, *a->planner_, a->config_, a->clock_, a->log_);
+  a->mover_ = std::make_unique<runtime::DataMover>(*a->store_, *a->directory_, *a->blobs_,
+                                                   *a->disk_, a->ids_, a->clock_);
+  a->dispatcher_->set_data_mover(a->mover_.get());
   a->auth_ = std::make_unique<auth::Authenticator>(*a->store_, a->clock_);
   a->passwords_ = std::make_unique<security::PasswordHasher>(a->random_);
   a->limits_ = std::make_unique<security::RequestLimits>(a->config_);
@@ -122,10 +129,6 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
                                                            a->random_, a->clock_, audit);
   a->session_service_ = std::make_unique<services::SessionService>(
       *a->store_, *a->passwords_, a->ids_, a->random_, a->clock_, a->config_, audit);
-  auto blobs = data::BlobStore::open(a->config_.data_dir / "blobs");
-  if (!blobs) return fail(blobs.error());
-  a->blobs_ = std::make_unique<data::BlobStore>(std::move(*blobs));
-  a->disk_ = std::make_unique<data::DiskWork>(2);
   a->dataset_service_ = std::make_unique<services::DatasetService>(
       *a->store_, *a->directory_, a->geography_, a->ids_, a->clock_, audit, *a->blobs_, *a->disk_,
       services::DatasetService::Limits{a->config_.storage_quota_bytes,

@@ -85,6 +85,7 @@ class App {
   std::unique_ptr<federation::CapacityHistory> capacity_history_;
   http::RenderedBody capacity_body_;
   std::unique_ptr<runtime::Planner> planner_;
+  std::unique_ptr<runtime::DataMover> mover_;
   std::unique_ptr<runtime::Dispatcher> dispatcher_;
   std::unique_ptr<auth::Authenticator> auth_;
   std::unique_ptr<security::PasswordHasher> passwords_;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/glob.hpp"
 #include "gateway/core/result.hpp"
 
 namespace suanwang::data {
@@ -26,6 +27,6 @@ Result<std::string> check_dir_path(std::string_view path, std::string_view field
 // A glob over paths in a job's directory: check_file_path's rules, where '*' matches within a
 // segment, '?' one character and "**" any number of segments.
 Result<std::string> check_glob(std::string_view glob, std::string_view field);
-bool glob_match(std::string_view glob, std::string_view path);
+using common::glob_match;
 
 }  // namespace suanwang::data

@@ -1,41 +1,13 @@
-// Sha256: SHA-256 over bytes fed in pieces (OpenSSL EVP), for files that never sit in memory
-// whole. Copyable, so a running digest can be forked (a tus PATCH is hashed on a copy that
-// becomes the upload's state only once the PATCH's own checksum holds).
+// The data plane's digests: common/sha256.hpp's, under the data namespace.
 #pragma once
 
-#include <array>
-#include <cstdint>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
+#include "common/sha256.hpp"
 
 namespace suanwang::data {
-
-using Digest = std::array<uint8_t, 32>;
-
-std::string digest_hex(const Digest& d);
-std::string digest_base64(const Digest& d);
-std::optional<Digest> digest_from_hex(std::string_view hex);
-std::optional<Digest> digest_from_base64(std::string_view b64);
-
-class Sha256 {
- public:
-  Sha256();
-  Sha256(const Sha256& other);
-  Sha256& operator=(const Sha256& other);
-  Sha256(Sha256&&) noexcept;
-  Sha256& operator=(Sha256&&) noexcept;
-  ~Sha256();
-
-  void update(const void* data, std::size_t size);
-  void update(std::string_view bytes) { update(bytes.data(), bytes.size()); }
-  // The digest of everything fed so far; the object is left as it was (finish on a copy).
-  Digest digest() const;
-
- private:
-  struct Ctx;
-  std::unique_ptr<Ctx> ctx_;
-};
-
+using common::Digest;
+using common::digest_base64;
+using common::digest_from_base64;
+using common::digest_from_hex;
+using common::digest_hex;
+using common::Sha256;
 }  // namespace suanwang::data

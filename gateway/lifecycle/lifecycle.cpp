@@ -2,6 +2,7 @@
 #include "gateway/lifecycle/lifecycle.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace suanwang::lifecycle {
 
@@ -59,6 +60,14 @@ std::string site_phrase(const Facts& job) {
   return "site " + job.site_id;
 }
 
+// "3 files, 12.5 MB in 0.41 s"
+std::string transfer_phrase(int files, int64_t bytes, double seconds) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%d file%s, %.1f MB in %.2f s", files, files == 1 ? "" : "s",
+                static_cast<double>(bytes) / 1e6, seconds);
+  return buf;
+}
+
 }  // namespace
 
 Facts facts_of(const model::JobRecord& job, int unreachable_submits) {
@@ -69,6 +78,8 @@ Facts facts_of(const model::JobRecord& job, int unreachable_submits) {
   f.cancel_requested = job.cancel_requested;
   f.rerun = job.spec.rerun;
   f.unreachable_submits = unreachable_submits;
+  for (const auto& in : job.spec.inputs) f.stages = f.stages || in.staged;
+  f.collects = job.spec.outputs && !job.spec.outputs->paths.empty();
   return f;
 }
 
@@ -91,9 +102,10 @@ Outcome step(const Facts& job, const Input& input, const Limits& limits) {
               o.effects.release = true;
               return o;
             }
-            Outcome o = to(job, S::placed, E::placed, p.summary);
+            // With files to stage, the job goes to its site's staging area first.
+            Outcome o = to(job, job.stages ? S::staging : S::placed, E::placed, p.summary);
             o.attempt = job.attempt + 1;
-            o.effects.submit = true;
+            (job.stages ? o.effects.stage : o.effects.submit) = true;
             return o;
           },
           [&](const NoSite& n) -> Outcome {
@@ -114,7 +126,7 @@ Outcome step(const Facts& job, const Input& input, const Limits& limits) {
             return o;
           },
           [&](const SubmitAccepted& a) -> Outcome {
-            if (job.state != S::placed) return unchanged(job);
+            if (job.state != S::placed && job.state != S::staging) return unchanged(job);
             Outcome o = to(job, S::submitted, E::submitted,
                            a.already_existed ? "found at the site as " + a.remote_id +
                                                    " (submitted before a restart)"
@@ -123,11 +135,11 @@ Outcome step(const Facts& job, const Input& input, const Limits& limits) {
             return o;
           },
           [&](const SubmitRefused& r) -> Outcome {
-            if (job.state != S::placed) return unchanged(job);
+            if (job.state != S::placed && job.state != S::staging) return unchanged(job);
             return fail_over(job, site_phrase(job) + " refused the job: " + r.message);
           },
           [&](const SubmitUnreachable& u) -> Outcome {
-            if (job.state != S::placed) return unchanged(job);
+            if (job.state != S::placed && job.state != S::staging) return unchanged(job);
             if (job.unreachable_submits + 1 < limits.unreachable_submits_before_failover) {
               Outcome o = unchanged(job);
               o.unreachable_submits = job.unreachable_submits + 1;
@@ -146,6 +158,15 @@ Outcome step(const Facts& job, const Input& input, const Limits& limits) {
                 if (job.state == S::running) return unchanged(job);
                 return to(job, S::running, E::started, "running at " + job.site_id);
               case Remote::succeeded: {
+                if (job.collects) {
+                  // Done at the site; not done for the user until its outputs are back.
+                  Outcome o = to(job, S::collecting, E::collecting,
+                                 "exit code 0; collecting its outputs from " + job.site_id);
+                  o.effects.release = true;
+                  o.effects.learn_runtime = true;
+                  o.effects.collect = true;
+                  return o;
+                }
                 Outcome o = to(job, S::succeeded, E::succeeded, "exit code 0");
                 o.charge = true;
                 o.effects.release = true;
@@ -187,12 +208,15 @@ Outcome step(const Facts& job, const Input& input, const Limits& limits) {
               case S::pending:
                 return to(job, S::canceled, E::canceled,
                           "canceled by the owner before it reached a site");
-              case S::placed: {
+              case S::placed:
+              case S::staging: {
                 Outcome o = to(job, S::canceled, E::canceled,
                                "canceled by the owner before it reached a site");
                 o.effects.release = true;
                 return o;
               }
+              case S::collecting:
+                return unchanged(job);  // it has ended; its outputs still come back
               default: {
                 Outcome o = unchanged(job);
                 o.effects.cancel_at_site = true;
@@ -203,10 +227,50 @@ Outcome step(const Facts& job, const Input& input, const Limits& limits) {
           [&](const SiteOffline& off) -> Outcome {
             // Jobs placed or queued there go elsewhere (DESIGN §6); running ones wait for the
             // site, since they may still finish there.
-            if (job.state != S::placed && job.state != S::submitted) return unchanged(job);
+            if (job.state != S::placed && job.state != S::staging && job.state != S::submitted) {
+              return unchanged(job);
+            }
             if (job.cancel_requested && job.state == S::submitted) return unchanged(job);
             return fail_over(job, site_phrase(job) + " is offline (" + off.message +
                                       "); the job had not started there");
+          },
+          [&](const Staged& st) -> Outcome {
+            if (job.state != S::staging) return unchanged(job);
+            Outcome o = to(job, S::staging, E::staged,
+                           std::string(st.modelled ? "inputs modelled at " : "inputs staged at ") +
+                               job.site_id + ": " + transfer_phrase(st.files, st.bytes, st.seconds));
+            o.effects.submit = true;
+            return o;
+          },
+          [&](const StagingFailed& f) -> Outcome {
+            if (job.state != S::staging) return unchanged(job);
+            if (job.unreachable_submits + 1 < limits.unreachable_submits_before_failover) {
+              Outcome o = unchanged(job);
+              o.unreachable_submits = job.unreachable_submits + 1;
+              o.reason = "staging the inputs at " + site_phrase(job) + " failed: " + f.message;
+              o.effects.retry_stage = true;
+              return o;
+            }
+            return fail_over(job, "the inputs could not be staged at " + site_phrase(job) + ": " +
+                                      f.message);
+          },
+          [&](const Collected& c) -> Outcome {
+            if (job.state != S::collecting) return unchanged(job);
+            Outcome o = to(job, S::succeeded, E::succeeded,
+                           "exit code 0; outputs collected into " + c.dataset_id + ": " +
+                               transfer_phrase(c.files, c.bytes, c.seconds));
+            o.charge = true;
+            return o;
+          },
+          [&](const CollectFailed& f) -> Outcome {
+            if (job.state != S::collecting) return unchanged(job);
+            // The job ran, but its results did not come back: the network's failure, not the
+            // user's, so not charged (DESIGN §2).
+            Outcome o = to(job, S::failed, E::failed,
+                           "the job exited 0 but its outputs could not be collected: " +
+                               f.message);
+            o.failure = FailureKind::system_error;
+            return o;
           },
       },
       input);

@@ -5,9 +5,11 @@
 // event and execute the effects. So what the replay measures is what production does, and what
 // a loss, a refusal or a cancellation means is decided in one place.
 //
-//   pending -> placed -> submitted -> running -> succeeded | failed | canceled
-//   placed | submitted | running -> pending   (refused, unreachable, lost, offline: fail over)
-//   pending | placed -> canceled              (before it reached a site)
+//   pending -> placed [-> staging] -> submitted -> running [-> collecting] -> succeeded | ...
+//   placed | staging | submitted | running -> pending   (refused, unreachable, lost, offline,
+//                                                        inputs that would not stage: fail over)
+//   pending | placed | staging -> canceled              (before it reached a site)
+//   collecting -> succeeded (outputs collected) | failed (system_error: they could not be)
 //
 // Pure: no I/O, no clock, no Asio; tests/unit/lifecycle checks every (state, input) pair.
 #pragma once
@@ -59,8 +61,32 @@ struct SiteOffline {
   std::string message;
 };
 
+// The inputs are at the site, checked against their SHA-256.
+struct Staged {
+  int64_t bytes = 0;
+  int files = 0;
+  double seconds = 0;
+  bool modelled = false;  // an emulated site: the link's modelled time, no byte moved
+};
+// The inputs could not be staged (the site's or the network's trouble; retried, then the site
+// is left like one that refused).
+struct StagingFailed {
+  std::string message;
+};
+// The outputs are back, stored and checked, as the dataset `dataset_id`.
+struct Collected {
+  std::string dataset_id;
+  int64_t bytes = 0;
+  int files = 0;
+  double seconds = 0;
+};
+struct CollectFailed {
+  std::string message;
+};
+
 using Input = std::variant<Placed, NoSite, SubmitAccepted, SubmitRefused, SubmitUnreachable,
-                           Reported, CancelRequested, SiteOffline>;
+                           Reported, CancelRequested, SiteOffline, Staged, StagingFailed,
+                           Collected, CollectFailed>;
 
 // ---- the job as the lifecycle sees it --------------------------------------------------------
 
@@ -70,7 +96,9 @@ struct Facts {
   int attempt = 0;      // placements so far
   bool cancel_requested = false;
   bool rerun = true;            // the job may run again elsewhere after a site lost it
-  int unreachable_submits = 0;  // consecutive submits the site did not answer
+  int unreachable_submits = 0;  // consecutive submits (or stagings) the site did not take
+  bool stages = false;          // it has inputs of files to stage before the submit
+  bool collects = false;        // it names outputs to collect once it succeeded
 };
 
 Facts facts_of(const model::JobRecord& job, int unreachable_submits = 0);
@@ -88,6 +116,9 @@ struct Effects {
   bool hold_accepted = false;   // the site has it: its hold ends once the site reports again
   bool learn_runtime = false;   // it succeeded: learn how long the org's jobs of its shape run
   bool cancel_at_site = false;  // forward the owner's cancellation to the site
+  bool stage = false;           // move its inputs to its site (then submit)
+  bool retry_stage = false;     // staging failed: try it again later
+  bool collect = false;         // bring its outputs back
   bool submit = false;          // hand it to its site
   bool retry_submit = false;    // the site did not answer: try the submit again later
   bool place = false;           // place it again now (after a fail over)

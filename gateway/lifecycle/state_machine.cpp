@@ -9,12 +9,20 @@ bool can_transition(model::JobState from, model::JobState to) {
     case S::pending:
       return to == S::placed || to == S::failed || to == S::canceled;
     case S::placed:
-      return to == S::submitted || to == S::pending || to == S::failed || to == S::canceled;
-    case S::submitted:
-      return to == S::running || to == S::pending || to == S::succeeded || to == S::failed ||
+      return to == S::staging || to == S::submitted || to == S::pending || to == S::failed ||
              to == S::canceled;
+    case S::staging:
+      // staging -> staging records the `staged` event (the inputs are there) before the submit.
+      return to == S::staging || to == S::submitted || to == S::pending || to == S::failed ||
+             to == S::canceled;
+    case S::submitted:
+      return to == S::running || to == S::collecting || to == S::pending || to == S::succeeded ||
+             to == S::failed || to == S::canceled;
     case S::running:
-      return to == S::pending || to == S::succeeded || to == S::failed || to == S::canceled;
+      return to == S::collecting || to == S::pending || to == S::succeeded || to == S::failed ||
+             to == S::canceled;
+    case S::collecting:
+      return to == S::succeeded || to == S::failed;
     case S::succeeded:
     case S::failed:
     case S::canceled:

@@ -77,11 +77,22 @@ Result<std::vector<InputSpec>> parse_inputs(const Json* j) {
     const std::string path = "inputs[" + std::to_string(i) + "].";
     JsonReader r((*j)[i], path);
     if (auto v = r.expect_object(); !v) return fail(v.error());
-    if (auto v = r.reject_unknown({"dataset", "size_bytes", "region"}); !v) return fail(v.error());
+    if (auto v = r.reject_unknown({"dataset", "size_bytes", "region", "path", "staged"}); !v) {
+      return fail(v.error());
+    }
     InputSpec in;
     auto ds = r.opt_string("dataset", 64);
     if (!ds) return fail(ds.error());
     in.dataset = ds->value_or("");
+    auto where = r.opt_string("path", 1024);
+    if (!where) return fail(where.error());
+    in.path = where->value_or("");
+    auto staged = r.opt_bool("staged");
+    if (!staged) return fail(staged.error());
+    in.staged = staged->value_or(false);
+    if (!in.path.empty() && in.dataset.empty()) {
+      return fail(Error::invalid(path + "path", path + "path goes with " + path + "dataset"));
+    }
     auto size = r.opt_int("size_bytes", 0, int64_t{1} << 56);
     if (!size) return fail(size.error());
     auto region = r.opt_string("region", 63);
@@ -248,12 +259,33 @@ Result<JobSpec> parse_job_spec(const Json& body) {
   if (const Json* out = r.get("outputs")) {
     JsonReader orr(*out, "outputs.");
     if (auto v = orr.expect_object(); !v) return fail(v.error());
-    if (auto v = orr.reject_unknown({"region", "size_bytes"}); !v) return fail(v.error());
-    auto region = orr.string("region", 63);
+    if (auto v = orr.reject_unknown({"region", "size_bytes", "paths"}); !v) return fail(v.error());
+    auto region = orr.opt_string("region", 63);
     if (!region) return fail(region.error());
     auto size = orr.opt_int("size_bytes", 0, int64_t{1} << 56);
     if (!size) return fail(size.error());
-    s.outputs = OutputSpec{*region, size->value_or(0)};
+    OutputSpec o{region->value_or(""), size->value_or(0), {}};
+    if (const Json* ps = orr.get("paths")) {
+      if (!ps->is_array() || ps->size() > 64) {
+        return fail(Error::invalid("outputs.paths", "outputs.paths must be an array of at most 64 "
+                                                    "paths or globs"));
+      }
+      for (std::size_t i = 0; i < ps->size(); ++i) {
+        const auto& p = (*ps)[i];
+        if (!p.is_string() || p.get<std::string>().empty() || p.get<std::string>().size() > 1024) {
+          return fail(Error::invalid("outputs.paths[" + std::to_string(i) + "]",
+                                     "outputs.paths[" + std::to_string(i) +
+                                         "] must be a path or glob of 1 to 1024 bytes"));
+        }
+        o.paths.push_back(p.get<std::string>());
+      }
+    }
+    if (o.region.empty() && (o.size_bytes > 0 || o.paths.empty())) {
+      return fail(Error::invalid("outputs.region",
+                                 "outputs.region is required with outputs.size_bytes (and "
+                                 "outputs needs paths or a region)"));
+    }
+    s.outputs = std::move(o);
   }
   auto c = parse_constraints(r.get("constraints"));
   if (!c) return fail(c.error());
@@ -289,14 +321,19 @@ Json to_json(const JobSpec& s) {
   Json inputs = Json::array();
   for (const auto& in : s.inputs) {
     if (!in.dataset.empty()) {
-      inputs.push_back({{"dataset", in.dataset}});
+      Json one = {{"dataset", in.dataset}};
+      if (!in.path.empty()) one["path"] = in.path;
+      if (in.staged) one["staged"] = true;
+      inputs.push_back(std::move(one));
     } else {
       inputs.push_back({{"size_bytes", in.size_bytes}, {"region", in.region}});
     }
   }
   j["inputs"] = std::move(inputs);
-  if (s.outputs)
+  if (s.outputs) {
     j["outputs"] = {{"region", s.outputs->region}, {"size_bytes", s.outputs->size_bytes}};
+    if (!s.outputs->paths.empty()) j["outputs"]["paths"] = s.outputs->paths;
+  }
   Json c = {{"regions", s.constraints.regions},
             {"deny_regions", s.constraints.deny_regions},
             {"sites", s.constraints.sites},

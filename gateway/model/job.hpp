@@ -27,16 +27,24 @@ struct Resources {
   std::optional<AcceleratorNeed> accelerators;
 };
 
-// One input: a dataset by id, or an anonymous blob of `size_bytes` sitting in `region`.
+// One input: a dataset by id (a `files` dataset is staged into the job's directory under
+// `path`, "" for the top), or an anonymous blob of `size_bytes` sitting in `region`.
 struct InputSpec {
   std::string dataset;
   int64_t size_bytes = 0;
   std::string region;
+  std::string path;  // with a dataset: where its files appear ("data/"); checked by JobService
+  // Set by the gateway (JobService) when the dataset holds files: they are staged to the site.
+  bool staged = false;
 };
 
+// What the job writes: `paths` (globs in the job's directory) are collected back into a new
+// dataset of the job's org; `region` and `size_bytes` are figures for placement (where the
+// results are wanted, how large they will be).
 struct OutputSpec {
   std::string region;
   int64_t size_bytes = 0;
+  std::vector<std::string> paths;
 };
 
 struct Constraints {
@@ -104,12 +112,26 @@ Json to_json(const JobSpec& s);
 // As shown to an operator whose site runs the job: env values are withheld.
 Json to_redacted_json(const JobSpec& s);
 
-enum class JobState { pending, placed, submitted, running, succeeded, failed, canceled };
+// staging: its inputs are moving to the chosen site; collecting: it ended there and its
+// outputs are moving back (DESIGN §2).
+enum class JobState {
+  pending,
+  placed,
+  staging,
+  submitted,
+  running,
+  collecting,
+  succeeded,
+  failed,
+  canceled
+};
 
-inline constexpr EnumNames<JobState, 7> kJobStateNames({{{JobState::pending, "pending"},
+inline constexpr EnumNames<JobState, 9> kJobStateNames({{{JobState::pending, "pending"},
                                                          {JobState::placed, "placed"},
+                                                         {JobState::staging, "staging"},
                                                          {JobState::submitted, "submitted"},
                                                          {JobState::running, "running"},
+                                                         {JobState::collecting, "collecting"},
                                                          {JobState::succeeded, "succeeded"},
                                                          {JobState::failed, "failed"},
                                                          {JobState::canceled, "canceled"}}});
@@ -138,16 +160,20 @@ inline std::optional<FailureKind> parse_failure_kind(std::string_view s) {
 enum class EventType {
   created,
   placed,
+  staged,      // its inputs are at the site, checked (bytes and seconds in the reason)
   submitted,
   started,
   requeued,
   cancel_requested,
+  collecting,  // it ended at the site; its outputs are being brought back
   succeeded,
   failed,
   canceled
 };
-inline constexpr EnumNames<EventType, 9> kEventTypeNames({{{EventType::created, "created"},
+inline constexpr EnumNames<EventType, 11> kEventTypeNames({{{EventType::created, "created"},
                                                            {EventType::placed, "placed"},
+                                                           {EventType::staged, "staged"},
+                                                           {EventType::collecting, "collecting"},
                                                            {EventType::submitted, "submitted"},
                                                            {EventType::started, "started"},
                                                            {EventType::requeued, "requeued"},

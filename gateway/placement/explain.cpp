@@ -60,6 +60,8 @@ std::string rejection_message(RejectCode code, const model::Site& s, const model
       return "the site's policy does not accept jobs from this org";
     case RejectCode::no_images:
       return "the site cannot run container images";
+    case RejectCode::no_staging:
+      return "the site cannot take the job's files in or bring its outputs back";
     case RejectCode::walltime:
       return "walltime " + std::to_string(res.walltime_s) + " s exceeds the site's limit of " +
              std::to_string(s.policy.max_walltime_s) + " s";

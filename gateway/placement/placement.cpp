@@ -216,6 +216,7 @@ struct DecisionFacts {
   const Request& req;
   const Snapshot& snap;
   const model::JobSpec& job;
+  bool moves_files = false;  // inputs of real files to stage, or outputs to collect
 };
 struct SiteCheck {
   const DecisionFacts& d;
@@ -273,6 +274,8 @@ constexpr auto kSiteFilters = std::tuple{
               }},
     FilterRow{RejectCode::no_images,
               [](SiteCheck& c) { return c.d.job.image.empty() || c.st.supports_images; }},
+    FilterRow{RejectCode::no_staging,
+              [](SiteCheck& c) { return !c.d.moves_files || c.st.supports_staging; }},
     FilterRow{
         RejectCode::walltime,
         [](SiteCheck& c) { return c.d.job.resources.walltime_s <= c.site.policy.max_walltime_s; }},
@@ -572,7 +575,7 @@ Decision decide(const Request& req, const Snapshot& snap) {
       }
       rf.transfer_in = std::max(rf.transfer_in, best_t);  // inputs move in parallel
     }
-    if (job.outputs && job.outputs->size_bytes > 0) {
+    if (job.outputs && job.outputs->size_bytes > 0 && !job.outputs->region.empty()) {
       const auto l = net.figures(region, job.outputs->region);
       rf.transfer_out = transfer_seconds(l, job.outputs->size_bytes);
       rf.out_crosses = !l.same_region;
@@ -591,7 +594,14 @@ Decision decide(const Request& req, const Snapshot& snap) {
     }
   };
 
-  const DecisionFacts facts_in{req, snap, job};
+  bool moves_files = job.outputs && !job.outputs->paths.empty();
+  for (const auto& in : job.inputs) {
+    if (in.dataset.empty()) continue;
+    auto it = snap.datasets.find(in.dataset);
+    moves_files = moves_files ||
+                  (it != snap.datasets.end() && it->second->kind == model::DatasetKind::files);
+  }
+  const DecisionFacts facts_in{req, snap, job, moves_files};
   for (std::size_t i = 0; i < snap.sites.size(); ++i) {
     const SiteState& st = snap.sites[i];
     SiteCheck check{facts_in, st, *st.site};

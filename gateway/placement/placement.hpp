@@ -103,6 +103,7 @@ enum class RejectCode {
   region_denied,
   org_not_allowed,
   no_images,
+  no_staging,
   walltime,
   no_accelerator_model,
   in_flight_cap,
@@ -124,6 +125,7 @@ inline constexpr EnumNames<RejectCode, kRejectCodes> kRejectCodeNames(
       {RejectCode::region_denied, "region_denied"},
       {RejectCode::org_not_allowed, "org_not_allowed"},
       {RejectCode::no_images, "no_images"},
+      {RejectCode::no_staging, "no_staging"},
       {RejectCode::walltime, "walltime"},
       {RejectCode::no_accelerator_model, "no_accelerator_model"},
       {RejectCode::in_flight_cap, "in_flight_cap"},
@@ -156,6 +158,7 @@ struct SiteState {
   double capacity_age_s = 0;
   int in_flight = 0;  // gateway jobs placed/submitted/running here
   bool supports_images = true;
+  bool supports_staging = true;  // can take a job's files in and out
   std::vector<Held> held;  // parallel to capacity->pools; empty when nothing is held
 };
 

@@ -182,7 +182,8 @@ void Dispatcher::remember(model::JobRecord job) {
   }
   if (reading_) touched_.insert(id);
   if (job.state != S::pending) waiting_.erase(id);
-  if (job.state == S::placed || (job.state == S::pending && !waiting_.contains(id))) {
+  if (job.state == S::placed || job.state == S::staging || job.state == S::collecting ||
+      (job.state == S::pending && !waiting_.contains(id))) {
     to_act_.insert(id);
   } else {
     to_act_.erase(id);
@@ -313,6 +314,10 @@ asio::awaitable<void> Dispatcher::run_pass(bool reconcile_all) {
       to_place.push_back(it->second);
     } else if (it->second.state == S::placed) {
       spawn_submit(it->second);  // stays in to_act_ until the site accepts it
+    } else if (it->second.state == S::staging) {
+      spawn_stage(it->second);  // then submits it
+    } else if (it->second.state == S::collecting) {
+      spawn_collect(it->second);
     }
   }
   for (auto& j : to_place) {
@@ -387,6 +392,47 @@ asio::awaitable<void> Dispatcher::place_waiting() {
   }
 }
 
+void Dispatcher::spawn_stage(model::JobRecord job) {
+  const std::string id = job.id;
+  busy_.insert(id);
+  spawn(stage_then_submit(std::move(job)), [this, id](std::exception_ptr e) {
+    busy_.erase(id);
+    if (e) log_.error("staging task failed", {{"job", id}});
+    if (stale_.contains(id)) wake_on_strand();
+  });
+}
+
+void Dispatcher::spawn_collect(model::JobRecord job) {
+  const std::string id = job.id;
+  busy_.insert(id);
+  spawn(collect(std::move(job)), [this, id](std::exception_ptr e) {
+    busy_.erase(id);
+    if (e) log_.error("collection task failed", {{"job", id}});
+    if (stale_.contains(id)) wake_on_strand();
+  });
+}
+
+asio::awaitable<void> Dispatcher::stage_then_submit(model::JobRecord job) {
+  lifecycle::Input in = lifecycle::StagingFailed{"this gateway has no data plane"};
+  if (mover_ != nullptr) in = co_await mover_->stage(job);
+  const auto facts = lifecycle::facts_of(job, submit_failures_[job.id]);
+  auto out = lifecycle::step(facts, in, limits_);
+  model::JobRecord next = job;
+  const bool submit_now = out.effects.submit;
+  const bool recorded = co_await execute(job, out, next, kNoEnding);
+  if (!recorded || !submit_now) co_return;
+  lifecycle::apply(out, next);
+  co_await submit(std::move(next));
+}
+
+asio::awaitable<void> Dispatcher::collect(model::JobRecord job) {
+  lifecycle::Input in = lifecycle::CollectFailed{"this gateway has no data plane"};
+  if (mover_ != nullptr) in = co_await mover_->collect(job);
+  auto out = lifecycle::step(lifecycle::facts_of(job), in, limits_);
+  const Ending end{job.exit_code, job.started_at, job.finished_at};
+  co_await execute(job, std::move(out), job, end);
+}
+
 void Dispatcher::spawn_submit(model::JobRecord job) {
   const std::string id = job.id;
   busy_.insert(id);
@@ -421,11 +467,14 @@ asio::awaitable<bool> Dispatcher::transition(model::JobRecord& next, S from, E t
   if (!*applied) stale_.insert(next.id);  // moved by someone else: read it again
   if (*applied) {
     remember(next);
-    log_.info("job transition", {{"job", next.id},
-                                 {"from", model::job_state_name(from)},
-                                 {"to", model::job_state_name(next.state)},
-                                 {"site", next.site_id},
-                                 {"reason", next.reason}});
+    // Routine: in the log file, not on a text terminal (one line per job step floods it).
+    log_.log(LogLevel::info, "job transition",
+             {{"job", next.id},
+              {"from", model::job_state_name(from)},
+              {"to", model::job_state_name(next.state)},
+              {"site", next.site_id},
+              {"reason", next.reason}},
+             LogChannel::routine);
   }
   co_return *applied;
 }
@@ -506,6 +555,11 @@ asio::awaitable<bool> Dispatcher::execute(const model::JobRecord& job, lifecycle
       next.final_cost_cny =
           accounting::final_cost_cny(out.charge, view ? &view->site.pricing : nullptr,
                                      job.spec.resources, next.started_at, *next.finished_at);
+    } else if (out.next == S::collecting && from != S::collecting) {
+      // It ended at the site: its run is over (and billed to here) while its outputs come back.
+      next.exit_code = end.exit_code;
+      if (!next.started_at && end.started_at) next.started_at = end.started_at;
+      next.finished_at = end.finished_at.value_or(clock_.now());
     } else if (out.next == S::running && !next.started_at) {
       next.started_at = end.started_at.value_or(clock_.now());
     }
@@ -527,6 +581,9 @@ asio::awaitable<bool> Dispatcher::execute(const model::JobRecord& job, lifecycle
   }
   if (fx.retry_submit)
     log_.warn("submit failed; will retry", {{"job", job.id}, {"error", out.reason}});
+  if (fx.retry_stage)
+    log_.warn("staging failed; will retry", {{"job", job.id}, {"error", out.reason}});
+  if (fx.stage || fx.collect) wake_on_strand();  // the next pass runs it as its own task
   if (fx.cancel_at_site && !job.remote_id.empty()) {
     const std::string remote = job.remote_id;
     auto c =

@@ -50,6 +50,7 @@
 #include "gateway/federation/site_directory.hpp"
 #include "gateway/lifecycle/lifecycle.hpp"
 #include "gateway/runtime/job_listener.hpp"
+#include "gateway/runtime/data_mover.hpp"
 #include "gateway/runtime/planner.hpp"
 #include "gateway/store/store.hpp"
 
@@ -84,6 +85,8 @@ class Dispatcher final : public JobListener {
   boost::asio::awaitable<void> join();
   // The lifecycle's limits, from the config (also what the replay runs with).
   static lifecycle::Limits limits(const Config& config);
+  // The data plane (staging and collection); without one, jobs with files fail over and fail.
+  void set_data_mover(DataMover* mover) { mover_ = mover; }
   void job_created(const model::JobRecord& job) override;
   void job_changed(const std::string& job_id) override;
 
@@ -122,6 +125,12 @@ class Dispatcher final : public JobListener {
   // `id` (pending) found no site for now: tried again on reconcile passes only (waiting_).
   void wait(const std::string& id);
   void spawn_submit(model::JobRecord job);
+  // Stages a job's inputs (state staging) and, once they are there, submits it.
+  void spawn_stage(model::JobRecord job);
+  boost::asio::awaitable<void> stage_then_submit(model::JobRecord job);
+  // Collects an ended job's outputs (state collecting).
+  void spawn_collect(model::JobRecord job);
+  boost::asio::awaitable<void> collect(model::JobRecord job);
   void wake_on_strand();
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -131,6 +140,7 @@ class Dispatcher final : public JobListener {
   const Config& config_;
   const Clock& clock_;
   Logger& log_;
+  DataMover* mover_ = nullptr;
   const lifecycle::Limits limits_;
   ClockTimer timer_;
   std::atomic<bool> stopped_{false};
@@ -140,7 +150,9 @@ class Dispatcher final : public JobListener {
   bool woken_ = false;
   bool coalescing_ = false;                         // the short wait after a woken pass
   std::map<std::string, model::JobRecord> active_;  // the working set: active jobs by id
-  std::set<std::string> to_act_;  // placed, or pending and not waiting: to submit or to place
+  // placed, staging or collecting (to submit, stage or collect), or pending and not waiting
+  // (to place)
+  std::set<std::string> to_act_;
   // Pending jobs whose last placement found no site for reasons that clear by themselves (a
   // full, offline or unreported site). They are tried again on reconcile passes only, within a
   // count and a time budget a pass, going round from where the last pass stopped, so a long

@@ -38,6 +38,7 @@ placement::Decision Planner::decide_locked(const PlanInput& in) {
     auto it = in_flight_.find(v.site.id);
     st.in_flight = it == in_flight_.end() ? 0 : it->second;
     st.supports_images = v.description.supports_images;
+    st.supports_staging = v.description.supports_staging;
     snap.sites.push_back(std::move(st));
   }
   for (const auto& d : *in.datasets) snap.datasets[d.id] = &d;
@@ -176,7 +177,7 @@ Result<void> Planner::check_references(const model::JobSpec& spec,
       return unknown(f + ".region", "region '" + in.region + "'");
     }
   }
-  if (spec.outputs && !region_ok(spec.outputs->region)) {
+  if (spec.outputs && !spec.outputs->region.empty() && !region_ok(spec.outputs->region)) {
     return unknown("outputs.region", "region '" + spec.outputs->region + "'");
   }
   for (const auto& [list, name] :

@@ -151,6 +151,18 @@ Result<void> DatasetService::check_room(store::Db& db, const std::string& org_id
   return ok();
 }
 
+asio::awaitable<Result<model::Dataset>> DatasetService::outputs_of(const auth::Principal& who,
+                                                                   const std::string& job_id) {
+  auto d = co_await store_.run([&](store::Db& db) { return store::find_job_outputs(db, job_id); });
+  if (!d) co_return fail(d.error());
+  if (!*d || (*d)->org_id != who.org_id) {
+    co_return fail(Error::not_found("job " + job_id +
+                                    " has no collected outputs (yet): a job's outputs are "
+                                    "collected when it succeeds and names outputs.paths"));
+  }
+  co_return std::move(**d);
+}
+
 asio::awaitable<Result<model::Dataset>> DatasetService::find_open(const auth::Principal& who,
                                                                   const std::string& id) {
   co_return co_await store_.run([&](store::Db& db) { return open_files_dataset(db, who, id); });

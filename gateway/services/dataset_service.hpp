@@ -60,6 +60,10 @@ class DatasetService {
                                                       const std::string& id);
   boost::asio::awaitable<Result<void>> remove(const Caller& caller, const std::string& id);
 
+  // The dataset a job's collected outputs became (the caller's org's job; 404 before then).
+  boost::asio::awaitable<Result<model::Dataset>> outputs_of(const auth::Principal& who,
+                                                            const std::string& job_id);
+
   // ---- files ----
   // A `files` dataset of the caller's own org that is still open (404 / 409 otherwise).
   boost::asio::awaitable<Result<model::Dataset>> find_open(const auth::Principal& who,

@@ -2,6 +2,10 @@
 #include "gateway/services/job_service.hpp"
 
 #include <algorithm>
+
+#include "gateway/data/file_path.hpp"
+
+#include <algorithm>
 #include <cstdio>
 
 #include "gateway/accounting/spending.hpp"
@@ -25,6 +29,46 @@ Error budget_error(double estimate, double remaining, const char* limit) {
   return Error{Errc::budget_exceeded, buf, {}};
 }
 
+// A job's data as the data plane takes it: input paths and output globs checked, and inputs
+// of `files` datasets marked to be staged (they must be sealed: a job never starts on files
+// that may still change).
+Result<void> prepare_data(model::JobSpec& spec, const std::vector<model::Dataset>& datasets) {
+  for (std::size_t i = 0; i < spec.inputs.size(); ++i) {
+    auto& in = spec.inputs[i];
+    const std::string f = "inputs[" + std::to_string(i) + "]";
+    in.staged = false;
+    if (in.dataset.empty()) continue;
+    auto d = std::find_if(datasets.begin(), datasets.end(),
+                          [&](const model::Dataset& x) { return x.id == in.dataset; });
+    if (d == datasets.end() || d->kind != model::DatasetKind::files) {
+      if (!in.path.empty()) {
+        return fail(Error::invalid(f + ".path", f + ".path: dataset " + in.dataset +
+                                                    " is declared (no files to put there)"));
+      }
+      continue;
+    }
+    if (!d->sealed_at) {
+      return fail(Error{Errc::conflict,
+                        f + ".dataset: dataset " + in.dataset +
+                            " is still open; seal it (POST /api/v1/datasets/" + in.dataset +
+                            "/seal) so that the job reads files that no longer change",
+                        f + ".dataset"});
+    }
+    auto dir = data::check_dir_path(in.path, f + ".path");
+    if (!dir) return fail(dir.error());
+    in.path = *dir;
+    in.staged = true;
+  }
+  if (spec.outputs) {
+    for (std::size_t i = 0; i < spec.outputs->paths.size(); ++i) {
+      auto g = data::check_glob(spec.outputs->paths[i],
+                                "outputs.paths[" + std::to_string(i) + "]");
+      if (!g) return fail(g.error());
+    }
+  }
+  return ok();
+}
+
 }  // namespace
 
 asio::awaitable<Result<JobService::OrgContext>> JobService::org_context(const std::string& org) {
@@ -45,7 +89,9 @@ asio::awaitable<Result<placement::Decision>> JobService::quote(const auth::Princ
   auto ctx = co_await org_context(who.org_id);
   if (!ctx) co_return fail(ctx.error());
   if (auto r = planner_.check_references(spec, ctx->datasets); !r) co_return fail(r.error());
-  const runtime::PlanInput in{&spec, who.org_id, {}, &ctx->datasets, ctx->limit.remaining_cny};
+  model::JobSpec prepared = spec;
+  if (auto r = prepare_data(prepared, ctx->datasets); !r) co_return fail(r.error());
+  const runtime::PlanInput in{&prepared, who.org_id, {}, &ctx->datasets, ctx->limit.remaining_cny};
   co_return planner_.quote(in);
 }
 
@@ -74,6 +120,7 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
   auto ctx = co_await org_context(who.org_id);
   if (!ctx) co_return fail(ctx.error());
   if (auto r = planner_.check_references(spec, ctx->datasets); !r) co_return fail(r.error());
+  if (auto r = prepare_data(spec, ctx->datasets); !r) co_return fail(r.error());
   const SpendLimit& limit = ctx->limit;
   const std::optional<double>& remaining = limit.remaining_cny;
 
@@ -113,7 +160,8 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
                                           model::JobState::pending, "", 0,
                                           "submitted through the API"}};
   // The new job's first step in its lifecycle, as the dispatcher would take it.
-  const lifecycle::Facts fresh;
+  lifecycle::Facts fresh = lifecycle::facts_of(job);
+  fresh.state = model::JobState::pending;
   if (waits) {
     // Nothing is held for it: its estimate, and the budget check, come when it is placed.
     const auto out = lifecycle::step(fresh, lifecycle::NoSite{true, decision.summary},
@@ -204,8 +252,9 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const Caller& calle
         co_return fail(
             Error::conflict("job " + job_id + " already " + model::job_state_name(job->state)));
       case S::pending:
-      case S::placed: {
-        // Not at a site yet: cancel here. If the dispatcher moves it meanwhile, the update
+      case S::placed:
+      case S::staging: {
+        // Not at a site yet (staged files are not a job there): cancel here. If the dispatcher moves it meanwhile, the update
         // does not apply and we go round again.
         const S from = job->state;
         const TimePoint now = clock_.now();
@@ -235,7 +284,8 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const Caller& calle
         continue;
       }
       case S::submitted:
-      case S::running: {
+      case S::running:
+      case S::collecting: {
         const TimePoint now = clock_.now();
         auto r = co_await store_.run([&](store::Db& db) {
           return db.transaction([&]() -> Result<void> {

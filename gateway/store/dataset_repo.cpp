@@ -124,6 +124,19 @@ Result<std::optional<model::Dataset>> find_dataset(Db& db, std::string_view id) 
   return std::optional<model::Dataset>{std::move(*d)};
 }
 
+Result<std::optional<model::Dataset>> find_job_outputs(Db& db, std::string_view job_id) {
+  auto st = db.prepare(std::string(kDatasetSelect) +
+                       " WHERE d.job_id = ? AND d.deleted_at IS NULL ORDER BY d.id LIMIT 1");
+  if (!st) return fail(st.error());
+  st->bind(1, job_id);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<model::Dataset>{};
+  auto d = read_dataset(*st);
+  if (!d) return fail(d.error());
+  return std::optional<model::Dataset>{std::move(*d)};
+}
+
 Result<bool> delete_dataset(Db& db, std::string_view org_id, std::string_view id, TimePoint at) {
   auto st = db.prepare(
       "UPDATE datasets SET deleted_at = ? WHERE id = ? AND org_id = ? AND deleted_at IS NULL");

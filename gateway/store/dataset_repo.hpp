@@ -16,6 +16,8 @@ Result<std::vector<model::Dataset>> list_datasets(Db& db, std::optional<std::str
 Result<std::optional<model::Dataset>> find_dataset(Db& db, std::string_view id);
 // Soft-deletes the dataset, deletes its files' rows (their blobs become unreferenced) and its
 // uploads; false when there was no such live dataset of that org.
+// The dataset of a job's collected outputs, when it was made.
+Result<std::optional<model::Dataset>> find_job_outputs(Db& db, std::string_view job_id);
 Result<bool> delete_dataset(Db& db, std::string_view org_id, std::string_view id, TimePoint at);
 Result<void> seal_dataset(Db& db, std::string_view id, TimePoint at);
 

@@ -349,10 +349,11 @@ Result<std::vector<model::JobRecord>> list_jobs(Db& db, const JobFilter& f) {
 Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, std::string_view after_id,
                                                        int limit) {
   // The dispatcher never reads decisions. The condition on state is the jobs_active index's
-  // (migration 0006), word for word, so that SQLite uses the index.
+  // (migration 0009), word for word, so that SQLite uses the index.
   auto st = db.prepare("SELECT " + job_columns(DecisionPart::none) +
                        " FROM jobs WHERE (state = 'pending' OR state = 'placed' OR"
-                       " state = 'submitted' OR state = 'running')"
+                       " state = 'staging' OR state = 'submitted' OR"
+                       " state = 'running' OR state = 'collecting')"
                        " AND id > ? ORDER BY id LIMIT ?");
   if (!st) return fail(st.error());
   st->bind(1, after_id).bind(2, limit);
@@ -362,7 +363,7 @@ Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, std::string_view 
 Result<int64_t> count_active_jobs_on_site(Db& db, std::string_view site_id) {
   auto st = db.prepare(
       "SELECT COUNT(*) FROM jobs WHERE site_id = ? AND state IN "
-      "('placed','submitted','running')");
+      "('placed','staging','submitted','running','collecting')");
   if (!st) return fail(st.error());
   st->bind(1, site_id);
   if (auto r = st->step(); !r) return fail(r.error());

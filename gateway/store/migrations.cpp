@@ -52,10 +52,29 @@ Result<int> migrate(Db& db, const std::vector<Migration>& migrations) {
   }
   for (const auto& m : migrations) {
     if (m.version <= current) continue;
+    // A migration that rebuilds a table others refer to (SQLite cannot change a constraint in
+    // place) says so with this line; it runs with foreign keys off, as SQLite's documented
+    // procedure requires (the pragma is a no-op inside a transaction, so it is set around
+    // it), and every reference is checked before it commits.
+    const bool rebuilds = m.sql.find("-- suanwang: rebuilds tables") != std::string::npos;
+    if (rebuilds) {
+      if (auto e = db.exec("PRAGMA foreign_keys = OFF"); !e) return fail(e.error());
+    }
     auto r = db.transaction([&]() -> Result<void> {
       if (auto e = db.exec(m.sql); !e) {
         return fail(Error::internal("migration " + std::to_string(m.version) + " (" + m.name +
                                     ") failed: " + e.error().message));
+      }
+      if (rebuilds) {
+        auto check = db.prepare("PRAGMA foreign_key_check");
+        if (!check) return fail(check.error());
+        auto row = check->step();
+        if (!row) return fail(row.error());
+        if (*row) {
+          return fail(Error::internal("migration " + std::to_string(m.version) + " (" + m.name +
+                                      ") would break a reference from table " +
+                                      check->text(0)));
+        }
       }
       auto st =
           db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
@@ -63,6 +82,9 @@ Result<int> migrate(Db& db, const std::vector<Migration>& migrations) {
       st->bind(1, m.version).bind(2, m.name).bind(3, to_unix_ms(std::chrono::system_clock::now()));
       return st->run();
     });
+    if (rebuilds) {
+      if (auto e = db.exec("PRAGMA foreign_keys = ON"); !e) return fail(e.error());
+    }
     if (!r) return fail(r.error());
     current = m.version;
   }

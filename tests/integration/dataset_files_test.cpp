@@ -328,3 +328,83 @@ TEST_CASE("datasets: other orgs see 404, hostile paths get 400 naming the field"
 }
 
 }  // namespace suanwang::testing
+
+namespace suanwang::testing {
+namespace {
+using nlohmann::json;
+
+TEST_CASE("a job reads a staged dataset and its outputs come back as a dataset, digests intact",
+          "[integration][data][staging]") {
+  TempDir dir;
+  TestGateway gw(dir.path(), {.demo = true});
+  auto c = gw.client(gw.demo_key("demo-user"));
+  const std::string local = local_site_id(c);
+  REQUIRE_FALSE(local.empty());
+  const std::string ds = dsf_create(c, "job-input");
+  const std::string input = "hello staged world\n" + dsf_big(200000);
+  REQUIRE(c.request("PUT", "/api/v1/datasets/" + ds + "/files/input.txt", input, {}).status ==
+          201);
+
+  json spec = {{"name", "digest"},
+               {"command",
+                "mkdir -p out && sha256sum data/input.txt > digest.txt && "
+                "head -c 19 data/input.txt | tr a-z A-Z > out/upper.txt && cat digest.txt"},
+               {"resources", {{"cpus", 1}, {"memory_gb", 0.1}, {"walltime_s", 60}}},
+               {"inputs", json::array({{{"dataset", ds}, {"path", "data/"}}})},
+               {"outputs", {{"paths", json::array({"digest.txt", "out/*.txt"})}}},
+               {"constraints", {{"sites", json::array({local})}}}};
+  // A job never starts on files that may still change.
+  auto open = c.post("/api/v1/jobs", spec);
+  CHECK(open.status == 409);
+  CHECK(open.json().at("field") == "inputs[0].dataset");
+  REQUIRE(c.post("/api/v1/datasets/" + ds + "/seal", json::object()).status == 200);
+  // Paths that leave the job's directory are refused, naming the field.
+  json bad = spec;
+  bad["inputs"][0]["path"] = "../elsewhere/";
+  auto refused = c.post("/api/v1/jobs", bad);
+  CHECK(refused.status == 400);
+  CHECK(refused.json().at("field") == "inputs[0].path");
+  bad = spec;
+  bad["outputs"]["paths"] = json::array({"/etc/*"});
+  CHECK(c.post("/api/v1/jobs", bad).status == 400);
+
+  auto made = c.post("/api/v1/jobs", spec);
+  INFO(made.body);
+  REQUIRE(made.status == 201);
+  const std::string id = made.json().at("id");
+  const json done = wait_for_state(c, id, "succeeded", std::chrono::seconds(30));
+  INFO(done.dump());
+  std::vector<std::string> states;
+  std::string staged_reason;
+  const json events = c.get("/api/v1/jobs/" + id + "/events").json().at("items");
+  for (const auto& e : events) {
+    states.push_back(e.at("state"));
+    if (e.at("type") == "staged") staged_reason = e.at("reason");
+  }
+  CHECK(std::find(states.begin(), states.end(), "staging") != states.end());
+  CHECK(std::find(states.begin(), states.end(), "collecting") != states.end());
+  CHECK(staged_reason.find("1 file") != std::string::npos);
+
+  auto outputs = c.get("/api/v1/jobs/" + id + "/outputs");
+  INFO(outputs.body);
+  REQUIRE(outputs.status == 200);
+  const std::string out_ds = outputs.json().at("dataset").at("id");
+  CHECK(outputs.json().at("dataset").at("sealed") == true);
+  CHECK(outputs.json().at("dataset").at("job_id") == id);
+  const json files = outputs.json().at("files");
+  REQUIRE(files.size() == 2);
+  CHECK(files[0].at("path") == "digest.txt");
+  CHECK(files[1].at("path") == "out/upper.txt");
+  auto digest = c.get("/api/v1/datasets/" + out_ds + "/files/digest.txt");
+  REQUIRE(digest.status == 200);
+  // The job read exactly the bytes that were uploaded.
+  CHECK(digest.body.starts_with(dsf_sha_hex(input)));
+  CHECK(c.get("/api/v1/datasets/" + out_ds + "/files/out/upper.txt").body ==
+        "HELLO STAGED WORLD\n");
+  // Another org cannot see them.
+  auto op = gw.client(gw.demo_key("demo-operator"));
+  CHECK(op.get("/api/v1/jobs/" + id + "/outputs").status == 404);
+}
+
+}  // namespace
+}  // namespace suanwang::testing

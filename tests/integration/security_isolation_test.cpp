@@ -104,6 +104,7 @@ std::vector<Expect> matrix(const Alpha& a, const std::string& own_org) {
       {"GET", job + "/decision", nullptr, hidden},
       {"GET", job + "/events", nullptr, hidden},
       {"GET", job + "/logs", nullptr, hidden},
+      {"GET", job + "/outputs", nullptr, hidden},
       {"GET", "/api/v1/jobs", nullptr, listed},
       {"GET", "/api/v1/jobs?site=" + a.site_id, nullptr, listed},
       {"GET", "/api/v1/usage", nullptr, listed},

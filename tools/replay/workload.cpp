@@ -161,7 +161,7 @@ void sme_cpu(Draw& d, WorkloadJob& j) {
   if (d.chance(0.6)) {
     const auto size = static_cast<int64_t>(d.lognormal(2.0 * kGB, 1.2, 10.0 * kMB, 200.0 * kGB));
     s.inputs.push_back({"", size, s.submitter_region});
-    if (d.chance(0.5)) s.outputs = model::OutputSpec{s.submitter_region, size / 10};
+    if (d.chance(0.5)) s.outputs = model::OutputSpec{s.submitter_region, size / 10, {}};
   }
   if (d.chance(0.08)) s.constraints.regions = {s.submitter_region};
 }
@@ -190,7 +190,7 @@ void training(Draw& d, WorkloadJob& j, const std::vector<model::Dataset>& data) 
   } else {
     s.inputs.push_back({"", static_cast<int64_t>(d.uniform(50, 500) * kGB), s.submitter_region});
   }
-  s.outputs = model::OutputSpec{s.submitter_region, static_cast<int64_t>(d.uniform(5, 100) * kGB)};
+  s.outputs = model::OutputSpec{s.submitter_region, static_cast<int64_t>(d.uniform(5, 100) * kGB), {}};
 }
 
 void inference(Draw& d, WorkloadJob& j) {
@@ -210,7 +210,7 @@ void inference(Draw& d, WorkloadJob& j) {
     const auto size = static_cast<int64_t>(d.lognormal(15.0 * kGB, 0.7, 2.0 * kGB, 60.0 * kGB));
     s.inputs.push_back({"", size, s.submitter_region});
   }
-  s.outputs = model::OutputSpec{s.submitter_region, 100 * kMB};
+  s.outputs = model::OutputSpec{s.submitter_region, 100 * kMB, {}};
 }
 
 void data_heavy(Draw& d, WorkloadJob& j, const std::vector<model::Dataset>& data,

@@ -33,9 +33,9 @@ void check_table(const Table& t, std::size_t size) {
 
 TEST_CASE("enum name tables round-trip and cover every value", "[core][enum_names]") {
   using namespace suanwang::model;
-  check_table(kJobStateNames, 7);
+  check_table(kJobStateNames, 9);
   check_table(kFailureKindNames, 3);
-  check_table(kEventTypeNames, 9);
+  check_table(kEventTypeNames, 11);
   check_table(kRoutingPolicyNames, 5);
   check_table(kOrgKindNames, 3);
   check_table(kSiteKindNames, 3);
