@@ -75,8 +75,7 @@ std::optional<int> raw_exit_status(const json& j) {
 }
 
 SlurmNode node_from(const json& n) {
-  SlurmNode node;
-  node.name = get_string(n, "name", 256).value_or("");
+  SlurmNode node = node_resources(n);
   for (auto& s : get_strings(n, "state", 16)) {
     if (node.state.empty() && one_of(kNodeBaseStates, s)) {
       node.state = std::move(s);
@@ -85,13 +84,6 @@ SlurmNode node_from(const json& n) {
     }
   }
   if (node.state.empty()) node.state = "UNKNOWN";
-  node.partitions = get_strings(n, "partitions", 1024);
-  node.cpus = static_cast<int>(bounded(number(n, "cpus"), kMaxCpus));
-  node.alloc_cpus = static_cast<int>(bounded(number(n, "alloc_cpus"), kMaxCpus));
-  node.real_memory_mb = bounded(number(n, "real_memory"), kMaxMemoryMb);
-  node.alloc_memory_mb = bounded(number(n, "alloc_memory"), kMaxMemoryMb);
-  node.gres = get_string(n, "gres", 8192).value_or("");
-  node.gres_used = get_string(n, "gres_used", 8192).value_or("");
   return node;
 }
 

@@ -213,6 +213,19 @@ AdapterResult<const nlohmann::json*> answer_items(const nlohmann::json& body, st
   return &*it;
 }
 
+SlurmNode node_resources(const nlohmann::json& n) {
+  SlurmNode node;
+  node.name = get_string(n, "name", 256).value_or("");
+  node.partitions = get_strings(n, "partitions", 1024);
+  node.cpus = static_cast<int>(bounded(get_int(n, "cpus"), kMaxCpus));
+  node.alloc_cpus = static_cast<int>(bounded(get_int(n, "alloc_cpus"), kMaxCpus));
+  node.real_memory_mb = bounded(get_int(n, "real_memory"), kMaxMemoryMb);
+  node.alloc_memory_mb = bounded(get_int(n, "alloc_memory"), kMaxMemoryMb);
+  node.gres = get_string(n, "gres", 8192).value_or("");
+  node.gres_used = get_string(n, "gres_used", 8192).value_or("");
+  return node;
+}
+
 std::optional<int64_t> get_int(const nlohmann::json& object, std::string_view key) {
   if (!object.is_object()) return std::nullopt;
   auto it = object.find(key);

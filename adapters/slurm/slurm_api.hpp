@@ -116,6 +116,10 @@ AdapterResult<const nlohmann::json*> answer_items(const nlohmann::json& body, st
                                                   std::string_view what, int status,
                                                   std::string_view raw, bool vague_auth_errors);
 
+// A node's name, partitions, CPUs, memory and GRES: the same keys and plain integers in every
+// version (v0.0.38 to v0.0.44). The state is left to the version's mapping.
+SlurmNode node_resources(const nlohmann::json& node);
+
 // Bounded field readers: nullopt when the field is absent, null or of the wrong type.
 std::optional<int64_t> get_int(const nlohmann::json& object, std::string_view key);
 std::optional<std::string> get_string(const nlohmann::json& object, std::string_view key,

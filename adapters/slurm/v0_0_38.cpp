@@ -28,17 +28,9 @@ AdapterResult<const json*> items(const json& body, std::string_view key, std::st
 }
 
 SlurmNode node_from(const json& n) {
-  SlurmNode node;
-  node.name = get_string(n, "name", 256).value_or("");
+  SlurmNode node = node_resources(n);
   node.state = upper(get_string(n, "state", 64).value_or("UNKNOWN"));
   for (auto& f : get_strings(n, "state_flags", 64)) node.state_flags.push_back(upper(f));
-  node.partitions = get_strings(n, "partitions", 1024);
-  node.cpus = static_cast<int>(bounded(get_int(n, "cpus"), kMaxCpus));
-  node.alloc_cpus = static_cast<int>(bounded(get_int(n, "alloc_cpus"), kMaxCpus));
-  node.real_memory_mb = bounded(get_int(n, "real_memory"), kMaxMemoryMb);
-  node.alloc_memory_mb = bounded(get_int(n, "alloc_memory"), kMaxMemoryMb);
-  node.gres = get_string(n, "gres", 8192).value_or("");
-  node.gres_used = get_string(n, "gres_used", 8192).value_or("");
   return node;
 }
 
