@@ -17,6 +17,7 @@
 #include "adapters/slurm/slurm_model.hpp"
 #include "adapters/slurm/slurm_options.hpp"
 #include "support/json_schema.hpp"
+#include "unit/adapters/slurm_test_data.hpp"
 
 namespace {
 
@@ -25,19 +26,6 @@ using namespace suanwang::adapters::slurm;
 using nlohmann::json;
 
 const std::vector<std::string> kRecordedVersions = {"v0.0.40", "v0.0.41", "v0.0.42", "v0.0.43"};
-
-std::string rec_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  INFO(p.string());
-  REQUIRE(in);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::filesystem::path rec_data() {
-  return std::filesystem::path(SUANWANG_TEST_DATA_DIR);
-}
 
 // One recorded exchange.
 struct RecExchange {
@@ -48,8 +36,7 @@ struct RecExchange {
 
 RecExchange rec_load(const std::string& version, const std::string& name) {
   RecExchange x;
-  x.record =
-      json::parse(rec_text(rec_data() / "slurm-25.05" / "recordings" / version / (name + ".json")));
+  x.record = suanwang::testing::slurm_recording(version, name);
   x.status = x.record.at("status").get<int>();
   const auto& b = x.record.at("response_body");
   x.body = b.is_string() ? b.get<std::string>() : b.is_null() ? std::string() : b.dump();
@@ -59,12 +46,7 @@ RecExchange rec_load(const std::string& version, const std::string& name) {
 const json& rec_spec(const std::string& version) {
   static std::map<std::string, json> specs;
   auto it = specs.find(version);
-  if (it == specs.end()) {
-    const auto path = version == "v0.0.44"
-                          ? rec_data() / "slurm-openapi-master" / "v0.0.44.json"
-                          : rec_data() / "slurm-25.05" / "openapi" / (version + ".json");
-    it = specs.emplace(version, json::parse(rec_text(path))).first;
-  }
+  if (it == specs.end()) it = specs.emplace(version, suanwang::testing::slurm_spec(version)).first;
   return it->second;
 }
 
