@@ -3,27 +3,17 @@
 // (its body checked against the spec as it arrives), status and cancel, and the refusal of a
 // site that serves no version this build speaks. Paths without a recorded answer get what
 // slurmrestd answers for a path it does not serve: 404 text/plain.
-#include <sys/socket.h>
-
-#include <atomic>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <mutex>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "adapters/registry.hpp"
 #include "support/json_schema.hpp"
+#include "support/replay_http_server.hpp"
 #include "support/run_sync.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/adapters/slurm_test_data.hpp"
@@ -32,151 +22,22 @@ namespace {
 
 using namespace suanwang::adapters;
 using nlohmann::json;
-namespace http = boost::beast::http;
-using boost::asio::ip::tcp;
+using suanwang::testing::replay_answer;
+using suanwang::testing::ReplayAnswer;
+using suanwang::testing::ReplayHttpServer;
 
 json replay_record(const std::string& version, const std::string& name) {
   return suanwang::testing::slurm_recording(version, name);
 }
 
-struct ReplayAnswer {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-};
-
-ReplayAnswer replay_answer(const json& record) {
-  ReplayAnswer a;
-  a.status = record.at("status").get<int>();
-  a.content_type = record.at("response_headers").value("content-type", "");
-  const auto& b = record.at("response_body");
-  a.body = b.is_string() ? b.get<std::string>() : b.is_null() ? std::string() : b.dump();
-  return a;
-}
-
-struct ReplaySeen {
-  std::string method;
-  std::string target;
-  std::string body;
-};
-
-// A blocking HTTP/1.1 server on 127.0.0.1:0, a thread per connection, answering from a table of
-// (method, target) -> answer.
-class ReplayServer {
- public:
-  ReplayServer() : acceptor_(io_, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {
-    accept_thread_ = std::thread([this] { accept_loop(); });
-  }
-  ~ReplayServer() {
-    stop_ = true;
-    {
-      // Wakes the blocking accept, then ends every connection's blocking read.
-      tcp::socket wake(io_);
-      boost::system::error_code ec;
-      wake.connect(acceptor_.local_endpoint(), ec);
-    }
-    accept_thread_.join();
-    {
-      std::lock_guard lock(mu_);
-      for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
-    }
-    for (auto& t : connections_) t.join();
-  }
-
-  std::string endpoint() const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
-  }
-  void answer(const std::string& method, const std::string& target, ReplayAnswer a) {
-    std::lock_guard lock(mu_);
-    routes_[method + " " + target] = std::move(a);
-  }
-  void answer_recorded(const std::string& version, const std::string& name) {
-    const auto record = replay_record(version, name);
-    answer(record.at("method"), record.at("path"), replay_answer(record));
-  }
-  void forget(const std::string& prefix) {
-    std::lock_guard lock(mu_);
-    std::erase_if(routes_,
-                  [&](const auto& r) { return r.first.find(" " + prefix) != std::string::npos; });
-  }
-  std::vector<ReplaySeen> seen() const {
-    std::lock_guard lock(mu_);
-    return seen_;
-  }
-  std::vector<std::string> seen_targets() const {
-    std::vector<std::string> out;
-    for (const auto& s : seen()) out.push_back(s.method + " " + s.target);
-    return out;
-  }
-
- private:
-  void accept_loop() {
-    for (;;) {
-      tcp::socket s(io_);
-      boost::system::error_code ec;
-      acceptor_.accept(s, ec);
-      if (ec || stop_) return;
-      {
-        std::lock_guard lock(mu_);
-        fds_.push_back(s.native_handle());
-      }
-      connections_.emplace_back([this, sock = std::move(s)]() mutable { serve(std::move(sock)); });
-    }
-  }
-
-  void serve(tcp::socket s) {
-    boost::beast::flat_buffer buffer;
-    for (;;) {
-      http::request<http::string_body> req;
-      boost::system::error_code ec;
-      http::read(s, buffer, req, ec);
-      if (ec) return;
-      ReplayAnswer a{404, "text/plain",
-                     "Unable find requested URL. Please view /openapi/v3 for API reference."};
-      {
-        std::lock_guard lock(mu_);
-        seen_.push_back({std::string(req.method_string()), std::string(req.target()), req.body()});
-        auto it = routes_.find(std::string(req.method_string()) + " " + std::string(req.target()));
-        if (it != routes_.end()) a = it->second;
-      }
-      http::response<http::string_body> res{static_cast<http::status>(a.status), req.version()};
-      if (!a.content_type.empty()) res.set(http::field::content_type, a.content_type);
-      res.body() = a.body;
-      res.keep_alive(req.keep_alive());
-      res.prepare_payload();
-      http::write(s, res, ec);
-      if (ec || !req.keep_alive()) return;
-    }
-  }
-
-  boost::asio::io_context io_;
-  tcp::acceptor acceptor_;
-  std::atomic<bool> stop_{false};
-  std::thread accept_thread_;
-  std::vector<std::thread> connections_;  // only the accept thread adds to it
-  mutable std::mutex mu_;
-  std::map<std::string, ReplayAnswer> routes_;  // REQUIRES: mu_ held
-  std::vector<ReplaySeen> seen_;                // REQUIRES: mu_ held
-  std::vector<int> fds_;                        // REQUIRES: mu_ held
-};
-
-// A site that serves `version` (its recorded ping, partitions, nodes and jobs).
-void replay_site(ReplayServer& server, const std::string& version) {
-  for (const char* name : {"01-ping", "05-partitions", "14-nodes-gpu-allocated"}) {
-    server.answer_recorded(version, name);
-  }
-  const auto jobs = replay_record(version, "60-jobs-final");
-  server.answer("GET", "/slurm/" + version + "/jobs", replay_answer(jobs));
-}
-
 struct ReplayAdapter {
-  ReplayServer& server;
+  ReplayHttpServer& server;
   json options;
   suanwang::testing::TempDir dir;
   boost::asio::io_context io;
   std::unique_ptr<SiteAdapter> adapter;
 
-  ReplayAdapter(ReplayServer& s, json extra_options)
+  ReplayAdapter(ReplayHttpServer& s, json extra_options)
       : server(s), options(std::move(extra_options)) {
     AdapterConfig c;
     c.type = "slurm";
@@ -211,8 +72,8 @@ JobRequest replay_job(const std::string& key) {
 
 TEST_CASE("slurm replay: the adapter agrees on the newest version the site serves",
           "[slurm][adapters][slurm-replay]") {
-  ReplayServer server;
-  replay_site(server, "v0.0.43");
+  ReplayHttpServer server;
+  suanwang::testing::serve_recorded_slurm(server, "v0.0.43");
   ReplayAdapter a(server, json::object());
   CHECK(a.adapter->describe().api_version == "auto");  // nothing agreed before the first call
 
@@ -228,7 +89,7 @@ TEST_CASE("slurm replay: the adapter agrees on the newest version the site serve
   CHECK(d.release == "Slurm 25.05.8");
 
   // slurmctld stopped: the ping still answers 200, with DOWN (pitfall 5).
-  server.answer_recorded("v0.0.43", "70-ping-slurmctld-down");
+  server.answer_record(replay_record("v0.0.43", "70-ping-slurmctld-down"));
   h = a.run(a.adapter->health());
   REQUIRE(h);
   CHECK_FALSE(h->reachable);
@@ -239,7 +100,7 @@ TEST_CASE(
     "slurm replay: a site serving no version this build speaks is refused, naming what it "
     "offers",
     "[slurm][adapters][slurm-replay]") {
-  ReplayServer server;
+  ReplayHttpServer server;
   server.answer(
       "GET", "/openapi/v3",
       {200, "application/json",
@@ -258,8 +119,8 @@ TEST_CASE(
 
 TEST_CASE("slurm replay: a pinned api_version the site does not serve is refused",
           "[slurm][adapters][slurm-replay]") {
-  ReplayServer server;
-  replay_site(server, "v0.0.43");
+  ReplayHttpServer server;
+  suanwang::testing::serve_recorded_slurm(server, "v0.0.43");
   server.answer("GET", "/openapi/v3",
                 {200, "application/json", R"({"paths":{"/slurm/v0.0.43/ping":{}}})"});
   ReplayAdapter a(server, {{"api_version", "v0.0.42"}});
@@ -276,8 +137,8 @@ TEST_CASE("slurm replay: capacity, submit, status and cancel over recorded answe
           "[slurm][adapters][slurm-replay]") {
   for (const std::string version : {"v0.0.40", "v0.0.43"}) {
     INFO(version);
-    ReplayServer server;
-    replay_site(server, version);
+    ReplayHttpServer server;
+    suanwang::testing::serve_recorded_slurm(server, version);
     ReplayAdapter a(server, {{"api_version", version}});
 
     auto cap = a.run(a.adapter->capacity());
@@ -291,7 +152,7 @@ TEST_CASE("slurm replay: capacity, submit, status and cancel over recorded answe
     CHECK(cap->pools[0].max_walltime_s == 0);
 
     // A submit: its body arrives valid against the version's specification.
-    server.answer_recorded(version, "06-submit-cpu");
+    server.answer_record(replay_record(version, "06-submit-cpu"));
     const auto submit_answer = replay_record(version, "06-submit-cpu").at("response_body");
     auto sub = a.run(a.adapter->submit(replay_job("replay_cpu_1")));
     INFO((sub ? std::string() : sub.error().message));
@@ -310,7 +171,7 @@ TEST_CASE("slurm replay: capacity, submit, status and cancel over recorded answe
     CHECK(posted[0].at("job").at("name") == "replay_cpu_1");
 
     // A GPU model in another case than the site's GRES type is sent in the site's case.
-    server.answer_recorded(version, "10-submit-gpu");
+    server.answer_record(replay_record(version, "10-submit-gpu"));
     JobRequest gpu = replay_job("replay_gpu_1");
     gpu.accelerators = AcceleratorRequest{"a800", 2};
     auto gpu_sub = a.run(a.adapter->submit(gpu));
@@ -328,13 +189,13 @@ TEST_CASE("slurm replay: capacity, submit, status and cancel over recorded answe
     REQUIRE(st->size() == 1);
     CHECK(st->front().state == RemoteState::failed);
     CHECK(st->front().exit_code == 3);
-    server.answer_recorded(version, "26-delete-finished-job");
+    server.answer_record(replay_record(version, "26-delete-finished-job"));
     const std::string finished_path = replay_record(version, "26-delete-finished-job").at("path");
     const std::string finished_id = finished_path.substr(finished_path.rfind('/') + 1);
     CHECK(a.run(a.adapter->cancel(finished_id)));
 
     // An unknown job: 404 with error 2017 is "unknown to site", not "version not served".
-    server.answer_recorded(version, "31-job-unknown-id");
+    server.answer_record(replay_record(version, "31-job-unknown-id"));
     st = a.run(a.adapter->status({"999999"}));
     REQUIRE(st);
     CHECK(st->front().state == RemoteState::lost);
@@ -346,8 +207,8 @@ TEST_CASE(
     "slurm replay: a retried submit does not take the FAILED job a rejected submit left "
     "(pitfall 3)",
     "[slurm][adapters][slurm-replay]") {
-  ReplayServer server;
-  replay_site(server, "v0.0.43");
+  ReplayHttpServer server;
+  suanwang::testing::serve_recorded_slurm(server, "v0.0.43");
   // The job list as recorded, with one BadConstraints leftover under our key's name and comment.
   auto jobs = replay_record("v0.0.43", "60-jobs-final");
   auto& list = jobs.at("response_body").at("jobs");
@@ -361,7 +222,7 @@ TEST_CASE(
   }
   REQUIRE(marked);
   server.answer("GET", "/slurm/v0.0.43/jobs", replay_answer(jobs));
-  server.answer_recorded("v0.0.43", "06-submit-cpu");
+  server.answer_record(replay_record("v0.0.43", "06-submit-cpu"));
   ReplayAdapter a(server, json::object());
   auto sub = a.run(a.adapter->submit(replay_job("replay_retry_1")));
   INFO((sub ? std::string() : sub.error().message));
@@ -372,9 +233,9 @@ TEST_CASE(
 
 TEST_CASE("slurm replay: a 2014 refusal is refused with Slurm's words",
           "[slurm][adapters][slurm-replay]") {
-  ReplayServer server;
-  replay_site(server, "v0.0.42");
-  server.answer_recorded("v0.0.42", "37-submit-unsatisfiable-gpus");
+  ReplayHttpServer server;
+  suanwang::testing::serve_recorded_slurm(server, "v0.0.42");
+  server.answer_record(replay_record("v0.0.42", "37-submit-unsatisfiable-gpus"));
   ReplayAdapter a(server, json::object());
   JobRequest j = replay_job("replay_2014");
   j.accelerators = AcceleratorRequest{"A800", 4};  // fits the node: only Slurm refuses it here
@@ -386,14 +247,14 @@ TEST_CASE("slurm replay: a 2014 refusal is refused with Slurm's words",
 
 TEST_CASE("slurm replay: when the agreed version stops being served the adapter agrees again",
           "[slurm][adapters][slurm-replay]") {
-  ReplayServer server;
-  replay_site(server, "v0.0.43");
+  ReplayHttpServer server;
+  suanwang::testing::serve_recorded_slurm(server, "v0.0.43");
   ReplayAdapter a(server, json::object());
   REQUIRE(a.run(a.adapter->capacity()));
   CHECK(a.adapter->describe().api_version == "v0.0.43");
   // The site now serves v0.0.42 only (another slurmrestd behind the same address).
   server.forget("/slurm/v0.0.43/");
-  replay_site(server, "v0.0.42");
+  suanwang::testing::serve_recorded_slurm(server, "v0.0.42");
   auto cap = a.run(a.adapter->capacity());
   REQUIRE_FALSE(cap);
   CHECK(cap.error().code == AdapterErrc::unsupported);

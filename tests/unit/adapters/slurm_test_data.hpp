@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "support/replay_http_server.hpp"
 #include "unit/adapters/adapter_test_support.hpp"
 
 namespace suanwang::testing {
@@ -37,6 +38,16 @@ inline nlohmann::json slurm_spec(const std::string& version) {
                         ? slurm_data_dir() / "slurm-openapi-master" / "v0.0.44.json"
                         : slurm_data_dir() / "slurm-25.05" / "openapi" / (version + ".json");
   return nlohmann::json::parse(slurm_data_text(path));
+}
+
+// Makes `server` a slurmrestd serving `version` with its recorded ping, partitions, nodes (two
+// of four GPUs in use) and final job list.
+inline void serve_recorded_slurm(ReplayHttpServer& server, const std::string& version) {
+  for (const char* name : {"01-ping", "05-partitions", "14-nodes-gpu-allocated"}) {
+    server.answer_record(slurm_recording(version, name));
+  }
+  server.answer("GET", "/slurm/" + version + "/jobs",
+                replay_answer(slurm_recording(version, "60-jobs-final")));
 }
 
 }  // namespace suanwang::testing
