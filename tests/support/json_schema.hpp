@@ -27,6 +27,29 @@ class JsonSchemaCheck {
     return out;
   }
 
+  // The schema `path` leads to from `schema`: each step a property name, or "[]" for the items
+  // of an array; $refs followed. nullptr when the schema has no such place.
+  const nlohmann::json* at(const nlohmann::json& schema,
+                           std::initializer_list<std::string> path) const {
+    std::vector<std::string> ignored;
+    const nlohmann::json* s = resolve(schema, ignored, "$");
+    for (const auto& step : path) {
+      if (s == nullptr || !s->is_object()) return nullptr;
+      const auto* next = step == "[]" ? find(*s, {"items"}) : find(*s, {"properties", step});
+      if (next == nullptr) return nullptr;
+      s = resolve(*next, ignored, "$");
+    }
+    return s;
+  }
+
+  // The JSON answer schema of a 200 to `method` `path`, or null.
+  const nlohmann::json& response_schema(const std::string& path, const std::string& method) const {
+    static const nlohmann::json kNull;
+    const auto* r = find(
+        doc_, {"paths", path, method, "responses", "200", "content", "application/json", "schema"});
+    return r ? *r : kNull;
+  }
+
   // The request body schema of `method` `path` for application/json, or null.
   const nlohmann::json& request_schema(const std::string& path, const std::string& method) const {
     static const nlohmann::json kNull;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -520,4 +521,122 @@ TEST_CASE("slurm options: api_version is auto by default, a known version, or re
   CHECK(bad.error().code == AdapterErrc::invalid_config);
   CHECK_THAT(bad.error().message,
              Catch::Contains("options.api_version") && Catch::Contains("v0.0.44, v0.0.43"));
+}
+
+TEST_CASE("slurm recordings: every copied answer goes through the parser of its path",
+          "[slurm][adapters]") {
+  // The answers that are 2xx yet not a success: pings saying DOWN, and from v0.0.42 a DELETE of
+  // an unknown job (its status list says 2017).
+  const auto expected_ok = [](const std::string& v, const std::string& name, int status) {
+    if (status < 200 || status > 299) return false;
+    if (name == "33b-bad-token-ping" || name == "70-ping-slurmctld-down") return false;
+    if (name == "32-delete-unknown-id") return v == "v0.0.40" || v == "v0.0.41";
+    return true;
+  };
+  int parsed = 0;
+  for (const auto& v : kRecordedVersions) {
+    auto api = rec_api(v);
+    for (const auto& entry : std::filesystem::directory_iterator(
+             suanwang::testing::slurm_data_dir() / "slurm-25.05" / "recordings" / v)) {
+      const std::string name = entry.path().stem().string();
+      INFO(v << " " << name);
+      const auto x = rec_load(v, name);
+      const std::string method = x.record.at("method");
+      const std::string path = x.record.at("path");
+      const std::string route = path.substr(("/slurm/" + v + "/").size());
+      std::optional<AdapterError> error;
+      const auto keep = [&](const auto& r) {
+        if (!r) error = r.error();
+      };
+      if (method == "POST") {
+        keep(api->parse_submit(x.status, x.body));
+      } else if (method == "DELETE") {
+        keep(api->parse_cancel(x.status, x.body));
+      } else if (route.starts_with("ping")) {
+        keep(api->parse_ping(x.status, x.body));
+      } else if (route.starts_with("nodes")) {
+        keep(api->parse_nodes(x.status, x.body));
+      } else if (route.starts_with("partitions")) {
+        keep(api->parse_partitions(x.status, x.body));
+      } else {
+        keep(api->parse_jobs(x.status, x.body));
+      }
+      ++parsed;
+      CHECK(!error == expected_ok(v, name, x.status));
+      // A recorded error is slurmrestd's own, well formed: never "cannot understand".
+      if (error) CHECK(error->code != AdapterErrc::bad_response);
+    }
+  }
+  CHECK(parsed == 4 * 38);
+}
+
+TEST_CASE("slurm v0.0.44: what the mapping reads is in the specification, with the same types",
+          "[slurm][adapters][openapi]") {
+  // v0.0.44 has no recordings: the fields read from each answer are checked against its schema
+  // (and against v0.0.40 to v0.0.43 likewise, whose answers the recordings show).
+  for (const std::string v : {"v0.0.40", "v0.0.41", "v0.0.42", "v0.0.43", "v0.0.44"}) {
+    INFO(v);
+    suanwang::testing::JsonSchemaCheck check(rec_spec(v));
+    const std::string base = "/slurm/" + v + "/";
+    const auto type_at = [&](const json& schema, std::initializer_list<std::string> path) {
+      const auto* s = check.at(schema, path);
+      return s && s->contains("type") ? s->at("type").get<std::string>() : std::string("?");
+    };
+    const auto& jobs = check.response_schema(base + "jobs/", "get");
+    REQUIRE_FALSE(jobs.is_null());
+    CHECK(type_at(jobs, {"jobs", "[]", "job_id"}) == "integer");
+    for (const char* key :
+         {"name", "comment", "partition", "state_reason", "state_description", "standard_output"}) {
+      CHECK(type_at(jobs, {"jobs", "[]", key}) == "string");
+    }
+    CHECK(type_at(jobs, {"jobs", "[]", "job_state"}) == "array");
+    CHECK(type_at(jobs, {"jobs", "[]", "job_state", "[]"}) == "string");
+    CHECK(type_at(jobs, {"jobs", "[]", "exit_code", "status"}) == "array");
+    CHECK(type_at(jobs, {"jobs", "[]", "exit_code", "return_code", "number"}) == "integer");
+    CHECK(type_at(jobs, {"jobs", "[]", "exit_code", "signal", "id", "number"}) == "integer");
+    for (const char* key : {"cpus", "time_limit", "start_time", "end_time"}) {
+      CHECK(type_at(jobs, {"jobs", "[]", key, "set"}) == "boolean");
+      CHECK(type_at(jobs, {"jobs", "[]", key, "infinite"}) == "boolean");
+      CHECK(type_at(jobs, {"jobs", "[]", key, "number"}) == "integer");
+    }
+    if (v == "v0.0.40") {
+      CHECK(type_at(jobs, {"jobs", "[]", "job_resources", "nodes"}) == "string");
+    } else {
+      CHECK(type_at(jobs, {"jobs", "[]", "job_resources", "nodes", "list"}) == "string");
+    }
+    const bool expanded = v == "v0.0.43" || v == "v0.0.44";
+    CHECK((check.at(jobs, {"jobs", "[]", "stdout_expanded"}) != nullptr) == expanded);
+
+    const auto& nodes = check.response_schema(base + "nodes/", "get");
+    CHECK(type_at(nodes, {"nodes", "[]", "state"}) == "array");
+    CHECK(type_at(nodes, {"nodes", "[]", "partitions"}) == "array");
+    for (const char* key : {"cpus", "alloc_cpus", "real_memory", "alloc_memory"}) {
+      CHECK(type_at(nodes, {"nodes", "[]", key}) == "integer");
+    }
+    for (const char* key : {"name", "gres", "gres_used"}) {
+      CHECK(type_at(nodes, {"nodes", "[]", key}) == "string");
+    }
+
+    const auto& parts = check.response_schema(base + "partitions/", "get");
+    CHECK(type_at(parts, {"partitions", "[]", "name"}) == "string");
+    CHECK(type_at(parts, {"partitions", "[]", "partition", "state"}) == "array");
+    CHECK(type_at(parts, {"partitions", "[]", "maximums", "time", "number"}) == "integer");
+    CHECK(type_at(parts, {"partitions", "[]", "cpus", "total"}) == "integer");
+    CHECK(type_at(parts, {"partitions", "[]", "nodes", "total"}) == "integer");
+
+    const auto& ping = check.response_schema(base + "ping/", "get");
+    CHECK(type_at(ping, {"pings", "[]", "pinged"}) == "string");
+    const bool responding = v != "v0.0.40" && v != "v0.0.41";
+    CHECK((check.at(ping, {"pings", "[]", "responding"}) != nullptr) == responding);
+
+    const auto& submitted = check.response_schema(base + "job/submit", "post");
+    CHECK(type_at(submitted, {"job_id"}) == "integer");
+    const bool result = v == "v0.0.40" || v == "v0.0.41";
+    CHECK((check.at(submitted, {"result", "job_id"}) != nullptr) == result);
+
+    const auto& deleted = check.response_schema(base + "job/{job_id}", "delete");
+    const bool status_list = v != "v0.0.40" && v != "v0.0.41";
+    CHECK((check.at(deleted, {"status", "[]", "error", "code"}) != nullptr) == status_list);
+    CHECK(type_at(deleted, {"errors", "[]", "error_number"}) == "integer");
+  }
 }
