@@ -9,7 +9,10 @@
 // it knows, newest first, and takes the first the site serves (a version slurmrestd does not load
 // answers 404 text/plain); a pinned api_version is checked the same way. It agrees before its
 // first call, again on every health(), every kRecheckEvery and whenever a path stops being served
-// (an upgraded Slurm). A site serving none is an invalid_config error naming what it offers (its
+// (an upgraded Slurm). Each capacity() (the gateway's periodic check) pings the agreed version
+// first: a version that is gone is noticed at once, and a stopped slurmctld fails the poll at once
+// (its ping says DOWN immediately; other calls wait for slurmctld's MessageTimeout, 10 s, before
+// answering 502). A site serving none is an invalid_config error naming what it offers (its
 // GET /openapi/v3), which the gateway turns into a 400 at registration.
 //
 // Every call suspends only in HttpClient requests, each under its own deadline; records are
@@ -125,6 +128,11 @@ class SlurmAdapter final : public SiteAdapter {
                                                     std::string body);
   // Agrees on the API version (see the top of this file); the agreed version's ping answer.
   asio::awaitable<AdapterResult<HttpResponse>> agree();
+  // Whether the agreement is to be made again before the next call.
+  bool agreement_due() const;
+  // The periodic check: the agreed version's ping (after agree() when due or no longer served),
+  // ok when slurmctld is up.
+  asio::awaitable<AdapterResult<void>> check_in();
   // The agreed API, after agree() when none is agreed yet or the agreement is due for a check.
   // Callers hold the pointer across their awaits: another call may agree anew meanwhile.
   asio::awaitable<AdapterResult<std::shared_ptr<const SlurmApi>>> agreed();
@@ -216,10 +224,30 @@ asio::awaitable<AdapterResult<HttpResponse>> SlurmAdapter::agree() {
                              "; this gateway speaks " + known_api_versions_text());
 }
 
+bool SlurmAdapter::agreement_due() const {
+  return !api_ || recheck_ || !agreed_at_ || now_() - *agreed_at_ > kRecheckEvery ||
+         now_() < *agreed_at_;
+}
+
+asio::awaitable<AdapterResult<void>> SlurmAdapter::check_in() {
+  std::shared_ptr<const SlurmApi> api = api_;
+  std::optional<HttpResponse> ping;
+  if (!agreement_due()) {
+    auto r = co_await call("GET", api->ping_target(), "");
+    if (!r) co_return std::unexpected(r.error());
+    if (!path_not_served(r->status, r->body)) ping = std::move(*r);
+  }
+  if (!ping) {
+    auto r = co_await agree();
+    if (!r) co_return std::unexpected(r.error());
+    ping = std::move(*r);
+    api = api_;  // what agree() just set
+  }
+  co_return api->parse_ping(ping->status, ping->body);
+}
+
 asio::awaitable<AdapterResult<std::shared_ptr<const SlurmApi>>> SlurmAdapter::agreed() {
-  const bool due = !api_ || recheck_ || !agreed_at_ || now_() - *agreed_at_ > kRecheckEvery ||
-                   now_() < *agreed_at_;
-  if (due) {
+  if (agreement_due()) {
     auto r = co_await agree();
     if (!r) co_return std::unexpected(r.error());
   }
@@ -268,6 +296,7 @@ asio::awaitable<AdapterResult<void>> SlurmAdapter::refresh_topology() {
 }
 
 asio::awaitable<AdapterResult<Capacity>> SlurmAdapter::capacity() {
+  if (auto up = co_await check_in(); !up) co_return std::unexpected(up.error());
   auto topo = co_await refresh_topology();
   if (!topo) co_return std::unexpected(topo.error());
   auto jobs = co_await all_jobs();

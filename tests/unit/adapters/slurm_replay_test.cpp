@@ -252,14 +252,35 @@ TEST_CASE("slurm replay: when the agreed version stops being served the adapter 
   ReplayAdapter a(server, json::object());
   REQUIRE(a.run(a.adapter->capacity()));
   CHECK(a.adapter->describe().api_version == "v0.0.43");
-  // The site now serves v0.0.42 only (another slurmrestd behind the same address).
+  // The site now serves v0.0.42 only (another slurmrestd behind the same address): the next
+  // poll's ping of v0.0.43 is not served, and the adapter agrees on v0.0.42 there and then.
   server.forget("/slurm/v0.0.43/");
   suanwang::testing::serve_recorded_slurm(server, "v0.0.42");
   auto cap = a.run(a.adapter->capacity());
-  REQUIRE_FALSE(cap);
-  CHECK(cap.error().code == AdapterErrc::unsupported);
-  cap = a.run(a.adapter->capacity());
   INFO((cap ? std::string() : cap.error().message));
   REQUIRE(cap);
   CHECK(a.adapter->describe().api_version == "v0.0.42");
+}
+
+TEST_CASE("slurm replay: a poll fails at once when the ping says slurmctld is DOWN",
+          "[slurm][adapters][slurm-replay]") {
+  ReplayHttpServer server;
+  suanwang::testing::serve_recorded_slurm(server, "v0.0.43");
+  ReplayAdapter a(server, json::object());
+  REQUIRE(a.run(a.adapter->capacity()));
+  // slurmctld stopped: its ping answers 200 DOWN at once, /partitions would answer 502 after 10 s.
+  server.answer_record(replay_record("v0.0.43", "70-ping-slurmctld-down"));
+  server.answer_record(replay_record("v0.0.43", "71-jobs-slurmctld-down"));
+  const auto asked_before = server.seen().size();
+  auto cap = a.run(a.adapter->capacity());
+  REQUIRE_FALSE(cap);
+  CHECK(cap.error().code == AdapterErrc::unreachable);
+  CHECK_THAT(cap.error().message, Catch::Contains("vm DOWN"));
+  CHECK(server.seen().size() == asked_before + 1);  // the ping only
+  // A call that does reach slurmrestd: 502 [1800] is unreachable too.
+  auto st = a.run(a.adapter->status({"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+                                     "13", "14", "15", "16", "17"}));
+  REQUIRE_FALSE(st);
+  CHECK(st.error().code == AdapterErrc::unreachable);
+  CHECK_THAT(st.error().message, Catch::Contains("[1800]"));
 }
