@@ -193,6 +193,10 @@ asio::awaitable<AdapterResult<HttpResponse>> SlurmAdapter::agree() {
     std::shared_ptr<const SlurmApi> api = make_slurm_api(version);
     auto r = co_await call("GET", api->ping_target(), "");
     if (!r) co_return std::unexpected(r.error());
+    // slurmrestd authenticates before it routes: a 401 says nothing of the version.
+    if (r->status == 401 || r->status == 403) {
+      co_return std::unexpected(answer_error("ping", r->status, r->body));
+    }
     if (path_not_served(r->status, r->body)) continue;
     // Served: the ping answers 200 even when slurmctld is down or the token is bad, which
     // parse_ping tells apart; the version is agreed either way.

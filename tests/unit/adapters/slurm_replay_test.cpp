@@ -284,3 +284,21 @@ TEST_CASE("slurm replay: a poll fails at once when the ping says slurmctld is DO
   CHECK(st.error().code == AdapterErrc::unreachable);
   CHECK_THAT(st.error().message, Catch::Contains("[1800]"));
 }
+
+TEST_CASE("slurm replay: a 401 before routing agrees on no version and names the credentials",
+          "[slurm][adapters][slurm-replay]") {
+  // slurmrestd authenticates before it resolves the path: without usable credentials every path
+  // answers 401 text/plain, served or not (src/slurmrestd/operations.c).
+  ReplayHttpServer server;
+  server.answer_record(replay_record("v0.0.43", "34-no-auth-headers"));
+  server.answer("GET", "/slurm/v0.0.44/ping", {401, "text/plain", "Authentication failure"});
+  ReplayAdapter a(server, json::object());
+  auto h = a.run(a.adapter->health());
+  REQUIRE(h);
+  CHECK_FALSE(h->reachable);
+  CHECK_THAT(h->detail, Catch::Contains("credentials.token"));
+  CHECK(a.adapter->describe().api_version == "auto");
+  auto cap = a.run(a.adapter->capacity());
+  REQUIRE_FALSE(cap);
+  CHECK(cap.error().code == AdapterErrc::refused);
+}
