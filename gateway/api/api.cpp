@@ -55,6 +55,10 @@ Status status_for(Errc code) {
       return Status::unprocessable_entity;
     case Errc::unavailable:
       return Status::service_unavailable;
+    case Errc::insufficient_storage:
+      return Status::insufficient_storage;
+    case Errc::checksum_mismatch:
+      return static_cast<Status>(460);  // tus 1.0: "Checksum Mismatch"
     case Errc::internal:
       return Status::internal_server_error;
   }
@@ -86,6 +90,10 @@ const char* title_for(Errc code) {
       return "Cannot be satisfied";
     case Errc::unavailable:
       return "Service unavailable";
+    case Errc::insufficient_storage:
+      return "Insufficient storage";
+    case Errc::checksum_mismatch:
+      return "Checksum mismatch";
     case Errc::internal:
       return "Internal error";
   }

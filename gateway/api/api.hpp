@@ -32,6 +32,7 @@
 #include "gateway/services/page.hpp"
 #include "gateway/services/session_service.hpp"
 #include "gateway/services/site_service.hpp"
+#include "gateway/services/upload_service.hpp"
 #include "gateway/services/usage_service.hpp"
 #include "gateway/services/user_service.hpp"
 
@@ -53,6 +54,7 @@ struct Services {
   services::KeyService& keys;
   services::SessionService& sessions;
   services::DatasetService& datasets;
+  services::UploadService& uploads;
   services::UsageService& usage;
   services::NetworkService& network;
   services::HealthService& health;

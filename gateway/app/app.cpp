@@ -4,6 +4,7 @@
 #include <future>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include "build_info.hpp"
@@ -117,8 +118,16 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
                                                            a->random_, a->clock_, audit);
   a->session_service_ = std::make_unique<services::SessionService>(
       *a->store_, *a->passwords_, a->ids_, a->random_, a->clock_, a->config_, audit);
+  auto blobs = data::BlobStore::open(a->config_.data_dir / "blobs");
+  if (!blobs) return fail(blobs.error());
+  a->blobs_ = std::make_unique<data::BlobStore>(std::move(*blobs));
+  a->disk_ = std::make_unique<data::DiskWork>(2);
   a->dataset_service_ = std::make_unique<services::DatasetService>(
-      *a->store_, *a->directory_, a->geography_, a->ids_, a->clock_, audit);
+      *a->store_, *a->directory_, a->geography_, a->ids_, a->clock_, audit, *a->blobs_, *a->disk_,
+      services::DatasetService::Limits{a->config_.storage_quota_bytes,
+                                       a->config_.max_upload_bytes});
+  a->upload_service_ = std::make_unique<services::UploadService>(
+      *a->store_, *a->dataset_service_, a->ids_, a->clock_, audit, a->config_.upload_ttl);
   a->usage_service_ = std::make_unique<services::UsageService>(*a->store_, *a->directory_);
   a->network_service_ =
       std::make_unique<services::NetworkService>(*a->store_, a->geography_, audit);
@@ -127,6 +136,7 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
       a->config_, *a->auth_, *a->directory_,
       api::Services{audit, *a->job_service_, *a->site_service_, *a->org_service_, *a->user_service_,
                     *a->key_service_, *a->session_service_, *a->dataset_service_,
+                    *a->upload_service_,
                     *a->usage_service_, *a->network_service_, *a->health_service_},
       a->clock_, a->log_, *a->capacity_history_, *a->limits_, a->capacity_body_});
   api::register_routes(a->router_, *a->api_context_);
@@ -142,6 +152,9 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
       a->io_, [self](http::RequestContext& rc) { return self->handle(rc); }, a->log_, a->random_,
       limits);
   a->server_->set_metrics(a->metrics_);
+  a->server_->set_streaming([self](http::Verb method, std::string_view path) {
+    return self->router_.stream_limit(method, path);
+  });
   if (!a->config_.tls_cert_file.empty()) {
     auto tls = http::make_server_tls_context(a->config_.tls_cert_file, a->config_.tls_key_file);
     if (!tls) return fail(tls.error());
@@ -186,6 +199,17 @@ Result<uint16_t> App::start() {
   if (!port) return port;
   port_ = *port;
   server_->start();
+  // Uploads a crash left complete but unrecorded are finished, expired ones removed, and
+  // blobs nothing refers to any more collected.
+  boost::asio::co_spawn(
+      io_,
+      [this]() -> boost::asio::awaitable<void> {
+        auto tidied = co_await upload_service_->tidy();
+        if (!tidied) log_.warn("tidying uploads failed", {{"error", tidied.error().message}});
+        auto gc = co_await dataset_service_->collect_garbage(services::kBlobGrace);
+        if (!gc) log_.warn("collecting blobs failed", {{"error", gc.error().message}});
+      },
+      boost::asio::detached);
   aggregator_->start();
   dispatcher_->start();
   for (int i = 0; i < config_.io_threads; ++i) {
@@ -215,6 +239,7 @@ void App::stop() {
     log_.warn("dispatcher tasks still running at shutdown; stopping anyway");
   }
   io_.stop();
+  disk_->stop();
 }
 
 void App::wait() {

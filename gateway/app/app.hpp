@@ -52,6 +52,7 @@ class App {
   federation::CapacityAggregator& aggregator() { return *aggregator_; }
   federation::SiteDirectory& directory() { return *directory_; }
   store::Store& store() { return *store_; }
+  services::DatasetService& datasets() { return *dataset_service_; }
   // Site credentials in and out of the store (sealed under the master key).
   const services::SiteVault& site_vault() const { return *vault_; }
 
@@ -71,6 +72,9 @@ class App {
   std::unique_ptr<security::SecretBox> secrets_;
   std::unique_ptr<services::SiteVault> vault_;
   std::unique_ptr<store::Store> store_;
+  // The data plane: blobs under <data_dir>/blobs and the threads that wait on the disk.
+  std::unique_ptr<data::BlobStore> blobs_;
+  std::unique_ptr<data::DiskWork> disk_;
   BootstrapResult boot_;
   federation::Geography geography_;
   std::unique_ptr<federation::SiteDirectory> directory_;
@@ -91,6 +95,7 @@ class App {
   std::unique_ptr<services::KeyService> key_service_;
   std::unique_ptr<services::SessionService> session_service_;
   std::unique_ptr<services::DatasetService> dataset_service_;
+  std::unique_ptr<services::UploadService> upload_service_;
   std::unique_ptr<services::UsageService> usage_service_;
   std::unique_ptr<services::NetworkService> network_service_;
   std::unique_ptr<services::HealthService> health_service_;

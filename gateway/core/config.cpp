@@ -54,6 +54,9 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                                  "failures_until_offline",
                                  "master_key_file",
                                  "previous_master_key_file",
+                                 "storage_quota_bytes",
+                                 "max_upload_bytes",
+                                 "upload_ttl_ms",
                                  "tls_cert_file",
                                  "tls_key_file",
                                  "session_ttl_ms",
@@ -120,7 +123,10 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                    ms_field("hold_ttl_ms", c.hold_ttl, 100, 86'400'000),
                    int_field("max_placement_attempts", c.max_placement_attempts, 1, 100),
                    int_field("failures_until_degraded", c.failures_until_degraded, 1, 1000),
-                   int_field("failures_until_offline", c.failures_until_offline, 1, 1000)}) {
+                   int_field("failures_until_offline", c.failures_until_offline, 1, 1000),
+                   int_field("storage_quota_bytes", c.storage_quota_bytes, 0, int64_t{1} << 60),
+                   int_field("max_upload_bytes", c.max_upload_bytes, 1, int64_t{1} << 50),
+                   ms_field("upload_ttl_ms", c.upload_ttl, 1000, int64_t{365} * 86'400'000)}) {
     if (!res) return res;
   }
   for (auto [key, dest] :
@@ -189,6 +195,9 @@ Json config_to_json(const Config& c) {
           {"max_placement_attempts", c.max_placement_attempts},
           {"failures_until_degraded", c.failures_until_degraded},
           {"failures_until_offline", c.failures_until_offline},
+          {"storage_quota_bytes", c.storage_quota_bytes},
+          {"max_upload_bytes", c.max_upload_bytes},
+          {"upload_ttl_ms", c.upload_ttl.count()},
           {"master_key_file", c.master_key_file.string()},
           {"previous_master_key_file", c.previous_master_key_file.string()},
           {"tls_cert_file", c.tls_cert_file.string()},

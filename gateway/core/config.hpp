@@ -63,6 +63,12 @@ struct Config {
   // Login throttling: failed sign-ins allowed per email and per address before 429, refilled
   // one per login_failure_refill.
   int login_failures_burst = 5;
+  // Data plane (issue 19): blobs live in <data_dir>/blobs. Each org may store this many bytes
+  // of files (an org's own quota wins); one file may be at most max_upload_bytes; an upload
+  // that stops for upload_ttl is removed with its partial bytes.
+  int64_t storage_quota_bytes = int64_t{10} << 30;
+  int64_t max_upload_bytes = int64_t{64} << 30;
+  std::chrono::milliseconds upload_ttl{24 * 3600 * 1000};
   std::chrono::milliseconds login_failure_refill{60000};
 };
 

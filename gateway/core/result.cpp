@@ -27,6 +27,10 @@ const char* errc_name(Errc code) {
       return "unprocessable";
     case Errc::unavailable:
       return "unavailable";
+    case Errc::insufficient_storage:
+      return "insufficient_storage";
+    case Errc::checksum_mismatch:
+      return "checksum_mismatch";
     case Errc::internal:
       return "internal";
   }

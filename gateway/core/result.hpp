@@ -20,6 +20,8 @@ enum class Errc {
   budget_exceeded,    // the org's remaining budget does not cover the estimated cost
   unprocessable,      // well-formed but cannot be satisfied (e.g. no feasible site)
   unavailable,        // a dependency (site, disk) is not answering now
+  insufficient_storage,  // a storage quota, or the disk, has no room for this
+  checksum_mismatch,     // bytes do not have the digest their sender declared
   internal,           // a bug or an unexpected system failure
 };
 

@@ -1,6 +1,9 @@
 // Request-context helpers and response builders.
 #include "gateway/http/message.hpp"
 
+#include <cctype>
+#include <ctime>
+
 namespace suanwang::http {
 
 const std::string& RequestContext::param(std::string_view name) const {
@@ -76,6 +79,32 @@ std::string percent_decode(std::string_view s, UrlPart part) {
     }
   }
   return out;
+}
+
+std::string percent_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string format_http_date(std::chrono::system_clock::time_point t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
 }
 
 }  // namespace suanwang::http

@@ -1,7 +1,11 @@
 // Router: the one route table. Patterns are literal segments and {name} captures, e.g.
-// "/api/v1/jobs/{id}/cancel". Matching is exact (no prefixes, no trailing-slash guessing).
+// "/api/v1/jobs/{id}/cancel". Matching is exact (no prefixes, no trailing-slash guessing),
+// except that a last segment "{name...}" captures the rest of the path (one or more segments,
+// each percent-decoded, joined by '/'): file paths inside a dataset.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,11 +17,16 @@ struct Route {
   Verb method;
   std::string pattern;
   Handler handler;
+  // Set: the route streams its request body, up to this many bytes (Server::set_streaming).
+  std::optional<uint64_t> stream_body_limit;
 };
 
 class Router {
  public:
-  void add(Verb method, std::string pattern, Handler handler);
+  void add(Verb method, std::string pattern, Handler handler,
+           std::optional<uint64_t> stream_body_limit = std::nullopt);
+  // The streaming limit of the route a request goes to (none: its body is read whole).
+  std::optional<uint64_t> stream_limit(Verb method, std::string_view path) const;
 
   struct Match {
     const Route* route = nullptr;  // set on a full match

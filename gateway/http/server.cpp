@@ -14,7 +14,13 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/asio/write.hpp>
+
+#include <limits>
+#include <span>
 
 #include "gateway/http/problem.hpp"
 
@@ -94,7 +100,7 @@ asio::awaitable<void> Server::accept_loop() {
   }
 }
 
-std::string Server::request_id_for(const Request& req) {
+std::string Server::request_id_for(const bhttp::request_header<>& req) {
   // Accept a caller's id if it is short and plain, so ids can be followed across services.
   auto it = req.find("X-Request-Id");
   if (it != req.end()) {
@@ -116,16 +122,9 @@ std::string Server::request_id_for(const Request& req) {
   return id;
 }
 
-asio::awaitable<Response> Server::dispatch(Request& req, const std::string& request_id,
-                                           const std::string& remote) {
-  const std::string_view target = req.target();
-  const auto q = target.find('?');
-  RequestContext ctx{req,
-                     request_id,
-                     remote,
-                     target.substr(0, q),
-                     q == std::string_view::npos ? std::string_view{} : target.substr(q + 1),
-                     {}};
+asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
+  const Request& req = ctx.request;
+  const std::string& request_id = ctx.request_id;
   const auto started = std::chrono::steady_clock::now();
   std::optional<Response> res;
   try {
@@ -140,6 +139,7 @@ asio::awaitable<Response> Server::dispatch(Request& req, const std::string& requ
                             "when reporting it"},
                            request_id, req.version());
   }
+  ctx.response_status = res->result_int();
   if (metrics_ != nullptr) record_metrics(ctx, res->result_int(), started);
   co_return std::move(*res);
 }
@@ -200,6 +200,172 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> conn) {
   connections_.erase(conn);
 }
 
+namespace {
+
+// Errors that mean the client went away or went quiet: the connection just closes.
+bool client_gone(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+         ec == beast::error::timeout || ec == asio::error::connection_reset ||
+         ec == asio::error::eof || ec == bhttp::error::partial_message;
+}
+
+Problem read_problem(const beast::error_code& ec, const ServerLimits& limits) {
+  if (ec == bhttp::error::body_limit) {
+    return {Status::payload_too_large, "payload_too_large", "Payload too large",
+            "the request body exceeds " + std::to_string(limits.body_bytes) + " bytes"};
+  }
+  if (ec == bhttp::error::header_limit) {
+    return {Status::request_header_fields_too_large, "header_too_large",
+            "Request header fields too large",
+            "the request header exceeds " + std::to_string(limits.header_bytes) + " bytes"};
+  }
+  return {Status::bad_request, "bad_request", "Bad request",
+          "malformed HTTP request: " + ec.message()};
+}
+
+using BodyParser = bhttp::request_parser<bhttp::buffer_body>;
+
+// Reads the rest of a body whole into `out`, refusing more than `limit` bytes.
+template <class Stream>
+asio::awaitable<beast::error_code> read_whole_body(Stream& stream, beast::flat_buffer& buffer,
+                                                   BodyParser& parser, std::string& out,
+                                                   std::size_t limit) {
+  std::size_t used = 0;
+  while (!parser.is_done()) {
+    // One byte past the limit tells an overrun from a body of exactly `limit` bytes.
+    const std::size_t room = std::min<std::size_t>(64 * 1024, limit + 1 - used);
+    out.resize(used + room);
+    parser.get().body().data = out.data() + used;
+    parser.get().body().size = room;
+    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+    used += room - parser.get().body().size;
+    out.resize(used);
+    if (ec && ec != bhttp::error::need_buffer) co_return ec;
+    if (used > limit) co_return bhttp::error::body_limit;
+  }
+  co_return beast::error_code{};
+}
+
+// BodyReader over a connection's parser: each read waits at most `timeout` for bytes.
+template <class Stream>
+class StreamReader final : public BodyReader {
+ public:
+  StreamReader(Stream& stream, beast::flat_buffer& buffer, BodyParser& parser, uint64_t limit,
+               std::chrono::milliseconds timeout, bool expect_continue, unsigned version)
+      : stream_(stream),
+        buffer_(buffer),
+        parser_(parser),
+        limit_(limit),
+        timeout_(timeout),
+        expect_continue_(expect_continue),
+        version_(version) {}
+
+  asio::awaitable<Result<std::size_t>> read(std::span<char> buf) override {
+    if (broken_) co_return fail(Error::unavailable("the request body was cut short"));
+    if (parser_.is_done() || buf.empty()) co_return std::size_t{0};
+    auto& tcp_layer = beast::get_lowest_layer(stream_);
+    if (expect_continue_) {
+      // The client waits for this before it sends a large body (curl does, over 1 MB).
+      expect_continue_ = false;
+      static constexpr std::string_view k11 = "HTTP/1.1 100 Continue\r\n\r\n";
+      tcp_layer.expires_after(timeout_);
+      auto [wec, wn] = co_await asio::async_write(stream_, asio::buffer(k11.data(), k11.size()),
+                                                  kTuple);
+      if (wec) {
+        broken_ = true;
+        co_return fail(Error::unavailable("the client went away: " + wec.message()));
+      }
+      (void)version_;
+    }
+    // One byte past the limit tells an overrun from a body of exactly `limit` bytes.
+    const uint64_t room = std::min<uint64_t>(buf.size(), limit_ + 1 - std::min(limit_, consumed_));
+    parser_.get().body().data = buf.data();
+    parser_.get().body().size = static_cast<std::size_t>(room);
+    tcp_layer.expires_after(timeout_);
+    auto [ec, n] = co_await bhttp::async_read_some(stream_, buffer_, parser_, kTuple);
+    // async_read_some can return with nothing delivered yet (only framing parsed): go on
+    // until some body bytes or the end arrive.
+    while (!ec && parser_.get().body().size == room && !parser_.is_done()) {
+      tcp_layer.expires_after(timeout_);
+      std::tie(ec, n) = co_await bhttp::async_read_some(stream_, buffer_, parser_, kTuple);
+    }
+    const std::size_t got = static_cast<std::size_t>(room - parser_.get().body().size);
+    consumed_ += got;
+    if (ec && ec != bhttp::error::need_buffer) {
+      broken_ = true;
+      co_return fail(Error::unavailable("the request body was cut short after " +
+                                        std::to_string(consumed_) + " bytes: " + ec.message()));
+    }
+    if (consumed_ > limit_) {
+      broken_ = true;
+      co_return fail(Error{Errc::payload_too_large,
+                           "the request body exceeds " + std::to_string(limit_) + " bytes", ""});
+    }
+    co_return got;
+  }
+
+  std::optional<uint64_t> declared_length() const override {
+    auto len = parser_.content_length();
+    if (!len) return std::nullopt;
+    return static_cast<uint64_t>(*len);
+  }
+  uint64_t consumed() const override { return consumed_; }
+  bool finished() const override { return !broken_ && parser_.is_done(); }
+  bool broken() const { return broken_; }
+
+ private:
+  Stream& stream_;
+  beast::flat_buffer& buffer_;
+  BodyParser& parser_;
+  uint64_t limit_;
+  std::chrono::milliseconds timeout_;
+  bool expect_continue_;
+  unsigned version_;
+  uint64_t consumed_ = 0;
+  bool broken_ = false;
+};
+
+// Writes a response whose body comes from a StreamedBody, in pieces.
+template <class Stream>
+asio::awaitable<std::pair<beast::error_code, uint64_t>> write_streamed(
+    Stream& stream, Response& head, StreamedBody& body, std::chrono::milliseconds timeout) {
+  bhttp::response<bhttp::buffer_body> out{std::move(head.base())};
+  out.content_length(body.length);
+  out.body().data = nullptr;
+  out.body().more = true;
+  bhttp::response_serializer<bhttp::buffer_body> sr{out};
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  tcp_layer.expires_after(timeout);
+  auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kTuple);
+  if (ec) co_return std::pair{ec, uint64_t{0}};
+  std::vector<char> chunk(256 * 1024);
+  uint64_t sent = 0;
+  while (sent < body.length) {
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<uint64_t>(chunk.size(), body.length - sent));
+    auto got = body.read(std::span<char>(chunk.data(), want));
+    if (!got || *got == 0) {
+      // The source failed: the client must not take a short body for a whole one.
+      co_return std::pair{beast::error_code(asio::error::broken_pipe), sent};
+    }
+    out.body().data = chunk.data();
+    out.body().size = *got;
+    out.body().more = true;
+    tcp_layer.expires_after(timeout);
+    std::tie(ec, n) = co_await bhttp::async_write(stream, sr, kTuple);
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) co_return std::pair{ec, sent};
+    sent += *got;
+  }
+  out.body().data = nullptr;
+  out.body().size = 0;
+  out.body().more = false;
+  std::tie(ec, n) = co_await bhttp::async_write(stream, sr, kTuple);
+  co_return std::pair{ec, sent};
+}
+
+}  // namespace
+
 template <class Stream>
 asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream& stream) {
   beast::flat_buffer buffer;
@@ -207,37 +373,41 @@ asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream&
   bool first = true;
   for (;;) {
     if (stopping_) break;
-    bhttp::request_parser<bhttp::string_body> parser;
+    BodyParser parser;
     parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
-    parser.body_limit(limits_.body_bytes);
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // enforced below, per route
     // One deadline covers the whole request: a slow-loris client cannot keep it open by
-    // trickling bytes. The idle allowance between keep-alive requests is longer.
+    // trickling bytes. The idle allowance between keep-alive requests is longer. Streamed
+    // bodies instead get the read timeout per piece.
     tcp_layer.expires_after(first ? limits_.read_timeout : limits_.idle_timeout);
     conn->idle = true;
-    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
     conn->idle = false;
     first = false;
     const auto started = std::chrono::steady_clock::now();
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::connection_reset ||
-        ec == asio::error::eof) {
-      break;
+    if (client_gone(ec)) break;
+
+    Request req;
+    std::optional<uint64_t> stream_limit;
+    if (!ec) {
+      req = Request(parser.get().base());
+      const std::string_view target = req.target();
+      if (streaming_) stream_limit = streaming_(req.method(), target.substr(0, target.find('?')));
+      const auto declared = parser.content_length();
+      if (declared && *declared > (stream_limit ? *stream_limit : limits_.body_bytes)) {
+        ec = bhttp::error::body_limit;
+      } else if (!stream_limit) {
+        ec = co_await read_whole_body(stream, buffer, parser, req.body(), limits_.body_bytes);
+        if (client_gone(ec)) break;
+      }
     }
     if (ec) {
       // The request could not be read whole: answer once, then close the connection.
-      Problem p;
-      if (ec == bhttp::error::body_limit) {
-        p = {Status::payload_too_large, "payload_too_large", "Payload too large",
-             "the request body exceeds " + std::to_string(limits_.body_bytes) + " bytes"};
-      } else if (ec == bhttp::error::header_limit) {
-        p = {Status::request_header_fields_too_large, "header_too_large",
-             "Request header fields too large",
-             "the request header exceeds " + std::to_string(limits_.header_bytes) + " bytes"};
-      } else {
-        p = {Status::bad_request, "bad_request", "Bad request",
-             "malformed HTTP request: " + ec.message()};
+      Problem p = read_problem(ec, limits_);
+      if (ec == bhttp::error::body_limit && stream_limit) {
+        p.detail = "the request body exceeds " + std::to_string(*stream_limit) + " bytes";
       }
-      const std::string rid = request_id_for(parser.get());
+      const std::string rid = request_id_for(parser.get().base());
       Response res = problem_response(p, rid);
       res.keep_alive(false);
       tcp_layer.expires_after(limits_.write_timeout);
@@ -248,29 +418,48 @@ asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream&
           .add("status", static_cast<int>(p.status))
           .add("error", ec.message())
           .write();
-      // Lingering close: read and drop what the client is still sending (bounded), so our
-      // answer is not lost to a TCP reset.
-      beast::error_code ignored;
-      tcp_layer.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      tcp_layer.expires_after(std::chrono::seconds(1));
-      std::array<char, 16384> sink;
-      for (std::size_t drained = 0; drained < 8 * limits_.body_bytes;) {
-        auto [rec, rn] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
-        if (rec) break;
-        drained += rn;
-      }
+      co_await linger(stream);
       break;
     }
 
-    Request req = parser.release();
     const std::string rid = request_id_for(req);
-    Response res = co_await dispatch(req, rid, conn->remote);
+    std::optional<StreamReader<Stream>> reader;
+    if (stream_limit) {
+      reader.emplace(stream, buffer, parser, *stream_limit, limits_.read_timeout,
+                     beast::iequals(req[bhttp::field::expect], "100-continue"), req.version());
+    }
+    const std::string_view target = req.target();
+    const auto q = target.find('?');
+    RequestContext ctx{req,
+                       rid,
+                       conn->remote,
+                       target.substr(0, q),
+                       q == std::string_view::npos ? std::string_view{} : target.substr(q + 1),
+                       {}};
+    if (reader) ctx.body_reader = &*reader;
+    Response res = co_await dispatch(ctx);
     res.set("X-Request-Id", rid);
     res.set(bhttp::field::server, "suanwang");
-    res.keep_alive(req.keep_alive() && !stopping_);
+    // A streamed body the handler left unread (or could not read) ends the connection.
+    const bool body_left = reader && !reader->finished();
+    res.keep_alive(req.keep_alive() && !stopping_ && !body_left);
     const bool keep = res.keep_alive();
-    tcp_layer.expires_after(limits_.write_timeout);
-    auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
+    if (req.method() == Verb::head && !res.body().empty()) {
+      // A HEAD answer carries the GET answer's header, length included, and no body.
+      res.content_length(res.body().size());
+      res.body().clear();
+    }
+    beast::error_code wec;
+    uint64_t wn = 0;
+    if (ctx.reply_body && req.method() != Verb::head && res.result() != Status::not_modified) {
+      std::tie(wec, wn) = co_await write_streamed(stream, res, *ctx.reply_body,
+                                                  limits_.write_timeout);
+    } else {
+      tcp_layer.expires_after(limits_.write_timeout);
+      std::size_t written = 0;
+      std::tie(wec, written) = co_await bhttp::async_write(stream, res, kTuple);
+      wn = written;
+    }
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
@@ -279,11 +468,28 @@ asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream&
         .add("remote", conn->remote)
         .add("method", std::string_view(req.method_string()))
         .add("path", std::string_view(req.target()).substr(0, 512))
-        .add("status", res.result_int())
+        .add("status", ctx.response_status)
         .add("bytes", wn)
         .add("duration_ms", static_cast<double>(us) / 1000.0)
         .write();
+    if (body_left && !wec && !reader->broken()) co_await linger(stream);
     if (wec || !keep) break;
+  }
+}
+
+template <class Stream>
+asio::awaitable<void> Server::linger(Stream& stream) {
+  // Lingering close: read and drop what the client is still sending (bounded), so our answer
+  // is not lost to a TCP reset.
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  beast::error_code ignored;
+  tcp_layer.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  tcp_layer.expires_after(std::chrono::seconds(1));
+  std::array<char, 16384> sink;
+  for (std::size_t drained = 0; drained < 8 * limits_.body_bytes;) {
+    auto [rec, rn] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+    if (rec) break;
+    drained += rn;
   }
 }
 

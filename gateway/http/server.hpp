@@ -11,6 +11,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -58,6 +60,11 @@ class Server {
   void use_tls(std::shared_ptr<boost::asio::ssl::context> context) { tls_ = std::move(context); }
   // Counts requests and times handlers by method, route and status (call before start()).
   void set_metrics(metrics::Registry& registry) { metrics_ = &registry; }
+  // Routes whose request bodies stream (uploads): for a request's method and path, the largest
+  // body the route takes, or nullopt to read the body whole (up to limits.body_bytes) before
+  // the handler runs. Streamed routes get a RequestContext::body_reader. Call before start().
+  using StreamingPolicy = std::function<std::optional<uint64_t>(Verb, std::string_view path)>;
+  void set_streaming(StreamingPolicy policy) { streaming_ = std::move(policy); }
 
  private:
   struct Connection;
@@ -66,9 +73,10 @@ class Server {
   // The request loop over a plain or TLS stream.
   template <class Stream>
   boost::asio::awaitable<void> serve_on(std::shared_ptr<Connection> conn, Stream& stream);
-  boost::asio::awaitable<Response> dispatch(Request& req, const std::string& request_id,
-                                            const std::string& remote);
-  std::string request_id_for(const Request& req);
+  boost::asio::awaitable<Response> dispatch(RequestContext& ctx);
+  template <class Stream>
+  boost::asio::awaitable<void> linger(Stream& stream);
+  std::string request_id_for(const bhttp::request_header<>& req);
   void record_metrics(const RequestContext& ctx, unsigned status,
                       std::chrono::steady_clock::time_point started);
 
@@ -86,6 +94,7 @@ class Server {
   std::set<std::shared_ptr<Connection>> connections_;  // REQUIRES: mu_ held
   std::shared_ptr<boost::asio::ssl::context> tls_;     // set: HTTPS only
   metrics::Registry* metrics_ = nullptr;               // optional
+  StreamingPolicy streaming_;                          // optional
   // The request metrics' series by (route, method, status), so that a request does not build
   // label vectors and search the registry by name.
   struct SeriesKey {

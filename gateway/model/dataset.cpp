@@ -11,6 +11,11 @@ Result<Dataset> parse_dataset(const Json& body) {
   auto name = r.string("name", 128);
   if (!name) return fail(name.error());
   d.name = *name;
+  if (r.get("size_bytes") == nullptr && r.get("replicas") == nullptr) {
+    // Real files, uploaded next.
+    d.kind = DatasetKind::files;
+    return d;
+  }
   auto size = r.integer("size_bytes", 0, int64_t{1} << 56);
   if (!size) return fail(size.error());
   d.size_bytes = *size;
@@ -37,6 +42,17 @@ Result<Dataset> parse_dataset(const Json& body) {
   return d;
 }
 
+const char* dataset_kind_name(DatasetKind k) {
+  return k == DatasetKind::files ? "files" : "declared";
+}
+
+Json to_json(const DatasetFile& f) {
+  return {{"path", f.path},
+          {"size_bytes", f.size_bytes},
+          {"sha256", f.sha256},
+          {"created_at", format_rfc3339(f.created_at)}};
+}
+
 Json to_json(const Dataset& d) {
   Json reps = Json::array();
   for (const auto& r : d.replicas) {
@@ -44,11 +60,19 @@ Json to_json(const Dataset& d) {
     if (!r.site.empty()) j["site"] = r.site;
     reps.push_back(std::move(j));
   }
-  return {{"id", d.id},
-          {"name", d.name},
-          {"size_bytes", d.size_bytes},
-          {"replicas", std::move(reps)},
-          {"created_at", format_rfc3339(d.created_at)}};
+  Json j = {{"id", d.id},
+            {"name", d.name},
+            {"kind", dataset_kind_name(d.kind)},
+            {"size_bytes", d.size_bytes},
+            {"replicas", std::move(reps)},
+            {"created_at", format_rfc3339(d.created_at)}};
+  if (d.kind == DatasetKind::files) {
+    j["file_count"] = d.file_count;
+    j["sealed"] = d.sealed_at.has_value();
+    if (d.sealed_at) j["sealed_at"] = format_rfc3339(*d.sealed_at);
+  }
+  if (!d.job_id.empty()) j["job_id"] = d.job_id;
+  return j;
 }
 
 }  // namespace suanwang::model

@@ -12,6 +12,7 @@
 #include "gateway/runtime/job_writes.hpp"
 #include "gateway/store/job_repo.hpp"
 #include "gateway/store/org_repo.hpp"
+#include "gateway/store/dataset_repo.hpp"
 #include "gateway/store/site_repo.hpp"
 
 namespace suanwang::runtime {

@@ -1,4 +1,4 @@
-// Site and dataset rows. A site's settings are one JSON document (spec_json), validated by
+// Site rows. A site's settings are one JSON document (spec_json), validated by
 // model::parse_site on the way in and re-read with it on the way out.
 #include "gateway/store/site_repo.hpp"
 
@@ -41,19 +41,6 @@ Result<StoredSite> read_site(const Statement& st) {
   return StoredSite{std::move(*site), {st.opt_text(7), st.opt_text(8)}};
 }
 
-Result<model::Dataset> read_dataset(const Statement& st) {
-  model::Dataset d;
-  d.id = st.text(0);
-  d.org_id = st.text(1);
-  d.name = st.text(2);
-  d.size_bytes = st.int64(3);
-  auto reps = parse_json(st.text(4), 8);
-  if (!reps || !reps->is_array())
-    return fail(Error::internal("stored dataset " + d.id + " is unreadable"));
-  for (const auto& r : *reps) d.replicas.push_back({r.value("region", ""), r.value("site", "")});
-  d.created_at = from_unix_ms(st.int64(5));
-  return d;
-}
 }  // namespace
 
 Result<void> insert_site(Db& db, const model::Site& s, const SealedCredentials& creds) {
@@ -177,71 +164,6 @@ Result<std::optional<SitePricing>> find_site_pricing(Db& db, std::string_view id
     }
   }
   return std::optional<SitePricing>{std::move(out)};
-}
-
-Result<void> insert_dataset(Db& db, const model::Dataset& d) {
-  auto st = db.prepare(
-      "INSERT INTO datasets (id, org_id, name, size_bytes, replicas_json, created_at)"
-      " VALUES (?,?,?,?,?,?)");
-  if (!st) return fail(st.error());
-  Json reps = Json::array();
-  for (const auto& r : d.replicas) reps.push_back({{"region", r.region}, {"site", r.site}});
-  st->bind(1, d.id)
-      .bind(2, d.org_id)
-      .bind(3, d.name)
-      .bind(4, d.size_bytes)
-      .bind(5, reps.dump())
-      .bind(6, to_unix_ms(d.created_at));
-  auto r = st->run();
-  if (!r && r.error().code == Errc::conflict) {
-    return fail(Error{Errc::already_exists, "a dataset named '" + d.name + "' exists", "name"});
-  }
-  return r;
-}
-
-Result<std::vector<model::Dataset>> list_datasets(Db& db, std::optional<std::string_view> org_id) {
-  auto st = db.prepare(
-      "SELECT id, org_id, name, size_bytes, replicas_json, created_at FROM datasets"
-      " WHERE deleted_at IS NULL AND (?1 IS NULL OR org_id = ?1) ORDER BY id");
-  if (!st) return fail(st.error());
-  if (org_id) {
-    st->bind(1, *org_id);
-  } else {
-    st->bind_null(1);
-  }
-  std::vector<model::Dataset> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) break;
-    auto d = read_dataset(*st);
-    if (!d) return fail(d.error());
-    out.push_back(std::move(*d));
-  }
-  return out;
-}
-
-Result<std::optional<model::Dataset>> find_dataset(Db& db, std::string_view id) {
-  auto st = db.prepare(
-      "SELECT id, org_id, name, size_bytes, replicas_json, created_at FROM datasets"
-      " WHERE id = ? AND deleted_at IS NULL");
-  if (!st) return fail(st.error());
-  st->bind(1, id);
-  auto row = st->step();
-  if (!row) return fail(row.error());
-  if (!*row) return std::optional<model::Dataset>{};
-  auto d = read_dataset(*st);
-  if (!d) return fail(d.error());
-  return std::optional<model::Dataset>{std::move(*d)};
-}
-
-Result<bool> delete_dataset(Db& db, std::string_view org_id, std::string_view id, TimePoint at) {
-  auto st = db.prepare(
-      "UPDATE datasets SET deleted_at = ? WHERE id = ? AND org_id = ? AND deleted_at IS NULL");
-  if (!st) return fail(st.error());
-  st->bind(1, to_unix_ms(at)).bind(2, id).bind(3, org_id);
-  if (auto r = st->run(); !r) return fail(r.error());
-  return db.changes() > 0;
 }
 
 Result<std::vector<CredentialsToReseal>> list_credentials_to_reseal(

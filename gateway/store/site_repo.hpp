@@ -1,4 +1,4 @@
-// Sites and datasets in the database.
+// Sites in the database.
 #pragma once
 
 #include <optional>
@@ -62,9 +62,5 @@ Result<void> drop_deleted_site_credentials(Db& db);
 // Sites whose credentials are sealed (with any key): a master key must be given for them.
 Result<int64_t> count_sealed_site_credentials(Db& db);
 
-Result<void> insert_dataset(Db& db, const model::Dataset& d);
-Result<std::vector<model::Dataset>> list_datasets(Db& db, std::optional<std::string_view> org_id);
-Result<std::optional<model::Dataset>> find_dataset(Db& db, std::string_view id);
-Result<bool> delete_dataset(Db& db, std::string_view org_id, std::string_view id, TimePoint at);
 
 }  // namespace suanwang::store

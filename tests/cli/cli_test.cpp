@@ -438,5 +438,66 @@ TEST_CASE("logs --follow prints output as it comes and returns when the job ends
   wait_for_state(cli.api, id, "succeeded", std::chrono::seconds(5));
 }
 
+
+std::string cli_file_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_CASE("upload and download move files into and out of a dataset, checked and resumable",
+          "[cli][data]") {
+  Cli cli;
+  TempDir work;
+  std::string big(9 * 1024 * 1024 + 5, '\0');  // two tus pieces
+  uint32_t x = 7;
+  for (auto& ch : big) {
+    x = x * 1103515245 + 12345;
+    ch = static_cast<char>(x >> 16);
+  }
+  {
+    std::ofstream(work.path() / "weights.bin", std::ios::binary) << big;
+    std::filesystem::create_directories(work.path() / "data" / "sub");
+    std::ofstream(work.path() / "data" / "a.csv") << "x,y\n1,2\n";
+    std::ofstream(work.path() / "data" / "sub" / "b.csv") << "z\n3\n";
+  }
+  auto up = cli.run({"upload", (work.path() / "weights.bin").string(),
+                     (work.path() / "data").string(), "--dataset", "exp-42", "--seal"});
+  REQUIRE(up.exit_code == 0);
+  CHECK(up.out.find("3 files uploaded and checked, sealed") != std::string::npos);
+  CHECK(up.out.find("data/sub/b.csv") != std::string::npos);
+
+  const auto out = work.path() / "out";
+  auto down = cli.run({"download", "exp-42", "-o", out.string()});
+  REQUIRE(down.exit_code == 0);
+  CHECK(cli_file_bytes(out / "weights.bin") == big);
+  CHECK(cli_file_bytes(out / "data" / "sub" / "b.csv") == "z\n3\n");
+
+  // Only what is asked for; files already there are not fetched again.
+  auto some = cli.run({"download", "exp-42", "data/*.csv", "-o", out.string()});
+  REQUIRE(some.exit_code == 0);
+  CHECK(some.out == "data/a.csv  up to date\n");
+
+  // A download cut short resumes from its .part file; a .part of other bytes is replaced.
+  std::filesystem::remove(out / "weights.bin");
+  std::ofstream(out / "weights.bin.part", std::ios::binary) << big.substr(0, 3'000'000);
+  REQUIRE(cli.run({"download", "exp-42", "weights.bin", "-o", out.string()}).exit_code == 0);
+  CHECK(cli_file_bytes(out / "weights.bin") == big);
+  CHECK_FALSE(std::filesystem::exists(out / "weights.bin.part"));
+  std::filesystem::remove(out / "weights.bin");
+  std::ofstream(out / "weights.bin.part", std::ios::binary) << std::string(3'000'000, 'z');
+  REQUIRE(cli.run({"download", "exp-42", "weights.bin", "-o", out.string()}).exit_code == 0);
+  CHECK(cli_file_bytes(out / "weights.bin") == big);
+
+  // Errors keep their exit codes: a missing local file is usage (2), a missing dataset 3.
+  CHECK(cli.run({"upload", (work.path() / "nope").string(), "--dataset", "x"}).exit_code == 2);
+  CHECK(cli.run({"upload", (work.path() / "weights.bin").string()}).exit_code == 2);
+  CHECK(cli.run({"download", "no-such-dataset", "-o", out.string()}).exit_code == 3);
+  // A sealed dataset takes no more files: a conflict (5).
+  CHECK(cli.run({"upload", (work.path() / "data").string(), "--dataset", "exp-42"}).exit_code ==
+        5);
+}
+
 }  // namespace
 }  // namespace suanwang::testing

@@ -30,7 +30,11 @@ TEST_CASE("every route is in the OpenAPI document and every documented operation
   }
   std::set<std::string> routed;
   for (const auto& route : gw.app().router().routes()) {
-    routed.insert(std::string(boost::beast::http::to_string(route.method)) + " " + route.pattern);
+    // A rest-of-path capture "{path...}" is the parameter "{path}" in OpenAPI (which allows '/'
+    // in it only by description).
+    std::string pattern = route.pattern;
+    if (auto at = pattern.find("...}"); at != std::string::npos) pattern.replace(at, 4, "}");
+    routed.insert(std::string(boost::beast::http::to_string(route.method)) + " " + pattern);
   }
   REQUIRE_FALSE(routed.empty());
   for (const auto& r : routed) {

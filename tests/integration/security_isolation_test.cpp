@@ -87,6 +87,17 @@ std::vector<Expect> matrix(const Alpha& a, const std::string& own_org) {
       {"GET", "/api/v1/sites", nullptr, listed},
       {"GET", ds, nullptr, hidden},
       {"DELETE", ds, nullptr, hidden},
+      {"POST", ds + "/seal", nullptr, hidden},
+      {"GET", ds + "/files", nullptr, hidden},
+      {"GET", ds + "/files/alpha-dir/alpha-file.txt", nullptr, hidden},
+      {"PUT", ds + "/files/alpha-dir/alpha-file.txt", json{{"x", 1}}, hidden},
+      {"OPTIONS", ds + "/uploads", nullptr, {204}},  // tus discovery: the same for everyone
+      // Without the tus version header the answer is 412 before anything is looked up.
+      {"POST", ds + "/uploads", nullptr, {404, 412}},
+      {"OPTIONS", "/api/v1/uploads/up_alpha", nullptr, {204}},
+      {"GET", "/api/v1/uploads/up_alpha", nullptr, hidden},
+      {"PATCH", "/api/v1/uploads/up_alpha", json{{"x", 1}}, {404, 412, 415}},
+      {"DELETE", "/api/v1/uploads/up_alpha", nullptr, {404, 412}},
       {"GET", "/api/v1/datasets", nullptr, listed},
       {"GET", job, nullptr, hidden},
       {"POST", job + "/cancel", nullptr, hidden},
@@ -236,7 +247,9 @@ TEST_CASE("another org's roles get 404 or 403 on every endpoint and learn nothin
                                                           {a.key_id, "{id}"},
                                                           {a.site_id, "{id}"},
                                                           {a.dataset_id, "{id}"},
-                                                          {a.job_id, "{id}"}}) {
+                                                          {a.job_id, "{id}"},
+                                                          {"alpha-dir/alpha-file.txt", "{path...}"},
+                                                          {"up_alpha", "{upload_id}"}}) {
       if (auto at = p.find(from); at != std::string::npos) p.replace(at, from.size(), to);
     }
     return p;

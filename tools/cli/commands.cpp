@@ -1,6 +1,7 @@
 // The client commands' handlers and their table (see commands.hpp). Each maps to the REST API
 // in schema/openapi.json; --json prints the API's answer as received.
 #include "tools/cli/commands.hpp"
+#include "tools/cli/transfer.hpp"
 
 #include <algorithm>
 #include <array>
@@ -503,6 +504,36 @@ decimals). The org needs a prepaid account: --open opens one (or PATCH /api/v1/o
   suanwang top-up org_01hx... 20 --correction --note "double-booked transfer"
 )";
 
+constexpr const char* kUploadUsage =
+    R"(usage: suanwang upload PATH... --dataset NAME [--to DIR] [--seal]
+
+Upload files (a directory: its whole tree, under its own name) into a dataset of your org,
+created when no dataset has that name. Files go in checksummed 8 MiB pieces over the tus
+protocol: a broken connection is retried, and running the same command again resumes where
+it stopped. Each file's SHA-256, as the gateway measured it, is checked against the local file.
+
+  --dataset NAME   the dataset's name or id (created, open, when the name is new)
+  --to DIR         put the files under DIR/ in the dataset
+  --seal           seal the dataset afterwards (no more changes; jobs can use it)
+
+  suanwang upload results.csv model/ --dataset exp-42 --seal
+)";
+
+constexpr const char* kDownloadUsage =
+    R"(usage: suanwang download DATASET [PATH...] [-o DIR]
+
+Download a dataset's files (or only those under PATH, or matching a glob such as '*.csv')
+into DIR (default: the current directory), keeping their paths. A file arrives as
+DIR/PATH.part and is renamed into place only once its SHA-256 matches the dataset's; running
+the command again resumes a .part file and skips files already there.
+
+  -o, --output DIR   where to put the files
+)";
+
+constexpr std::array kUploadOptions = {OptionSpec{"--dataset", 0, true}, OptionSpec{"--to", 0, true},
+                                       OptionSpec{"--seal"}};
+constexpr std::array kDownloadOptions = {OptionSpec{"--output", 'o', true}};
+
 constexpr std::array kCommands = {
     Command{"quote", "price and rank the sites for a job, without submitting it", kQuoteUsage,
             kJobOptions, 0, 0, "", run_quote},
@@ -521,6 +552,10 @@ constexpr std::array kCommands = {
             kCreditOptions, 0, 1, "ORG_ID", run_credit},
     Command{"top-up", "admins: record money received for an org's prepaid credit", kTopUpUsage,
             kTopUpOptions, 2, 2, "ORG_ID AMOUNT", run_top_up},
+    Command{"upload", "upload files into a dataset (resumable, checked)", kUploadUsage,
+            kUploadOptions, 1, 100000, "PATH", run_upload},
+    Command{"download", "download a dataset's files (resumable, checked)", kDownloadUsage,
+            kDownloadOptions, 1, 100000, "DATASET", run_download},
 };
 
 }  // namespace

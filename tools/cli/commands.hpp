@@ -34,6 +34,13 @@ class Session {
   bool json() const { return args_.has("--json"); }
   // Resolves the server and key (settings.hpp) and returns the API client.
   Result<Api*> api();
+  // The HTTP client under the API (for transfers that are not JSON).
+  Result<HttpClient*> http() {
+    auto a = api();
+    if (!a) return fail(a.error());
+    return http_.get();
+  }
+  const EnvLookup& env() const { return env_; }
 
  private:
   const ParsedArgs& args_;

@@ -3,6 +3,11 @@
 // until it completes: synchronous to the caller, bounded by the stream's expiry.
 #include "tools/cli/http_client.hpp"
 
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <cctype>
+#include <limits>
+
 #include <charconv>
 
 #include <boost/asio/connect.hpp>
@@ -190,6 +195,7 @@ Result<HttpReply> HttpClient::request(
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(options_.body_limit);
     parser.header_limit(64 * 1024);
+    if (method == "HEAD") parser.skip(true);  // a Content-Length and no body
     if (!ec) {
       c.stream.expires_after(options_.timeout);
       bhttp::async_read(c.stream, c.buffer, parser,
@@ -217,6 +223,11 @@ Result<HttpReply> HttpClient::request(
     out.status = static_cast<int>(res.result_int());
     out.content_type = std::string(res[bhttp::field::content_type]);
     out.body = std::move(res.body());
+    for (const auto& f : res) {
+      std::string name(f.name_string());
+      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      out.headers[name] = std::string(f.value());
+    }
     if (!res.keep_alive()) {
       c.open = false;
       c.stream.close();
@@ -224,6 +235,74 @@ Result<HttpReply> HttpClient::request(
     return out;
   }
   return fail(Error::unavailable(what + ": the connection kept failing"));
+}
+
+Result<HttpReply> HttpClient::download(
+    std::string_view target, const std::vector<std::pair<std::string, std::string>>& headers,
+    const BodySink& sink) {
+  bhttp::request<bhttp::empty_body> req;
+  req.method(bhttp::verb::get);
+  req.target(server_.base_path + std::string(target));
+  req.version(11);
+  req.set(bhttp::field::host, server_.host + ":" + std::to_string(server_.port));
+  req.set(bhttp::field::user_agent, options_.user_agent);
+  if (!key_.empty()) req.set(bhttp::field::authorization, "Bearer " + key_);
+  for (const auto& [k, v] : headers) req.set(k, v);
+  const std::string what = "GET " + server_.text() + std::string(target);
+  // A fresh connection: a stale kept-alive one would cost a retry of a large body.
+  if (auto r = connect(); !r) return fail(r.error());
+  auto& c = *conn_;
+  beast::error_code ec;
+  c.stream.expires_after(options_.timeout);
+  bhttp::async_write(c.stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
+  c.run();
+  bhttp::response_parser<bhttp::buffer_body> parser;
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  parser.header_limit(64 * 1024);
+  if (!ec) {
+    c.stream.expires_after(options_.timeout);
+    bhttp::async_read_header(c.stream, c.buffer, parser,
+                             [&](beast::error_code e, std::size_t) { ec = e; });
+    c.run();
+  }
+  auto broken = [&](const beast::error_code& e) {
+    c.open = false;
+    c.stream.close();
+    return fail(Error::unavailable(what + " failed: " + e.message()));
+  };
+  if (ec) return broken(ec);
+  HttpReply out;
+  out.status = static_cast<int>(parser.get().result_int());
+  out.content_type = std::string(parser.get()[bhttp::field::content_type]);
+  for (const auto& f : parser.get()) {
+    std::string name(f.name_string());
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.headers[name] = std::string(f.value());
+  }
+  const bool ok_status = out.status >= 200 && out.status < 300;
+  std::vector<char> buf(1 << 20);
+  while (!parser.is_done()) {
+    parser.get().body().data = buf.data();
+    parser.get().body().size = buf.size();
+    c.stream.expires_after(options_.timeout);
+    bhttp::async_read(c.stream, c.buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+    c.run();
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) return broken(ec);
+    const std::string_view piece(buf.data(), buf.size() - parser.get().body().size);
+    if (ok_status) {
+      if (auto r = sink(piece); !r) {
+        c.open = false;
+        c.stream.close();
+        return fail(r.error());
+      }
+    } else if (out.body.size() < options_.body_limit) {
+      out.body.append(piece);
+    }
+  }
+  c.open = parser.get().keep_alive();
+  if (!c.open) c.stream.close();
+  return out;
 }
 
 }  // namespace suanwang::cli

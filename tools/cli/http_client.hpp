@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,7 +39,15 @@ struct HttpReply {
   int status = 0;
   std::string content_type;
   std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
 };
+
+// Where a streamed answer's body goes, piece by piece; an error stops the transfer.
+using BodySink = std::function<Result<void>(std::string_view piece)>;
 
 struct HttpClientOptions {
   std::chrono::milliseconds timeout{30'000};
@@ -57,6 +67,12 @@ class HttpClient {
   // Any HTTP status is a successful Result; only transport failures are errors (unavailable).
   Result<HttpReply> request(std::string_view method, std::string_view target, std::string body = {},
                             const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+  // A GET whose 2xx body streams to `sink` instead of memory (downloads of any size); other
+  // answers come back whole (bounded) in the reply's body, as from request().
+  Result<HttpReply> download(std::string_view target,
+                             const std::vector<std::pair<std::string, std::string>>& headers,
+                             const BodySink& sink);
 
   const ServerUrl& server() const { return server_; }
 

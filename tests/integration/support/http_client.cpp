@@ -97,6 +97,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
     bhttp::write(c.stream, req, ec);
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
+    if (method == "HEAD") parser.skip(true);  // the answer has a Content-Length and no body
     if (!ec) {
       c.stream.expires_after(kTimeout);
       bhttp::read(c.stream, c.buffer, parser, ec);
