@@ -109,7 +109,8 @@ struct Capacity {
 
 struct Description {
   std::string adapter;      // "sim", "local", "slurm", "peer"
-  std::string api_version;  // of the site's API, when it has one
+  std::string api_version;  // of the site's API, when it has one (as agreed with the site)
+  std::string release;      // the site software's release as it reports it ("Slurm 25.05.8"), or ""
   std::vector<std::string> accelerator_models;
   bool supports_images = false;
   bool supports_staging = false;  // stage() and collect() move real files (or model them)

@@ -5,6 +5,16 @@
 // output_dir. Job output is read from output_dir directly, so the gateway must see that
 // directory (one node, or a shared file system): a documented limitation.
 //
+// The API version is agreed, not guessed: with api_version "auto" the adapter pings each version
+// it knows, newest first, and takes the first the site serves (a version slurmrestd does not load
+// answers 404 text/plain); a pinned api_version is checked the same way. It agrees before its
+// first call, again on every health(), every kRecheckEvery and whenever a path stops being served
+// (an upgraded Slurm). Each capacity() (the gateway's periodic check) pings the agreed version
+// first: a version that is gone is noticed at once, and a stopped slurmctld fails the poll at once
+// (its ping says DOWN immediately; other calls wait for slurmctld's MessageTimeout, 10 s, before
+// answering 502). A site serving none is an invalid_config error naming what it offers (its
+// GET /openapi/v3), which the gateway turns into a 400 at registration.
+//
 // Every call suspends only in HttpClient requests, each under its own deadline; records are
 // written after the answer arrived, so a call abandoned by a caller's timeout changes nothing.
 #include "adapters/slurm/slurm_adapter.hpp"
@@ -36,6 +46,8 @@ namespace asio = boost::asio;
 constexpr size_t kPerJobLookups = 16;
 // Nodes and partitions are re-read for a submit's feasibility check when older than this.
 constexpr auto kTopologyMaxAge = std::chrono::seconds(5);
+// How long an agreed API version is used before the site is asked again which it serves.
+constexpr auto kRecheckEvery = std::chrono::minutes(10);
 
 std::optional<int64_t> job_id_of(std::string_view remote_id) {
   if (remote_id.empty() || remote_id.size() > 18) return std::nullopt;
@@ -81,9 +93,8 @@ RemoteStatus unknown(const std::string& remote_id) {
 
 class SlurmAdapter final : public SiteAdapter {
  public:
-  SlurmAdapter(SlurmOptions options, std::unique_ptr<SlurmApi> api, const AdapterContext& context)
+  SlurmAdapter(SlurmOptions options, const AdapterContext& context)
       : options_(std::move(options)),
-        api_(std::move(api)),
         http_(context.executor, options_.endpoint, options_.http),
         records_(fs::path(context.work_dir)),
         now_(context.now) {}
@@ -93,7 +104,9 @@ class SlurmAdapter final : public SiteAdapter {
   Description describe() const override {
     Description d;
     d.adapter = "slurm";
-    d.api_version = std::string(api_->version());
+    // "auto" until the first exchange with the site has agreed on a version.
+    d.api_version = api_ ? std::string(api_->version()) : options_.api_version;
+    d.release = release_.empty() ? std::string() : "Slurm " + release_;
     d.supports_images = false;
     d.supports_scripts = true;
     d.max_walltime_s = 0;  // the partition's limit arrives with capacity()
@@ -113,6 +126,16 @@ class SlurmAdapter final : public SiteAdapter {
   // One authenticated exchange with slurmrestd. By value: it outlives the caller's expression.
   asio::awaitable<AdapterResult<HttpResponse>> call(std::string method, std::string target,
                                                     std::string body);
+  // Agrees on the API version (see the top of this file); the agreed version's ping answer.
+  asio::awaitable<AdapterResult<HttpResponse>> agree();
+  // Whether the agreement is to be made again before the next call.
+  bool agreement_due() const;
+  // The periodic check: the agreed version's ping (after agree() when due or no longer served),
+  // ok when slurmctld is up.
+  asio::awaitable<AdapterResult<void>> check_in();
+  // The agreed API, after agree() when none is agreed yet or the agreement is due for a check.
+  // Callers hold the pointer across their awaits: another call may agree anew meanwhile.
+  asio::awaitable<AdapterResult<std::shared_ptr<const SlurmApi>>> agreed();
   asio::awaitable<AdapterResult<std::vector<SlurmJob>>> all_jobs();
   // The job, nullopt when slurmctld does not know it (never did, or forgot it).
   asio::awaitable<AdapterResult<std::optional<SlurmJob>>> one_job(int64_t id);
@@ -125,7 +148,10 @@ class SlurmAdapter final : public SiteAdapter {
   AdapterResult<SlurmSubmit> to_submit(const JobRequest& job) const;
 
   SlurmOptions options_;
-  std::unique_ptr<SlurmApi> api_;
+  std::shared_ptr<const SlurmApi> api_;  // null until a version is agreed
+  std::string release_;                  // the site's Slurm release ("25.05.8"), "" when not said
+  std::optional<TimePoint> agreed_at_;
+  bool recheck_ = false;  // a path answered "not served": agree again before the next call
   HttpClient http_;
   JobRecords records_;
   std::function<TimePoint()> now_;
@@ -151,19 +177,101 @@ asio::awaitable<AdapterResult<HttpResponse>> SlurmAdapter::call(std::string meth
         "slurmrestd at " + options_.endpoint.host + ":" + options_.endpoint.port + ": " + e.message;
     co_return std::unexpected(std::move(e));
   }
+  if (path_not_served(r->status, r->body)) recheck_ = true;
   co_return r;
 }
 
+asio::awaitable<AdapterResult<HttpResponse>> SlurmAdapter::agree() {
+  std::vector<std::string> candidates;
+  const bool pinned = options_.api_version != kAutoApiVersion;
+  if (pinned) {
+    candidates.push_back(options_.api_version);
+  } else {
+    for (auto v : known_api_versions()) candidates.emplace_back(v);
+  }
+  for (const auto& version : candidates) {
+    std::shared_ptr<const SlurmApi> api = make_slurm_api(version);
+    auto r = co_await call("GET", api->ping_target(), "");
+    if (!r) co_return std::unexpected(r.error());
+    // slurmrestd authenticates before it routes: a 401 says nothing of the version.
+    if (r->status == 401 || r->status == 403) {
+      co_return std::unexpected(answer_error("ping", r->status, r->body));
+    }
+    if (path_not_served(r->status, r->body)) continue;
+    // Served: the ping answers 200 even when slurmctld is down or the token is bad, which
+    // parse_ping tells apart; the version is agreed either way.
+    api_ = api;
+    if (auto release = slurm_release_of(r->body); !release.empty()) release_ = std::move(release);
+    agreed_at_ = now_();
+    recheck_ = false;
+    co_return r;
+  }
+  api_.reset();
+  agreed_at_.reset();
+  // Nothing in common: what the site offers, from its OpenAPI document, for the operator.
+  std::string offered;
+  auto doc = co_await call("GET", "/openapi/v3", "");
+  if (doc && doc->status == 200) {
+    for (const auto& v : versions_in_openapi(doc->body))
+      offered += (offered.empty() ? "" : ", ") + v;
+  }
+  if (offered.empty()) offered = "no version it names (GET /openapi/v3 listed none)";
+  const std::string where = options_.endpoint.host + ":" + options_.endpoint.port;
+  if (pinned) {
+    co_return adapter_fail(AdapterErrc::invalid_config,
+                           "options.api_version: slurmrestd at " + where + " does not serve " +
+                               options_.api_version + "; it offers " + offered +
+                               " (use \"auto\" or one of those)");
+  }
+  co_return adapter_fail(AdapterErrc::invalid_config,
+                         "options.api_version: slurmrestd at " + where + " offers " + offered +
+                             "; this gateway speaks " + known_api_versions_text());
+}
+
+bool SlurmAdapter::agreement_due() const {
+  return !api_ || recheck_ || !agreed_at_ || now_() - *agreed_at_ > kRecheckEvery ||
+         now_() < *agreed_at_;
+}
+
+asio::awaitable<AdapterResult<void>> SlurmAdapter::check_in() {
+  std::shared_ptr<const SlurmApi> api = api_;
+  std::optional<HttpResponse> ping;
+  if (!agreement_due()) {
+    auto r = co_await call("GET", api->ping_target(), "");
+    if (!r) co_return std::unexpected(r.error());
+    if (!path_not_served(r->status, r->body)) ping = std::move(*r);
+  }
+  if (!ping) {
+    auto r = co_await agree();
+    if (!r) co_return std::unexpected(r.error());
+    ping = std::move(*r);
+    api = api_;  // what agree() just set
+  }
+  co_return api->parse_ping(ping->status, ping->body);
+}
+
+asio::awaitable<AdapterResult<std::shared_ptr<const SlurmApi>>> SlurmAdapter::agreed() {
+  if (agreement_due()) {
+    auto r = co_await agree();
+    if (!r) co_return std::unexpected(r.error());
+  }
+  co_return api_;
+}
+
 asio::awaitable<AdapterResult<std::vector<SlurmJob>>> SlurmAdapter::all_jobs() {
-  auto r = co_await call("GET", api_->jobs_target(), "");
+  auto api = co_await agreed();
+  if (!api) co_return std::unexpected(api.error());
+  auto r = co_await call("GET", (*api)->jobs_target(), "");
   if (!r) co_return std::unexpected(r.error());
-  co_return api_->parse_jobs(r->status, r->body);
+  co_return (*api)->parse_jobs(r->status, r->body);
 }
 
 asio::awaitable<AdapterResult<std::optional<SlurmJob>>> SlurmAdapter::one_job(int64_t id) {
-  auto r = co_await call("GET", api_->job_target(id), "");
+  auto api = co_await agreed();
+  if (!api) co_return std::unexpected(api.error());
+  auto r = co_await call("GET", (*api)->job_target(id), "");
   if (!r) co_return std::unexpected(r.error());
-  auto jobs = api_->parse_jobs(r->status, r->body);
+  auto jobs = (*api)->parse_jobs(r->status, r->body);
   if (!jobs) {
     if (jobs.error().code == AdapterErrc::not_found) co_return std::optional<SlurmJob>{};
     co_return std::unexpected(jobs.error());
@@ -175,13 +283,15 @@ asio::awaitable<AdapterResult<std::optional<SlurmJob>>> SlurmAdapter::one_job(in
 }
 
 asio::awaitable<AdapterResult<void>> SlurmAdapter::refresh_topology() {
-  auto parts = co_await call("GET", api_->partitions_target(), "");
+  auto api = co_await agreed();
+  if (!api) co_return std::unexpected(api.error());
+  auto parts = co_await call("GET", (*api)->partitions_target(), "");
   if (!parts) co_return std::unexpected(parts.error());
-  auto partitions = api_->parse_partitions(parts->status, parts->body);
+  auto partitions = (*api)->parse_partitions(parts->status, parts->body);
   if (!partitions) co_return std::unexpected(partitions.error());
-  auto nodes_answer = co_await call("GET", api_->nodes_target(), "");
+  auto nodes_answer = co_await call("GET", (*api)->nodes_target(), "");
   if (!nodes_answer) co_return std::unexpected(nodes_answer.error());
-  auto nodes = api_->parse_nodes(nodes_answer->status, nodes_answer->body);
+  auto nodes = (*api)->parse_nodes(nodes_answer->status, nodes_answer->body);
   if (!nodes) co_return std::unexpected(nodes.error());
   partitions_ = std::move(*partitions);
   nodes_ = std::move(*nodes);
@@ -190,6 +300,7 @@ asio::awaitable<AdapterResult<void>> SlurmAdapter::refresh_topology() {
 }
 
 asio::awaitable<AdapterResult<Capacity>> SlurmAdapter::capacity() {
+  if (auto up = co_await check_in(); !up) co_return std::unexpected(up.error());
   auto topo = co_await refresh_topology();
   if (!topo) co_return std::unexpected(topo.error());
   auto jobs = co_await all_jobs();
@@ -267,7 +378,10 @@ asio::awaitable<AdapterResult<std::optional<int64_t>>> SlurmAdapter::find_at_sit
   if (!jobs) co_return std::unexpected(jobs.error());
   const std::string comment = comment_for(key);
   for (const auto& j : *jobs) {
-    if (j.name == key && j.comment == comment) co_return std::optional<int64_t>(j.job_id);
+    // Not a job a rejected submit left behind (2014): it never ran and is not the one asked for.
+    if (j.name == key && j.comment == comment && !is_rejected_submit_leftover(j)) {
+      co_return std::optional<int64_t>(j.job_id);
+    }
   }
   co_return std::optional<int64_t>{};
 }
@@ -304,6 +418,13 @@ asio::awaitable<AdapterResult<SubmitResult>> SlurmAdapter::submit(const JobReque
     auto topo = co_await refresh_topology();
     if (!topo) co_return std::unexpected(topo.error());
   }
+  if (!spec->gpu_type.empty()) {
+    // Slurm's GRES types are case-sensitive (a wrong case is error 2014 and a FAILED job left
+    // behind): ask in the site's own spelling.
+    if (auto spelt = site_gpu_type(nodes_, options_.partition, spec->gpu_type)) {
+      spec->gpu_type = std::move(*spelt);
+    }
+  }
   if (auto why = never_fits(nodes_, options_.partition, *spec, options_.untyped_gpu_model)) {
     co_return adapter_fail(AdapterErrc::refused, "slurm: " + *why);
   }
@@ -315,10 +436,12 @@ asio::awaitable<AdapterResult<SubmitResult>> SlurmAdapter::submit(const JobReque
                                  std::to_string(p.max_time_s) + " s");
     }
   }
-  std::string body = api_->submit_body(*spec);
-  auto r = co_await call("POST", api_->submit_target(), std::move(body));
+  auto api = co_await agreed();
+  if (!api) co_return std::unexpected(api.error());
+  std::string body = (*api)->submit_body(*spec);
+  auto r = co_await call("POST", (*api)->submit_target(), std::move(body));
   if (!r) co_return std::unexpected(r.error());
-  auto id = api_->parse_submit(r->status, r->body);
+  auto id = (*api)->parse_submit(r->status, r->body);
   if (!id) co_return std::unexpected(id.error());
   if (auto ok = records_.remember_submit(key, *id); !ok) {
     // The job runs; a retry finds it at the site by its name.
@@ -411,9 +534,11 @@ asio::awaitable<AdapterResult<void>> SlurmAdapter::cancel(const std::string& rem
   const std::string rid = remote_id;
   const auto id = job_id_of(rid);
   if (!id) co_return adapter_fail(AdapterErrc::not_found, "slurm: no job " + rid.substr(0, 64));
-  auto r = co_await call("DELETE", api_->job_target(*id), "");
+  auto api = co_await agreed();
+  if (!api) co_return std::unexpected(api.error());
+  auto r = co_await call("DELETE", (*api)->job_target(*id), "");
   if (!r) co_return std::unexpected(r.error());
-  auto done = api_->parse_cancel(r->status, r->body);
+  auto done = (*api)->parse_cancel(r->status, r->body);
   if (!done && done.error().code == AdapterErrc::not_found) {
     // Forgotten by slurmctld: already over, if it was ever ours.
     if (records_.find_job(*id) || read_small_file(exit_path(options_.output_dir, *id), 64)) {
@@ -443,17 +568,22 @@ asio::awaitable<AdapterResult<LogChunk>> SlurmAdapter::logs(const std::string& r
 
 asio::awaitable<AdapterResult<Health>> SlurmAdapter::health() {
   Health h;
-  auto r = co_await call("GET", api_->ping_target(), "");
+  // Every health check learns again which versions the site serves.
+  auto r = co_await agree();
   if (!r) {
+    // Nothing in common is the site's configuration, not its health: the gateway refuses it.
+    if (r.error().code == AdapterErrc::invalid_config) co_return std::unexpected(r.error());
     h.reachable = false;
     h.detail = r.error().message;
     co_return h;
   }
   h.rtt_ms = r->elapsed_ms;
-  auto ok = api_->parse_ping(r->status, r->body);
+  const auto api = api_;  // what agree() just set
+  auto ok = api->parse_ping(r->status, r->body);
   h.reachable = ok.has_value();
-  h.detail =
-      ok ? "slurmctld UP via slurmrestd " + std::string(api_->version()) : ok.error().message;
+  std::string via = "slurmrestd " + std::string(api->version());
+  if (!release_.empty()) via += " (Slurm " + release_ + ")";
+  h.detail = ok ? "slurmctld UP via " + via : ok.error().message + " [" + via + "]";
   co_return h;
 }
 
@@ -473,12 +603,7 @@ AdapterResult<std::unique_ptr<SiteAdapter>> create(const AdapterConfig& config,
   if (context.work_dir.empty()) {
     return adapter_fail(AdapterErrc::internal, "slurm adapter needs a work_dir");
   }
-  auto api = make_slurm_api(options->api_version);
-  if (!api) {
-    return adapter_fail(AdapterErrc::invalid_config,
-                        "options.api_version '" + options->api_version + "' is not supported");
-  }
-  auto adapter = std::make_unique<SlurmAdapter>(std::move(*options), std::move(api), context);
+  auto adapter = std::make_unique<SlurmAdapter>(std::move(*options), context);
   if (auto ok = adapter->init(); !ok) return std::unexpected(ok.error());
   return adapter;
 }
@@ -486,7 +611,9 @@ AdapterResult<std::unique_ptr<SiteAdapter>> create(const AdapterConfig& config,
 }  // namespace
 
 AdapterFactory factory() {
-  return AdapterFactory{"slurm", "a Slurm cluster through slurmrestd (JWT; OpenAPI v0.0.38)",
+  return AdapterFactory{"slurm",
+                        "a Slurm cluster through slurmrestd (JWT; OpenAPI v0.0.38, v0.0.40 to "
+                        "v0.0.44, agreed with the site)",
                         &validate, &create};
 }
 

@@ -2,6 +2,7 @@
 #include "adapters/slurm/slurm_model.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "adapters/common/resources.hpp"
@@ -75,6 +76,28 @@ std::map<std::string, int> parse_gpu_gres(std::string_view gres, std::string_vie
     out[model] = std::min(kMaxGresCount, out[model] + *count);
   }
   return out;
+}
+
+std::optional<std::string> site_gpu_type(const std::vector<SlurmNode>& nodes,
+                                         std::string_view partition, std::string_view wanted) {
+  const auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) ==
+                    std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  for (const auto& node : nodes) {
+    if (!has(node.partitions, partition) || !node_usable(node)) continue;
+    // Untyped GPUs have no type to spell: an empty model keeps them out of the match.
+    for (const auto& [model, n] : parse_gpu_gres(node.gres, "")) {
+      if (same(model, wanted)) return model;
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_rejected_submit_leftover(const SlurmJob& job) {
+  return job.state == "FAILED" && job.state_reason == "BadConstraints";
 }
 
 bool node_usable(const SlurmNode& node) {

@@ -44,11 +44,13 @@ struct SlurmJob {
   std::string state;         // PENDING, RUNNING, COMPLETED, ... (upper case)
   std::string state_reason;  // "None", "Resources", "NonZeroExitCode", ...
   std::string state_description;
-  std::optional<int> exit_status;  // the raw wait status as Slurm reports it
+  std::optional<int> exit_status;  // a raw wait status (v0.0.40+ exit_code objects map onto it)
   int cpus = 0;
   int64_t time_limit_s = 0;  // 0 = none
   std::optional<TimePoint> start_time;
   std::optional<TimePoint> end_time;
+  std::string nodes;            // the allocated nodes ("vm", "n[1-4]"), "" while pending
+  std::string standard_output;  // the expanded stdout path, "" when unknown
 };
 
 struct SlurmSubmit {
@@ -80,6 +82,7 @@ inline constexpr int64_t kNodeConfigUnavailable = 2014;       // ESLURM_REQUESTE
 inline constexpr int64_t kPartitionConfigUnavailable = 2015;  // ESLURM_REQUESTED_PART_CONFIG_...
 inline constexpr int64_t kAlreadyDone = 2021;                 // ESLURM_ALREADY_DONE
 inline constexpr int64_t kProtocolZeroBytes = 5005;           // seen with a bad token on submit
+inline constexpr int64_t kProtocolAuthError = 1007;           // SLURM_PROTOCOL_AUTHENTICATION_ERROR
 
 // ---- GRES ---------------------------------------------------------------------------------
 
@@ -87,6 +90,13 @@ inline constexpr int64_t kProtocolZeroBytes = 5005;           // seen with a bad
 // an untyped entry counts under `untyped_model`. Malformed entries are skipped, counts are
 // clamped to [0, 1e6]. Commas inside parentheses ("IDX:0,2") do not split entries.
 std::map<std::string, int> parse_gpu_gres(std::string_view gres, std::string_view untyped_model);
+
+// The GRES type as the partition's nodes spell it ("A800" for a job asking "a800"): Slurm
+// compares GRES types case-sensitively and refuses a wrong case with error 2014, leaving a
+// FAILED job behind. nullopt when no usable node of the partition has a GPU type that matches
+// ignoring case.
+std::optional<std::string> site_gpu_type(const std::vector<SlurmNode>& nodes,
+                                         std::string_view partition, std::string_view wanted);
 
 // ---- nodes and capacity ---------------------------------------------------------------------
 
@@ -108,6 +118,11 @@ std::optional<std::string> never_fits(const std::vector<SlurmNode>& nodes,
                                       std::string_view untyped_gpu_model);
 
 // ---- job states ----------------------------------------------------------------------------
+
+// A job that a rejected submit left behind: slurmrestd 23.11+ answers an unsatisfiable request
+// (error 2014) with no job id yet keeps a FAILED job, reason BadConstraints, under the name and
+// comment sent. It never ran: an idempotent retry must not take it for the job it asked for.
+bool is_rejected_submit_leftover(const SlurmJob& job);
 
 // Maps a job as Slurm reports it onto the gateway's states, with the exit code and a reason in
 // Slurm's words (TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, PREEMPTED, CANCELLED, "exit code 3", ...).

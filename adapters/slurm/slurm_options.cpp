@@ -22,18 +22,13 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
       !ok) {
     return std::unexpected(ok.error());
   }
-  auto version = string_option(o, "api_version", kRoot, std::string("v0.0.38"));
+  auto version = string_option(o, "api_version", kRoot, std::string(kAutoApiVersion));
   if (!version) return std::unexpected(version.error());
-  if (!make_slurm_api(*version)) {
-    std::string known;
-    for (auto v : known_api_versions()) {
-      if (!known.empty()) known += ", ";
-      known += v;
-    }
+  if (*version != kAutoApiVersion && !make_slurm_api(*version)) {
     std::string what = "'";
     what += version->substr(0, 32);
-    what += "' is not supported (supported: ";
-    what += known;
+    what += "' is not supported (\"auto\", or one of: ";
+    what += known_api_versions_text();
     what += ")";
     return option_error(option_path(kRoot, "api_version"), what);
   }

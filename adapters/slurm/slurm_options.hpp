@@ -1,12 +1,14 @@
 // The slurm adapter's settings and their validation. A site registers as
 //   {"type": "slurm", "endpoint": "http://127.0.0.1:6820",
 //    "options": {"partition": "debug", "output_dir": "/shared/suanwang/jobs",
-//                "api_version": "v0.0.38", "timeout_ms": 5000, "max_response_mb": 32,
+//                "api_version": "auto", "timeout_ms": 5000, "max_response_mb": 32,
 //                "untyped_gpu_model": "GPU", "ca_file": "/etc/suanwang/center-ca.pem"},
 //    "credentials": {"user": "nobody", "token": "<JWT from scontrol token>"}}
 // partition and output_dir are required; unknown keys are rejected so a typo fails at
-// registration. output_dir must be writable by the jobs' user on the cluster and readable by
-// the gateway (one node, or a shared file system): job output and exit records live there.
+// registration. api_version "auto" (the default) agrees on the newest version both the site and
+// this build speak (slurm_adapter.cpp); a version such as "v0.0.42" pins it. output_dir must be
+// writable by the jobs' user on the cluster and readable by the gateway (one node, or a shared file
+// system): job output and exit records live there.
 #pragma once
 
 #include <chrono>
@@ -18,9 +20,11 @@
 
 namespace suanwang::adapters::slurm {
 
+inline constexpr std::string_view kAutoApiVersion = "auto";
+
 struct SlurmOptions {
   HttpUrl endpoint;
-  std::string api_version = "v0.0.38";
+  std::string api_version = "auto";  // or a pinned version of known_api_versions()
   std::string partition;
   std::string output_dir;  // absolute
   std::string user;        // X-SLURM-USER-NAME

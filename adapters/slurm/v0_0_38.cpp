@@ -10,9 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxItems = 100'000;     // nodes, partitions or jobs in one answer
-constexpr int64_t kMaxCpus = 10'000'000;  // per node or job
-constexpr int64_t kMaxMemoryMb = int64_t{1} << 40;
 constexpr int64_t kInfinite32 = 0xFFFFFFFE;  // Slurm's INFINITE/NO_VAL for 32-bit fields
 
 std::string upper(std::string s) {
@@ -21,49 +18,19 @@ std::string upper(std::string s) {
   return s;
 }
 
-int64_t bounded(std::optional<int64_t> v, int64_t max) {
-  return std::clamp<int64_t>(v.value_or(0), 0, max);
-}
-
 std::optional<TimePoint> unix_time(const json& o, std::string_view key) {
-  auto t = get_int(o, key);
-  // 0 is "not set"; beyond year 9999 is nonsense from an untrusted site.
-  if (!t || *t <= 0 || *t > 253402300799) return std::nullopt;
-  return TimePoint{std::chrono::seconds(*t)};
+  return unix_seconds(get_int(o, key));
 }
 
-// The array under `key`, or a bad_response naming what is missing.
 AdapterResult<const json*> items(const json& body, std::string_view key, std::string_view what,
                                  int status, std::string_view raw) {
-  auto it = body.find(key);
-  if (it == body.end() || !it->is_array()) {
-    // No payload: the error entries (if any) say why.
-    return std::unexpected(answer_error(what, status, raw));
-  }
-  if (it->size() > kMaxItems) {
-    return adapter_fail(AdapterErrc::bad_response, "slurmrestd " + std::string(what) +
-                                                       ": more than " + std::to_string(kMaxItems) +
-                                                       " entries");
-  }
-  return &*it;
-}
-
-bool success(int status) {
-  return status >= 200 && status < 300;
+  return answer_items(body, key, what, status, raw, /*vague_auth_errors=*/true);
 }
 
 SlurmNode node_from(const json& n) {
-  SlurmNode node;
-  node.name = get_string(n, "name", 256).value_or("");
+  SlurmNode node = node_resources(n);
   node.state = upper(get_string(n, "state", 64).value_or("UNKNOWN"));
   for (auto& f : get_strings(n, "state_flags", 64)) node.state_flags.push_back(upper(f));
-  node.partitions = get_strings(n, "partitions", 1024);
-  node.cpus = static_cast<int>(bounded(get_int(n, "cpus"), kMaxCpus));
-  node.alloc_cpus = static_cast<int>(bounded(get_int(n, "alloc_cpus"), kMaxCpus));
-  node.real_memory_mb = bounded(get_int(n, "real_memory"), kMaxMemoryMb);
-  node.alloc_memory_mb = bounded(get_int(n, "alloc_memory"), kMaxMemoryMb);
-  node.gres = get_string(n, "gres", 8192).value_or("");
-  node.gres_used = get_string(n, "gres_used", 8192).value_or("");
   return node;
 }
 
@@ -135,7 +102,7 @@ class V0038 final : public SlurmApi {
   }
 
   AdapterResult<void> parse_ping(int status, std::string_view raw) const override {
-    if (!success(status)) return std::unexpected(answer_error("ping", status, raw));
+    if (!is_success(status)) return std::unexpected(answer_error("ping", status, raw));
     auto body = parse_body(raw, "ping");
     if (!body) return std::unexpected(body.error());
     auto list = items(*body, "pings", "ping", status, raw);
@@ -155,7 +122,7 @@ class V0038 final : public SlurmApi {
 
   AdapterResult<std::vector<SlurmNode>> parse_nodes(int status,
                                                     std::string_view raw) const override {
-    if (!success(status)) return std::unexpected(answer_error("nodes", status, raw));
+    if (!is_success(status)) return std::unexpected(answer_error("nodes", status, raw));
     auto body = parse_body(raw, "nodes");
     if (!body) return std::unexpected(body.error());
     auto list = items(*body, "nodes", "nodes", status, raw);
@@ -171,7 +138,7 @@ class V0038 final : public SlurmApi {
 
   AdapterResult<std::vector<SlurmPartition>> parse_partitions(int status,
                                                               std::string_view raw) const override {
-    if (!success(status)) return std::unexpected(answer_error("partitions", status, raw));
+    if (!is_success(status)) return std::unexpected(answer_error("partitions", status, raw));
     auto body = parse_body(raw, "partitions");
     if (!body) return std::unexpected(body.error());
     auto list = items(*body, "partitions", "partitions", status, raw);
@@ -186,7 +153,7 @@ class V0038 final : public SlurmApi {
   }
 
   AdapterResult<std::vector<SlurmJob>> parse_jobs(int status, std::string_view raw) const override {
-    if (!success(status)) return std::unexpected(answer_error("jobs", status, raw));
+    if (!is_success(status)) return std::unexpected(answer_error("jobs", status, raw));
     auto body = parse_body(raw, "jobs");
     if (!body) return std::unexpected(body.error());
     auto list = items(*body, "jobs", "jobs", status, raw);
@@ -210,7 +177,7 @@ class V0038 final : public SlurmApi {
   }
 
   AdapterResult<void> parse_cancel(int status, std::string_view raw) const override {
-    if (success(status)) return {};
+    if (is_success(status)) return {};
     auto e = answer_error("cancel", status, raw);
     // Signalling a job that has just finished: nothing left to cancel.
     if (e.message.find("[2021]") != std::string::npos) return {};  // kAlreadyDone

@@ -23,7 +23,9 @@ Json site_json(const ApiContext& c, const auth::Principal& who, const federation
   }
   j["health"] = {{"consecutive_failures", v.consecutive_failures},
                  {"last_error", v.last_error},
-                 {"rtt_ms", v.rtt_ms}};
+                 {"rtt_ms", v.rtt_ms},
+                 {"api_version", v.description.api_version},
+                 {"release", v.description.release}};
   return j;
 }
 

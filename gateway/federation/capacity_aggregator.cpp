@@ -63,10 +63,23 @@ asio::awaitable<void> CapacityAggregator::poll_worker(
   }
 }
 
+namespace {
+// capacity(), then describe(), on the adapter's strand: what an adapter says of itself may change
+// once it has talked to its site (the slurm adapter's agreed API version and Slurm release).
+asio::awaitable<adapters::AdapterResult<adapters::Capacity>> capacity_described(
+    adapters::SiteAdapter& adapter, adapters::Description& described) {
+  auto cap = co_await adapter.capacity();
+  described = adapter.describe();
+  co_return cap;
+}
+}  // namespace
+
 asio::awaitable<void> CapacityAggregator::poll_one(std::string site_id) {
   const auto started = std::chrono::steady_clock::now();
-  auto cap =
-      co_await directory_.call(site_id, [&](adapters::SiteAdapter& a) { return a.capacity(); });
+  adapters::Description described;
+  auto cap = co_await directory_.call(
+      site_id, [&](adapters::SiteAdapter& a) { return capacity_described(a, described); });
+  if (!described.adapter.empty()) directory_.record_description(site_id, std::move(described));
   const double rtt_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   std::optional<model::Site> changed;

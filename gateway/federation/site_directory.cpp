@@ -150,6 +150,22 @@ void SiteDirectory::record_capacity(const std::string& site_id, model::SiteCapac
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
+void SiteDirectory::record_description(const std::string& site_id,
+                                       adapters::Description description) {
+  std::lock_guard lock(mu_);
+  auto it = sites_.find(site_id);
+  if (it == sites_.end()) return;
+  auto& d = it->second->description;
+  if (d.api_version == description.api_version && d.release == description.release &&
+      d.supports_images == description.supports_images &&
+      d.max_walltime_s == description.max_walltime_s &&
+      d.accelerator_models == description.accelerator_models) {
+    return;
+  }
+  d = std::move(description);
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
 std::optional<model::Site> SiteDirectory::record_failure(const std::string& site_id,
                                                          const std::string& error,
                                                          int until_degraded, int until_offline) {

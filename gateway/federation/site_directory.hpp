@@ -65,6 +65,9 @@ class SiteDirectory {
   uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
   void record_capacity(const std::string& site_id, model::SiteCapacity capacity, double rtt_ms);
+  // Keeps what the adapter now says of itself (describe(), called on its strand): some of it is
+  // learnt from the site, such as the Slurm API version agreed and the Slurm release.
+  void record_description(const std::string& site_id, adapters::Description description);
   // Times every adapter call and counts its errors, by site, from now on (call before the
   // first upsert).
   void set_metrics(metrics::Registry& registry) { metrics_ = &registry; }

@@ -8,6 +8,27 @@ namespace suanwang::services {
 
 namespace asio = boost::asio;
 
+namespace {
+// health(), then describe(), on the adapter's strand (see admit()).
+asio::awaitable<adapters::AdapterResult<adapters::Health>> health_described(
+    adapters::SiteAdapter& adapter, adapters::Description& described) {
+  auto h = co_await adapter.health();
+  described = adapter.describe();
+  co_return h;
+}
+}  // namespace
+
+asio::awaitable<Result<void>> SiteService::admit(std::string site_id) {
+  adapters::Description described;
+  auto h = co_await directory_.call(
+      site_id, [&](adapters::SiteAdapter& a) { return health_described(a, described); });
+  if (!h && h.error().code == adapters::AdapterErrc::invalid_config) {
+    co_return fail(Error::invalid("adapter", "adapter: " + h.error().message));
+  }
+  if (!described.adapter.empty()) directory_.record_description(site_id, std::move(described));
+  co_return ok();
+}
+
 Result<model::Site> SiteService::validate(const Json& doc) const {
   auto site = model::parse_site(doc);
   if (!site) return site;
@@ -62,9 +83,14 @@ asio::awaitable<Result<federation::SiteView>> SiteService::create(const Caller& 
     });
   });
   if (!ins) co_return fail(ins.error());
-  if (auto up = directory_.upsert(*site); !up) {
-    // The adapter passed validation but would not start: the site is taken out again, so the
-    // database does not list a site the federation does not run.
+  Result<void> up = directory_.upsert(*site);
+  if (up) {
+    up = co_await admit(site->id);
+    if (!up) directory_.remove(site->id);
+  }
+  if (!up) {
+    // The adapter passed validation but would not start, or found its site unusable: the site is
+    // taken out again, so the database does not list a site the federation does not run.
     const TimePoint now = clock_.now();
     const AuditEntry undone = audit_.entry(caller, "site.delete", "site", site->id, site->org_id,
                                            {{"reason", up.error().message}});
@@ -111,6 +137,7 @@ asio::awaitable<Result<federation::SiteView>> SiteService::patch(const Caller& c
   auto v = owned(caller.who, id);
   if (!v) co_return fail(v.error());
   if (!patch.is_object()) co_return fail(Error::invalid("", "the body must be a JSON object"));
+  const bool adapter_patched = patch.contains("adapter");
   for (const auto& [k, val] : patch.items()) {
     if (k == "id" || k == "org_id" || k == "status" || k == "created_at" || k == "updated_at") {
       co_return fail(Error::invalid(k, k + " cannot be changed (use drain/undrain for status)"));
@@ -139,8 +166,14 @@ asio::awaitable<Result<federation::SiteView>> SiteService::patch(const Caller& c
     });
   });
   if (!up) co_return fail(up.error());
-  if (auto d = directory_.upsert(*site); !d) {
-    // The new adapter settings would not start: the stored site goes back to what still runs.
+  Result<void> d = directory_.upsert(*site);
+  if (d && adapter_patched) {
+    d = co_await admit(site->id);
+    if (!d) (void)directory_.upsert(before);
+  }
+  if (!d) {
+    // The new adapter settings would not start or found the site unusable: the stored site goes
+    // back to what still runs.
     auto back = co_await store_.run([&](store::Db& db) { return vault_.update_site(db, before); });
     (void)back;
     co_return fail(d.error());

@@ -58,6 +58,11 @@ class SiteService {
 
  private:
   Result<model::Site> validate(const Json& doc) const;
+  // Asks the site's new adapter about its site once (health()) before the site joins: a
+  // configuration error it finds there (invalid_config, e.g. a Slurm that serves no API version
+  // this gateway speaks) refuses the site with 400; a site that does not answer is not refused,
+  // its health checks go on.
+  boost::asio::awaitable<Result<void>> admit(std::string site_id);
   Result<federation::SiteView> current(const std::string& id) const;
 
   store::Store& store_;

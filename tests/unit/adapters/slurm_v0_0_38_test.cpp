@@ -249,9 +249,19 @@ TEST_CASE("v0.0.38: every error shape becomes a clear AdapterError", "[slurm][ad
   SECTION("controller unreachable (1xxx) is unreachable") {
     auto r = a->parse_nodes(
         500,
-        with_meta(R"J("errors":[{"error_number":1007,"error":"Protocol authentication error"}])J"));
+        with_meta(
+            R"J("errors":[{"error_number":1800,"error":"Unable to contact slurm controller"}])J"));
     REQUIRE_FALSE(r);
     CHECK(r.error().code == AdapterErrc::unreachable);
+  }
+  SECTION("a protocol authentication error (1007) is the credentials, not the controller") {
+    // What Slurm 23.11+ answer a bad, expired or mismatched token (tests/data/slurm-25.05).
+    auto r = a->parse_nodes(
+        500,
+        with_meta(R"J("errors":[{"error_number":1007,"error":"Protocol authentication error"}])J"));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == AdapterErrc::refused);
+    CHECK_THAT(r.error().message, Catch::Contains("credentials.token"));
   }
   SECTION("not JSON, wrong types, too deep, missing payload: bad_response") {
     CHECK(a->parse_nodes(200, "<html>").error().code == AdapterErrc::bad_response);
@@ -318,7 +328,7 @@ TEST_CASE("slurm options are validated at registration and name the field", "[sl
   REQUIRE(registry.validate(good));
   auto parsed = parse_slurm_options(good);
   REQUIRE(parsed);
-  CHECK(parsed->api_version == "v0.0.38");
+  CHECK(parsed->api_version == "auto");  // agreed with the site (slurm_adapter.cpp)
   CHECK(parsed->endpoint.port == "6820");
 
   struct Bad {
