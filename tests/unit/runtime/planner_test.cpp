@@ -23,7 +23,7 @@ model::Site sim_site(std::string id) {
   return s;
 }
 
-model::JobSpec overasked() {
+model::JobSpec planner_overasked() {
   model::JobSpec j;
   j.command = "run";
   j.resources.cpus = 2;
@@ -55,7 +55,7 @@ TEST_CASE("the planner scores an org's jobs with the runtimes it has seen them t
   directory.record_capacity("site_a", cap, 1.0);
 
   const std::vector<model::Dataset> none;
-  const auto spec = overasked();
+  const auto spec = planner_overasked();
   auto quote = [&](const std::string& org) {
     return planner.quote({&spec, org, {}, &none, std::nullopt});
   };

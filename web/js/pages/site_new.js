@@ -52,7 +52,7 @@ export async function render(root, ctx) {
     endpoint: text('endpoint', { placeholder: 'http://slurm.example:6820' }),
     partition: text('partition', { placeholder: 'gpu' }),
     outputDir: text('output_dir', { placeholder: '/shared/suanwang' }),
-    apiVersion: text('api_version', { value: 'v0.0.38' }),
+    apiVersion: text('api_version', { value: 'auto' }),
     user: text('slurm_user', { placeholder: 'svc' }),
     token: h('input', { type: 'password', name: 'slurm_token', autocomplete: 'off' }),
   };
