@@ -112,10 +112,14 @@ Result<std::vector<model::Dataset>> list_datasets(Db& db, std::optional<std::str
   return all_rows<model::Dataset>(*st, read_dataset);
 }
 
-Result<std::optional<model::Dataset>> find_dataset(Db& db, std::string_view id) {
-  auto st = db.prepare(std::string(kDatasetSelect) + " WHERE d.id = ? AND d.deleted_at IS NULL");
+namespace {
+// The first live dataset `where` (one '?' bound to `value`) selects, if any.
+Result<std::optional<model::Dataset>> one_dataset(Db& db, const char* where,
+                                                  std::string_view value) {
+  auto st = db.prepare(std::string(kDatasetSelect) + " WHERE " + where +
+                       " AND d.deleted_at IS NULL ORDER BY d.id LIMIT 1");
   if (!st) return fail(st.error());
-  st->bind(1, id);
+  st->bind(1, value);
   auto row = st->step();
   if (!row) return fail(row.error());
   if (!*row) return std::optional<model::Dataset>{};
@@ -123,18 +127,14 @@ Result<std::optional<model::Dataset>> find_dataset(Db& db, std::string_view id) 
   if (!d) return fail(d.error());
   return std::optional<model::Dataset>{std::move(*d)};
 }
+}  // namespace
+
+Result<std::optional<model::Dataset>> find_dataset(Db& db, std::string_view id) {
+  return one_dataset(db, "d.id = ?", id);
+}
 
 Result<std::optional<model::Dataset>> find_job_outputs(Db& db, std::string_view job_id) {
-  auto st = db.prepare(std::string(kDatasetSelect) +
-                       " WHERE d.job_id = ? AND d.deleted_at IS NULL ORDER BY d.id LIMIT 1");
-  if (!st) return fail(st.error());
-  st->bind(1, job_id);
-  auto row = st->step();
-  if (!row) return fail(row.error());
-  if (!*row) return std::optional<model::Dataset>{};
-  auto d = read_dataset(*st);
-  if (!d) return fail(d.error());
-  return std::optional<model::Dataset>{std::move(*d)};
+  return one_dataset(db, "d.job_id = ?", job_id);
 }
 
 Result<bool> delete_dataset(Db& db, std::string_view org_id, std::string_view id, TimePoint at) {
