@@ -109,7 +109,8 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   a->dispatcher_ = std::make_unique<runtime::Dispatcher>(
       a->io_, *a->store_, *a->directory_, *a->planner_, a->config_, a->clock_, a->log_);
   a->mover_ = std::make_unique<runtime::DataMover>(*a->store_, *a->directory_, *a->blobs_,
-                                                   *a->disk_, a->ids_, a->clock_);
+                                                   *a->disk_, a->ids_, a->clock_,
+                                                   a->config_.transfer_timeout);
   a->dispatcher_->set_data_mover(a->mover_.get());
   a->auth_ = std::make_unique<auth::Authenticator>(*a->store_, a->clock_);
   a->passwords_ = std::make_unique<security::PasswordHasher>(a->random_);

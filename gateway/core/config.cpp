@@ -61,6 +61,7 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                                  "storage_quota_bytes",
                                  "max_upload_bytes",
                                  "upload_ttl_ms",
+                                 "transfer_timeout_ms",
                                  "tls_cert_file",
                                  "tls_key_file",
                                  "session_ttl_ms",
@@ -143,6 +144,7 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                    int_field("storage_quota_bytes", c.storage_quota_bytes, 0, int64_t{1} << 60),
                    int_field("max_upload_bytes", c.max_upload_bytes, 1, int64_t{1} << 50),
                    ms_field("upload_ttl_ms", c.upload_ttl, 1000, int64_t{365} * 86'400'000),
+                   ms_field("transfer_timeout_ms", c.transfer_timeout, 1000, 7 * 86'400'000LL),
                    int_field("log_file_max_bytes", c.log_file_max_bytes, 4096, 1LL << 40),
                    int_field("log_file_keep", c.log_file_keep, 0, 1000)}) {
     if (!res) return res;
@@ -220,6 +222,7 @@ Json config_to_json(const Config& c) {
           {"storage_quota_bytes", c.storage_quota_bytes},
           {"max_upload_bytes", c.max_upload_bytes},
           {"upload_ttl_ms", c.upload_ttl.count()},
+          {"transfer_timeout_ms", c.transfer_timeout.count()},
           {"master_key_file", c.master_key_file.string()},
           {"previous_master_key_file", c.previous_master_key_file.string()},
           {"tls_cert_file", c.tls_cert_file.string()},

@@ -78,6 +78,8 @@ struct Config {
   int64_t storage_quota_bytes = int64_t{10} << 30;
   int64_t max_upload_bytes = int64_t{64} << 30;
   std::chrono::milliseconds upload_ttl{24 * 3600 * 1000};
+  // One staging or collection call at a site (copying a job's files), at most.
+  std::chrono::milliseconds transfer_timeout{3600 * 1000};
   std::chrono::milliseconds login_failure_refill{60000};
 };
 

@@ -83,9 +83,12 @@ class SiteDirectory {
   // Not itself a coroutine: the site and `f` become by-value parameters of call_on's frame.
   // `f` captures by reference ([&]; see core/coro.hpp): the caller stays suspended until the
   // adapter call has finished, also on timeout, since with_timeout waits for the cancelled call.
+  // `timeout`, when given, replaces the adapter timeout (transfers of files take longer).
   template <class F>
-  auto call(const std::string& site_id, F f) -> boost::asio::awaitable<
-      typename std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type> {
+  auto call(const std::string& site_id, F f,
+            std::optional<std::chrono::milliseconds> timeout = std::nullopt)
+      -> boost::asio::awaitable<
+          typename std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type> {
     static_assert(kAwaitSafeArgument<F>, SUANWANG_AWAIT_SAFE_MESSAGE);
     using R = typename std::invoke_result_t<F&, adapters::SiteAdapter&>::value_type;
     std::shared_ptr<Live> live;
@@ -94,7 +97,8 @@ class SiteDirectory {
       auto it = sites_.find(site_id);
       if (it != sites_.end()) live = it->second;
     }
-    return call_on<R>(std::move(live), site_id, std::move(f), call_timeout_, metrics_);
+    return call_on<R>(std::move(live), site_id, std::move(f), timeout.value_or(call_timeout_),
+                      metrics_);
   }
 
  private:

@@ -24,8 +24,9 @@ asio::awaitable<lifecycle::Input> DataMover::stage(const model::JobRecord& job) 
   }
   const std::string key = job.id;
   const auto started = std::chrono::steady_clock::now();
-  auto r = co_await directory_.call(job.site_id,
-                                    [&](adapters::SiteAdapter& a) { return a.stage(key, files); });
+  auto r = co_await directory_.call(
+      job.site_id, [&](adapters::SiteAdapter& a) { return a.stage(key, files); },
+      transfer_timeout_);
   if (!r) co_return lifecycle::StagingFailed{r.error().message};
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -46,9 +47,10 @@ asio::awaitable<lifecycle::Input> DataMover::collect(const model::JobRecord& job
   const std::vector<std::string> globs = job.spec.outputs->paths;
   const std::string into_s = into.string();
   const auto started = std::chrono::steady_clock::now();
-  auto r = co_await directory_.call(job.site_id, [&](adapters::SiteAdapter& a) {
-    return a.collect(job_id, globs, into_s);
-  });
+  auto r = co_await directory_.call(
+      job.site_id,
+      [&](adapters::SiteAdapter& a) { return a.collect(job_id, globs, into_s); },
+      transfer_timeout_);
   if (!r) {
     std::filesystem::remove_all(into, ec);
     co_return lifecycle::CollectFailed{r.error().message};

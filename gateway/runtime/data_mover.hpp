@@ -7,6 +7,8 @@
 // Threading: any executor; the adapter calls run on the site's strand, disk work on DiskWork.
 #pragma once
 
+#include <chrono>
+
 #include <boost/asio/awaitable.hpp>
 
 #include "gateway/core/clock.hpp"
@@ -22,9 +24,17 @@ namespace suanwang::runtime {
 
 class DataMover {
  public:
+  // `transfer_timeout` bounds one staging or collection call (config transfer_timeout_ms).
   DataMover(store::Store& store, federation::SiteDirectory& directory, data::BlobStore& blobs,
-            data::DiskWork& disk, IdGenerator& ids, const Clock& clock)
-      : store_(store), directory_(directory), blobs_(blobs), disk_(disk), ids_(ids), clock_(clock) {}
+            data::DiskWork& disk, IdGenerator& ids, const Clock& clock,
+            std::chrono::milliseconds transfer_timeout)
+      : store_(store),
+        directory_(directory),
+        blobs_(blobs),
+        disk_(disk),
+        ids_(ids),
+        clock_(clock),
+        transfer_timeout_(transfer_timeout) {}
 
   // Puts the job's staged inputs into its directory at its site (idempotent).
   boost::asio::awaitable<lifecycle::Input> stage(const model::JobRecord& job);
@@ -39,6 +49,7 @@ class DataMover {
   data::DiskWork& disk_;
   IdGenerator& ids_;
   const Clock& clock_;
+  std::chrono::milliseconds transfer_timeout_;
 };
 
 }  // namespace suanwang::runtime
