@@ -113,6 +113,7 @@ struct Description {
   std::string release;      // the site software's release as it reports it ("Slurm 25.05.8"), or ""
   std::vector<std::string> accelerator_models;
   bool supports_images = false;
+  std::string container_runtime;  // what runs images: "podman", "apptainer", "pyxis", or ""
   bool supports_staging = false;  // stage() and collect() move real files (or model them)
   bool supports_scripts = true;
   int64_t max_walltime_s = 0;  // 0 = no limit known

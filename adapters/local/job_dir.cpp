@@ -41,7 +41,9 @@ JobPaths::JobPaths(std::filesystem::path job_dir)
       canceled(dir / "canceled"),
       walltime(dir / "walltime_exceeded"),
       start_failed(dir / "start_failed"),
-      ended_at(dir / "ended_at") {}
+      ended_at(dir / "ended_at"),
+      container_env(dir / "container.env"),
+      container_error(dir / "container_error") {}
 
 bool is_valid_key(std::string_view key) {
   if (key.empty() || key.size() > 200) return false;

@@ -12,6 +12,8 @@
 //   walltime_exceeded  marker: the walltime kill sent SIGTERM at <unix ms>
 //   start_failed       marker: the process could not be started (the reason)
 //   ended_at           <unix ms> the adapter first saw the process gone without an exit_code
+//   container.env      a container job's environment, for podman --env-file (mode 0600)
+//   container_error    why a container job's container could not start (no podman, no image)
 #pragma once
 
 #include "adapters/common/small_file.hpp"
@@ -31,7 +33,7 @@ namespace suanwang::adapters::local {
 struct JobPaths {
   explicit JobPaths(std::filesystem::path job_dir);
   std::filesystem::path dir, job_json, script, claim, output, pid, exit_code, canceled, walltime,
-      start_failed, ended_at;
+      start_failed, ended_at, container_env, container_error;
 };
 
 // Keys name directories: a key must not be able to point outside the work_dir.

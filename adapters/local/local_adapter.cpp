@@ -22,6 +22,7 @@
 #include <map>
 #include <thread>
 
+#include "adapters/common/container.hpp"
 #include "adapters/common/log_chunk.hpp"
 #include "adapters/common/queue_forecast.hpp"
 #include "adapters/common/resources.hpp"
@@ -40,10 +41,29 @@ constexpr auto kKillGrace = std::chrono::seconds(3);
 // How long a claimed start may take to record its pid before the job counts as lost.
 constexpr auto kStartGrace = std::chrono::seconds(30);
 
+// Container jobs: the PATH podman is looked up on, and how long past the walltime conmon
+// kills a container itself (a backstop for a gateway that is down when the walltime passes).
+constexpr const char* kJobPath = "/usr/local/bin:/usr/bin:/bin";
+constexpr int64_t kContainerTimeoutSlack_s = 30;
+
+// Runs "podman $@" for a container job, after checking what a user needs to hear about in
+// words: no podman, or no such image at this site (images are local; nothing is pulled). The
+// reason goes to container_error, which the job's final status reports.
+constexpr const char* kContainerLauncher =
+    "image=$1; shift\n"
+    "fail() { printf '%s\\n' \"$1\" > container_error; printf 'suanwang: %s\\n' \"$1\" >&2; "
+    "exit 125; }\n"
+    "command -v podman >/dev/null 2>&1 || fail 'podman is not installed at this site'\n"
+    "podman image exists \"$image\" || fail \"image $image does not exist at this site "
+    "(images are not pulled; the operator loads them)\"\n"
+    "exec podman \"$@\"\n";
+
 struct Site {
   int cpus = 1;
   double memory_gb = 1;
   int64_t max_walltime_s = 0;
+  ContainerRuntime container_runtime = ContainerRuntime::none;
+  std::string containers_conf;
 };
 
 // A job this instance is tracking: queued (no pid yet) or running.
@@ -64,6 +84,7 @@ struct ActiveJob {
 struct PendingKill {
   pid_t pgid = 0;
   TimePoint term_at{};
+  std::string container;  // the container of a container job: it lives outside the group
 };
 
 std::string env_entry(const std::string& name, const std::string& value) {
@@ -119,7 +140,8 @@ class LocalAdapter final : public SiteAdapter {
   Description describe() const override {
     Description d;
     d.adapter = "local";
-    d.supports_images = false;
+    d.supports_images = site_.container_runtime != ContainerRuntime::none;
+    d.container_runtime = container_runtime_name(site_.container_runtime);
     d.supports_staging = true;
     d.supports_scripts = true;
     d.max_walltime_s = site_.max_walltime_s;
@@ -142,7 +164,7 @@ class LocalAdapter final : public SiteAdapter {
         p.job_json.filename(),  p.script.filename(),    p.claim.filename(),
         p.output.filename(),    p.pid.filename(),       p.exit_code.filename(),
         p.canceled.filename(),  p.walltime.filename(),  p.start_failed.filename(),
-        p.ended_at.filename()};
+        p.ended_at.filename(),  p.container_env.filename(), p.container_error.filename()};
     co_return collect_from(p.dir, globs, into_dir, own);
   }
 
@@ -172,6 +194,10 @@ class LocalAdapter final : public SiteAdapter {
     h.reachable = ::access(work_dir_.c_str(), W_OK | X_OK) == 0;
     h.detail = h.reachable ? "this machine, jobs under " + work_dir_.string()
                            : "work_dir " + work_dir_.string() + " is not writable";
+    if (site_.container_runtime == ContainerRuntime::podman) {
+      h.detail += podman_on_path() ? "; containers: podman"
+                                   : "; containers: podman is configured but not installed";
+    }
     co_return h;
   }
 
@@ -181,6 +207,10 @@ class LocalAdapter final : public SiteAdapter {
   void start(ActiveJob job);
   void finish_running(std::map<std::string, ActiveJob>::iterator it);
   void kill_running(ActiveJob& job, const fs::path& marker);
+  std::optional<std::string> container_of(const std::string& key, const JobRequest& job) const;
+  void start_podman_command(std::vector<std::string> args);
+  std::vector<std::string> podman_env() const;
+  static bool podman_on_path();
   AdapterResult<Capacity> do_capacity();
   AdapterResult<SubmitResult> do_submit(const JobRequest& job);
   AdapterResult<void> do_cancel(const std::string& remote_id);
@@ -189,6 +219,8 @@ class LocalAdapter final : public SiteAdapter {
   RemoteStatus final_status(const std::string& key, const JobPaths& paths,
                             const JobRecord& record) const;
   std::optional<std::string> refusal(const JobRequest& job) const;
+  AdapterResult<void> start_container(const ActiveJob& job, const JobRequest& request,
+                                      const JobPaths& paths, SpawnRequest& spawn);
   JobPaths paths_of(const std::string& key) const { return JobPaths(work_dir_ / key); }
   std::deque<ActiveJob>::iterator find_queued(const std::string& key) {
     return std::find_if(queue_.begin(), queue_.end(), [&](const auto& j) { return j.key == key; });
@@ -205,6 +237,7 @@ class LocalAdapter final : public SiteAdapter {
   std::deque<ActiveJob> queue_;               // FIFO
   std::map<std::string, ActiveJob> running_;  // by key
   std::vector<PendingKill> pending_kills_;
+  std::vector<pid_t> helpers_;  // podman kill commands under way, reaped in advance()
   uint64_t next_seq_ = 1;
 };
 
@@ -249,7 +282,8 @@ void LocalAdapter::recover() {
         for (const auto* marker : {&paths.canceled, &paths.walltime}) {
           if (auto t = read_small_file(*marker)) {
             job.term_sent = true;
-            pending_kills_.push_back({pid->pid, time_from_text(*t).value_or(now)});
+            pending_kills_.push_back({pid->pid, time_from_text(*t).value_or(now),
+                                      container_of(key, record->request).value_or("")});
             break;
           }
         }
@@ -288,12 +322,15 @@ void LocalAdapter::advance() {
     ++it;
   }
   // SIGKILL what ignored SIGTERM; the group may outlive its leader (background children).
+  // A container outlives its podman client (conmon runs it), so it is killed by name too.
   std::erase_if(pending_kills_, [&](const PendingKill& k) {
-    if (!group_exists(k.pgid)) return true;
+    if (!group_exists(k.pgid) && k.container.empty()) return true;
     if (now - k.term_at < kKillGrace) return false;
     signal_group(k.pgid, SIGKILL);
+    if (!k.container.empty()) start_podman_command({"kill", "--signal=KILL", k.container});
     return true;
   });
+  std::erase_if(helpers_, [](pid_t pid) { return reap_child(pid); });
   start_queued();
 }
 
@@ -314,7 +351,47 @@ void LocalAdapter::kill_running(ActiveJob& job, const fs::path& marker) {
   (void)write_file_atomic(marker, std::to_string(to_unix_ms(now)) + "\n");
   signal_group(job.pid.pid, SIGTERM);
   job.term_sent = true;
-  pending_kills_.push_back({job.pid.pid, now});
+  std::string container;
+  if (auto text = read_small_file(paths_of(job.key).job_json)) {
+    if (auto record = record_from_text(*text)) {
+      container = container_of(job.key, record->request).value_or("");
+    }
+  }
+  // podman run passes the SIGTERM on to the container (catatonit hands it to the job); this
+  // reaches it even when the client is gone.
+  if (!container.empty()) start_podman_command({"kill", "--signal=TERM", container});
+  pending_kills_.push_back({job.pid.pid, now, container});
+}
+
+std::optional<std::string> LocalAdapter::container_of(const std::string& key,
+                                                      const JobRequest& job) const {
+  if (job.image.empty()) return std::nullopt;
+  return container_name(key, paths_of(key).dir.string());
+}
+
+std::vector<std::string> LocalAdapter::podman_env() const {
+  std::vector<std::string> env = {env_entry("PATH", kJobPath)};
+  if (!site_.containers_conf.empty()) {
+    env.push_back(env_entry("CONTAINERS_CONF", site_.containers_conf));
+  }
+  return env;
+}
+
+void LocalAdapter::start_podman_command(std::vector<std::string> args) {
+  std::vector<std::string> argv = {"/bin/sh", "-c", "exec podman \"$@\"", "suanwang-podman"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  if (auto pid = spawn_helper(argv, podman_env())) helpers_.push_back(*pid);
+}
+
+bool LocalAdapter::podman_on_path() {
+  std::string_view path = kJobPath;
+  while (!path.empty()) {
+    const auto colon = path.find(':');
+    const std::string dir(path.substr(0, colon));
+    if (::access((dir + "/podman").c_str(), X_OK) == 0) return true;
+    path = colon == std::string_view::npos ? std::string_view() : path.substr(colon + 1);
+  }
+  return false;
 }
 
 void LocalAdapter::start_queued() {
@@ -324,6 +401,44 @@ void LocalAdapter::start_queued() {
     queue_.pop_front();
     start(std::move(job));
   }
+}
+
+// The environment a job sees, on the machine or in its container: a clean one, not the
+// gateway's.
+std::map<std::string, std::string> job_env(const std::string& key, const JobRequest& request,
+                                           const JobPaths& paths) {
+  std::map<std::string, std::string> env = {{"PATH", kJobPath}, {"HOME", paths.dir.string()}};
+  for (const auto& [name, value] : request.env) env[name] = value;
+  env["SUANWANG_JOB_ID"] = key;  // after the job's env: these always tell the truth
+  env["SUANWANG_JOB_DIR"] = paths.dir.string();
+  return env;
+}
+
+// A container job runs `podman run` under the launcher; the job's environment goes in a 0600
+// env file rather than on a command line anyone on the machine can read.
+AdapterResult<void> LocalAdapter::start_container(const ActiveJob& job, const JobRequest& request,
+                                                  const JobPaths& paths, SpawnRequest& spawn) {
+  auto env = job_env(job.key, request, paths);
+  env.erase("PATH");  // the image's own PATH, unless the job set one
+  if (auto it = request.env.find("PATH"); it != request.env.end()) env["PATH"] = it->second;
+  std::vector<std::pair<std::string, std::string>> lines(env.begin(), env.end());
+  if (auto ok = write_file_atomic(paths.container_env, podman_env_file(lines), 0600); !ok) {
+    return ok;
+  }
+  PodmanRun run;
+  run.image = request.image;
+  run.name = container_name(job.key, paths.dir.string());
+  run.job_dir = paths.dir.string();
+  run.env_file = paths.container_env.string();
+  run.cpus = request.cpus;
+  run.memory_mib = request.memory_gb > 0 ? gb_to_mib(request.memory_gb) : 0;
+  run.timeout_s = request.walltime_s + kContainerTimeoutSlack_s;
+  run.command = container_command(request, paths.script.string());
+  spawn.argv = {"/bin/sh", "-c", kContainerLauncher, "suanwang-container", request.image};
+  for (auto& a : podman_run_args(run)) spawn.argv.push_back(std::move(a));
+  spawn.env = podman_env();
+  spawn.env.push_back(env_entry("HOME", paths.dir.string()));
+  return {};
 }
 
 void LocalAdapter::start(ActiveJob job) {
@@ -351,7 +466,9 @@ void LocalAdapter::start(ActiveJob job) {
   SpawnRequest spawn;
   spawn.dir = paths.dir;
   spawn.output = paths.output;
-  if (!request.script.empty()) {
+  if (!request.image.empty()) {
+    if (auto ok = start_container(job, request, paths, spawn); !ok) return fail(ok.error().message);
+  } else if (!request.script.empty()) {
     if (request.script.starts_with("#!")) {
       spawn.argv = {paths.script.string()};
     } else {
@@ -360,12 +477,11 @@ void LocalAdapter::start(ActiveJob job) {
   } else {
     spawn.argv = {"/bin/sh", "-c", request.command};
   }
-  std::map<std::string, std::string> env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
-                                            {"HOME", paths.dir.string()}};
-  for (const auto& [name, value] : request.env) env[name] = value;
-  env["SUANWANG_JOB_ID"] = job.key;  // after the job's env: these always tell the truth
-  env["SUANWANG_JOB_DIR"] = paths.dir.string();
-  for (const auto& [name, value] : env) spawn.env.push_back(env_entry(name, value));
+  if (request.image.empty()) {
+    for (const auto& [name, value] : job_env(job.key, request, paths)) {
+      spawn.env.push_back(env_entry(name, value));
+    }
+  }
 
   auto pid = spawn_job(spawn);
   if (!pid) return fail("could not start: " + pid.error().message);
@@ -385,6 +501,13 @@ std::optional<std::string> LocalAdapter::refusal(const JobRequest& job) const {
   for (const auto& [name, value] : job.env) {
     if (name.empty() || name.find('=') != std::string::npos || has_nul(name) || has_nul(value)) {
       return "env name '" + name + "' is not a valid variable name";
+    }
+  }
+  if (!job.image.empty()) {
+    if (auto why = image_refusal(job.image)) return why;
+    if (auto why = env_file_refusal(job.env)) return why;
+    if (work_dir_.string().find(',') != std::string::npos) {
+      return "this site's work_dir holds a ',', which a container mount cannot name";
     }
   }
   if (job.cpus < 1) return "cpus must be at least 1";
@@ -416,8 +539,9 @@ AdapterResult<SubmitResult> LocalAdapter::do_submit(const JobRequest& job) {
   }
   const JobPaths paths = paths_of(job.key);
   if (file_exists(paths.job_json)) return SubmitResult{job.key, true};
-  if (!job.image.empty()) {
-    return adapter_fail(AdapterErrc::unsupported, "local: this site cannot run container images");
+  if (!job.image.empty() && site_.container_runtime == ContainerRuntime::none) {
+    return adapter_fail(AdapterErrc::unsupported,
+                        "local: this site cannot run container images (no container_runtime)");
   }
   if (auto why = refusal(job)) return adapter_fail(AdapterErrc::refused, "local: " + *why);
 
@@ -513,6 +637,10 @@ RemoteStatus LocalAdapter::final_status(const std::string& key, const JobPaths& 
     s.exit_code = code;
     s.state = code == 0 ? RemoteState::succeeded : RemoteState::failed;
     s.reason = "exit code " + std::to_string(code);
+    if (auto why = read_small_file(paths.container_error, 4096); why && code != 0) {
+      s.reason = "the container did not start: " + *why;
+      while (!s.reason.empty() && s.reason.back() == '\n') s.reason.pop_back();
+    }
     return s;
   }
   if (file_exists(paths.canceled)) {
@@ -651,6 +779,8 @@ AdapterResult<std::unique_ptr<SiteAdapter>> create(const AdapterConfig& config,
                         "cannot read MemTotal from /proc/meminfo; set options.memory_gb");
   }
   site.max_walltime_s = options->max_walltime_s;
+  site.container_runtime = options->container_runtime;
+  site.containers_conf = options->containers_conf;
   std::error_code ec;
   fs::create_directories(context.work_dir, ec);
   if (ec) {

@@ -9,7 +9,8 @@ namespace suanwang::adapters::local {
 
 AdapterResult<LocalOptions> parse_local_options(const nlohmann::json& options) {
   constexpr std::string_view kRoot = "options";
-  if (auto ok = require_object(options, kRoot, {"cpus", "memory_gb", "max_walltime_s", "rtt_ms"});
+  if (auto ok = require_object(options, kRoot, {"cpus", "memory_gb", "max_walltime_s", "rtt_ms", "container_runtime",
+                                      "containers_conf"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -33,6 +34,16 @@ AdapterResult<LocalOptions> parse_local_options(const nlohmann::json& options) {
   auto rtt = optional_number(options, "rtt_ms", kRoot, 0, std::numeric_limits<double>::max(), false,
                              "a non-negative number");
   if (!rtt) return std::unexpected(rtt.error());
+
+  auto runtime = parse_container_runtime(options, kRoot, {ContainerRuntime::podman});
+  if (!runtime) return std::unexpected(runtime.error());
+  out.container_runtime = *runtime;
+  auto conf = string_option(options, "containers_conf", kRoot, std::string());
+  if (!conf) return std::unexpected(conf.error());
+  if (!conf->empty() && conf->front() != '/') {
+    return option_error(option_path(kRoot, "containers_conf"), "must be an absolute path");
+  }
+  out.containers_conf = *conf;
   return out;
 }
 

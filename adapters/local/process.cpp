@@ -116,6 +116,35 @@ AdapterResult<PidRecord> spawn_job(const SpawnRequest& request) {
   return PidRecord{pid, st ? st->start_ticks : 0};
 }
 
+AdapterResult<pid_t> spawn_helper(const std::vector<std::string>& argv_in,
+                                  const std::vector<std::string>& env_in) {
+  std::vector<std::string> args = argv_in;
+  std::vector<std::string> env = env_in;
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  SpawnAttrs s;
+  int rc = posix_spawn_file_actions_addopen(&s.actions, 0, "/dev/null", O_RDONLY, 0);
+  if (rc == 0) rc = posix_spawn_file_actions_addopen(&s.actions, 1, "/dev/null", O_WRONLY, 0);
+  if (rc == 0) rc = posix_spawn_file_actions_adddup2(&s.actions, 1, 2);
+  if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&s.actions, 3);
+  sigset_t empty;
+  sigemptyset(&empty);
+  if (rc == 0) rc = posix_spawnattr_setsigmask(&s.attr, &empty);
+  if (rc == 0) rc = posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
+  pid_t pid = 0;
+  if (rc == 0) rc = posix_spawn(&pid, args.front().c_str(), &s.actions, &s.attr, argv.data(),
+                                envp.data());
+  if (rc != 0) {
+    return adapter_fail(AdapterErrc::internal,
+                        "could not start " + args.front() + ": " + std::strerror(rc));
+  }
+  return pid;
+}
+
 bool process_alive(const PidRecord& record) {
   if (record.pid <= 0) return false;
   if (::kill(record.pid, 0) != 0 && errno == ESRCH) return false;

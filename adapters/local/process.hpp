@@ -32,6 +32,11 @@ AdapterResult<PidRecord> spawn_job(const SpawnRequest& request);
 // when it is a child of this process); a different start time means the pid was reused.
 bool process_alive(const PidRecord& record);
 
+// Starts a short helper command (e.g. `podman kill`) in its own session, output discarded,
+// without waiting for it: the caller reaps it later with reap_child.
+AdapterResult<pid_t> spawn_helper(const std::vector<std::string>& argv,
+                                  const std::vector<std::string>& env);
+
 // Reaps `pid` when it is a child of this process that has ended; true if it was reaped.
 bool reap_child(pid_t pid);
 

@@ -94,8 +94,8 @@ class Driver {
         log_(sink_, LogLevel::error),
         directory_(io_, registry_, clock_, "/nonexistent-replay", std::chrono::seconds(10), log_),
         planner_(directory_, geography_, config_, clock_),
-        limits_(runtime::Dispatcher::limits(config_)),
-        chooser_(o.seed ^ 0x5EEDBA5Eull) {}
+        chooser_(o.seed ^ 0x5EEDBA5Eull),
+        limits_(runtime::Dispatcher::limits(config_)) {}
 
   Result<ReplayRun> run() {
     const auto wall_start = std::chrono::steady_clock::now();

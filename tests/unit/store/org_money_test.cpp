@@ -56,8 +56,14 @@ model::JobEvent money_event(JobState state) {
     case JobState::placed:
       e.type = model::EventType::placed;
       break;
+    case JobState::staging:
+      e.type = model::EventType::placed;
+      break;
     case JobState::submitted:
       e.type = model::EventType::submitted;
+      break;
+    case JobState::collecting:
+      e.type = model::EventType::collecting;
       break;
     case JobState::running:
       e.type = model::EventType::started;
