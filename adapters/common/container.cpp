@@ -38,7 +38,13 @@ std::optional<std::string> image_refusal(std::string_view image) {
   if (image.empty() || image.size() > 512) return "image must be 1 to 512 characters";
   if (image.front() == '-') return "image must not start with '-'";
   for (char c : image) {
-    if (c <= ' ' || c > '~') return "image must be printable ASCII without spaces";
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-' || c == '/' || c == ':' || c == '@' ||
+                    c == '+';
+    if (!ok) {
+      return "image may hold only letters, digits and . _ - / : @ + (an image reference or a "
+             "file path)";
+    }
   }
   return std::nullopt;
 }

@@ -31,8 +31,9 @@ AdapterResult<ContainerRuntime> parse_container_runtime(
     const nlohmann::json& options, std::string_view parent,
     std::initializer_list<ContainerRuntime> allowed);
 
-// An image reference as a site takes it: 1..512 printable ASCII characters, no spaces, not
-// starting with '-' (so it can never be read as an option). Returns why not, or nullopt.
+// An image reference as a site takes it ("localhost/name:tag", "docker://repo/name@sha256:…",
+// "/shared/images/x.sif"): 1..512 of letters, digits and . _ - / : @ +, not starting with '-'
+// (so it can never be read as an option). Returns why not, or nullopt.
 std::optional<std::string> image_refusal(std::string_view image);
 
 // The container's name for a job: podman names are global per host, so the name carries the

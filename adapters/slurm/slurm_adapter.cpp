@@ -107,7 +107,8 @@ class SlurmAdapter final : public SiteAdapter {
     // "auto" until the first exchange with the site has agreed on a version.
     d.api_version = api_ ? std::string(api_->version()) : options_.api_version;
     d.release = release_.empty() ? std::string() : "Slurm " + release_;
-    d.supports_images = false;
+    d.supports_images = options_.container.runtime != ContainerRuntime::none;
+    d.container_runtime = container_runtime_name(options_.container.runtime);
     d.supports_scripts = true;
     d.max_walltime_s = 0;  // the partition's limit arrives with capacity()
     return d;
@@ -142,6 +143,7 @@ class SlurmAdapter final : public SiteAdapter {
   asio::awaitable<AdapterResult<void>> refresh_topology();
   asio::awaitable<AdapterResult<std::optional<int64_t>>> find_at_site(std::string key);
 
+  void explain_container(int64_t id, RemoteStatus& s) const;
   RemoteStatus seen(const SlurmJob& job);
   RemoteStatus resolve_missing(const std::string& remote_id, int64_t id);
   std::optional<std::string> refusal(const JobRequest& job) const;
@@ -335,6 +337,9 @@ std::optional<std::string> SlurmAdapter::refusal(const JobRequest& job) const {
     if (!valid_env_name(name)) return "env name '" + name.substr(0, 64) + "' is not a valid name";
     if (value.find('\0') != std::string::npos) return "env " + name + " contains NUL";
   }
+  if (!job.image.empty()) {
+    if (auto why = image_refusal(job.image)) return why;
+  }
   if (job.cpus < 1) return "cpus must be at least 1";
   if (!std::isfinite(job.memory_gb) || job.memory_gb < 0) return "memory_gb must be >= 0";
   if (job.walltime_s < 1) return "walltime_s must be at least 1";
@@ -346,7 +351,7 @@ AdapterResult<SlurmSubmit> SlurmAdapter::to_submit(const JobRequest& job) const 
   SlurmSubmit s;
   s.name = job.key;
   s.comment = comment_for(job.key);
-  s.script = batch_script(job, options_.output_dir);
+  s.script = batch_script(job, options_.output_dir, options_.container);
   s.partition = options_.partition;
   s.cwd = options_.output_dir;
   s.standard_output = output_pattern(options_.output_dir);
@@ -387,9 +392,9 @@ asio::awaitable<AdapterResult<std::optional<int64_t>>> SlurmAdapter::find_at_sit
 }
 
 asio::awaitable<AdapterResult<SubmitResult>> SlurmAdapter::submit(const JobRequest& job) {
-  if (!job.image.empty()) {
+  if (!job.image.empty() && options_.container.runtime == ContainerRuntime::none) {
     co_return adapter_fail(AdapterErrc::unsupported,
-                           "slurm: this site cannot run container images");
+                           "slurm: this site cannot run container images (no container_runtime)");
   }
   if (auto why = refusal(job)) co_return adapter_fail(AdapterErrc::refused, "slurm: " + *why);
   // Idempotent by key: our own record first, then the site (a submit whose answer was lost).
@@ -456,12 +461,25 @@ asio::awaitable<AdapterResult<SubmitResult>> SlurmAdapter::submit(const JobReque
 
 RemoteStatus SlurmAdapter::seen(const SlurmJob& job) {
   RemoteStatus s = to_remote_status(job);
+  explain_container(job.job_id, s);
   if (is_final(s.state)) {
     if (auto rec = records_.find_job(job.job_id); rec && !rec->final_status) {
       (void)records_.remember_final(job.job_id, s);
     }
   }
   return s;
+}
+
+// A container job whose container could not start says why (the batch script wrote it).
+void SlurmAdapter::explain_container(int64_t id, RemoteStatus& s) const {
+  if (s.state != RemoteState::failed || s.exit_code != 125 ||
+      options_.container.runtime == ContainerRuntime::none) {
+    return;
+  }
+  if (auto why = read_small_file(reason_path(options_.output_dir, id), 4096)) {
+    while (!why->empty() && why->back() == '\n') why->pop_back();
+    s.reason = "the container did not start: " + *why;
+  }
 }
 
 RemoteStatus SlurmAdapter::resolve_missing(const std::string& remote_id, int64_t id) {
@@ -479,6 +497,7 @@ RemoteStatus SlurmAdapter::resolve_missing(const std::string& remote_id, int64_t
       s.reason = "exit code " + std::to_string(code) +
                  " (from the job's exit record; slurmctld no longer lists the job)";
       s.finished_at = file_mtime(exit_file);
+      explain_container(id, s);
       if (rec) (void)records_.remember_final(id, s);
       return s;
     }

@@ -18,7 +18,8 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
   const auto& o = config.options;
   if (auto ok = require_object(o, kRoot,
                                {"api_version", "partition", "output_dir", "timeout_ms",
-                                "max_response_mb", "untyped_gpu_model", "ca_file"});
+                                "max_response_mb", "untyped_gpu_model", "ca_file",
+                                "container_runtime", "containers_conf"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -54,6 +55,26 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
   }
   out.output_dir = *dir;
   while (out.output_dir.size() > 1 && out.output_dir.back() == '/') out.output_dir.pop_back();
+
+  auto runtime = parse_container_runtime(
+      o, kRoot, {ContainerRuntime::apptainer, ContainerRuntime::pyxis, ContainerRuntime::podman});
+  if (!runtime) return std::unexpected(runtime.error());
+  out.container.runtime = *runtime;
+  // Bind mounts name the directory in lists separated by ',' and ':'.
+  if (out.container.runtime != ContainerRuntime::none &&
+      out.output_dir.find_first_of(",:") != std::string::npos) {
+    return option_error(option_path(kRoot, "output_dir"),
+                        "must not hold ',' or ':' on a site with a container_runtime (the "
+                        "runtimes' bind mounts cannot name it)");
+  }
+  auto conf = string_option(o, "containers_conf", kRoot, std::string());
+  if (!conf) return std::unexpected(conf.error());
+  if (!conf->empty() && (conf->front() != '/' || out.container.runtime != ContainerRuntime::podman)) {
+    return option_error(option_path(kRoot, "containers_conf"),
+                        "must be an absolute path on the nodes, and is for container_runtime "
+                        "podman only");
+  }
+  out.container.containers_conf = *conf;
 
   auto http = parse_client_options(o, out.endpoint, "suanwang-slurm");
   if (!http) return std::unexpected(http.error());

@@ -2,13 +2,16 @@
 //   {"type": "slurm", "endpoint": "http://127.0.0.1:6820",
 //    "options": {"partition": "debug", "output_dir": "/shared/suanwang/jobs",
 //                "api_version": "auto", "timeout_ms": 5000, "max_response_mb": 32,
-//                "untyped_gpu_model": "GPU", "ca_file": "/etc/suanwang/center-ca.pem"},
+//                "untyped_gpu_model": "GPU", "ca_file": "/etc/suanwang/center-ca.pem",
+//                "container_runtime": "apptainer"},
 //    "credentials": {"user": "nobody", "token": "<JWT from scontrol token>"}}
 // partition and output_dir are required; unknown keys are rejected so a typo fails at
 // registration. api_version "auto" (the default) agrees on the newest version both the site and
 // this build speak (slurm_adapter.cpp); a version such as "v0.0.42" pins it. output_dir must be
 // writable by the jobs' user on the cluster and readable by the gateway (one node, or a shared file
-// system): job output and exit records live there.
+// system): job output and exit records live there. container_runtime (apptainer, pyxis,
+// podman; default none) runs jobs' images (batch_script.hpp); containers_conf is Podman's
+// CONTAINERS_CONF on the nodes.
 #pragma once
 
 #include <chrono>
@@ -16,6 +19,7 @@
 #include <string>
 
 #include "adapters/common/http_client.hpp"
+#include "adapters/slurm/batch_script.hpp"
 #include "adapters/site_adapter.hpp"
 
 namespace suanwang::adapters::slurm {
@@ -31,6 +35,7 @@ struct SlurmOptions {
   std::string token;       // X-SLURM-USER-TOKEN; secret, never in a message
   HttpClientOptions http;  // timeout_ms, max_response_mb, ca_file (see parse_client_options)
   std::string untyped_gpu_model = "GPU";  // the model name of GPUs declared without a type
+  ContainerSetup container;               // how jobs' images run (none: image jobs refused)
 };
 
 // Checks endpoint, options and credentials without side effects; the error names the field.

@@ -26,6 +26,8 @@ struct SlurmEnv {
   std::string output_dir;
   std::string conf;
   std::string node;
+  // Container jobs (rootless Podman as their own user); empty when the cluster has none.
+  std::string container_user, container_token, containers_conf, container_image;
 };
 
 inline std::string slurm_dir() {
@@ -51,6 +53,10 @@ inline std::optional<SlurmEnv> read_slurm_env() {
   e.output_dir = kv["SLURM_OUTPUT_DIR"];
   e.conf = kv["SLURM_CONF"];
   e.node = kv["SLURM_NODE"];
+  e.container_user = kv["SLURM_CONTAINER_USER"];
+  e.container_token = kv["SLURM_CONTAINER_JWT"];
+  e.containers_conf = kv["SLURM_CONTAINERS_CONF"];
+  e.container_image = kv["SLURM_CONTAINER_IMAGE"];
   if (e.rest_url.empty() || e.token.empty() || e.user.empty() || e.partition.empty() ||
       e.output_dir.empty()) {
     return std::nullopt;

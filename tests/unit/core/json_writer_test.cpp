@@ -25,7 +25,7 @@ TEST_CASE("JsonWriter nests objects and arrays with commas only between members"
 
 TEST_CASE("JsonWriter strings read back as nlohmann writes them, bad UTF-8 replaced",
           "[core][json]") {
-  for (const std::string v : {std::string("plain"), std::string("quote \" back \\ slash"),
+  for (const std::string& v : {std::string("plain"), std::string("quote \" back \\ slash"),
                               std::string("tab\tnew\nline\x01\x7f"), std::string("中文 ¥"),
                               std::string("bad \xff\xfe end"), std::string("cut \xe4\xb8"),
                               std::string("mid \xe4\xb8x \xf0\x9f\x98 \xed\xa0\x80 \xc0\xaf"),
