@@ -43,6 +43,9 @@ const char* adapter_errc_name(AdapterErrc code);
 struct AdapterError {
   AdapterErrc code = AdapterErrc::internal;
   std::string message;  // never contains credentials
+  // The site setting the error is about, as the registration API names it ("endpoint",
+  // "credentials.token", "options.partition"), or "" when it is not one setting's fault.
+  std::string field = {};
 };
 
 template <class T>
@@ -202,6 +205,13 @@ class SiteAdapter {
                                                                int64_t offset,
                                                                int64_t max_bytes) = 0;
   virtual boost::asio::awaitable<AdapterResult<Health>> health() = 0;
+  // The check an operator's registration (or change of settings) runs before the site joins:
+  // an error here is the settings' fault (a wrong address, token or partition), named by its
+  // `field`, and the site is refused. Later, the same faults only make the site unhealthy.
+  // Adapters without such settings check nothing.
+  virtual boost::asio::awaitable<AdapterResult<void>> check_connection() {
+    co_return AdapterResult<void>{};
+  }
 
   // Puts the files into the job's directory at the site, before submit(job with this key);
   // each copy is checked against its SHA-256 (a copy that does not match is made again, then

@@ -122,6 +122,7 @@ class SlurmAdapter final : public SiteAdapter {
   asio::awaitable<AdapterResult<LogChunk>> logs(const std::string& remote_id, int64_t offset,
                                                 int64_t max_bytes) override;
   asio::awaitable<AdapterResult<Health>> health() override;
+  asio::awaitable<AdapterResult<void>> check_connection() override;
 
  private:
   // One authenticated exchange with slurmrestd. By value: it outlives the caller's expression.
@@ -604,6 +605,43 @@ asio::awaitable<AdapterResult<Health>> SlurmAdapter::health() {
   if (!release_.empty()) via += " (Slurm " + release_ + ")";
   h.detail = ok ? "slurmctld UP via " + via : ok.error().message + " [" + via + "]";
   co_return h;
+}
+
+// Each step names the setting a failure points at, in the site's own words.
+asio::awaitable<AdapterResult<void>> SlurmAdapter::check_connection() {
+  const auto blame = [](AdapterError e, std::string field) {
+    if (e.field.empty()) e.field = std::move(field);
+    return std::unexpected(std::move(e));
+  };
+  auto r = co_await agree();
+  if (!r) {
+    const bool address = r.error().code == AdapterErrc::unreachable ||
+                         r.error().code == AdapterErrc::timeout ||
+                         r.error().code == AdapterErrc::bad_response;
+    co_return blame(r.error(), address ? "endpoint" : r.error().code == AdapterErrc::refused
+                                                          ? "credentials.token"
+                                                          : "");
+  }
+  const auto api = api_;
+  if (auto up = api->parse_ping(r->status, r->body); !up) {
+    // slurmrestd answers a ping with a bad token as DOWN, like a stopped slurmctld.
+    co_return blame(up.error(), "credentials.token");
+  }
+  if (auto topo = co_await refresh_topology(); !topo) {
+    co_return blame(topo.error(), topo.error().code == AdapterErrc::refused ? "credentials.token"
+                                                                            : "endpoint");
+  }
+  if (std::none_of(partitions_.begin(), partitions_.end(),
+                   [&](const SlurmPartition& p) { return p.name == options_.partition; })) {
+    std::string names;
+    for (const auto& p : partitions_) names += (names.empty() ? "" : ", ") + p.name;
+    AdapterError e{AdapterErrc::invalid_config,
+                   "slurm: partition '" + options_.partition +
+                       "' does not exist at the site (it has: " + names + ")",
+                   "options.partition"};
+    co_return std::unexpected(std::move(e));
+  }
+  co_return AdapterResult<void>{};
 }
 
 AdapterResult<void> validate(const AdapterConfig& config) {

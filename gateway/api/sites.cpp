@@ -18,6 +18,9 @@ Json site_json(const ApiContext& c, const auth::Principal& who, const federation
     j["capacity"] = model::to_json(t);
     j["capacity"]["observed_at"] = format_rfc3339(v.capacity->observed_at);
     j["capacity"]["age_s"] = age_s(c, *v.capacity);
+    Json pools = Json::array();
+    for (const auto& p : v.capacity->pools) pools.push_back(p.name);
+    j["capacity"]["pools"] = std::move(pools);
   } else {
     j["capacity"] = nullptr;
   }
@@ -25,7 +28,8 @@ Json site_json(const ApiContext& c, const auth::Principal& who, const federation
                  {"last_error", v.last_error},
                  {"rtt_ms", v.rtt_ms},
                  {"api_version", v.description.api_version},
-                 {"release", v.description.release}};
+                 {"release", v.description.release},
+                 {"container_runtime", v.description.container_runtime}};
   return j;
 }
 

@@ -158,6 +158,7 @@ void SiteDirectory::record_description(const std::string& site_id,
   auto& d = it->second->description;
   if (d.api_version == description.api_version && d.release == description.release &&
       d.supports_images == description.supports_images &&
+      d.container_runtime == description.container_runtime &&
       d.max_walltime_s == description.max_walltime_s &&
       d.accelerator_models == description.accelerator_models) {
     return;

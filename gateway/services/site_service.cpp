@@ -9,6 +9,16 @@ namespace suanwang::services {
 namespace asio = boost::asio;
 
 namespace {
+// The operator's connection check (SiteAdapter::check_connection) on the adapter's strand.
+asio::awaitable<adapters::AdapterResult<void>> connection_checked(adapters::SiteAdapter& adapter) {
+  co_return co_await adapter.check_connection();
+}
+
+asio::awaitable<adapters::AdapterResult<adapters::Capacity>> first_capacity(
+    adapters::SiteAdapter& adapter) {
+  co_return co_await adapter.capacity();
+}
+
 // health(), then describe(), on the adapter's strand (see admit()).
 asio::awaitable<adapters::AdapterResult<adapters::Health>> health_described(
     adapters::SiteAdapter& adapter, adapters::Description& described) {
@@ -18,7 +28,17 @@ asio::awaitable<adapters::AdapterResult<adapters::Health>> health_described(
 }
 }  // namespace
 
+// The settings are checked against the site itself first: a wrong address, token or partition
+// is the operator's 400, naming the field, in the site's own words. What the gateway then learns
+// (release, API version, pools, accelerators, container runtime) is in the answer at once, not
+// after the first capacity poll.
 asio::awaitable<Result<void>> SiteService::admit(std::string site_id) {
+  auto checked = co_await directory_.call(site_id, &connection_checked);
+  if (!checked) {
+    const std::string field =
+        checked.error().field.empty() ? "adapter" : "adapter." + checked.error().field;
+    co_return fail(Error::invalid(field, field + ": " + checked.error().message));
+  }
   adapters::Description described;
   auto h = co_await directory_.call(
       site_id, [&](adapters::SiteAdapter& a) { return health_described(a, described); });
@@ -26,6 +46,11 @@ asio::awaitable<Result<void>> SiteService::admit(std::string site_id) {
     co_return fail(Error::invalid("adapter", "adapter: " + h.error().message));
   }
   if (!described.adapter.empty()) directory_.record_description(site_id, std::move(described));
+  if (h && h->reachable) {
+    if (auto cap = co_await directory_.call(site_id, &first_capacity)) {
+      directory_.record_capacity(site_id, federation::to_model(*cap), h->rtt_ms);
+    }
+  }
   co_return ok();
 }
 

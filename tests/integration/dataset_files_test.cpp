@@ -313,7 +313,7 @@ TEST_CASE("datasets: other orgs see 404, hostile paths get 400 naming the field"
     CHECK(r.status == 400);
     CHECK(r.json().at("field") == "path");
   }
-  for (const std::string bad : {std::string("../etc/passwd"), std::string("/abs"),
+  for (const std::string& bad : {std::string("../etc/passwd"), std::string("/abs"),
                                 std::string(300, 'n')}) {
     auto r = user.request("POST", "/api/v1/datasets/" + ds + "/uploads", "",
                           dsf_tus({{"Upload-Length", "1"},

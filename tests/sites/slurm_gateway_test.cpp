@@ -245,3 +245,47 @@ TEST_CASE("a submit whose record was lost finds the job at the Slurm site", "[si
 }
 
 }  // namespace suanwang::testing
+
+TEST_CASE("registration checks the connection and answers with what it found, or names the field",
+          "[sites][slurm]") {
+  const SlurmEnv env = require_slurm();
+  TempDir dir;
+  TestGateway gw(dir.path());
+  auto admin = gw.client(gw.admin_key());
+  REQUIRE(
+      admin.put("/api/v1/regions", json::array({{{"id", "cn-test-east"}, {"name", "Test East"}}}))
+          .status == 200);
+  auto op = gw.client(make_org_key(admin, "checked-center", "operator"));
+  const auto refused = [&](json body, const std::string& field) {
+    auto r = op.post("/api/v1/sites", body);
+    INFO(r.body);
+    CHECK(r.status == 400);
+    CHECK(r.json().value("field", "") == field);
+    return r.json().value("detail", "");
+  };
+  json wrong = slurm_site_body(env);
+  wrong["adapter"]["options"]["partition"] = "no-such-partition";
+  // The site's own list of partitions, so the operator can correct it.
+  CHECK_THAT(refused(wrong, "adapter.options.partition"), Catch::Contains("it has: debug"));
+  wrong = slurm_site_body(env);
+  wrong["adapter"]["credentials"]["token"] = "eyJhbGciOiJIUzI1NiJ9.e30.not-a-valid-signature";
+  CHECK_THAT(refused(wrong, "adapter.credentials.token"), Catch::Contains("token"));
+  wrong = slurm_site_body(env);
+  wrong["adapter"]["endpoint"] = "http://127.0.0.1:9";  // nothing listens on discard
+  CHECK_FALSE(refused(wrong, "adapter.endpoint").empty());
+  // None of the refused sites was kept.
+  CHECK(op.get("/api/v1/sites").json().at("items").empty());
+
+  auto ok = op.post("/api/v1/sites", slurm_site_body(env));
+  INFO(ok.body);
+  REQUIRE(ok.status == 201);
+  const json site = ok.json();
+  CHECK_THAT(site.at("health").at("release").get<std::string>(), Catch::StartsWith("Slurm "));
+  CHECK_THAT(site.at("health").at("api_version").get<std::string>(), Catch::StartsWith("v0.0."));
+  CHECK(site.at("health").at("container_runtime") == "");
+  // Capacity is in the first answer: the partition, its CPUs and the GPUs by model.
+  REQUIRE(site.at("capacity").is_object());
+  CHECK(site.at("capacity").at("pools") == json::array({env.partition}));
+  CHECK(site.at("capacity").at("cpus").at("total").get<int>() > 0);
+  CHECK(site.at("capacity").at("accelerators").at("A800").at("total") == 4);
+}
