@@ -53,6 +53,9 @@ export async function render(root, ctx) {
       [t('site.max_walltime'), fmt.duration(site.policy.max_walltime_s)],
       [t('site.max_in_flight'), fmt.num(site.policy.max_in_flight)],
       [t('site.rtt'), `${fmt.num(site.health.rtt_ms, 1)} ms`],
+      site.health.release ? [t('site.release'), site.health.release] : null,
+      site.health.api_version ? [t('site.api_version'), h('span.mono', site.health.api_version)] : null,
+      [t('site.containers'), site.health.container_runtime ? site.health.container_runtime : t('site.no_containers')],
       site.health.last_error ? [t('site.last_error'), site.health.last_error] : null,
       [t('col.created'), fmt.time(site.created_at)],
     ]);

@@ -47,7 +47,12 @@ export async function render(root, ctx) {
   };
   addPool({ name: 'cpu', cpus: 256, memory_gb: 1024 });
   addPool({ name: 'gpu', cpus: 128, memory_gb: 1024, accelerators: 'A800:16' });
-  const local = { cpus: num('local_cpus', { min: 1, step: 1 }), memory: num('local_memory_gb', { min: 0 }), maxWall: num('local_max_walltime_s', { min: 0, step: 1 }) };
+  const runtimeSelect = (name, kinds) => h('select', { name },
+    ['none', ...kinds].map((k) => h('option', { value: k }, k === 'none' ? t('site.no_containers') : k)));
+  const local = {
+    cpus: num('local_cpus', { min: 1, step: 1 }), memory: num('local_memory_gb', { min: 0 }), maxWall: num('local_max_walltime_s', { min: 0, step: 1 }),
+    runtime: runtimeSelect('local_container_runtime', ['podman']),
+  };
   const slurm = {
     endpoint: text('endpoint', { placeholder: 'http://slurm.example:6820' }),
     partition: text('partition', { placeholder: 'gpu' }),
@@ -55,6 +60,7 @@ export async function render(root, ctx) {
     apiVersion: text('api_version', { value: 'auto' }),
     user: text('slurm_user', { placeholder: 'svc' }),
     token: h('input', { type: 'password', name: 'slurm_token', autocomplete: 'off' }),
+    runtime: runtimeSelect('slurm_container_runtime', ['apptainer', 'pyxis', 'podman']),
   };
   const adapterBox = h('div.adapter-fields', { dataset: { field: 'adapter' } });
   const adapterError = h('p.field-error', { 'aria-live': 'polite' });
@@ -69,14 +75,16 @@ export async function render(root, ctx) {
     local: h('div.grid3',
       field({ label: t('site_new.local_cpus'), name: 'adapter.options.cpus', control: local.cpus, hint: t('site_new.local_default') }),
       field({ label: t('site_new.local_memory'), name: 'adapter.options.memory_gb', control: local.memory, hint: t('site_new.local_default') }),
-      field({ label: t('site_new.local_walltime'), name: 'adapter.options.max_walltime_s', control: local.maxWall })),
+      field({ label: t('site_new.local_walltime'), name: 'adapter.options.max_walltime_s', control: local.maxWall }),
+      field({ label: t('site_new.container_runtime'), name: 'adapter.options.container_runtime', control: local.runtime, hint: t('site_new.container_hint') })),
     slurm: h('div.grid2',
       field({ label: t('site_new.endpoint'), name: 'adapter.endpoint', control: slurm.endpoint }),
       field({ label: t('site_new.partition'), name: 'adapter.options.partition', control: slurm.partition }),
       field({ label: t('site_new.output_dir'), name: 'adapter.options.output_dir', control: slurm.outputDir }),
       field({ label: t('site_new.api_version'), name: 'adapter.options.api_version', control: slurm.apiVersion }),
       field({ label: t('site_new.slurm_user'), name: 'adapter.credentials.user', control: slurm.user }),
-      field({ label: t('site_new.slurm_token'), name: 'adapter.credentials.token', control: slurm.token, hint: t('site_new.token_hint') })),
+      field({ label: t('site_new.slurm_token'), name: 'adapter.credentials.token', control: slurm.token, hint: t('site_new.token_hint') }),
+      field({ label: t('site_new.container_runtime'), name: 'adapter.options.container_runtime', control: slurm.runtime, hint: t('site_new.container_hint') })),
   };
   const showAdapter = () => {
     clear(adapterBox).append(adapterPanels[c.type.value], adapterError);
@@ -147,11 +155,13 @@ export async function render(root, ctx) {
       set(adapter.options, 'cpus', val(local.cpus));
       set(adapter.options, 'memory_gb', val(local.memory));
       set(adapter.options, 'max_walltime_s', val(local.maxWall));
+      if (local.runtime.value !== 'none') adapter.options.container_runtime = local.runtime.value;
     } else {
       adapter.endpoint = slurm.endpoint.value.trim();
       set(adapter.options, 'partition', slurm.partition.value.trim());
       set(adapter.options, 'output_dir', slurm.outputDir.value.trim());
       set(adapter.options, 'api_version', slurm.apiVersion.value.trim());
+      if (slurm.runtime.value !== 'none') adapter.options.container_runtime = slurm.runtime.value;
       adapter.credentials = {};
       set(adapter.credentials, 'user', slurm.user.value.trim());
       set(adapter.credentials, 'token', slurm.token.value);
