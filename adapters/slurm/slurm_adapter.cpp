@@ -27,7 +27,9 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
+#include "adapters/common/file_staging.hpp"
 #include "adapters/common/http_client.hpp"
 #include "adapters/common/log_chunk.hpp"
 #include "adapters/common/resources.hpp"
@@ -110,6 +112,7 @@ class SlurmAdapter final : public SiteAdapter {
     d.supports_images = options_.container.runtime != ContainerRuntime::none;
     d.container_runtime = container_runtime_name(options_.container.runtime);
     d.supports_scripts = true;
+    d.supports_staging = !options_.staging_dir.empty();
     d.max_walltime_s = 0;  // the partition's limit arrives with capacity()
     return d;
   }
@@ -123,6 +126,23 @@ class SlurmAdapter final : public SiteAdapter {
                                                 int64_t max_bytes) override;
   asio::awaitable<AdapterResult<Health>> health() override;
   asio::awaitable<AdapterResult<void>> check_connection() override;
+
+  // Jobs' files go through the file system the cluster shares with the gateway: a job's
+  // working directory <staging_dir>/<key> receives its inputs and is where its outputs are
+  // collected from, as at a center whose users share data through the parallel file system.
+  asio::awaitable<AdapterResult<TransferReport>> stage(
+      const std::string& key, const std::vector<StageFile>& files) override {
+    auto dir = job_dir(key);
+    if (!dir) co_return std::unexpected(dir.error());
+    co_return stage_into(*dir, files);
+  }
+  asio::awaitable<AdapterResult<Collection>> collect(const std::string& key,
+                                                     const std::vector<std::string>& globs,
+                                                     const std::string& into_dir) override {
+    auto dir = job_dir(key);
+    if (!dir) co_return std::unexpected(dir.error());
+    co_return collect_from(*dir, globs, into_dir, {});
+  }
 
  private:
   // One authenticated exchange with slurmrestd. By value: it outlives the caller's expression.
@@ -145,6 +165,9 @@ class SlurmAdapter final : public SiteAdapter {
   asio::awaitable<AdapterResult<std::optional<int64_t>>> find_at_site(std::string key);
 
   void explain_container(int64_t id, RemoteStatus& s) const;
+  // <staging_dir>/<key>, made when missing and open to the jobs' user (mode 0777: the gateway
+  // and the jobs' user differ; the operator restricts staging_dir itself to both).
+  AdapterResult<std::string> job_dir(const std::string& key) const;
   RemoteStatus seen(const SlurmJob& job);
   RemoteStatus resolve_missing(const std::string& remote_id, int64_t id);
   std::optional<std::string> refusal(const JobRequest& job) const;
@@ -355,6 +378,11 @@ AdapterResult<SlurmSubmit> SlurmAdapter::to_submit(const JobRequest& job) const 
   s.script = batch_script(job, options_.output_dir, options_.container);
   s.partition = options_.partition;
   s.cwd = options_.output_dir;
+  if (!options_.staging_dir.empty()) {
+    auto dir = job_dir(job.key);
+    if (!dir) return std::unexpected(dir.error());
+    s.cwd = *dir;
+  }
   s.standard_output = output_pattern(options_.output_dir);
   s.environment = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"HOME", options_.output_dir}};
   for (const auto& [name, value] : job.env) s.environment[name] = value;
@@ -469,6 +497,21 @@ RemoteStatus SlurmAdapter::seen(const SlurmJob& job) {
     }
   }
   return s;
+}
+
+AdapterResult<std::string> SlurmAdapter::job_dir(const std::string& key) const {
+  if (options_.staging_dir.empty()) {
+    return adapter_fail(AdapterErrc::unsupported, "slurm: this site has no staging_dir");
+  }
+  if (!is_valid_key(key)) return adapter_fail(AdapterErrc::refused, "slurm: bad job key");
+  const std::string dir = options_.staging_dir + "/" + key;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || ::chmod(dir.c_str(), 0777) != 0) {
+    return adapter_fail(AdapterErrc::internal, "slurm: cannot make the job's directory " + dir +
+                                                   ": " + (ec ? ec.message() : std::strerror(errno)));
+  }
+  return dir;
 }
 
 // A container job whose container could not start says why (the batch script wrote it).

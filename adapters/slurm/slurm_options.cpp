@@ -19,7 +19,7 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
   if (auto ok = require_object(o, kRoot,
                                {"api_version", "partition", "output_dir", "timeout_ms",
                                 "max_response_mb", "untyped_gpu_model", "ca_file",
-                                "container_runtime", "containers_conf"});
+                                "container_runtime", "containers_conf", "staging_dir"});
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -55,6 +55,21 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
   }
   out.output_dir = *dir;
   while (out.output_dir.size() > 1 && out.output_dir.back() == '/') out.output_dir.pop_back();
+
+  auto staging = string_option(o, "staging_dir", kRoot, std::string());
+  if (!staging) return std::unexpected(staging.error());
+  const bool staging_bad = std::any_of(staging->begin(), staging->end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\'' || c == '%' ||
+           c == ',' || c == ':';
+  });
+  if (!staging->empty() && (staging->front() != '/' || staging->size() > 1024 || staging_bad)) {
+    return option_error(option_path(kRoot, "staging_dir"),
+                        "must be an absolute path (at most 1024 bytes, no control characters, "
+                        "quotes, %, ',' or ':') on the cluster's shared file system, writable "
+                        "by the gateway");
+  }
+  out.staging_dir = *staging;
+  while (out.staging_dir.size() > 1 && out.staging_dir.back() == '/') out.staging_dir.pop_back();
 
   auto runtime = parse_container_runtime(
       o, kRoot, {ContainerRuntime::apptainer, ContainerRuntime::pyxis, ContainerRuntime::podman});

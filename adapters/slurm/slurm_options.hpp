@@ -11,7 +11,8 @@
 // writable by the jobs' user on the cluster and readable by the gateway (one node, or a shared file
 // system): job output and exit records live there. container_runtime (apptainer, pyxis,
 // podman; default none) runs jobs' images (batch_script.hpp); containers_conf is Podman's
-// CONTAINERS_CONF on the nodes.
+// CONTAINERS_CONF on the nodes. staging_dir (optional) is where jobs' files are staged and
+// collected; the jobs then run in <staging_dir>/<job id>.
 #pragma once
 
 #include <chrono>
@@ -31,6 +32,10 @@ struct SlurmOptions {
   std::string api_version = "auto";  // or a pinned version of known_api_versions()
   std::string partition;
   std::string output_dir;  // absolute
+  // Optional: jobs' working directories, <staging_dir>/<job id>, on the file system the cluster
+  // shares with the gateway. Inputs are staged there before the submit and outputs collected
+  // from there after the job; without it the site takes no jobs with files (no_staging).
+  std::string staging_dir;
   std::string user;        // X-SLURM-USER-NAME
   std::string token;       // X-SLURM-USER-TOKEN; secret, never in a message
   HttpClientOptions http;  // timeout_ms, max_response_mb, ca_file (see parse_client_options)

@@ -24,6 +24,7 @@ struct SlurmEnv {
   std::string user;
   std::string partition;
   std::string output_dir;
+  std::string staging_dir;  // jobs' working directories (issue 19's staging), "" on old clusters
   std::string conf;
   std::string node;
   // Container jobs (rootless Podman as their own user); empty when the cluster has none.
@@ -51,6 +52,7 @@ inline std::optional<SlurmEnv> read_slurm_env() {
   e.user = kv["SLURM_USER"];
   e.partition = kv["SLURM_PARTITION"];
   e.output_dir = kv["SLURM_OUTPUT_DIR"];
+  e.staging_dir = kv["SLURM_STAGING_DIR"];
   e.conf = kv["SLURM_CONF"];
   e.node = kv["SLURM_NODE"];
   e.container_user = kv["SLURM_CONTAINER_USER"];

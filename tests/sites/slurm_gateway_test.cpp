@@ -19,13 +19,15 @@ namespace {
 using nlohmann::json;
 
 json slurm_site_body(const SlurmEnv& env) {
+  json options = {{"partition", env.partition}, {"output_dir", env.output_dir}};
+  if (!env.staging_dir.empty()) options["staging_dir"] = env.staging_dir;
   return {{"name", "Slurm test center"},
           {"region", "cn-test-east"},
           {"kind", "hpc"},
           {"adapter",
            {{"type", "slurm"},
             {"endpoint", env.rest_url},
-            {"options", {{"partition", env.partition}, {"output_dir", env.output_dir}}},
+            {"options", options},
             {"credentials", {{"user", env.user}, {"token", env.token}}}}},
           {"pricing",
            {{"cpu_core_hour", 0.3},
@@ -288,4 +290,47 @@ TEST_CASE("registration checks the connection and answers with what it found, or
   CHECK(site.at("capacity").at("pools") == json::array({env.partition}));
   CHECK(site.at("capacity").at("cpus").at("total").get<int>() > 0);
   CHECK(site.at("capacity").at("accelerators").at("A800").at("total") == 4);
+}
+
+TEST_CASE("a job on a Slurm site reads a staged dataset and its outputs come back, digests intact",
+          "[sites][slurm][data]") {
+  SlurmFederation f;
+  if (f.env.staging_dir.empty()) {
+    FAIL("the cluster's env has no SLURM_STAGING_DIR: restart it with scripts/slurm-up");
+  }
+  auto user = f.gw->client(f.user_key);
+  auto made = user.post("/api/v1/datasets", json{{"name", "slurm-input"}});
+  REQUIRE(made.status == 201);
+  const std::string ds = made.json().at("id");
+  std::string input = "bytes for the cluster\n";
+  for (int i = 0; i < 5000; ++i) input += "line " + std::to_string(i) + "\n";
+  REQUIRE(user.request("PUT", "/api/v1/datasets/" + ds + "/files/input.txt", input, {}).status ==
+          201);
+  REQUIRE(user.post("/api/v1/datasets/" + ds + "/seal", json::object()).status == 200);
+  const json files = user.get("/api/v1/datasets/" + ds + "/files").json();
+  const std::string input_sha = files.at("items").at(0).at("sha256");
+
+  json body = f.job(
+      "mkdir -p out && sha256sum data/input.txt > digest.txt && head -n 1 data/input.txt | "
+      "tr a-z A-Z > out/upper.txt && pwd");
+  body["inputs"] = json::array({{{"dataset", ds}, {"path", "data/"}}});
+  body["outputs"] = {{"paths", json::array({"digest.txt", "out/*.txt"})}};
+  auto created = user.post("/api/v1/jobs", body);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  const std::string id = created.json().at("id");
+  wait_for_state(user, id, "succeeded", std::chrono::seconds(90));
+  // The job ran in its own directory under the site's staging_dir.
+  CHECK_THAT(logs_of(user, id), Catch::Contains(f.env.staging_dir + "/" + id));
+
+  auto outputs = user.get("/api/v1/jobs/" + id + "/outputs");
+  INFO(outputs.body);
+  REQUIRE(outputs.status == 200);
+  const std::string out_ds = outputs.json().at("dataset").at("id");
+  REQUIRE(outputs.json().at("files").size() == 2);
+  auto digest = user.get("/api/v1/datasets/" + out_ds + "/files/digest.txt");
+  REQUIRE(digest.status == 200);
+  CHECK(digest.body.starts_with(input_sha));  // the node read exactly the uploaded bytes
+  CHECK(user.get("/api/v1/datasets/" + out_ds + "/files/out/upper.txt").body ==
+        "BYTES FOR THE CLUSTER\n");
 }

@@ -348,6 +348,17 @@ TEST_CASE("slurm options are validated at registration and name the field", "[sl
       {[](AdapterConfig& c) { c.options["api_version"] = "v0.0.99"; }, "options.api_version"},
       {[](AdapterConfig& c) { c.options["timeout_ms"] = 5; }, "options.timeout_ms"},
       {[](AdapterConfig& c) { c.options["typo"] = 1; }, "options.typo"},
+      {[](AdapterConfig& c) { c.options["staging_dir"] = "relative"; }, "options.staging_dir"},
+      {[](AdapterConfig& c) { c.options["staging_dir"] = "/a,b"; }, "options.staging_dir"},
+      {[](AdapterConfig& c) { c.options["container_runtime"] = "docker"; },
+       "options.container_runtime"},
+      {[](AdapterConfig& c) { c.options["containers_conf"] = "/etc/c.conf"; },
+       "options.containers_conf"},  // for podman only
+      {[](AdapterConfig& c) {
+         c.options["container_runtime"] = "podman";
+         c.options["output_dir"] = "/a:b";
+       },
+       "options.output_dir"},
       {[](AdapterConfig& c) { c.credentials.erase("token"); }, "credentials.token"},
       {[](AdapterConfig& c) { c.credentials["token"] = "a\r\nX-Evil: 1"; }, "credentials.token"},
       {[](AdapterConfig& c) { c.credentials["user"] = ""; }, "credentials.user"},
