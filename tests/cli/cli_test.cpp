@@ -499,5 +499,34 @@ TEST_CASE("upload and download move files into and out of a dataset, checked and
         5);
 }
 
+TEST_CASE("submit --input DATASET:DIR --output GLOB runs on the data, and download JOB_ID fetches "
+          "the outputs",
+          "[cli][data]") {
+  Cli cli;
+  TempDir work;
+  std::ofstream(work.path() / "numbers.txt") << "3\n1\n2\n";
+  REQUIRE(cli.run({"upload", (work.path() / "numbers.txt").string(), "--dataset", "numbers",
+                   "--seal"})
+              .exit_code == 0);
+  const std::string local = cli.local_site();
+  // The dataset by name, files under data/; outputs by glob.
+  auto sub = cli.run({"submit", "--command", "sort -n data/numbers.txt > sorted.txt; echo x > skip.log",
+                      "--input", "numbers:data/", "--output", "*.txt", "--site", local,
+                      "--walltime", "60", "--json", "--wait"});
+  INFO(sub.out << sub.err);
+  REQUIRE(sub.exit_code == 0);
+  const std::string id = nlohmann::json::parse(sub.out).at("id");
+  const auto out = work.path() / "results";
+  auto down = cli.run({"download", id, "-o", out.string()});
+  INFO(down.out << down.err);
+  REQUIRE(down.exit_code == 0);
+  CHECK(cli_file_bytes(out / "sorted.txt") == "1\n2\n3\n");
+  CHECK_FALSE(std::filesystem::exists(out / "skip.log"));  // not asked for
+  // A dataset that is not there is named, before anything is submitted.
+  auto bad = cli.run({"submit", "--command", "true", "--input", "nope:data/"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("nope") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace suanwang::testing

@@ -107,7 +107,22 @@ Result<Json> job_body(Session& s) {
     if (!text) return fail(text.error());
     script_text = std::move(*text);
   }
-  return build_job_body(args, std::move(base), script_text);
+  auto body = build_job_body(args, std::move(base), script_text);
+  if (!body) return body;
+  // Inputs may name datasets by name: the API takes ids.
+  if (body->contains("inputs") && (*body)["inputs"].is_array()) {
+    for (auto& in : (*body)["inputs"]) {
+      if (!in.is_object() || !in.contains("dataset") || !in["dataset"].is_string()) continue;
+      const std::string name = in["dataset"];
+      if (name.starts_with("ds_")) continue;
+      auto api = s.api();
+      if (!api) return fail(api.error());
+      auto ds = find_dataset(**api, name, false);
+      if (!ds) return fail(Error::invalid("--input", "--input: " + ds.error().message));
+      in["dataset"] = ds->at("id");
+    }
+  }
+  return body;
 }
 
 // Polls the job until it reaches a terminal state. With `progress`, each new state is reported
@@ -520,10 +535,10 @@ it stopped. Each file's SHA-256, as the gateway measured it, is checked against 
 )";
 
 constexpr const char* kDownloadUsage =
-    R"(usage: suanwang download DATASET [PATH...] [-o DIR]
+    R"(usage: suanwang download (DATASET | JOB_ID) [PATH...] [-o DIR]
 
-Download a dataset's files (or only those under PATH, or matching a glob such as '*.csv')
-into DIR (default: the current directory), keeping their paths. A file arrives as
+Download a dataset's files, or a finished job's outputs (or only those under PATH, or matching
+a glob such as '*.csv') into DIR (default: the current directory), keeping their paths. A file arrives as
 DIR/PATH.part and is renamed into place only once its SHA-256 matches the dataset's; running
 the command again resumes a .part file and skips files already there.
 
@@ -554,8 +569,8 @@ constexpr std::array kCommands = {
             kTopUpOptions, 2, 2, "ORG_ID AMOUNT", run_top_up},
     Command{"upload", "upload files into a dataset (resumable, checked)", kUploadUsage,
             kUploadOptions, 1, 100000, "PATH", run_upload},
-    Command{"download", "download a dataset's files (resumable, checked)", kDownloadUsage,
-            kDownloadOptions, 1, 100000, "DATASET", run_download},
+    Command{"download", "download a dataset's files or a job's outputs (resumable, checked)",
+            kDownloadUsage, kDownloadOptions, 1, 100000, "DATASET", run_download},
 };
 
 }  // namespace

@@ -94,6 +94,24 @@ Result<Json> build_job_body(const ParsedArgs& args, Json body,
     body["routing"] = {{"policy", *v}};
   }
   if (auto v = args.get("--from-region")) body["submitter_region"] = *v;
+  if (const auto inputs = args.all("--input"); !inputs.empty()) {
+    Json list = Json::array();
+    for (const auto& in : inputs) {
+      const auto colon = in.find(':');
+      const std::string dataset = in.substr(0, colon);
+      if (dataset.empty()) {
+        return fail(Error::invalid("--input", "--input takes DATASET[:DIR], got '" +
+                                                  in.substr(0, 64) + "'"));
+      }
+      Json one = {{"dataset", dataset}};
+      if (colon != std::string::npos) one["path"] = in.substr(colon + 1);
+      list.push_back(std::move(one));
+    }
+    body["inputs"] = std::move(list);
+  }
+  if (const auto outputs = args.all("--output"); !outputs.empty()) {
+    object_member(body, "outputs")["paths"] = outputs;
+  }
   return body;
 }
 

@@ -20,6 +20,7 @@ inline constexpr std::array kJobOptions = {
     OptionSpec{"--env", 0, true, true},  OptionSpec{"--region", 0, true, true},
     OptionSpec{"--site", 0, true, true}, OptionSpec{"--policy", 0, true},
     OptionSpec{"--max-price", 0, true},  OptionSpec{"--from-region", 0, true},
+    OptionSpec{"--input", 0, true, true}, OptionSpec{"--output", 0, true, true},
 };
 
 inline constexpr const char* kJobOptionsHelp = R"(job options:
@@ -39,6 +40,10 @@ inline constexpr const char* kJobOptionsHelp = R"(job options:
   --policy POLICY        cheapest, fastest, balanced (default) or data-local
   --max-price CNY        refuse sites whose estimate is above this
   --from-region REGION   the region you submit from (for latency)
+  --input DATASET[:DIR]  a sealed dataset (name or id) whose files the job finds under DIR/ in
+                         its directory (default: the directory itself); repeatable
+  --output GLOB          files of the job's directory to bring back as its outputs dataset,
+                         e.g. 'results/*.csv' (repeatable); 'suanwang download JOB_ID' fetches them
 )";
 
 // Builds the job body: `base` (the -f document, or an empty object) with the options applied.

@@ -102,18 +102,6 @@ Result<std::string> file_sha256(const fs::path& p, uint64_t limit = UINT64_MAX) 
   return data::digest_hex(h.digest());
 }
 
-// The dataset named by id or name; created (open, for files) when `create` and no such name.
-Result<Json> find_dataset(Api& api, const std::string& name_or_id, bool create) {
-  auto all = api.get_all("/api/v1/datasets");
-  if (!all) return fail(all.error());
-  for (const auto& d : all->body.at("items")) {
-    if (d.value("id", "") == name_or_id || d.value("name", "") == name_or_id) return d;
-  }
-  if (!create) return fail(Error::not_found("no dataset named or with id '" + name_or_id + "'"));
-  auto made = api.post("/api/v1/datasets", Json{{"name", name_or_id}});
-  if (!made) return fail(made.error());
-  return made->body;
-}
 
 // The remembered uploads: key "server|dataset|path|size|mtime" -> the tus URL.
 Json load_state(const fs::path& f) {
@@ -253,6 +241,18 @@ Result<std::string> upload_one(Session& s, HttpClient& http, const Json& dataset
 
 }  // namespace
 
+Result<Json> find_dataset(Api& api, const std::string& name_or_id, bool create) {
+  auto all = api.get_all("/api/v1/datasets");
+  if (!all) return fail(all.error());
+  for (const auto& d : all->body.at("items")) {
+    if (d.value("id", "") == name_or_id || d.value("name", "") == name_or_id) return d;
+  }
+  if (!create) return fail(Error::not_found("no dataset named or with id '" + name_or_id + "'"));
+  auto made = api.post("/api/v1/datasets", Json{{"name", name_or_id}});
+  if (!made) return fail(made.error());
+  return made->body;
+}
+
 fs::path upload_state_file(const EnvLookup& env) {
   if (auto x = env("XDG_CACHE_HOME"); x && !x->empty()) {
     return fs::path(*x) / "suanwang" / "uploads.json";
@@ -323,18 +323,20 @@ Result<ExitCode> run_upload(Session& s) {
 Result<ExitCode> run_download(Session& s) {
   const auto& pos = s.args().positionals();
   const std::string what = pos.at(0);
-  if (what.starts_with("job_")) {
-    return fail(Error{Errc::unprocessable,
-                      "downloading a job's outputs needs output collection, which this gateway "
-                      "does not do yet; download a dataset",
-                      ""});
-  }
   const fs::path dir = s.args().get("--output").value_or(".");
   auto api = s.api();
   if (!api) return fail(api.error());
   auto http = s.http();
   if (!http) return fail(http.error());
-  auto ds = find_dataset(**api, what, false);
+  // A job: its outputs dataset (there once the job ended and its outputs were collected).
+  Result<Json> ds = fail(Error::not_found(""));
+  if (what.starts_with("job_")) {
+    auto outputs = (*api)->get("/api/v1/jobs/" + url_encode(what) + "/outputs");
+    if (!outputs) return fail(outputs.error());
+    ds = outputs->body.at("dataset");
+  } else {
+    ds = find_dataset(**api, what, false);
+  }
   if (!ds) return fail(ds.error());
   const std::string id = ds->at("id");
   auto listed = (*api)->get_all("/api/v1/datasets/" + url_encode(id) + "/files");
