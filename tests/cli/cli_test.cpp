@@ -173,6 +173,11 @@ TEST_CASE("quote ranks the sites that can run a job, with price and summary", "[
   REQUIRE(ranked.size() >= 2);
   CHECK(decision.at("chosen").at("site") == ranked.at(0).at("site"));
   CHECK(decision.at("rejected").size() + ranked.size() == 11);
+
+  // No site has 4096 Ascend910B: the table says so, and the exit code is 6, as submit's.
+  auto none = cli.run({"quote", "--command", "x", "--gpus", "Ascend910B:4096"});
+  CHECK(none.exit_code == 6);
+  CHECK(has(none.out, "No site can run this job."));
 }
 
 TEST_CASE("submit --wait on the local site exits 0, and logs, job and jobs show the result",
@@ -434,8 +439,17 @@ TEST_CASE("logs --follow prints output as it comes and returns when the job ends
   auto r = cli.run({"logs", id, "--follow"});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "line-1\nline-2\nline-3\n");
-  // The site has said eof: the job has ended there, and the gateway sees it within a poll.
-  wait_for_state(cli.api, id, "succeeded", std::chrono::seconds(5));
+  // It returned when the job had ended, not when the site's output merely paused.
+  CHECK(cli.api.get("/api/v1/jobs/" + id).json().at("state") == "succeeded");
+
+  // A failed job: its output, then exit 8, as submit --wait.
+  auto bad = cli.run(args_of({"submit", "--site", local, "--command", "echo oops; exit 3",
+                              "--json"},
+                             kSmallJob));
+  REQUIRE(bad.exit_code == 0);
+  auto failed = cli.run({"logs", parse_out(bad).at("id"), "--follow"});
+  CHECK(failed.exit_code == 8);
+  CHECK(failed.out == "oops\n");
 }
 
 

@@ -198,7 +198,13 @@ Result<ExitCode> run_quote(Session& s) {
   if (!api) return fail(api.error());
   auto a = (*api)->post("/api/v1/quotes", *body);
   if (!a) return fail(a.error());
-  return print_answer(s, *a, render_quote);
+  if (const ExitCode printed = print_answer(s, *a, render_quote); printed != ExitCode::ok) {
+    return printed;
+  }
+  // As submit: a job no site can run is exit 6, so scripts can tell before submitting.
+  const auto ranked = a->body.find("ranked");
+  const bool none = ranked == a->body.end() || !ranked->is_array() || ranked->empty();
+  return none ? ExitCode::unsatisfiable : ExitCode::ok;
 }
 
 Result<ExitCode> run_submit(Session& s) {
@@ -296,7 +302,7 @@ Result<ExitCode> run_logs(Session& s) {
       if (!follow || a.error().code != Errc::conflict) return fail(a.error());
       auto job = (*api)->get(job_path(id));
       if (!job) return fail(job.error());
-      if (is_terminal_state(str_of(job->body, "state"))) return ExitCode::ok;  // never ran
+      if (is_terminal_state(str_of(job->body, "state"))) return ExitCode::job_failed;  // never ran
       std::this_thread::sleep_for(backoff.next());
       continue;
     }
@@ -309,7 +315,15 @@ Result<ExitCode> run_logs(Session& s) {
     out.flush();
     if (auto next = num_of(a->body, "next_offset")) offset = static_cast<int64_t>(*next);
     if (const auto eof = a->body.find("eof"); eof != a->body.end() && *eof == true) {
-      return ExitCode::ok;
+      if (!follow) return ExitCode::ok;
+      // The site says there is no more output; following, the job's own end decides, and how
+      // it ended is the exit code (as submit --wait).
+      auto job = (*api)->get(job_path(id));
+      if (!job) return fail(job.error());
+      const std::string state = str_of(job->body, "state");
+      if (is_terminal_state(state)) return state == "succeeded" ? ExitCode::ok : ExitCode::job_failed;
+      std::this_thread::sleep_for(backoff.next());
+      continue;
     }
     if (!data.empty()) {
       backoff.reset();
@@ -320,8 +334,9 @@ Result<ExitCode> run_logs(Session& s) {
     if (!follow) return ExitCode::ok;
     auto job = (*api)->get(job_path(id));
     if (!job) return fail(job.error());
-    if (is_terminal_state(str_of(job->body, "state")) && ++empty_after_end >= 2) {
-      return ExitCode::ok;
+    const std::string state = str_of(job->body, "state");
+    if (is_terminal_state(state) && ++empty_after_end >= 2) {
+      return state == "succeeded" ? ExitCode::ok : ExitCode::job_failed;
     }
     std::this_thread::sleep_for(backoff.next());
   }
@@ -429,7 +444,7 @@ constexpr const char* kQuoteUsage =
 
 Ask every site what the job would cost and how soon it would finish, without submitting it:
 the ranked sites with price, start time, time to result and data moved, the sites that cannot
-run it and why, and the one-line summary.
+run it and why, and the one-line summary. Exits 6 when no site can run the job.
 
   suanwang quote --command "python train.py" --cpus 16 --gpus Ascend910B:8 --walltime 2h
 )";
@@ -468,7 +483,8 @@ constexpr const char* kLogsUsage = R"(usage: suanwang logs JOB_ID [--follow] [--
 
 Print the job's output (stdout and stderr, as its site captured them).
 
-  -F, --follow   keep printing new output until the job ends (waits for it to start)
+  -F, --follow   keep printing new output until the job ends (waits for it to start); the
+                 exit code then says how it ended: 0 succeeded, 8 failed or canceled
   --offset N     start at byte N
 With --json, the API's log chunks, one JSON object per line.
 )";
