@@ -544,3 +544,105 @@ TEST_CASE("submit --input DATASET:DIR --output GLOB runs on the data, and downlo
 
 }  // namespace
 }  // namespace suanwang::testing
+
+namespace suanwang::testing {
+namespace {
+
+TEST_CASE("operators run their sites from the CLI: register, drain, undrain and delete by name",
+          "[cli][roles]") {
+  Cli cli;
+  auto op = cli.run_with({"site", "register", "-f", "-"},
+                         [&] {
+                           auto e = cli.env();
+                           e["SUANWANG_API_KEY"] = cli.gw.demo_key("demo-operator");
+                           return e;
+                         }(),
+                         R"({"name":"CLI center","region":"cn-csj-shanghai","kind":"general",
+                             "adapter":{"type":"local","options":{"cpus":1,"memory_gb":1}},
+                             "pricing":{"cpu_core_hour":0.01,"memory_gb_hour":0,"gpu_hour":{},
+                                        "egress_gb":0,"billing_granularity_s":1}})");
+  REQUIRE(op.exit_code == 0);
+  CHECK(op.out.find("registered CLI center (site_") == 0);
+  CHECK(op.out.find("containers: none") != std::string::npos);
+  auto as_operator = cli.env();
+  as_operator["SUANWANG_API_KEY"] = cli.gw.demo_key("demo-operator");
+  auto drained = cli.run_with({"site", "drain", "cli center"}, as_operator);  // any case
+  CHECK(drained.exit_code == 0);
+  CHECK(drained.out.find("CLI center (site_") == 0);
+  CHECK(drained.out.find(") drained") != std::string::npos);
+  CHECK(cli.run_with({"site", "undrain", "CLI center"}, as_operator).exit_code == 0);
+  // Another org's site: forbidden (4); an unknown one: not found (3), listing the names.
+  CHECK(cli.run({"site", "drain", "CLI center"}).exit_code == 4);
+  auto unknown = cli.run_with({"site", "drain", "Atlantis"}, as_operator);
+  CHECK(unknown.exit_code == 3);
+  CHECK(unknown.err.find("CLI center") != std::string::npos);
+  CHECK(cli.run_with({"site", "delete", "CLI center"}, as_operator).exit_code == 0);
+  CHECK(cli.run_with({"site", "delete", "CLI center"}, as_operator).exit_code == 3);
+  CHECK(cli.run_with({"site", "paint", "x"}, as_operator).exit_code == 2);
+}
+
+TEST_CASE("jobs take sites by name, and submit --wait prints the job's output", "[cli][roles]") {
+  Cli cli;
+  auto r = cli.run({"submit", "--command", "echo from-the-job", "--site", "This machine (local)",
+                    "--walltime", "60", "--memory-gb", "0.1", "--wait"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("from-the-job\n") != std::string::npos);
+  auto bad = cli.run({"submit", "--command", "true", "--site", "Atlantis"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("This machine (local)") != std::string::npos);  // the names to pick from
+}
+
+TEST_CASE("keys, usage as CSV, and login that saves a key in a 0600 config file",
+          "[cli][roles]") {
+  Cli cli;
+  auto made = cli.run({"keys", "create", "ci"});
+  REQUIRE(made.exit_code == 0);
+  const std::string new_key = made.out.substr(0, made.out.find('\n'));
+  CHECK(new_key.starts_with("sw_"));
+  auto listed = cli.run({"keys"});
+  REQUIRE(listed.exit_code == 0);
+  CHECK(listed.out.find(" ci ") != std::string::npos);
+  // The new key works; revoked, it does not (4).
+  auto with_new = cli.env();
+  with_new["SUANWANG_API_KEY"] = new_key;
+  CHECK(cli.run_with({"jobs"}, with_new).exit_code == 0);
+  const json keys = cli.api.get("/api/v1/api-keys").json();
+  std::string ci_id;
+  for (const auto& k : keys.at("items")) {
+    if (k.at("name") == "ci") ci_id = k.at("id");
+  }
+  REQUIRE_FALSE(ci_id.empty());
+  CHECK(cli.run({"keys", "revoke", ci_id}).exit_code == 0);
+  CHECK(cli.run_with({"jobs"}, with_new).exit_code == 4);
+
+  REQUIRE(cli.run({"submit", "--command", "true", "--site", "This machine (local)", "--walltime",
+                   "60", "--memory-gb", "0.1", "--wait"})
+              .exit_code == 0);
+  auto csv = cli.run({"usage", "--csv"});
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.starts_with("job_id,"));
+  CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') >= 2);
+  auto table = cli.run({"usage"});
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("total: ") != std::string::npos);
+
+  // login: no key in the environment; the password on stdin.
+  std::ifstream keys_file(cli.gw.data_dir() / "demo-keys.json");
+  const json demo = json::parse(keys_file);
+  auto no_key = cli.env();
+  no_key.erase("SUANWANG_API_KEY");
+  CHECK(cli.run_with({"jobs"}, no_key).exit_code == 4);
+  auto wrong = cli.run_with({"login", "--email", demo.at("demo-user").at("email")}, no_key,
+                            "not-the-password\n");
+  CHECK(wrong.exit_code == 4);
+  auto login = cli.run_with({"login", "--email", demo.at("demo-user").at("email")}, no_key,
+                            demo.at("demo-user").at("password").get<std::string>() + "\n");
+  REQUIRE(login.exit_code == 0);
+  const auto config = cli.home.path() / "config" / "suanwang" / "config.json";
+  CHECK((std::filesystem::status(config).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  CHECK(cli.run_with({"jobs"}, no_key).exit_code == 0);  // the saved key is used
+}
+
+}  // namespace
+}  // namespace suanwang::testing

@@ -66,6 +66,21 @@ Result<ApiAnswer> Api::patch(const std::string& target, const Json& body) {
       http_.request("PATCH", target, body.dump(), {{"Content-Type", "application/json"}}));
 }
 
+Result<ApiAnswer> Api::del(const std::string& target) {
+  return finish(http_.request("DELETE", target));
+}
+
+Result<ApiAnswer> Api::get_text(const std::string& target, const std::string& accept) {
+  auto reply = http_.request("GET", target, {}, {{"Accept", accept}});
+  if (reply && reply->status >= 200 && reply->status <= 299) {
+    ApiAnswer a;
+    a.status = reply->status;
+    a.raw = std::move(reply->body);
+    return a;
+  }
+  return finish(std::move(reply));
+}
+
 Result<ApiAnswer> Api::post_empty(const std::string& target) {
   return finish(http_.request("POST", target));
 }

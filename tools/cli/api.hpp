@@ -31,6 +31,9 @@ class Api {
   // POST without a body (actions such as cancel).
   Result<ApiAnswer> post_empty(const std::string& target);
   Result<ApiAnswer> patch(const std::string& target, const Json& body);
+  Result<ApiAnswer> del(const std::string& target);
+  // A GET whose answer is not JSON (e.g. CSV): `raw` holds it, `body` stays null.
+  Result<ApiAnswer> get_text(const std::string& target, const std::string& accept);
 
   // The problem document of the last failed call, null when it had none: for extension members
   // such as a 422's `decision`.

@@ -1,6 +1,7 @@
 // The client commands' handlers and their table (see commands.hpp). Each maps to the REST API
 // in schema/openapi.json; --json prints the API's answer as received.
 #include "tools/cli/commands.hpp"
+#include "tools/cli/admin.hpp"
 #include "tools/cli/transfer.hpp"
 
 #include <algorithm>
@@ -109,6 +110,18 @@ Result<Json> job_body(Session& s) {
   }
   auto body = build_job_body(args, std::move(base), script_text);
   if (!body) return body;
+  // Sites may be named by name: the API takes ids.
+  if (body->contains("constraints") && (*body)["constraints"].is_object() &&
+      (*body)["constraints"].contains("sites") && (*body)["constraints"]["sites"].is_array()) {
+    for (auto& site : (*body)["constraints"]["sites"]) {
+      if (!site.is_string() || site.get<std::string>().starts_with("site_")) continue;
+      auto api = s.api();
+      if (!api) return fail(api.error());
+      auto found = find_site(**api, site.get<std::string>());
+      if (!found) return fail(Error::invalid("--site", "--site: " + found.error().message));
+      site = found->at("id");
+    }
+  }
   // Inputs may name datasets by name: the API takes ids.
   if (body->contains("inputs") && (*body)["inputs"].is_array()) {
     for (auto& in : (*body)["inputs"]) {
@@ -243,6 +256,11 @@ Result<ExitCode> run_submit(Session& s) {
   if (s.json()) {
     print_raw(s.io().out, end->raw);
   } else {
+    // The job's output first (its first MiB; `suanwang logs` has all of it), then how it ended.
+    if (auto logs = (*api)->get(job_path(id, "/logs") + "?offset=0&max_bytes=1048576")) {
+      const std::string data = str_of(logs->body, "data");
+      s.io().out << data << (data.empty() || data.back() == '\n' ? "" : "\n");
+    }
     s.io().out << render_job_outcome(end->body);
   }
   return str_of(end->body, "state") == "succeeded" ? ExitCode::ok : ExitCode::job_failed;
@@ -455,7 +473,8 @@ constexpr const char* kSubmitUsage =
 
 Submit a job. The gateway places it on the best site now and prints where it went.
 
-  --wait                   poll until the job ends; exit 0 only if it succeeded (else 8)
+  --wait                   poll until the job ends, print its output; exit 0 only if it
+                           succeeded (else 8)
   --idempotency-key KEY    make retries safe: the same key and body return the first job
 
   suanwang submit --name hello --command "echo hello" --walltime 60 --wait
@@ -565,6 +584,51 @@ constexpr std::array kUploadOptions = {OptionSpec{"--dataset", 0, true}, OptionS
                                        OptionSpec{"--seal"}};
 constexpr std::array kDownloadOptions = {OptionSpec{"--output", 'o', true}};
 
+constexpr const char* kSiteUsage =
+    R"(usage: suanwang site register -f SITE.json
+       suanwang site (drain | undrain | delete) SITE
+
+Operators: register a site (the API's JSON body, '-' = stdin). The gateway checks the
+connection first; a wrong address, token or partition is refused naming the field, and the
+answer shows what it found (software, API version, pools, CPUs, GPUs, container runtime).
+Drain stops new jobs going to a site (its running jobs finish); undrain opens it again;
+delete removes it (refused while it has active jobs). SITE is a site's name or id.
+
+  suanwang site register -f slurm-center.json
+  suanwang site drain "Slurm center"
+)";
+
+constexpr const char* kKeysUsage =
+    R"(usage: suanwang keys [list]
+       suanwang keys create NAME
+       suanwang keys revoke KEY_ID
+
+Your org's API keys. create prints the new key on stdout, once (the gateway keeps only its
+hash): 'suanwang keys create ci > ci.key'.
+)";
+
+constexpr const char* kUsageUsage =
+    R"(usage: suanwang usage [--from TIME] [--to TIME] [--site SITE_ID] [--org ORG_ID] [--csv]
+
+Your org's finished jobs with their resources, billed time and cost, and the total (admins:
+any org with --org). TIME is RFC 3339, e.g. 2026-12-01T00:00:00Z. --csv prints the gateway's
+CSV (one row per job), for spreadsheets: 'suanwang usage --csv > december.csv'.
+)";
+
+constexpr const char* kLoginUsage =
+    R"(usage: suanwang login --email EMAIL [--server URL]
+
+Sign in with your portal email and password (asked for without echo on a terminal, else read
+from stdin), make an API key for this machine, and save the server and key in the config file
+($XDG_CONFIG_HOME/suanwang/config.json, mode 0600). Later commands use them.
+)";
+
+constexpr std::array kSiteOptions = {OptionSpec{"--file", 'f', true}};
+constexpr std::array kUsageOptions = {OptionSpec{"--from", 0, true}, OptionSpec{"--to", 0, true},
+                                      OptionSpec{"--site", 0, true}, OptionSpec{"--org", 0, true},
+                                      OptionSpec{"--csv"}};
+constexpr std::array kLoginOptions = {OptionSpec{"--email", 0, true}};
+
 constexpr std::array kCommands = {
     Command{"quote", "price and rank the sites for a job, without submitting it", kQuoteUsage,
             kJobOptions, 0, 0, "", run_quote},
@@ -587,6 +651,14 @@ constexpr std::array kCommands = {
             kUploadOptions, 1, 100000, "PATH", run_upload},
     Command{"download", "download a dataset's files or a job's outputs (resumable, checked)",
             kDownloadUsage, kDownloadOptions, 1, 100000, "DATASET", run_download},
+    Command{"site", "operators: register, drain, undrain or delete a site", kSiteUsage,
+            kSiteOptions, 1, 2, "ACTION [SITE]", run_site},
+    Command{"keys", "list, create or revoke your org's API keys", kKeysUsage, kNoOptions, 0, 2,
+            "[ACTION] [ARG]", run_keys},
+    Command{"usage", "your org's finished jobs and their cost (table or CSV)", kUsageUsage,
+            kUsageOptions, 0, 0, "", run_usage},
+    Command{"login", "sign in with email and password and save a key for this machine",
+            kLoginUsage, kLoginOptions, 0, 0, "", run_login},
 };
 
 }  // namespace

@@ -36,7 +36,7 @@ inline constexpr const char* kJobOptionsHelp = R"(job options:
   --image IMAGE          container image
   --env NAME=VALUE       an environment variable (repeatable)
   --region REGION        allow only this region (repeatable), e.g. cn-gz-guian
-  --site SITE_ID         allow only this site (repeatable); see 'suanwang sites'
+  --site SITE            allow only this site, by name or id (repeatable); see 'suanwang sites'
   --policy POLICY        cheapest, fastest, balanced (default) or data-local
   --max-price CNY        refuse sites whose estimate is above this
   --from-region REGION   the region you submit from (for latency)

@@ -1,6 +1,10 @@
 // Server and key resolution (see settings.hpp).
 #include "tools/cli/settings.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -96,13 +100,10 @@ Result<std::string> read_key_file(const fs::path& path) {
   return line;
 }
 
-Result<Settings> resolve_settings(const std::optional<std::string>& server_flag,
-                                  const std::optional<std::string>& key_file_flag,
-                                  const EnvLookup& env) {
-  const fs::path config_path = config_file_path(env);
-  auto fc = load_file_config(config_path);
+Result<ServerUrl> resolve_server(const std::optional<std::string>& server_flag,
+                                 const EnvLookup& env) {
+  auto fc = load_file_config(config_file_path(env));
   if (!fc) return fail(fc.error());
-
   std::string server = kDefaultServer;
   if (server_flag) {
     server = *server_flag;
@@ -111,7 +112,50 @@ Result<Settings> resolve_settings(const std::optional<std::string>& server_flag,
   } else if (fc->server) {
     server = *fc->server;
   }
-  auto url = parse_server_url(server);
+  return parse_server_url(server);
+}
+
+Result<fs::path> save_login(const EnvLookup& env, const std::string& server,
+                            const std::string& api_key) {
+  const fs::path path = config_file_path(env);
+  if (path.empty()) {
+    return fail(Error::invalid("config", "neither XDG_CONFIG_HOME nor HOME is set"));
+  }
+  Json config = Json::object();
+  if (std::ifstream in(path); in) {
+    config = Json::parse(in, nullptr, false);
+    if (!config.is_object()) {
+      return fail(Error::invalid("config", path.string() + " is not a JSON object; fix or remove it"));
+    }
+  }
+  config["server"] = server;
+  config["api_key"] = api_key;
+  config.erase("key_file");  // the key just made is the one to use
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return fail(Error::internal("cannot write " + tmp.string()));
+    const std::string text = config.dump(2) + "\n";
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                    ::fchmod(fd, 0600) == 0 && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) return fail(Error::internal("cannot write " + tmp.string()));
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) return fail(Error::internal("cannot write " + path.string() + ": " + ec.message()));
+  return path;
+}
+
+Result<Settings> resolve_settings(const std::optional<std::string>& server_flag,
+                                  const std::optional<std::string>& key_file_flag,
+                                  const EnvLookup& env) {
+  const fs::path config_path = config_file_path(env);
+  auto fc = load_file_config(config_path);
+  if (!fc) return fail(fc.error());
+
+  auto url = resolve_server(server_flag, env);
   if (!url) return fail(url.error());
 
   Settings out;

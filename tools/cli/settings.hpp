@@ -38,6 +38,15 @@ Result<Settings> resolve_settings(const std::optional<std::string>& server_flag,
                                   const std::optional<std::string>& key_file_flag,
                                   const EnvLookup& env);
 
+// The server alone (flag, environment, config file, default), for commands that need no key yet.
+Result<ServerUrl> resolve_server(const std::optional<std::string>& server_flag,
+                                 const EnvLookup& env);
+
+// Sets "server" and "api_key" in the config file, keeping its other keys; the file is written
+// whole through a temporary file and is mode 0600 (it holds a key).
+Result<std::filesystem::path> save_login(const EnvLookup& env, const std::string& server,
+                                         const std::string& api_key);
+
 // The first line of a key file, trimmed; unauthenticated when unreadable or empty.
 Result<std::string> read_key_file(const std::filesystem::path& path);
 
