@@ -346,12 +346,15 @@ const steps = [
     const log = (r) => { if (r.url().includes('/uploads')) seen.push(`${r.method()} ${r.headers()['upload-offset'] ?? ''}`.trim()); };
     page.on('request', log);
     await page.locator('#upload-files').setInputFiles(big.file);
-    await page.locator('li.upload[data-path="big.bin"][data-state="done"]').waitFor({ timeout: 60000 });
+    const upRow = page.locator('li.upload[data-path="big.bin"]');
+    await page.locator('li.upload[data-path="big.bin"]:is([data-state="done"], [data-state="failed"])').waitFor({ timeout: 60000 });
     page.off('request', log);
+    expect(await upRow.getAttribute('data-state') === 'done', `the upload failed: ${await upRow.innerText()} (requests: ${seen})`);
     expect(!seen.some((s) => s.startsWith('POST')), `a new upload was created: ${seen}`);
     const patchesAfter = seen.filter((s) => s.startsWith('PATCH'));
     expect(patchesAfter[0] === `PATCH ${chunk}` && patchesAfter.length === 2, `PATCHes after the reload: ${seen}`);
-    expect(await page.locator('li.upload[data-path="big.bin"]').getAttribute('data-resumed-from') === String(chunk), 'the row does not say where it resumed');
+    expect(await upRow.getAttribute('data-resumed-from') === String(chunk), 'the row does not say where it resumed');
+    await waitText(upRow.locator('.upload-note'), /Resumed at 8\.4 MB of 21 MB/);
     const bigRow = await expectListed(page, big);
     expect(await page.locator('.interrupted li').count() === 0, 'the finished upload is still listed as unfinished');
     // With the session cookie a download is a plain link: the browser saves what the gateway streams.
@@ -368,7 +371,11 @@ const steps = [
     await open(page, 'submit');
     await page.locator(`.input-row[data-dataset-id="${data.id}"]`).waitFor({ timeout: WAIT });
     expect(await page.locator(`.input-row[data-dataset-id="${data.openId}"]`).count() === 0, 'an open dataset is offered as an input');
-    await waitText(page.locator('fieldset.inputs'), /Open datasets not listed here: 1\./);
+    await waitText(page.locator('fieldset.inputs'), /Open datasets not listed here: 1 /);
+    await page.locator(`.input-row[data-dataset-id="${data.id}"] input[type=checkbox]`).check();
+    await page.getByLabel('Output files (globs)').fill('*.txt');
+    await page.locator('fieldset.inputs').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shotsDir, '17-submit-inputs.png') });
     const id = await submitLocalJob(page, {
       name: 'e2e-digest', command: 'sha256sum data/sample.csv > digest.txt', inputs: [data.id], outputs: '*.txt',
     });
@@ -386,7 +393,7 @@ const steps = [
     expect(download.suggestedFilename() === 'digest.txt', `downloaded as ${download.suggestedFilename()}`);
     const text = fs.readFileSync(await download.path(), 'utf8');
     expect(text.startsWith(`${data.file.sha256}  data/sample.csv`), `digest.txt says ${JSON.stringify(text)}`);
-    await shot(page, '17-job-outputs');
+    await shot(page, '18-job-outputs');
     // The outputs dataset's own page: sealed, from this job, same file.
     await page.locator('#outputs-dataset').click();
     await page.waitForURL(new RegExp(`#/data/${out.dataset.id}$`));
@@ -446,7 +453,7 @@ const steps = [
     await page.locator(`tr[data-dataset="${ds.id}"]`).waitFor();
     const list = await page.locator('main').innerText();
     expect(!english.test(list), `English on the Chinese Data page: ${english.exec(list)}`);
-    await shot(page, '18-data-zh');
+    await shot(page, '19-data-zh');
     await page.locator('#lang-switch').click();
     await waitText(page.locator('#nav a[data-nav="jobs"]'), /^Jobs$/);
   }],

@@ -79,7 +79,7 @@ export async function render(root, ctx) {
   });
   const inputs = h('fieldset.field.inputs', { dataset: { field: 'inputs' } }, h('legend', t('submit.inputs')),
     inputRows.length ? inputRows.map((r) => r.row) : h('p.muted.small', t('submit.no_datasets')),
-    openCount ? h('p.muted.small', t('submit.open_datasets', { n: openCount }), ' ', h('a', { href: '#/data' }, t('nav.data'))) : null,
+    openCount ? h('p.muted.small', t('submit.open_datasets', { n: openCount }), ' ', h('a', { href: '#/data' }, t('submit.seal_on_data'))) : null,
     h('p.field-error', { 'aria-live': 'polite' }));
 
   const commandField = field({ label: t('submit.command'), name: 'command', control: c.command, hint: t('submit.command_hint'), wide: true });
