@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -124,11 +125,19 @@ async function waitText(locator, re, timeout = WAIT) {
 }
 
 // Submits the job form with `command` on the local site; returns the new job's id.
-async function submitLocalJob(page, { name, command, walltimeMin = 5 }) {
+// `inputs`: dataset ids to tick (each in the default folder data/); `outputs`: the globs.
+async function submitLocalJob(page, { name, command, walltimeMin = 5, inputs = [], outputs = '' }) {
   await open(page, 'submit');
   await page.getByRole('textbox', { name: 'Name' }).fill(name);
   await page.getByRole('textbox', { name: 'Command' }).fill(command);
   await page.getByLabel(/^Walltime/).fill(String(walltimeMin));
+  for (const id of inputs) {
+    const row = page.locator(`.input-row[data-dataset-id="${id}"]`);
+    await row.locator('input[type=checkbox]').check();
+    const dir = await row.locator('input.input-dir').inputValue();
+    expect(dir === 'data/', `the input's folder is ${dir}, not data/`);
+  }
+  if (outputs) await page.getByLabel('Output files (globs)').fill(outputs);
   await page.getByLabel(/^Site$/).selectOption(localSite.id);
   // The live quote ranks the local site alone.
   await page.locator(`#quote tr[data-site="${localSite.id}"]`).waitFor({ timeout: WAIT });
@@ -138,6 +147,30 @@ async function submitLocalJob(page, { name, command, walltimeMin = 5 }) {
 }
 
 let localSite;
+const data = {};  // what the Data steps share: the input dataset, its file and digest
+
+// A file on disk (setInputFiles of a path keeps its modification time, which tus-js-client's
+// fingerprint needs to find the upload again), with its SHA-256.
+function makeFile(name, bytes) {
+  const dir = path.join(dataDir, 'upload-src');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  const content = Buffer.alloc(bytes);
+  for (let i = 0; i < bytes; i++) content[i] = (i * 31 + (i >> 8) * 7) & 0xff;
+  fs.writeFileSync(file, content);
+  return { file, name, size: bytes, sha256: crypto.createHash('sha256').update(content).digest('hex') };
+}
+
+// Checks the dataset page lists `f` with its size and SHA-256.
+async function expectListed(page, f) {
+  const row = page.locator(`tr[data-path="${f.name}"]`);
+  await row.waitFor({ timeout: WAIT });
+  const bytes = await row.locator('[data-bytes]').getAttribute('data-bytes');
+  expect(Number(bytes) === f.size, `${f.name} listed with ${bytes} bytes, not ${f.size}`);
+  const sha = (await row.locator('code.sha').textContent()).trim();
+  expect(sha === f.sha256, `${f.name} listed with SHA-256 ${sha}, not ${f.sha256}`);
+  return row;
+}
 
 // ---- the steps -------------------------------------------------------------------------------
 const steps = [
@@ -151,7 +184,7 @@ const steps = [
     expect(await page.locator('#signin-key').getByLabel('API key').getAttribute('aria-invalid') === 'true', 'the key field is not marked invalid');
     await signIn(page, keys.user);
     const nav = await page.locator('#nav a').allTextContents();
-    expect(nav.includes('New job') && nav.includes('Jobs'), `user navigation: ${nav}`);
+    expect(nav.includes('New job') && nav.includes('Jobs') && nav.includes('Data'), `user navigation: ${nav}`);
     expect(!nav.includes('Register site') && !nav.includes('Orgs'), `a user sees operator/admin pages: ${nav}`);
   }],
 
@@ -230,6 +263,148 @@ const steps = [
     await shot(page, '06-account');
   }],
 
+  ['the Data page creates a dataset, uploads a file, lists its size and SHA-256, and seals it', async (page) => {
+    await signIn(page, keys.user);
+    await open(page, 'data');
+    await page.getByLabel('Name').fill('e2e-inputs');
+    await page.getByRole('button', { name: 'Create dataset' }).click();
+    await page.waitForURL(/#\/data\/ds_/, { timeout: WAIT });
+    data.id = decodeURIComponent(page.url().split('#/data/')[1]);
+    await waitText(page.locator('main h1'), /^e2e-inputs$/);
+    await waitText(page.locator('main .page-head .badge'), /^open$/);
+    expect(await page.locator('#seal').isDisabled(), 'an empty dataset can be sealed');
+    data.file = makeFile('sample.csv', 3000);
+    await page.locator('#upload-files').setInputFiles(data.file.file);
+    await page.locator('li.upload[data-path="sample.csv"][data-state="done"]').waitFor({ timeout: WAIT });
+    const row = await expectListed(page, data.file);
+    await waitText(row.locator('[data-bytes]'), /^3 kB$/);
+    await shot(page, '14-dataset-open');
+    // The same name again: the gateway's problem is shown beside the name field.
+    await open(page, 'data');
+    await page.locator(`tr[data-dataset="${data.id}"]`).waitFor({ timeout: WAIT });
+    await page.getByLabel('Name').fill('e2e-inputs');
+    await page.getByRole('button', { name: 'Create dataset' }).click();
+    await waitText(page.locator('[data-field="name"] .field-error'), /exists/);
+    expect(await page.getByLabel('Name').getAttribute('aria-invalid') === 'true', 'the name field is not marked invalid');
+    // Seal it from its page: the explanation says what sealing means.
+    await page.locator(`tr[data-dataset="${data.id}"] a`).click();
+    await page.waitForURL(new RegExp(`#/data/${data.id}$`));
+    await waitText(page.locator('.seal-note'), /immutable/);
+    page.once('dialog', (d) => d.accept());
+    await page.locator('#seal').click();
+    await page.locator('main [data-sealed="true"]').waitFor({ timeout: WAIT });
+    await waitText(page.locator('main .page-head .badge'), /^sealed$/);
+    expect(await page.locator('.upload-panel').isHidden(), 'a sealed dataset still offers uploads');
+    const ds = await api(keys.user, 'GET', `/api/v1/datasets/${data.id}`);
+    expect(ds.sealed && ds.file_count === 1 && ds.size_bytes === data.file.size, `dataset after sealing: ${JSON.stringify(ds)}`);
+    await open(page, 'data');
+    const listed = page.locator(`tr[data-dataset="${data.id}"]`);
+    await waitText(listed.locator('.badge'), /^sealed$/);
+    await waitText(listed.locator('td.num').first(), /^1$/);
+    await shot(page, '15-data');
+  }],
+
+  ['an upload into a dataset cut by a page reload resumes at the gateway\'s offset after the file is chosen again', async (page) => {
+    // A cookie session (email and password): tus requests carry its CSRF token.
+    await page.goto(base + '/#/network');
+    await page.click('#sign-out');
+    await page.locator('#signin-password').getByLabel('Email').fill(logins.user.email);
+    await page.locator('#signin-password').getByLabel('Password').fill(logins.user.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.locator('#nav').waitFor({ timeout: WAIT });
+    const ds = await api(keys.user, 'POST', '/api/v1/datasets', { name: 'e2e-resume' });
+    data.openId = ds.id;
+    const big = makeFile('big.bin', 20 * 1024 * 1024);  // three PATCHes of 8 MiB
+    const chunk = 8 * 1024 * 1024;
+    // Hold the second PATCH: the first 8 MiB are committed, the rest never leaves the browser.
+    let held = null;
+    let patches = 0;
+    let holding;
+    const heldNow = new Promise((r) => { holding = r; });
+    const hold = async (route) => {
+      if (route.request().method() !== 'PATCH') return route.fallback();
+      if (++patches === 2) { held = route; holding(); return; }
+      return route.fallback();
+    };
+    await page.route('**/api/v1/uploads/**', hold);
+    await open(page, `data/${ds.id}`);
+    await page.locator('#upload-files').setInputFiles(big.file);
+    await heldNow;
+    const uploadUrl = new URL(held.request().url()).pathname;
+    expect(held.request().headers()['upload-offset'] === String(chunk), `second PATCH at ${held.request().headers()['upload-offset']}`);
+    expect(Boolean(held.request().headers()['x-csrf-token']), 'the tus PATCH has no CSRF token');
+    await page.reload();
+    await held.abort().catch(() => {});
+    await page.unroute('**/api/v1/uploads/**', hold);
+    const state = await api(keys.user, 'GET', uploadUrl);
+    expect(state.offset === chunk && state.length === big.size, `upload after the reload: ${JSON.stringify(state)}`);
+    // The page lists the unfinished upload with what the gateway has.
+    await waitText(page.locator('.interrupted li[data-path="big.bin"]'), /8\.4 MB of 21 MB \(40%\)/);
+    await shot(page, '16-upload-interrupted');
+    // Chosen again, it continues at 8 MiB: no new upload is created, the first PATCH is at the offset.
+    const seen = [];
+    const log = (r) => { if (r.url().includes('/uploads')) seen.push(`${r.method()} ${r.headers()['upload-offset'] ?? ''}`.trim()); };
+    page.on('request', log);
+    await page.locator('#upload-files').setInputFiles(big.file);
+    const upRow = page.locator('li.upload[data-path="big.bin"]');
+    await page.locator('li.upload[data-path="big.bin"]:is([data-state="done"], [data-state="failed"])').waitFor({ timeout: 60000 });
+    page.off('request', log);
+    expect(await upRow.getAttribute('data-state') === 'done', `the upload failed: ${await upRow.innerText()} (requests: ${seen})`);
+    expect(!seen.some((s) => s.startsWith('POST')), `a new upload was created: ${seen}`);
+    const patchesAfter = seen.filter((s) => s.startsWith('PATCH'));
+    expect(patchesAfter[0] === `PATCH ${chunk}` && patchesAfter.length === 2, `PATCHes after the reload: ${seen}`);
+    expect(await upRow.getAttribute('data-resumed-from') === String(chunk), 'the row does not say where it resumed');
+    await waitText(upRow.locator('.upload-note'), /Resumed at 8\.4 MB of 21 MB/);
+    const bigRow = await expectListed(page, big);
+    expect(await page.locator('.interrupted li').count() === 0, 'the finished upload is still listed as unfinished');
+    // With the session cookie a download is a plain link: the browser saves what the gateway streams.
+    const [download] = await Promise.all([page.waitForEvent('download'), bigRow.getByRole('button', { name: /^Download/ }).click()]);
+    const got = crypto.createHash('sha256').update(fs.readFileSync(await download.path())).digest('hex');
+    expect(download.url().startsWith(base + '/api/v1/datasets/') && got === big.sha256, `downloaded ${download.url()} with SHA-256 ${got}`);
+    const stored = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tus::')));
+    expect(!stored.length, `tus records left after success: ${stored}`);
+    await signIn(page, keys.user);
+  }],
+
+  ['a job reads a sealed dataset, and its collected outputs are downloaded from the job page', async (page) => {
+    // Only sealed datasets are offered as inputs; the open one is counted, not listed.
+    await open(page, 'submit');
+    await page.locator(`.input-row[data-dataset-id="${data.id}"]`).waitFor({ timeout: WAIT });
+    expect(await page.locator(`.input-row[data-dataset-id="${data.openId}"]`).count() === 0, 'an open dataset is offered as an input');
+    await waitText(page.locator('fieldset.inputs'), /Open datasets not listed here: 1 /);
+    await page.locator(`.input-row[data-dataset-id="${data.id}"] input[type=checkbox]`).check();
+    await page.getByLabel('Output files (globs)').fill('*.txt');
+    await page.locator('fieldset.inputs').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shotsDir, '17-submit-inputs.png') });
+    const id = await submitLocalJob(page, {
+      name: 'e2e-digest', command: 'sha256sum data/sample.csv > digest.txt', inputs: [data.id], outputs: '*.txt',
+    });
+    await page.locator('main [data-state="succeeded"]').first().waitFor({ timeout: 90000 });
+    const events = await page.locator('.timeline li').evaluateAll((lis) => lis.map((li) => li.dataset.type));
+    for (const e of ['placed', 'staged', 'collecting', 'succeeded']) expect(events.includes(e), `timeline without ${e}: ${events}`);
+    const states = await page.locator('.timeline .badge').evaluateAll((bs) => bs.map((b) => b.dataset.state));
+    for (const s of ['staging', 'collecting']) expect(states.includes(s), `timeline without the state ${s}: ${states}`);
+    await waitText(page.locator('.timeline li[data-type="collecting"] .badge'), /^collecting$/);
+    const out = await api(keys.user, 'GET', `/api/v1/jobs/${id}/outputs`);
+    await page.locator('#outputs-dataset').waitFor({ timeout: WAIT });
+    expect(await page.locator('#outputs-dataset').getAttribute('data-dataset') === out.dataset.id, 'the outputs link is not the outputs dataset');
+    const row = page.locator('[data-testid="outputs"] tr[data-path="digest.txt"]');
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: /^Download/ }).click()]);
+    expect(download.suggestedFilename() === 'digest.txt', `downloaded as ${download.suggestedFilename()}`);
+    const text = fs.readFileSync(await download.path(), 'utf8');
+    expect(text.startsWith(`${data.file.sha256}  data/sample.csv`), `digest.txt says ${JSON.stringify(text)}`);
+    await shot(page, '18-job-outputs');
+    // The outputs dataset's own page: sealed, from this job, same file.
+    await page.locator('#outputs-dataset').click();
+    await page.waitForURL(new RegExp(`#/data/${out.dataset.id}$`));
+    await waitText(page.locator('main .page-head .badge'), /^sealed$/);
+    await page.locator(`main a[href="#/jobs/${id}"]`).first().waitFor({ timeout: WAIT });
+    const f = out.files.find((x) => x.path === 'digest.txt');
+    await expectListed(page, { name: 'digest.txt', size: f.size_bytes, sha256: f.sha256 });
+    await open(page, 'data');
+    await page.locator(`tr[data-dataset="${out.dataset.id}"] a[href="#/jobs/${id}"]`).waitFor({ timeout: WAIT });
+  }],
+
   ['a user cannot see another org\'s job', async (page) => {
     // Another user org, its key, and a job of its own (through the API).
     const org = await api(keys.admin, 'POST', '/api/v1/orgs', { name: 'e2e-other', kind: 'user' });
@@ -254,6 +429,31 @@ const steps = [
     await page.waitForFunction(() => document.querySelectorAll('#map-sites .site-names li a').length >= 11, null, { timeout: WAIT });
     await page.waitForTimeout(300);
     await shot(page, '07-network-zh');
+    // The Data pages in Chinese: an open dataset (the upload panel), then sealed with a file.
+    const ds = await api(keys.user, 'POST', '/api/v1/datasets', { name: 'e2e-zh' });
+    await open(page, `data/${ds.id}`);
+    await waitText(page.locator('#upload-title'), /^上传文件$/);
+    await waitText(page.locator('main .page-head .badge'), /^未封存$/);
+    await page.getByText('选择文件…').waitFor();
+    const put = await fetch(`${base}/api/v1/datasets/${ds.id}/files/hello.txt`, {
+      method: 'PUT', headers: { Authorization: `Bearer ${keys.user}` }, body: 'hello\n' });
+    expect(put.status === 201, `PUT hello.txt: ${put.status}`);
+    await api(keys.user, 'POST', `/api/v1/datasets/${ds.id}/seal`);
+    await open(page, `data/${ds.id}`);
+    await waitText(page.locator('main .page-head .badge'), /^已封存$/);
+    await page.locator('tr[data-path="hello.txt"]').getByRole('button', { name: /^下载/ }).waitFor();
+    await waitText(page.locator('.seal-note'), /已封存/);
+    const english = /\b(Download|Copy|Files?|Path|Size|Sealed|Sealing|Details|Delete|Created|Kind|Upload)\b/;
+    const shown = await page.locator('main').innerText();
+    expect(!english.test(shown), `English on the Chinese dataset page: ${english.exec(shown)}`);
+    await open(page, 'data');
+    await waitText(page.locator('main h1'), /^数据$/);
+    await waitText(page.locator('#nav a[data-nav="data"]'), /^数据$/);
+    await page.getByRole('button', { name: '创建数据集' }).waitFor();
+    await page.locator(`tr[data-dataset="${ds.id}"]`).waitFor();
+    const list = await page.locator('main').innerText();
+    expect(!english.test(list), `English on the Chinese Data page: ${english.exec(list)}`);
+    await shot(page, '19-data-zh');
     await page.locator('#lang-switch').click();
     await waitText(page.locator('#nav a[data-nav="jobs"]'), /^Jobs$/);
   }],
@@ -271,7 +471,7 @@ const steps = [
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.locator('#nav').waitFor({ timeout: WAIT });
     const nav = await page.locator('#nav a').allTextContents();
-    expect(nav.includes('Register site') && !nav.includes('New job'), `operator navigation: ${nav}`);
+    expect(nav.includes('Register site') && !nav.includes('New job') && !nav.includes('Data'), `operator navigation: ${nav}`);
     await page.goto(base + '/#/sites/new');
     // A problem from the gateway lands beside the field it names.
     await page.getByRole('button', { name: 'Register site' }).click();
@@ -342,6 +542,7 @@ try {
   keys.user = demo['demo-user'].api_key;
   keys.operator = demo['demo-operator'].api_key;
   logins.operator = demo['demo-operator'];
+  logins.user = demo['demo-user'];
   localSite = (await api(keys.user, 'GET', '/api/v1/sites')).items.find((s) => s.adapter.type === 'local');
   if (!localSite) throw new Error('the demo federation has no local site');
   // Some work on the emulated centers, so that the map and the charts show load (real jobs

@@ -108,6 +108,48 @@ export async function request(method, path, { body, query, signal, headers } = {
   return data;
 }
 
+// The headers that authenticate a request made outside request() (tus uploads, downloads):
+// the key, or for a cookie session the CSRF token that unsafe methods need.
+export function authHeaders(method = 'GET') {
+  const h = {};
+  if (auth.key) h.Authorization = 'Bearer ' + auth.key;
+  else if (auth.csrf && method !== 'GET' && method !== 'HEAD') h['X-CSRF-Token'] = auth.csrf;
+  return h;
+}
+
+// True when the browser's cookie alone authenticates a GET (a plain link then works).
+export function cookieSession() {
+  return !auth.key && Boolean(auth.csrf);
+}
+
+// Saves what a GET answers as a file: a plain link for a cookie session (the browser streams
+// it to disk), else fetched with the key into a blob first (a link cannot carry the key).
+export async function download(path, filename) {
+  const a = document.createElement('a');
+  a.download = filename;
+  let blobUrl = null;
+  if (cookieSession()) {
+    a.href = path;
+  } else {
+    let res;
+    try {
+      res = await fetch(path, { headers: authHeaders('GET'), credentials: 'same-origin' });
+    } catch {
+      throw new ApiError(0, { detail: 'network' });
+    }
+    if (!res.ok) {
+      const data = await res.json().catch(() => null);
+      throw new ApiError(res.status, data || {});
+    }
+    blobUrl = URL.createObjectURL(await res.blob());
+    a.href = blobUrl;
+  }
+  document.body.append(a);
+  a.click();
+  a.remove();
+  if (blobUrl) setTimeout(() => URL.revokeObjectURL(blobUrl), 60000);
+}
+
 export const get = (path, query, opts = {}) => request('GET', path, { ...opts, query });
 export const post = (path, body, opts = {}) => request('POST', path, { ...opts, body });
 export const patch = (path, body, opts = {}) => request('PATCH', path, { ...opts, body });

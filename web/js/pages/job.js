@@ -1,11 +1,14 @@
 // One job: its state and facts, the placement explanation (/decision), the event timeline
-// (/events), logs that follow (/logs?offset=), and cancel. Polls while the job is live.
+// (/events, staging and collecting included), logs that follow (/logs?offset=), its input
+// datasets and, once it has ended, the dataset its outputs were collected into (/outputs) with
+// downloads, and cancel. Polls while the job is live.
 // Another org's job answers 404 and is shown as not found, like one that never existed.
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import * as fmt from '../format.js';
 import { h, clear, loading, errorBox, errorText, badge, dl, poll, pageHeader, isTerminal, toast, empty } from '../ui.js';
 import { renderDecision } from '../decision.js';
+import { fileTable } from '../datasets.js';
 
 const LOG_CHUNK = 65536;
 const MAX_LOG_CHARS = 2 * 1024 * 1024;  // keep the page light; the API has the rest
@@ -25,8 +28,10 @@ export async function render(root, ctx) {
     throw e;
   }
   if (!ctx.active) return;
-  const [sites, regions] = await Promise.all([
-    api.all('/api/v1/sites').then((r) => r.items), api.all('/api/v1/regions').then((r) => r.items)]);
+  const [sites, regions, datasets] = await Promise.all([
+    api.all('/api/v1/sites').then((r) => r.items), api.all('/api/v1/regions').then((r) => r.items),
+    api.all('/api/v1/datasets').then((r) => r.items).catch(() => [])]);
+  const datasetName = (did) => datasets.find((d) => d.id === did)?.name || did;
   const regionName = (rid) => regions.find((r) => r.id === rid)?.name || rid;
   const siteName = (sid) => sites.find((s) => s.id === sid)?.name || sid;
 
@@ -34,6 +39,9 @@ export async function render(root, ctx) {
   const facts = h('div');
   const decisionBox = h('div', loading());
   const eventsBox = h('div', loading());
+  const outputsBox = h('div', { dataset: { testid: 'outputs' } });
+  const spec0 = job.spec || {};
+  const wantsOutputs = Boolean(spec0.outputs && spec0.outputs.paths && spec0.outputs.paths.length);
   const logPre = h('pre#log.log', { tabindex: 0, 'aria-label': t('job.logs') });
   const logState = h('p.muted.small', { 'aria-live': 'polite' });
   const follow = h('input', { type: 'checkbox', checked: true });
@@ -41,6 +49,7 @@ export async function render(root, ctx) {
     h('div.job-grid',
       h('section.panel', { 'aria-labelledby': 'facts-title' }, h('h2#facts-title', t('job.facts')), facts),
       h('section.panel', { 'aria-labelledby': 'events-title' }, h('h2#events-title', t('job.events')), eventsBox)),
+    wantsOutputs ? h('section.panel', { 'aria-labelledby': 'outputs-title' }, h('h2#outputs-title', t('job.outputs')), outputsBox) : null,
     h('section.panel', { 'aria-labelledby': 'decision-title' }, h('h2#decision-title', t('job.decision')), decisionBox),
     h('section.panel', { 'aria-labelledby': 'logs-title' },
       h('div.panel-head', h('h2#logs-title', t('job.logs')), h('label.choice', follow, h('span', t('job.follow')))),
@@ -87,6 +96,10 @@ export async function render(root, ctx) {
       [t('job.final'), fmt.money(job.final_cost_cny)],
       job.exit_code !== null ? [t('job.exit_code'), h('span.mono', String(job.exit_code))] : null,
       job.failure ? [t('job.failure'), t('failure.' + job.failure)] : null,
+      spec.inputs && spec.inputs.some((i) => i.dataset) ? [t('job.inputs'), h('ul.plain', spec.inputs.filter((i) => i.dataset).map((i) => h('li',
+        h('a.mono', { href: `#/data/${encodeURIComponent(i.dataset)}` }, datasetName(i.dataset)),
+        i.staged ? h('span.muted.small', ' → ', h('code', i.path || './')) : null)))] : null,
+      spec.outputs && spec.outputs.paths && spec.outputs.paths.length ? [t('job.output_paths'), h('code', spec.outputs.paths.join(' '))] : null,
       spec.command ? [t('submit.command'), h('code', spec.command)] : null,
       spec.script ? [t('submit.script'), h('pre.mono.small', spec.script)] : null,
       [t('submit.resources'), [`${res.cpus} CPU · ${fmt.gb(res.memory_gb)} · ${fmt.duration(res.walltime_s)}`,
@@ -112,6 +125,33 @@ export async function render(root, ctx) {
     clear(eventsBox).append(ev.items.length ? h('ol.timeline', ev.items.map((e) => h('li', { dataset: { type: e.type } },
       h('div.tl-head', badge(e.state), h('strong', t('event.' + e.type, {}, e.type)), h('time.muted.small', { datetime: e.at }, fmt.time(e.at))),
       h('div.tl-body', e.reason, e.site ? h('span.muted.small', ' · ', siteName(e.site)) : null)))) : empty(t('job.no_events')));
+  }
+
+  // Outputs: collected into a sealed dataset when the job succeeds (404 before, and for good
+  // when it failed or was canceled).
+  let outputsShown = false;
+  async function loadOutputs() {
+    if (!wantsOutputs || outputsShown) return;
+    const paths = h('code', job.spec.outputs.paths.join(' '));
+    if (!isTerminal(job.state)) {
+      clear(outputsBox).append(h('p.muted', t('job.outputs_pending', { state: t('state.' + job.state) }), ' ', paths));
+      return;
+    }
+    let out;
+    try {
+      out = await api.get(`/api/v1/jobs/${encodeURIComponent(id)}/outputs`);
+    } catch (e) {
+      if (e.status !== 404) { clear(outputsBox).append(errorBox(e)); return; }
+      clear(outputsBox).append(empty(job.state === 'succeeded' ? t('job.outputs_none') : t('job.outputs_not_collected', { state: t('state.' + job.state) })));
+      outputsShown = true;
+      return;
+    }
+    outputsShown = true;
+    const ds = out.dataset;
+    clear(outputsBox).append(
+      h('p', t('job.outputs_in'), ' ', h('a#outputs-dataset', { href: `#/data/${encodeURIComponent(ds.id)}`, dataset: { dataset: ds.id } }, h('strong', ds.name)),
+        h('span.muted.small', ' · ', t('job.outputs_summary', { n: out.files.length, size: fmt.bytes(ds.size_bytes) }))),
+      out.files.length ? fileTable(ds.id, out.files, { caption: t('job.outputs_caption') }) : empty(t('job.outputs_none')));
   }
 
   // Logs: poll from next_offset; stop at eof.
@@ -159,6 +199,7 @@ export async function render(root, ctx) {
     await loadEvents();
     if (!decisionShown || !isTerminal(job.state)) decisionShown = await loadDecision();
     await loadLogs();
+    await loadOutputs();
     // Once the job has ended and its logs are read, one more round and stop.
     if (isTerminal(job.state) && logDone) return ++finalRounds < 2;
     return true;

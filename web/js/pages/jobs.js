@@ -6,7 +6,7 @@ import { t } from '../i18n.js';
 import * as fmt from '../format.js';
 import { h, clear, loading, errorBox, empty, badge, table, poll, pageHeader, field } from '../ui.js';
 
-const STATES = ['pending', 'placed', 'submitted', 'running', 'succeeded', 'failed', 'canceled'];
+const STATES = ['pending', 'placed', 'staging', 'submitted', 'running', 'collecting', 'succeeded', 'failed', 'canceled'];
 const PAGE_SIZE = 20;
 
 export async function render(root, ctx) {

@@ -1,6 +1,7 @@
 // The job form (SME users): command or script, resources with an accelerator-model picker fed
-// by what the network offers now (GET /api/v1/capacity), inputs from the org's datasets,
-// region and site constraints, routing policy — with a live quote beside it
+// by what the network offers now (GET /api/v1/capacity), inputs from the org's sealed datasets
+// (each in a folder of the job's directory, data/ by default), output globs collected into a
+// dataset, region and site constraints, routing policy — with a live quote beside it
 // (POST /api/v1/quotes, debounced) and submit (POST /api/v1/jobs with an Idempotency-Key).
 import * as api from '../api.js';
 import { t } from '../i18n.js';
@@ -9,6 +10,7 @@ import { h, clear, field, choices, checkedValues, showError, clearErrors, loadin
 import { renderDecision } from '../decision.js';
 
 const QUOTE_DELAY_MS = 400;
+const DEFAULT_INPUT_DIR = 'data/';
 
 export async function render(root, ctx) {
   const [regions, sites, capacity, datasets] = await Promise.all([
@@ -38,6 +40,7 @@ export async function render(root, ctx) {
     outRegion: h('select', { name: 'output_region' }, h('option', { value: '' }, t('submit.no_output')),
       regions.items.map((r) => h('option', { value: r.id }, r.name))),
     outSize: num({ name: 'output_gb', min: 0, step: 'any', placeholder: '0' }),
+    outPaths: h('input.mono', { type: 'text', name: 'output_paths', placeholder: '*.txt, model/*.pt', autocomplete: 'off', spellcheck: 'false' }),
     from: h('select', { name: 'submitter_region' }, h('option', { value: '' }, t('submit.from_unknown')),
       regions.items.map((r) => h('option', { value: r.id }, r.name))),
   };
@@ -55,13 +58,29 @@ export async function render(root, ctx) {
     legend: t('submit.regions'), name: 'constraints.regions', type: 'checkbox',
     options: regions.items.map((r) => ({ value: r.id, label: r.name })), onchange: () => changed(),
   });
-  const inputs = datasets.items.length
-    ? choices({
-      legend: t('submit.inputs'), name: 'inputs', type: 'checkbox',
-      options: datasets.items.map((d) => ({ value: d.id, label: `${d.name} (${fmt.bytes(d.size_bytes)}; ${d.replicas.map((r) => regionName(regions, r.region)).join(', ')})` })),
-      onchange: () => changed(),
-    })
-    : h('fieldset.field', { dataset: { field: 'inputs' } }, h('legend', t('submit.inputs')), h('p.muted.small', t('submit.no_datasets')), h('p.field-error'));
+  // Inputs: sealed datasets of files (staged into the job's directory, under the folder given
+  // beside each) and declared ones (weighed by placement, not staged). Open datasets cannot be
+  // inputs yet; the form says how many there are and where to seal them.
+  const usable = datasets.items.filter((d) => d.kind === 'declared' || d.sealed);
+  const openCount = datasets.items.filter((d) => d.kind === 'files' && !d.sealed).length;
+  const inputRows = usable.map((d) => {
+    const box = h('input', { type: 'checkbox', value: d.id });
+    const label = d.kind === 'files'
+      ? t('submit.input_files', { name: d.name, files: fmt.num(d.file_count), size: fmt.bytes(d.size_bytes) })
+      : `${d.name} (${fmt.bytes(d.size_bytes)}; ${d.replicas.map((r) => regionName(regions, r.region)).join(', ')})`;
+    const dir = d.kind === 'files'
+      ? h('input.mono.input-dir', { type: 'text', value: DEFAULT_INPUT_DIR, disabled: true, spellcheck: 'false', autocomplete: 'off', 'aria-label': t('submit.input_dir_for', { name: d.name }) })
+      : null;
+    const dirBox = dir ? h('span.input-dir-box', h('span.muted.small', { 'aria-hidden': 'true' }, t('submit.input_dir')), dir, h('p.field-error', { 'aria-live': 'polite' })) : null;
+    box.addEventListener('change', () => { if (dir) dir.disabled = !box.checked; });
+    const row = h('div.input-row', { dataset: { datasetId: d.id } }, h('label.choice', box, h('span', label)), dirBox,
+      h('p.field-error', { 'aria-live': 'polite' }));
+    return { d, box, dir, dirBox, row };
+  });
+  const inputs = h('fieldset.field.inputs', { dataset: { field: 'inputs' } }, h('legend', t('submit.inputs')),
+    inputRows.length ? inputRows.map((r) => r.row) : h('p.muted.small', t('submit.no_datasets')),
+    openCount ? h('p.muted.small', t('submit.open_datasets', { n: openCount }), ' ', h('a', { href: '#/data' }, t('submit.seal_on_data'))) : null,
+    h('p.field-error', { 'aria-live': 'polite' }));
 
   const commandField = field({ label: t('submit.command'), name: 'command', control: c.command, hint: t('submit.command_hint'), wide: true });
   const scriptField = field({ label: t('submit.script'), name: 'script', control: c.script, wide: true });
@@ -82,6 +101,7 @@ export async function render(root, ctx) {
       field({ label: t('submit.runtime'), name: 'expected_runtime_s', control: c.runtime, hint: t('submit.runtime_hint') })),
     h('h3', t('submit.data')),
     inputs,
+    field({ label: t('submit.output_paths'), name: 'outputs.paths', control: c.outPaths, hint: t('submit.output_paths_hint'), wide: true }),
     h('div.grid3',
       field({ label: t('submit.output_region'), name: 'outputs.region', control: c.outRegion }),
       field({ label: t('submit.output_size'), name: 'outputs.size_bytes', control: c.outSize }),
@@ -118,10 +138,31 @@ export async function render(root, ctx) {
     if (c.model.value) r.accelerators = { model: c.model.value, count: numberOf(c.count) ?? 1 };
     b.resources = r;
     const run = numberOf(c.runtime, 60); if (run !== undefined) b.expected_runtime_s = Math.round(run);
-    if (inputs.querySelector('input')) b.inputs = checkedValues(inputs).map((id) => ({ dataset: id }));
-    if (c.outRegion.value) {
-      b.outputs = { region: c.outRegion.value };
-      const size = numberOf(c.outSize, 1e9); if (size !== undefined) b.outputs.size_bytes = Math.round(size);
+    // Each ticked input's row answers to its index in the body, so that a problem naming
+    // `inputs[1].path` lands beside that row's folder.
+    const ins = [];
+    for (const r of inputRows) {
+      r.row.dataset.field = '';
+      if (r.dirBox) r.dirBox.dataset.field = '';
+      if (!r.box.checked) continue;
+      const k = ins.length;
+      r.row.dataset.field = `inputs[${k}]`;
+      const one = { dataset: r.d.id };
+      if (r.dir) {
+        r.dirBox.dataset.field = `inputs[${k}].path`;
+        if (r.dir.value.trim()) one.path = r.dir.value.trim();
+      }
+      ins.push(one);
+    }
+    if (inputRows.length) b.inputs = ins;
+    const paths = c.outPaths.value.split(/[\s,]+/).filter(Boolean);
+    if (c.outRegion.value || paths.length) {
+      b.outputs = {};
+      if (paths.length) b.outputs.paths = paths;
+      if (c.outRegion.value) {
+        b.outputs.region = c.outRegion.value;
+        const size = numberOf(c.outSize, 1e9); if (size !== undefined) b.outputs.size_bytes = Math.round(size);
+      }
     }
     const cons = {};
     const regs = checkedValues(allowed); if (regs.length) cons.regions = regs;
