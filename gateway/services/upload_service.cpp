@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
 #include "gateway/data/blob_store.hpp"
 #include "gateway/store/audit_repo.hpp"
 #include "gateway/store/dataset_repo.hpp"
@@ -10,6 +12,7 @@
 namespace suanwang::services {
 
 namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 constexpr std::size_t kPiece = 256 * 1024;
@@ -129,10 +132,8 @@ asio::awaitable<Result<model::Upload>> UploadService::append(const Caller& calle
     out.emplace(std::move(*opened));
   }
 
+  // The bytes go to the file as they arrive; they are hashed at the commit, beside the fsync.
   const int64_t room = u.length - u.offset;
-  data::Sha256 running = *hash;  // becomes the upload's digest only if this body counts
-  std::optional<data::Sha256> piece_hash;
-  if (checksum) piece_hash.emplace();
   std::vector<char> buf(kPiece);
   int64_t got = 0;
   std::optional<Error> broken;
@@ -155,29 +156,51 @@ asio::awaitable<Result<model::Upload>> UploadService::append(const Caller& calle
       (void)out->truncate(static_cast<uint64_t>(u.offset));
       co_return fail(w.error());
     }
-    running.update(buf.data(), *n);
-    if (piece_hash) piece_hash->update(buf.data(), *n);
     got += static_cast<int64_t>(*n);
   }
-  if (checksum) {
-    // With a checksum, the body counts whole or not at all.
-    if (broken) {
-      (void)out->truncate(static_cast<uint64_t>(u.offset));
-      co_return fail(*broken);
-    }
-    if (piece_hash->digest() != *checksum) {
-      (void)out->truncate(static_cast<uint64_t>(u.offset));
-      co_return fail(Error{Errc::checksum_mismatch,
-                           "the body's SHA-256 is " + data::digest_base64(piece_hash->digest()) +
-                               ", not the Upload-Checksum " + data::digest_base64(*checksum),
-                           "Upload-Checksum"});
-    }
+  // With a checksum, the body counts whole or not at all.
+  if (checksum && broken) {
+    (void)out->truncate(static_cast<uint64_t>(u.offset));
+    co_return fail(*broken);
   }
   if (broken && got == 0) co_return fail(*broken);
-  // Commit: the bytes are made durable, then the offset moves.
-  if (auto s = co_await datasets_.disk().run([&] { return out->sync(); }); !s) {
+  // Commit, first the bytes: fsynced, and hashed as they are in the file — the running digest,
+  // and the body's own when it has a checksum — on other disk threads while one waits for the
+  // disk. So the two passes of SHA-256 that a checksummed body costs run beside the fsync and
+  // each other, and none on the I/O thread.
+  data::Sha256 running = *hash;  // becomes the upload's digest only if this body counts
+  std::optional<data::Sha256> piece_hash;
+  if (checksum) piece_hash.emplace();
+  data::Sha256* const running_only[] = {&running};
+  data::Sha256* const piece_only[] = {piece_hash ? &*piece_hash : nullptr};
+  const uint64_t from = static_cast<uint64_t>(u.offset);
+  const uint64_t length = static_cast<uint64_t>(got);
+  data::DiskWork& disk = datasets_.disk();
+  auto syncing = disk.run([&] { return out->sync(); });
+  auto hashing = disk.run([&] { return blobs.upload_hash_range(id, from, length, running_only); });
+  Result<void> synced = ok();
+  Result<void> hashed = ok();
+  Result<void> piece_hashed = ok();
+  if (piece_hash) {
+    auto hashing_piece =
+        disk.run([&] { return blobs.upload_hash_range(id, from, length, piece_only); });
+    std::tie(synced, hashed, piece_hashed) =
+        co_await (std::move(syncing) && std::move(hashing) && std::move(hashing_piece));
+  } else {
+    std::tie(synced, hashed) = co_await (std::move(syncing) && std::move(hashing));
+  }
+  for (const Result<void>* r : {&synced, &hashed, &piece_hashed}) {
+    if (!*r) {
+      (void)out->truncate(static_cast<uint64_t>(u.offset));
+      co_return fail(r->error());
+    }
+  }
+  if (piece_hash && piece_hash->digest() != *checksum) {
     (void)out->truncate(static_cast<uint64_t>(u.offset));
-    co_return fail(s.error());
+    co_return fail(Error{Errc::checksum_mismatch,
+                         "the body's SHA-256 is " + data::digest_base64(piece_hash->digest()) +
+                             ", not the Upload-Checksum " + data::digest_base64(*checksum),
+                         "Upload-Checksum"});
   }
   out.reset();
   const int64_t to = u.offset + got;
