@@ -105,8 +105,7 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   auto blobs = data::BlobStore::open(a->config_.data_dir / "blobs");
   if (!blobs) return fail(blobs.error());
   a->blobs_ = std::make_unique<data::BlobStore>(std::move(*blobs));
-  // Four: an upload's commit holds one thread in fsync while two hash (services/upload_service).
-  a->disk_ = std::make_unique<data::DiskWork>(4);
+  a->disk_ = std::make_unique<data::DiskWork>(2);
   a->dispatcher_ = std::make_unique<runtime::Dispatcher>(
       a->io_, *a->store_, *a->directory_, *a->planner_, a->config_, a->clock_, a->log_);
   a->mover_ = std::make_unique<runtime::DataMover>(*a->store_, *a->directory_, *a->blobs_,

@@ -5,14 +5,12 @@
 
 #include <algorithm>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
-
+#include "gateway/data/body_receiver.hpp"
 #include "gateway/store/audit_repo.hpp"
 
 namespace suanwang::services {
 
 namespace asio = boost::asio;
-using namespace boost::asio::experimental::awaitable_operators;
 
 asio::awaitable<Result<model::Dataset>> DatasetService::create(const Caller& caller,
                                                                const Json& body) {
@@ -218,7 +216,7 @@ asio::awaitable<Result<model::DatasetFile>> DatasetService::put_file(
   });
   if (!room) co_return fail(room.error());
 
-  // The bytes go to a temporary file; nothing is visible until stored.
+  // The bytes go to a temporary file, hashed as they come; nothing is visible until stored.
   auto tmp = blobs_.temp_path();
   if (!tmp) co_return fail(tmp.error());
   const std::filesystem::path tmp_path = *tmp;
@@ -228,19 +226,17 @@ asio::awaitable<Result<model::DatasetFile>> DatasetService::put_file(
     if (!opened) co_return fail(opened.error());
     out.emplace(std::move(*opened));
   }
-  std::vector<char> buf(256 * 1024);
+  // Written and hashed as the bytes arrive (data/body_receiver: on a disk thread, beside the
+  // network).
+  data::Sha256 hash;
+  data::Sha256* const digests[] = {&hash};
+  auto received = co_await data::receive_to_file(body, *out, digests,
+                                                 static_cast<uint64_t>(length), disk_);
   Result<void> failed = ok();
-  for (;;) {
-    auto n = co_await body.read(std::span<char>(buf));
-    if (!n) {
-      failed = fail(n.error());
-      break;
-    }
-    if (*n == 0) break;
-    if (auto w = out->write(std::span<const char>(buf.data(), *n)); !w) {
-      failed = w;
-      break;
-    }
+  if (!received) {
+    failed = fail(received.error());
+  } else if (received->broken) {
+    failed = fail(*received->broken);
   }
   const int64_t got = static_cast<int64_t>(out->position());
   out.reset();
@@ -254,24 +250,7 @@ asio::awaitable<Result<model::DatasetFile>> DatasetService::put_file(
     std::filesystem::remove(tmp_path, ec);
     co_return fail(failed.error());
   }
-  // Made durable and hashed as the bytes are in the file, at once: the hashing on a second disk
-  // thread while the first waits for the disk, and none of it on the I/O thread. (adopt's own
-  // fsync then finds nothing left to write.)
-  auto syncing = disk_.run([&] { return data::sync_path(tmp_path, false); });
-  auto hashing = disk_.run([&] { return data::hash_file(tmp_path); });
-  auto [synced, hashed] = co_await (std::move(syncing) && std::move(hashing));
-  if (!synced || !hashed) {
-    std::error_code ec;
-    std::filesystem::remove(tmp_path, ec);
-    const Error broke = synced ? hashed.error() : synced.error();
-    co_return fail(broke);
-  }
-  const auto digest = data::digest_from_hex(hashed->sha256);
-  if (!digest || hashed->size != static_cast<uint64_t>(length)) {
-    std::error_code ec;
-    std::filesystem::remove(tmp_path, ec);
-    co_return fail(Error::internal("the file written for " + path + " changed on disk"));
-  }
+  const data::Digest digest = hash.digest();
   auto stored = co_await disk_.run([&] { return blobs_.adopt(tmp_path, digest, expected); });
   if (!stored) co_return fail(stored.error());
   model::DatasetFile file{path, length, stored->sha256, clock_.now()};

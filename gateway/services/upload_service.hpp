@@ -2,10 +2,9 @@
 // them (core, creation, termination, checksum with sha256). An upload's bytes go to its own
 // file in the blob store; the offset in the database is what is committed, moved only after
 // the bytes are fsynced, so after a broken connection or a crash the client resumes from it
-// (bytes past it are cut off). The SHA-256 is kept up to date at each commit, from the bytes as
-// they are in the file (and recomputed from it after a restart); with the last byte the upload
-// becomes a blob and a file of its dataset. Room is taken from the org's quota when the upload
-// is created.
+// (bytes past it are cut off). The SHA-256 is computed as the bytes arrive (and recomputed from
+// the file after a restart); with the last byte the upload becomes a blob and a file of its
+// dataset. Room is taken from the org's quota when the upload is created.
 //
 // Threading: any executor. One request at a time writes an upload (a second gets 409).
 #pragma once

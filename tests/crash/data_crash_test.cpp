@@ -46,11 +46,20 @@ std::string dcr_bytes(std::size_t n, std::mt19937& rng) {
   return s;
 }
 
-// Every bit of `s` inverted: bytes that differ from the source's everywhere.
-std::string dcr_flipped(std::string_view s) {
+// `s` with every byte XORed with `mask`: bytes that differ from the source's everywhere.
+std::string dcr_masked(std::string_view s, unsigned char mask) {
   std::string out(s);
-  for (auto& ch : out) ch = static_cast<char>(~ch);
+  for (auto& ch : out) ch = static_cast<char>(static_cast<unsigned char>(ch) ^ mask);
   return out;
+}
+
+// The byte at `offset` of a file, if it is that long.
+std::optional<char> dcr_byte_at(const fs::path& p, std::size_t offset) {
+  std::ifstream in(p, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  if (!in.get(c)) return std::nullopt;
+  return c;
 }
 
 // Faster federation loops than the defaults, so a job's life takes seconds.
@@ -112,12 +121,6 @@ std::map<std::string, std::string> dcr_tus(std::map<std::string, std::string> mo
   return more;
 }
 
-std::size_t dcr_file_size(const fs::path& p) {
-  std::error_code ec;
-  const auto n = fs::file_size(p, ec);
-  return ec ? 0 : static_cast<std::size_t>(n);
-}
-
 // Polls (every millisecond, for at most `limit`) for a regular file under `root` whose name
 // passes `pred`; the first one found, or "" when none appeared.
 fs::path dcr_watch_for(const fs::path& root, const std::function<bool(const fs::path&)>& pred,
@@ -157,6 +160,10 @@ TEST_CASE(
   const auto config = dcr_config(dir.path());
 
   constexpr std::size_t kPiece = 1024 * 1024;
+  // A cut PATCH sends at least this much, so that the gateway has written some of it past the
+  // committed offset (it may hold the last few hundred KiB in memory) when the kill comes. The
+  // kill comes within 10 s, before the gateway's read timeout (15 s) would end the PATCH.
+  constexpr std::size_t kCutAtLeast = 1024 * 1024;
   const std::string bytes = dcr_bytes(6 * kPiece + rng() % kPiece, rng);
   std::string key, ds, loc;
   std::size_t committed = 0;
@@ -188,16 +195,17 @@ TEST_CASE(
       committed += piece.size();
       REQUIRE(r.header("upload-offset") == std::to_string(committed));
     }
-    // Then a PATCH of the rest without a checksum, cut off mid-body by the kill: once the
-    // gateway has written the bytes sent so far past the committed offset. They are not the
-    // source's bytes, so that any of them taken for committed would show in the digest.
+    // Then a PATCH of the rest without a checksum, cut off mid-body by the kill, once the
+    // gateway has written some of it past the committed offset. Its bytes are not the
+    // source's, so that any of them taken for committed would show in the digest.
     const std::size_t rest = bytes.size() - committed;
-    const std::size_t sent = 64 * 1024 + rng() % (rest - 128 * 1024);
+    const std::size_t sent = kCutAtLeast + rng() % (rest - kCutAtLeast - 64 * 1024);
     DcrPartialRequest cut(server.port(), dcr_patch_head(loc, key, committed, rest),
-                          dcr_flipped(std::string_view(bytes).substr(committed, sent)));
+                          dcr_masked(std::string_view(bytes).substr(committed, sent), 0xff));
     INFO("committed " << committed << ", sent " << sent << " more");
-    REQUIRE(eventually([&] { return dcr_file_size(partial) == committed + sent; },
-                       std::chrono::seconds(30)));
+    const char first = static_cast<char>(static_cast<unsigned char>(bytes[committed]) ^ 0xff);
+    REQUIRE(eventually([&] { return dcr_byte_at(partial, committed) == first; },
+                       std::chrono::seconds(10)));
     server.kill();
   }
   {
@@ -209,13 +217,15 @@ TEST_CASE(
     REQUIRE(head.header("upload-offset") == std::to_string(committed));
     // A second cut: the rest with its checksum (it counts whole or not at all), killed again.
     const std::string rest = bytes.substr(committed);
-    const std::size_t sent = 64 * 1024 + rng() % (rest.size() - 128 * 1024);
+    const std::size_t sent = kCutAtLeast + rng() % (rest.size() - kCutAtLeast - 64 * 1024);
     DcrPartialRequest cut(server.port(),
                           dcr_patch_head(loc, key, committed, rest.size(), dcr_sha_b64(rest)),
-                          dcr_flipped(std::string_view(rest).substr(0, sent)));
+                          dcr_masked(std::string_view(rest).substr(0, sent), 0x55));
     INFO("committed " << committed << ", sent " << sent << " more with a checksum");
-    REQUIRE(eventually([&] { return dcr_file_size(partial) == committed + sent; },
-                       std::chrono::seconds(30)));
+    // The first cut's bytes are still in the file past the offset: wait for this one's.
+    const char first = static_cast<char>(static_cast<unsigned char>(rest[0]) ^ 0x55);
+    REQUIRE(eventually([&] { return dcr_byte_at(partial, committed) == first; },
+                       std::chrono::seconds(10)));
     server.kill();
   }
   CrashServer server(dir.path(), 3, config);
