@@ -79,7 +79,10 @@ Result<FileAppender> FileAppender::open(const fs::path& p, uint64_t offset) {
     return fail(Error::internal("upload file " + p.string() + " is shorter than its offset " +
                                 std::to_string(offset)));
   }
-  if (::ftruncate(fd, static_cast<off_t>(offset)) != 0 ||
+  // Cut only when there is something to cut: a truncate is a metadata change the next fsync
+  // must journal, and most appends (the next tus piece) start at the file's end.
+  const bool longer = static_cast<uint64_t>(st.st_size) > offset;
+  if ((longer && ::ftruncate(fd, static_cast<off_t>(offset)) != 0) ||
       ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     const int err = errno;
     ::close(fd);
@@ -260,27 +263,37 @@ Result<FileAppender> BlobStore::upload_appender(std::string_view upload_id,
 }
 
 Result<Sha256> BlobStore::upload_rehash(std::string_view upload_id, uint64_t length) const {
+  Sha256 h;
+  std::error_code ec;
+  if (length == 0 && !fs::exists(upload_path(upload_id), ec)) return h;
+  Sha256* const digests[] = {&h};
+  if (auto r = upload_hash_range(upload_id, 0, length, digests); !r) return fail(r.error());
+  return h;
+}
+
+Result<void> BlobStore::upload_hash_range(std::string_view upload_id, uint64_t from,
+                                          uint64_t length,
+                                          std::span<Sha256* const> digests) const {
   const fs::path p = upload_path(upload_id);
   const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT && length == 0) return Sha256();
-    return fail(disk_error("open", p, errno));
-  }
-  Sha256 h;
+  if (fd < 0) return fail(disk_error("open", p, errno));
   std::vector<char> buf(kChunk);
+  uint64_t at = from;
   uint64_t left = length;
   while (left > 0) {
-    const ssize_t n = ::read(fd, buf.data(), std::min<uint64_t>(buf.size(), left));
+    const ssize_t n =
+        ::pread(fd, buf.data(), std::min<uint64_t>(buf.size(), left), static_cast<off_t>(at));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       ::close(fd);
       return fail(Error::internal("upload file " + p.string() + " is shorter than its offset"));
     }
-    h.update(buf.data(), static_cast<std::size_t>(n));
+    for (Sha256* d : digests) d->update(buf.data(), static_cast<std::size_t>(n));
+    at += static_cast<uint64_t>(n);
     left -= static_cast<uint64_t>(n);
   }
   ::close(fd);
-  return h;
+  return ok();
 }
 
 void BlobStore::upload_remove(std::string_view upload_id) {

@@ -75,6 +75,10 @@ class BlobStore {
   // The SHA-256 state over an upload's first `length` bytes (after a restart, or when the
   // running one was lost).
   Result<Sha256> upload_rehash(std::string_view upload_id, uint64_t length) const;
+  // Feeds bytes [from, from + length) of an upload's file, as they are on disk, to each of
+  // `digests` (one read for all of them). Fails when the file is shorter.
+  Result<void> upload_hash_range(std::string_view upload_id, uint64_t from, uint64_t length,
+                                 std::span<Sha256* const> digests) const;
   void upload_remove(std::string_view upload_id);
 
  private:

@@ -225,6 +225,9 @@ Problem read_problem(const beast::error_code& ec, const ServerLimits& limits) {
 
 using BodyParser = bhttp::request_parser<bhttp::buffer_body>;
 
+// The connection buffer's room while a streamed body is read: Beast's largest read.
+constexpr std::size_t kStreamReadBytes = 64 * 1024;
+
 // Reads the rest of a body whole into `out`, refusing more than `limit` bytes.
 template <class Stream>
 asio::awaitable<beast::error_code> read_whole_body(Stream& stream, beast::flat_buffer& buffer,
@@ -425,6 +428,10 @@ asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream&
     const std::string rid = request_id_for(req);
     std::optional<StreamReader<Stream>> reader;
     if (stream_limit) {
+      // Beast reads at most what the buffer has room for (64 KiB at most): left at the size the
+      // header needed (512 bytes), every read of a large body is a 512-byte recv, and an upload
+      // crawls at a tenth of the disk's speed. Given back after the request (see below).
+      buffer.reserve(kStreamReadBytes);
       reader.emplace(stream, buffer, parser, *stream_limit, limits_.read_timeout,
                      beast::iequals(req[bhttp::field::expect], "100-continue"), req.version());
     }
@@ -474,6 +481,8 @@ asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream&
         .write();
     if (body_left && !wec && !reader->broken()) co_await linger(stream);
     if (wec || !keep) break;
+    // An idle keep-alive connection holds no large buffer.
+    if (stream_limit) buffer.shrink_to_fit();
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "gateway/data/body_receiver.hpp"
 #include "gateway/store/audit_repo.hpp"
 
 namespace suanwang::services {
@@ -225,21 +226,17 @@ asio::awaitable<Result<model::DatasetFile>> DatasetService::put_file(
     if (!opened) co_return fail(opened.error());
     out.emplace(std::move(*opened));
   }
+  // Written and hashed as the bytes arrive (data/body_receiver: on a disk thread, beside the
+  // network).
   data::Sha256 hash;
-  std::vector<char> buf(256 * 1024);
+  data::Sha256* const digests[] = {&hash};
+  auto received = co_await data::receive_to_file(body, *out, digests,
+                                                 static_cast<uint64_t>(length), disk_);
   Result<void> failed = ok();
-  for (;;) {
-    auto n = co_await body.read(std::span<char>(buf));
-    if (!n) {
-      failed = fail(n.error());
-      break;
-    }
-    if (*n == 0) break;
-    hash.update(buf.data(), *n);
-    if (auto w = out->write(std::span<const char>(buf.data(), *n)); !w) {
-      failed = w;
-      break;
-    }
+  if (!received) {
+    failed = fail(received.error());
+  } else if (received->broken) {
+    failed = fail(*received->broken);
   }
   const int64_t got = static_cast<int64_t>(out->position());
   out.reset();

@@ -4,16 +4,13 @@
 #include <vector>
 
 #include "gateway/data/blob_store.hpp"
+#include "gateway/data/body_receiver.hpp"
 #include "gateway/store/audit_repo.hpp"
 #include "gateway/store/dataset_repo.hpp"
 
 namespace suanwang::services {
 
 namespace asio = boost::asio;
-
-namespace {
-constexpr std::size_t kPiece = 256 * 1024;
-}  // namespace
 
 Result<model::Upload> UploadService::own_upload(store::Db& db, const auth::Principal& who,
                                                 const std::string& id) const {
@@ -129,55 +126,44 @@ asio::awaitable<Result<model::Upload>> UploadService::append(const Caller& calle
     out.emplace(std::move(*opened));
   }
 
+  // The bytes go to the file and into the digests as they arrive: the running digest, and the
+  // body's own when it has a checksum (data/body_receiver: on a disk thread, beside the network).
   const int64_t room = u.length - u.offset;
   data::Sha256 running = *hash;  // becomes the upload's digest only if this body counts
   std::optional<data::Sha256> piece_hash;
   if (checksum) piece_hash.emplace();
-  std::vector<char> buf(kPiece);
-  int64_t got = 0;
-  std::optional<Error> broken;
-  for (;;) {
-    auto n = co_await body.read(std::span<char>(buf));
-    if (!n) {
-      broken = n.error();
-      break;
-    }
-    if (*n == 0) break;
-    if (got + static_cast<int64_t>(*n) > room) {
-      (void)out->truncate(static_cast<uint64_t>(u.offset));
-      co_return fail(Error{Errc::payload_too_large,
-                           "the body passes the upload's length: " + std::to_string(u.length) +
-                               " bytes, of which " + std::to_string(u.offset) +
-                               " are committed",
-                           "Content-Length"});
-    }
-    if (auto w = out->write(std::span<const char>(buf.data(), *n)); !w) {
-      (void)out->truncate(static_cast<uint64_t>(u.offset));
-      co_return fail(w.error());
-    }
-    running.update(buf.data(), *n);
-    if (piece_hash) piece_hash->update(buf.data(), *n);
-    got += static_cast<int64_t>(*n);
+  std::vector<data::Sha256*> digests = {&running};
+  if (piece_hash) digests.push_back(&*piece_hash);
+  data::DiskWork& disk = datasets_.disk();
+  auto received = co_await data::receive_to_file(body, *out, digests,
+                                                 static_cast<uint64_t>(room), disk);
+  if (!received) {
+    (void)out->truncate(static_cast<uint64_t>(u.offset));
+    if (received.error().code != Errc::payload_too_large) co_return fail(received.error());
+    co_return fail(Error{Errc::payload_too_large,
+                         "the body passes the upload's length: " + std::to_string(u.length) +
+                             " bytes, of which " + std::to_string(u.offset) + " are committed",
+                         "Content-Length"});
   }
-  if (checksum) {
-    // With a checksum, the body counts whole or not at all.
-    if (broken) {
-      (void)out->truncate(static_cast<uint64_t>(u.offset));
-      co_return fail(*broken);
-    }
-    if (piece_hash->digest() != *checksum) {
-      (void)out->truncate(static_cast<uint64_t>(u.offset));
-      co_return fail(Error{Errc::checksum_mismatch,
-                           "the body's SHA-256 is " + data::digest_base64(piece_hash->digest()) +
-                               ", not the Upload-Checksum " + data::digest_base64(*checksum),
-                           "Upload-Checksum"});
-    }
+  const int64_t got = static_cast<int64_t>(received->bytes);
+  const std::optional<Error> broken = received->broken;
+  // With a checksum, the body counts whole or not at all.
+  if (checksum && broken) {
+    (void)out->truncate(static_cast<uint64_t>(u.offset));
+    co_return fail(*broken);
   }
   if (broken && got == 0) co_return fail(*broken);
   // Commit: the bytes are made durable, then the offset moves.
-  if (auto s = co_await datasets_.disk().run([&] { return out->sync(); }); !s) {
+  if (auto s = co_await disk.run([&] { return out->sync(); }); !s) {
     (void)out->truncate(static_cast<uint64_t>(u.offset));
     co_return fail(s.error());
+  }
+  if (piece_hash && piece_hash->digest() != *checksum) {
+    (void)out->truncate(static_cast<uint64_t>(u.offset));
+    co_return fail(Error{Errc::checksum_mismatch,
+                         "the body's SHA-256 is " + data::digest_base64(piece_hash->digest()) +
+                             ", not the Upload-Checksum " + data::digest_base64(*checksum),
+                         "Upload-Checksum"});
   }
   out.reset();
   const int64_t to = u.offset + got;

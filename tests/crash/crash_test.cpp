@@ -4,12 +4,6 @@
 // command appends its token to a file: one line per start), and all must reach a final state.
 // The seed of the kill moments is printed, so a failure can be replayed; jobs that end other
 // than succeeded are printed with their reason.
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <fstream>
 #include <iostream>
@@ -22,68 +16,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "crash/crash_server.hpp"
 #include "integration/support/http_client.hpp"
 #include "integration/support/test_gateway.hpp"
-
-extern char** environ;
 
 namespace suanwang::testing {
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// One run of the binary, its stderr appended to <dir>/gateway.log.
-class Server {
- public:
-  Server(const fs::path& dir, int generation) : dir_(dir) {
-    const std::string log = (dir / "gateway.log").string();
-    const std::string data = (dir / "data").string();
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    // JSON lines on stderr: the "suanwang serving" line below is read as JSON.
-    std::vector<std::string> args = {SUANWANG_BINARY, "serve",        "--listen", "127.0.0.1:0",
-                                     "--data-dir",    data,           "--demo",   "--log-level",
-                                     "info",          "--log-format", "json"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    REQUIRE(posix_spawn(&pid_, SUANWANG_BINARY, &fa, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&fa);
-    // The generation-th "suanwang serving" line carries this run's URL.
-    const std::regex url(R"re("url":"http://127\.0\.0\.1:(\d+)")re");
-    REQUIRE(eventually(
-        [&] {
-          std::ifstream in(log);
-          int seen = 0;
-          for (std::string line; std::getline(in, line);) {
-            std::smatch m;
-            if (line.find("suanwang serving") != std::string::npos &&
-                std::regex_search(line, m, url) && ++seen == generation) {
-              port_ = static_cast<uint16_t>(std::stoi(m[1]));
-            }
-          }
-          return port_ != 0;
-        },
-        std::chrono::seconds(60)));
-  }
-  ~Server() { kill(); }
-
-  uint16_t port() const { return port_; }
-  void kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
- private:
-  fs::path dir_;
-  pid_t pid_ = -1;
-  uint16_t port_ = 0;
-};
 
 std::map<std::string, int> count_tokens(const fs::path& file) {
   std::map<std::string, int> n;
@@ -112,7 +52,7 @@ TEST_CASE("crash: SIGKILL under submission load loses no accepted job and starts
 
   constexpr int kKills = 4;
   for (int generation = 1; generation <= kKills; ++generation) {
-    Server server(dir.path(), generation);
+    CrashServer server(dir.path(), generation);
     if (key.empty()) {
       std::ifstream in(dir.path() / "data" / "demo-keys.json");
       key = json::parse(in).at("demo-user").at("api_key");
@@ -155,7 +95,7 @@ TEST_CASE("crash: SIGKILL under submission load loses no accepted job and starts
   }
 
   // The final run: every accepted job exists and ends; none started twice.
-  Server server(dir.path(), kKills + 1);
+  CrashServer server(dir.path(), kKills + 1);
   HttpClient user(server.port(), key);
   REQUIRE(accepted.size() >= 4);
   std::map<std::string, std::string> final_state;  // token -> the job's final state

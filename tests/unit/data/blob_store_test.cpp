@@ -127,6 +127,14 @@ TEST_CASE("blob store: an upload's file is cut back to its committed offset on r
   auto h = store->upload_rehash("up_1", 8);
   REQUIRE(h);
   CHECK(digest_hex(h->digest()) == blob_sha("0123abcd"));
+  // A range of it, into two digests at once (a tus piece's own and the running one).
+  Sha256 piece;
+  Sha256 running = *store->upload_rehash("up_1", 4);
+  Sha256* const both[] = {&piece, &running};
+  REQUIRE(store->upload_hash_range("up_1", 4, 4, both));
+  CHECK(digest_hex(piece.digest()) == blob_sha("abcd"));
+  CHECK(digest_hex(running.digest()) == blob_sha("0123abcd"));
+  CHECK_FALSE(store->upload_hash_range("up_1", 4, 5, both));  // past the end
   // An offset past the file's end is a broken record, not something to paper over.
   CHECK_FALSE(store->upload_appender("up_1", 100));
 }
