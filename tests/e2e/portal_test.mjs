@@ -497,6 +497,15 @@ const steps = [
     await shot(page, '10-operator-sites');
     await row.getByRole('button', { name: 'Undrain' }).click();
     await row.getByRole('button', { name: 'Drain' }).waitFor({ timeout: WAIT });
+    // Delete it from its page: gone from the list and from the API.
+    await row.getByRole('link', { name: 'E2E Lanzhou Test Center' }).click();
+    await waitText(page.locator('main h1'), /E2E Lanzhou Test Center/);
+    const siteId = decodeURIComponent(page.url().split('/').pop());
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Delete site' }).click();
+    await page.waitForURL(/#\/sites$/, { timeout: WAIT });
+    const gone = await fetch(`${base}/api/v1/sites/${siteId}`, { headers: { Authorization: `Bearer ${keys.operator}` } });
+    expect(gone.status === 404, `a deleted site answers 404, not ${gone.status}`);
   }],
 
   ['an admin sees orgs, keys, regions and the network matrix', async (page) => {

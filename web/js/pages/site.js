@@ -5,7 +5,7 @@
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import * as fmt from '../format.js';
-import { h, clear, loading, errorBox, empty, badge, meter, table, dl, poll, pageHeader, section } from '../ui.js';
+import { h, clear, loading, errorBox, empty, badge, meter, table, dl, poll, pageHeader, section, toast, errorText } from '../ui.js';
 import { drainButton } from './sites.js';
 
 export async function render(root, ctx) {
@@ -40,7 +40,22 @@ export async function render(root, ctx) {
 
   function drawHead() {
     clear(head).append(pageHeader(site.name, badge(site.status, 'site_status'),
-      owner ? drainButton(site, async () => { site = await api.get(`/api/v1/sites/${encodeURIComponent(id)}`); drawHead(); }) : null));
+      owner ? drainButton(site, async () => { site = await api.get(`/api/v1/sites/${encodeURIComponent(id)}`); drawHead(); }) : null,
+      owner ? h('button.danger.small', { type: 'button', onclick: removeSite }, t('site.delete')) : null));
+  }
+
+  // The gateway refuses while the site has active jobs, and says how many: shown as it says it.
+  async function removeSite(ev) {
+    if (!confirm(t('site.delete_confirm', { name: site.name }))) return;
+    ev.target.disabled = true;
+    try {
+      await api.del(`/api/v1/sites/${encodeURIComponent(id)}`);
+      toast(t('site.deleted', { name: site.name }));
+      ctx.navigate('sites');
+    } catch (e) {
+      toast(errorText(e));
+      ev.target.disabled = false;
+    }
   }
 
   function about() {
