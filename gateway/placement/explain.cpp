@@ -94,18 +94,54 @@ std::string rejection_message(RejectCode code, const model::Site& s, const model
   return "rejected";
 }
 
+namespace {
+
+// The user's own exclusions: a site left out by constraints.sites or .regions says nothing
+// about why the sites the user did allow refused, so it never leads a refusal when there is
+// another reason.
+bool user_exclusion(RejectCode code) {
+  return code == RejectCode::site_not_allowed || code == RejectCode::site_denied ||
+         code == RejectCode::region_not_allowed || code == RejectCode::region_denied;
+}
+
+}  // namespace
+
 std::string summarize(const Decision& d, const ExplainFacts& facts) {
   if (d.ranked.empty()) {
     std::string s = "no site can run this job: " + std::to_string(d.rejected_sites) +
                     (d.rejected_sites == 1 ? " site rejected it" : " sites rejected it");
-    // Name the commonest reason: it is usually the one to act on.
-    std::size_t top = 0;
-    for (std::size_t k = 1; k < kRejectCodes; ++k) {
-      if (d.rejected_by_code[k] > d.rejected_by_code[top]) top = k;
+    if (d.rejected_sites == 0) return s;
+    // Lead with the reason to act on: the commonest among the sites the user allowed, in the
+    // words of a rejection that gave it (the code alone when none of those was listed).
+    std::size_t top = kRejectCodes;
+    for (bool allowed_only : {true, false}) {
+      for (std::size_t k = 0; k < kRejectCodes; ++k) {
+        if (d.rejected_by_code[k] == 0) continue;
+        if (allowed_only && user_exclusion(static_cast<RejectCode>(k))) continue;
+        if (top == kRejectCodes || d.rejected_by_code[k] > d.rejected_by_code[top]) top = k;
+      }
+      if (top != kRejectCodes) break;
     }
-    if (d.rejected_sites > 0) {
-      s += " (most often: " + std::string(reject_code_name(static_cast<RejectCode>(top))) + ")";
+    const auto code = static_cast<RejectCode>(top);
+    const auto said = std::find_if(d.rejected.begin(), d.rejected.end(),
+                                   [&](const Rejection& r) { return r.code == code; });
+    const std::size_t n = d.rejected_by_code[top];
+    std::size_t excluded = 0;
+    for (std::size_t k = 0; k < kRejectCodes; ++k) {
+      if (user_exclusion(static_cast<RejectCode>(k))) excluded += d.rejected_by_code[k];
     }
+    const std::size_t others = d.rejected_sites - excluded;
+    if (n == d.rejected_sites) {
+      s += std::string("; ") + (n == 1 ? "its" : "every one's") + " reason: ";
+    } else if (!user_exclusion(code) && excluded > 0) {
+      s += "; " + std::to_string(excluded) + " left out by the job's constraints; ";
+      s += n == others ? std::string(others == 1 ? "the other's" : "the others'") + " reason: "
+                       : "of the other " + std::to_string(others) + ", " + std::to_string(n) + ": ";
+    } else {
+      s += "; the commonest reason (" + std::to_string(n) + " of them): ";
+    }
+    s += said != d.rejected.end() ? said->message + " (" + reject_code_name(code) + ")"
+                                  : std::string(reject_code_name(code));
     return s;
   }
   const Candidate& best = d.ranked.front();

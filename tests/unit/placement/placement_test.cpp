@@ -207,8 +207,30 @@ TEST_CASE("each filter rejects with its documented reason code", "[placement][fi
       CHECK(code_of(d.rejected[0]) == c.code);
       CHECK_FALSE(d.rejected[0].message.empty());
       CHECK_THAT(d.summary, Contains("no site can run this job"));
+      // The one reason, in words, leads the refusal.
+      CHECK_THAT(d.summary, Contains("its reason: " + d.rejected[0].message));
     }
   }
+}
+
+TEST_CASE("a refusal leads with the reason of the sites the user allowed, in words",
+          "[placement][explain]") {
+  World w;
+  w.add("s1", kGZ);
+  w.add("s2", kGZ);
+  w.add("s3", kGZ);
+  auto j = job();
+  j.resources.accelerators = model::AcceleratorNeed{"Ascend910B", 1};
+  // Two sites excluded by the user, one allowed that has no Ascend910B: the allowed site's
+  // reason leads, though the exclusions are commoner.
+  j.constraints.sites = {"s1"};
+  const Decision d = w.decide(j, {});
+  REQUIRE_FALSE(d.feasible());
+  INFO(d.summary);
+  CHECK_THAT(d.summary, Contains("3 sites rejected it; 2 left out by the job's constraints; the "
+                                 "other's reason: the site offers no Ascend910B "
+                                 "(no_accelerator_model)"));
+  CHECK_THAT(d.summary, !Contains("site_not_allowed"));
 }
 
 TEST_CASE("the same setups one step short of each limit are feasible", "[placement][filter]") {
