@@ -216,9 +216,15 @@ const steps = [
     expect(rows >= 2, `only ${rows} ranked sites for A800`);
     expect(await page.locator('#quote .rejections li').count() > 0, 'no rejected sites explained');
     await shot(page, '03-submit-quote');
+    // Every wrong field at once, each in its own unit and words (minutes, not walltime_s).
     await page.getByLabel('CPU cores').fill('0');
-    await waitText(page.locator('[data-field="resources.cpus"] .field-error'), /cpus/);
+    await page.getByLabel('Walltime (minutes)').fill('0');
+    await waitText(page.locator('[data-field="resources.cpus"] .field-error'), /CPU cores must be a whole number/);
+    await waitText(page.locator('[data-field="resources.walltime_s"] .field-error'), /between 1 and [\d,]+ minutes/);
     expect(await page.getByLabel('CPU cores').getAttribute('aria-invalid') === 'true', 'cpus not marked invalid');
+    expect(await page.getByLabel('Walltime (minutes)').getAttribute('aria-invalid') === 'true', 'walltime not marked invalid');
+    const walltimeError = await page.locator('[data-field="resources.walltime_s"] .field-error').textContent();
+    expect(!/walltime_s|31622400/.test(walltimeError), `the walltime error speaks the API's terms: ${walltimeError}`);
   }],
 
   ['a job on the local site is placed, succeeds, and its output is in the logs view', async (page) => {

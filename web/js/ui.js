@@ -155,6 +155,24 @@ export function clearErrors(form) {
   for (const e of form.querySelectorAll('.form-error')) e.remove();
 }
 
+// Shows several errors at once, each beside its field ({field, message}); focuses the first.
+export function showFieldErrors(form, errors) {
+  clearErrors(form);
+  let first = null;
+  for (const { field: name, message } of errors) {
+    const box = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    if (!box) continue;
+    const slot = box.querySelector(':scope > .field-error') || box.querySelector('.field-error');
+    if (slot) slot.textContent = message;
+    const control = box.querySelector('input, select, textarea');
+    if (control) {
+      control.setAttribute('aria-invalid', 'true');
+      first = first || control;
+    }
+  }
+  if (first) first.focus();
+}
+
 // Shows an API error beside the field its problem names: the exact field path, else its
 // nearest named parent ("resources.accelerators.model" → "resources.accelerators" →
 // "resources"), else at the top of the form. Focuses the field. Returns the element used.

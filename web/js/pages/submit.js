@@ -6,7 +6,7 @@
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import * as fmt from '../format.js';
-import { h, clear, field, choices, checkedValues, showError, clearErrors, loading, errorText, debounce, pageHeader, toast, empty } from '../ui.js';
+import { h, clear, field, choices, checkedValues, showError, showFieldErrors, clearErrors, loading, errorText, debounce, pageHeader, toast, empty } from '../ui.js';
 import { renderDecision } from '../decision.js';
 
 const QUOTE_DELAY_MS = 400;
@@ -174,9 +174,41 @@ export async function render(root, ctx) {
     return b;
   }
 
+  // Every field checked in its own unit and words, all at once, before the gateway is asked (its
+  // limits: job.cpp): the walltime in minutes, not "resources.walltime_s must be …".
+  const kMaxWallMin = 31622400 / 60;
+  function fieldErrors() {
+    const errs = [];
+    const check = (el, name, ok, key, params = {}) => {
+      if (el.value.trim() === '') return;
+      const v = el.valueAsNumber;
+      if (Number.isNaN(v) || !ok(v)) errs.push({ field: name, message: t(key, params) });
+    };
+    check(c.cpus, 'resources.cpus', (v) => Number.isInteger(v) && v >= 1 && v <= 1e6, 'submit.err_cpus');
+    check(c.memory, 'resources.memory_gb', (v) => v >= 0.001 && v <= 1e8, 'submit.err_memory');
+    check(c.walltime, 'resources.walltime_s', (v) => v * 60 >= 1 && v <= kMaxWallMin, 'submit.err_walltime', { max: fmtInt(kMaxWallMin) });
+    check(c.count, 'resources.accelerators.count', (v) => Number.isInteger(v) && v >= 1 && v <= 1e5, 'submit.err_count');
+    check(c.runtime, 'expected_runtime_s', (v) => v * 60 >= 1 && v <= kMaxWallMin, 'submit.err_runtime');
+    if (c.runtime.value.trim() !== '' && c.walltime.value.trim() !== '' && c.runtime.valueAsNumber > c.walltime.valueAsNumber) {
+      errs.push({ field: 'expected_runtime_s', message: t('submit.err_runtime_over') });
+    }
+    check(c.maxPrice, 'constraints.max_price_cny', (v) => v >= 0 && v <= 1e9, 'submit.err_price');
+    return errs;
+  }
+  const fmtInt = (n) => Math.floor(n).toLocaleString();
+
   let seq = 0;
   let controller = null;
   async function requote() {
+    const errs = fieldErrors();
+    if (errs.length) {
+      ++seq;
+      if (controller) controller.abort();
+      showFieldErrors(form, errs);
+      quoteBox.dataset.state = 'error';
+      clear(quoteBox).append(empty(t('submit.quote_fix_field')));
+      return;
+    }
     const b = body();
     const mine = ++seq;
     if (controller) controller.abort();
@@ -219,6 +251,11 @@ export async function render(root, ctx) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
+    const errs = fieldErrors();
+    if (errs.length) {
+      showFieldErrors(form, errs);
+      return;
+    }
     const b = body();
     if (!b.command && !b.script) {
       const which = checkedValues(mode)[0] === 'script' ? 'script' : 'command';
