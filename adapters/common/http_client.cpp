@@ -21,7 +21,9 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -226,6 +228,41 @@ asio::awaitable<std::tuple<boost::system::error_code, size_t>> read_message(
   co_return co_await http::async_read(*conn.plain, conn.buffer, parser, kTuple);
 }
 
+template <class Parser>
+asio::awaitable<std::tuple<boost::system::error_code, size_t>> read_header(
+    HttpClient::Connection& conn, Parser& parser) {
+  if (conn.tls) co_return co_await http::async_read_header(*conn.tls, conn.buffer, parser, kTuple);
+  co_return co_await http::async_read_header(*conn.plain, conn.buffer, parser, kTuple);
+}
+
+// What a failed read of an answer means. A plain function, not a lambda in the coroutine: g++ 12
+// mis-handles reference captures of a coroutine's locals.
+AdapterError read_failure(const boost::system::error_code& rec, size_t read,
+                          const std::string& where, uint64_t body_limit, uint32_t header_limit,
+                          bool& nothing_received) {
+  if (rec == beast::error::timeout) {
+    return AdapterError{AdapterErrc::timeout,
+                        "no complete answer from " + where + " within the deadline"};
+  }
+  if (rec == http::error::body_limit) {
+    return AdapterError{AdapterErrc::bad_response, "answer from " + where + " is larger than " +
+                                                       std::to_string(body_limit) + " bytes"};
+  }
+  if (rec == http::error::header_limit) {
+    return AdapterError{AdapterErrc::bad_response, "answer headers from " + where +
+                                                       " are larger than " +
+                                                       std::to_string(header_limit) + " bytes"};
+  }
+  if (rec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+      rec != http::error::end_of_stream && rec != http::error::partial_message) {
+    return AdapterError{AdapterErrc::bad_response,
+                        "answer from " + where + " is not valid HTTP: " + rec.message()};
+  }
+  nothing_received = read == 0;
+  return AdapterError{AdapterErrc::unreachable,
+                      "reading from " + where + " failed: " + rec.message()};
+}
+
 }  // namespace
 
 HttpClient::~HttpClient() = default;
@@ -305,26 +342,45 @@ asio::awaitable<AdapterResult<HttpResponse>> HttpClient::exchange(Connection& co
   if (verb == http::verb::unknown) {
     co_return adapter_fail(AdapterErrc::internal, "unknown HTTP method " + req.method);
   }
-  http::request<http::string_body> message;
-  message.method(verb);
-  message.target(url_.base_path + req.target);
-  message.version(11);
+  http::request_header<> header;
+  header.method(verb);
+  header.target(url_.base_path + req.target);
+  header.version(11);
   const bool v6 = url_.host.find(':') != std::string::npos;
   const std::string host_header = v6 ? "[" + url_.host + "]:" + url_.port : where;
-  message.set(http::field::host, host_header);
-  message.set(http::field::user_agent, options_.user_agent);
-  message.set(http::field::accept, "application/json");
-  for (const auto& [name, value] : req.headers) message.set(name, value);
-  if (!req.body.empty()) {
-    message.set(http::field::content_type,
-                req.content_type.empty() ? std::string("application/json") : req.content_type);
-    message.body() = req.body;
-  }
-  message.keep_alive(options_.keep_alive);
-  message.prepare_payload();
+  header.set(http::field::host, host_header);
+  header.set(http::field::user_agent, options_.user_agent);
+  header.set(http::field::accept, "application/json");
+  for (const auto& [name, value] : req.headers) header.set(name, value);
 
   conn.tcp().expires_at(deadline);
-  auto [wec, written] = co_await write_message(conn, message);
+  std::tuple<boost::system::error_code, size_t> sent;
+  if (!req.body_file.empty()) {
+    http::request<http::file_body> message(std::move(header));
+    beast::error_code fec;
+    message.body().open(req.body_file.c_str(), beast::file_mode::scan, fec);
+    if (fec) {
+      co_return adapter_fail(AdapterErrc::internal,
+                             "cannot read " + req.body_file + ": " + fec.message());
+    }
+    message.set(http::field::content_type, req.content_type.empty()
+                                               ? std::string("application/octet-stream")
+                                               : req.content_type);
+    message.keep_alive(options_.keep_alive);
+    message.prepare_payload();
+    sent = co_await write_message(conn, message);
+  } else {
+    http::request<http::string_body> message(std::move(header));
+    if (!req.body.empty()) {
+      message.set(http::field::content_type,
+                  req.content_type.empty() ? std::string("application/json") : req.content_type);
+      message.body() = req.body;
+    }
+    message.keep_alive(options_.keep_alive);
+    message.prepare_payload();
+    sent = co_await write_message(conn, message);
+  }
+  const auto [wec, written] = sent;
   if (wec == beast::error::timeout) {
     co_return adapter_fail(AdapterErrc::timeout, "sending to " + where + " timed out");
   }
@@ -333,47 +389,77 @@ asio::awaitable<AdapterResult<HttpResponse>> HttpClient::exchange(Connection& co
     co_return adapter_fail(AdapterErrc::unreachable,
                            "sending to " + where + " failed: " + wec.message());
   }
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(options_.max_body_bytes);
-  parser.header_limit(options_.max_header_bytes);
-  auto [rec, read] = co_await read_message(conn, parser);
-  if (rec == beast::error::timeout) {
-    co_return adapter_fail(AdapterErrc::timeout,
-                           "no complete answer from " + where + " within the deadline");
-  }
-  if (rec == http::error::body_limit) {
-    co_return adapter_fail(AdapterErrc::bad_response, "answer from " + where + " is larger than " +
-                                                          std::to_string(options_.max_body_bytes) +
-                                                          " bytes");
-  }
-  if (rec == http::error::header_limit) {
-    co_return adapter_fail(AdapterErrc::bad_response,
-                           "answer headers from " + where + " are larger than " +
-                               std::to_string(options_.max_header_bytes) + " bytes");
-  }
-  if (rec) {
-    if (rec.category() == http::make_error_code(http::error::end_of_stream).category() &&
-        rec != http::error::end_of_stream && rec != http::error::partial_message) {
-      co_return adapter_fail(AdapterErrc::bad_response,
-                             "answer from " + where + " is not valid HTTP: " + rec.message());
-    }
-    nothing_received = read == 0;
-    co_return adapter_fail(AdapterErrc::unreachable,
-                           "reading from " + where + " failed: " + rec.message());
-  }
-  auto response = parser.release();
+  const uint64_t body_limit =
+      req.max_body_bytes > 0 ? req.max_body_bytes : uint64_t{options_.max_body_bytes};
+
   HttpResponse out;
-  out.status = static_cast<int>(response.result_int());
-  out.content_type = std::string(response[http::field::content_type]);
-  out.body = std::move(response.body());
+  bool response_keep_alive = false;
+  if (req.response_file.empty()) {
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(body_limit);
+    parser.header_limit(options_.max_header_bytes);
+    auto [rec, read] = co_await read_message(conn, parser);
+    if (rec)
+      co_return std::unexpected(
+          read_failure(rec, read, where, body_limit, options_.max_header_bytes, nothing_received));
+    auto response = parser.release();
+    out.status = static_cast<int>(response.result_int());
+    out.content_type = std::string(response[http::field::content_type]);
+    out.body = std::move(response.body());
+    response_keep_alive = response.keep_alive();
+  } else {
+    // The header first: only a 2xx body goes to the file, anything else is read as text.
+    // A Content-Length is checked against the limit as the header ends, by the parser that
+    // reads it: this one lets either limit through, and the one that applies is checked below.
+    http::response_parser<http::empty_body> head;
+    head.header_limit(options_.max_header_bytes);
+    head.body_limit(std::max<uint64_t>(body_limit, options_.max_body_bytes));
+    auto [hec, hread] = co_await read_header(conn, head);
+    if (hec)
+      co_return std::unexpected(
+          read_failure(hec, hread, where, body_limit, options_.max_header_bytes, nothing_received));
+    const int status = static_cast<int>(head.get().result_int());
+    out.status = status;
+    out.content_type = std::string(head.get()[http::field::content_type]);
+    const bool to_file = status >= 200 && status <= 299;
+    const uint64_t limit = to_file ? body_limit : uint64_t{options_.max_body_bytes};
+    if (head.content_length() && *head.content_length() > limit) {
+      co_return std::unexpected(read_failure(http::error::body_limit, hread, where, limit,
+                                             options_.max_header_bytes, nothing_received));
+    }
+    if (to_file) {
+      http::response_parser<http::file_body> parser(std::move(head));
+      parser.body_limit(body_limit);
+      beast::error_code fec;
+      parser.get().body().open(req.response_file.c_str(), beast::file_mode::write, fec);
+      if (fec) {
+        co_return adapter_fail(AdapterErrc::internal,
+                               "cannot write " + req.response_file + ": " + fec.message());
+      }
+      auto [rec, read] = co_await read_message(conn, parser);
+      if (rec)
+        co_return std::unexpected(read_failure(rec, hread + read, where, body_limit,
+                                               options_.max_header_bytes, nothing_received));
+      response_keep_alive = parser.get().keep_alive();
+    } else {
+      http::response_parser<http::string_body> parser(std::move(head));
+      parser.body_limit(options_.max_body_bytes);
+      auto [rec, read] = co_await read_message(conn, parser);
+      if (rec)
+        co_return std::unexpected(read_failure(rec, hread + read, where, body_limit,
+                                               options_.max_header_bytes, nothing_received));
+      out.body = std::move(parser.get().body());
+      response_keep_alive = parser.get().keep_alive();
+    }
+  }
   out.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-  keep_alive = options_.keep_alive && response.keep_alive();
+  keep_alive = options_.keep_alive && response_keep_alive;
   co_return out;
 }
 
 asio::awaitable<AdapterResult<HttpResponse>> HttpClient::request(HttpRequest req) {
   const auto started = Clock::now();
-  const auto deadline = started + options_.timeout;
+  const auto deadline = started + (req.timeout.count() > 0 ? req.timeout : options_.timeout);
   const bool replayable = req.replayable || req.method == "GET" || req.method == "DELETE";
   // At most two attempts: a pooled connection the server has closed meanwhile, then a new one.
   for (int attempt = 0; attempt < 2; ++attempt) {
