@@ -30,6 +30,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "common/sha256.hpp"
+
 namespace suanwang::adapters {
 namespace {
 
@@ -129,6 +131,53 @@ AdapterResult<HttpUrl> parse_http_url(std::string_view url, std::string_view wha
 namespace {
 
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// A response body written to a file and hashed on the way (Beast's Body concept, parsing side),
+// so that a download is checked without reading the file a second time.
+struct HashingFileBody {
+  struct value_type {
+    beast::file file;
+    common::Sha256 hash;
+    uint64_t size = 0;
+  };
+
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(http::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+
+    void init(const boost::optional<std::uint64_t>&, beast::error_code& ec) { ec = {}; }
+
+    template <class ConstBufferSequence>
+    std::size_t put(const ConstBufferSequence& buffers, beast::error_code& ec) {
+      std::size_t taken = 0;
+      for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+           ++it) {
+        const asio::const_buffer b = *it;
+        const char* data = static_cast<const char*>(b.data());
+        for (std::size_t done = 0; done < b.size();) {
+          const std::size_t n = body_.file.write(data + done, b.size() - done, ec);
+          if (ec) return taken + done;
+          if (n == 0) {
+            ec = beast::errc::make_error_code(beast::errc::io_error);
+            return taken + done;
+          }
+          done += n;
+        }
+        body_.hash.update(data, b.size());
+        body_.size += b.size();
+        taken += b.size();
+      }
+      ec = {};
+      return taken;
+    }
+
+    void finish(beast::error_code& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
+};
 
 // The client side of TLS: peer verification on, TLS 1.2 at least, no compression or
 // renegotiation; the site's CA file or the system's CAs.
@@ -428,10 +477,10 @@ asio::awaitable<AdapterResult<HttpResponse>> HttpClient::exchange(Connection& co
                                              options_.max_header_bytes, nothing_received));
     }
     if (to_file) {
-      http::response_parser<http::file_body> parser(std::move(head));
+      http::response_parser<HashingFileBody> parser(std::move(head));
       parser.body_limit(body_limit);
       beast::error_code fec;
-      parser.get().body().open(req.response_file.c_str(), beast::file_mode::write, fec);
+      parser.get().body().file.open(req.response_file.c_str(), beast::file_mode::write, fec);
       if (fec) {
         co_return adapter_fail(AdapterErrc::internal,
                                "cannot write " + req.response_file + ": " + fec.message());
@@ -441,6 +490,8 @@ asio::awaitable<AdapterResult<HttpResponse>> HttpClient::exchange(Connection& co
         co_return std::unexpected(read_failure(rec, hread + read, where, body_limit,
                                                options_.max_header_bytes, nothing_received));
       response_keep_alive = parser.get().keep_alive();
+      out.file_sha256 = common::digest_hex(parser.get().body().hash.digest());
+      out.file_bytes = parser.get().body().size;
     } else {
       http::response_parser<http::string_body> parser(std::move(head));
       parser.body_limit(options_.max_body_bytes);

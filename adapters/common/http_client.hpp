@@ -85,6 +85,10 @@ struct HttpResponse {
   std::string content_type;
   std::string body;
   double elapsed_ms = 0;  // from the start of the request to the end of the body
+  // With HttpRequest::response_file and a 2xx answer: the SHA-256 (hex) and the length of what
+  // was written to the file, hashed as it arrived.
+  std::string file_sha256;
+  uint64_t file_bytes = 0;
 };
 
 class HttpClient {

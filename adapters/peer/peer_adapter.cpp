@@ -22,7 +22,6 @@
 #include "adapters/peer/peer_options.hpp"
 #include "adapters/peer/peer_records.hpp"
 #include "common/glob.hpp"
-#include "common/sha256.hpp"
 
 namespace suanwang::adapters::peer {
 namespace {
@@ -404,8 +403,8 @@ asio::awaitable<AdapterResult<void>> PeerAdapter::download(std::string dataset, 
       co_return std::unexpected(
           status_error(r->status, r->body, "output " + f.path.substr(0, 200)));
     }
-    const auto got = common::digest_file(part.string());
-    if (got && got->sha256 == f.sha256 && got->size == static_cast<uint64_t>(f.size_bytes)) {
+    // Hashed as it was written: the file is not read again.
+    if (r->file_sha256 == f.sha256 && r->file_bytes == static_cast<uint64_t>(f.size_bytes)) {
       fs::rename(part, dst, ec);
       if (ec) {
         co_return adapter_fail(AdapterErrc::internal,
@@ -416,10 +415,9 @@ asio::awaitable<AdapterResult<void>> PeerAdapter::download(std::string dataset, 
     fs::remove(part, ec);
     last = AdapterError{AdapterErrc::bad_response,
                         "peer: output " + f.path.substr(0, 200) + " arrived as " +
-                            (got ? std::to_string(got->size) + " bytes with SHA-256 " + got->sha256
-                                 : std::string("an unreadable file")) +
-                            ", not the " + std::to_string(f.size_bytes) + " bytes with " +
-                            f.sha256 + " the peer lists"};
+                            std::to_string(r->file_bytes) + " bytes with SHA-256 " +
+                            r->file_sha256 + ", not the " + std::to_string(f.size_bytes) +
+                            " bytes with " + f.sha256 + " the peer lists"};
   }
   co_return std::unexpected(std::move(last));
 }

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "adapters/common/http_client.hpp"
+#include "common/sha256.hpp"
 #include "support/replay_http_server.hpp"
 #include "support/run_sync.hpp"
 #include "support/temp_dir.hpp"
@@ -65,6 +66,11 @@ TEST_CASE("http client: a body streamed from a file, an answer streamed into one
   CHECK(r->status == 200);
   CHECK(r->body.empty());
   CHECK(hcf_read(dir.path() / "b.out") == std::string(1000, 'b'));
+  // Hashed on the way in.
+  common::Sha256 h;
+  h.update(std::string(1000, 'b'));
+  CHECK(r->file_sha256 == common::digest_hex(h.digest()));
+  CHECK(r->file_bytes == 1000);
 
   // Not a 2xx: the answer is read as text, no file is made.
   HttpRequest missing;
