@@ -75,6 +75,11 @@ struct JobRequest {
   std::optional<AcceleratorRequest> accelerators;
   int64_t walltime_s = 3600;
   std::optional<int64_t> expected_runtime_s;  // a hint; emulated sites use it as the runtime
+  // The job's files: stage(key, ...) ran before this submit, and collect(key, output_globs, ...)
+  // will run after it succeeded. Adapters that stage into a job directory of their own need
+  // neither; one that forwards the job (peer) passes them on.
+  bool staged_inputs = false;
+  std::vector<std::string> output_globs;
 };
 
 // ---- what a site reports -------------------------------------------------------------------

@@ -21,12 +21,16 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "common/sha256.hpp"
 
 namespace suanwang::adapters {
 namespace {
@@ -128,6 +132,53 @@ namespace {
 
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
+// A response body written to a file and hashed on the way (Beast's Body concept, parsing side),
+// so that a download is checked without reading the file a second time.
+struct HashingFileBody {
+  struct value_type {
+    beast::file file;
+    common::Sha256 hash;
+    uint64_t size = 0;
+  };
+
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(http::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+
+    void init(const boost::optional<std::uint64_t>&, beast::error_code& ec) { ec = {}; }
+
+    template <class ConstBufferSequence>
+    std::size_t put(const ConstBufferSequence& buffers, beast::error_code& ec) {
+      std::size_t taken = 0;
+      for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+           ++it) {
+        const asio::const_buffer b = *it;
+        const char* data = static_cast<const char*>(b.data());
+        for (std::size_t done = 0; done < b.size();) {
+          const std::size_t n = body_.file.write(data + done, b.size() - done, ec);
+          if (ec) return taken + done;
+          if (n == 0) {
+            ec = beast::errc::make_error_code(beast::errc::io_error);
+            return taken + done;
+          }
+          done += n;
+        }
+        body_.hash.update(data, b.size());
+        body_.size += b.size();
+        taken += b.size();
+      }
+      ec = {};
+      return taken;
+    }
+
+    void finish(beast::error_code& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
+};
+
 // The client side of TLS: peer verification on, TLS 1.2 at least, no compression or
 // renegotiation; the site's CA file or the system's CAs.
 AdapterResult<std::shared_ptr<asio::ssl::context>> make_client_context(const std::string& ca_file) {
@@ -226,6 +277,41 @@ asio::awaitable<std::tuple<boost::system::error_code, size_t>> read_message(
   co_return co_await http::async_read(*conn.plain, conn.buffer, parser, kTuple);
 }
 
+template <class Parser>
+asio::awaitable<std::tuple<boost::system::error_code, size_t>> read_header(
+    HttpClient::Connection& conn, Parser& parser) {
+  if (conn.tls) co_return co_await http::async_read_header(*conn.tls, conn.buffer, parser, kTuple);
+  co_return co_await http::async_read_header(*conn.plain, conn.buffer, parser, kTuple);
+}
+
+// What a failed read of an answer means. A plain function, not a lambda in the coroutine: g++ 12
+// mis-handles reference captures of a coroutine's locals.
+AdapterError read_failure(const boost::system::error_code& rec, size_t read,
+                          const std::string& where, uint64_t body_limit, uint32_t header_limit,
+                          bool& nothing_received) {
+  if (rec == beast::error::timeout) {
+    return AdapterError{AdapterErrc::timeout,
+                        "no complete answer from " + where + " within the deadline"};
+  }
+  if (rec == http::error::body_limit) {
+    return AdapterError{AdapterErrc::bad_response, "answer from " + where + " is larger than " +
+                                                       std::to_string(body_limit) + " bytes"};
+  }
+  if (rec == http::error::header_limit) {
+    return AdapterError{AdapterErrc::bad_response, "answer headers from " + where +
+                                                       " are larger than " +
+                                                       std::to_string(header_limit) + " bytes"};
+  }
+  if (rec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+      rec != http::error::end_of_stream && rec != http::error::partial_message) {
+    return AdapterError{AdapterErrc::bad_response,
+                        "answer from " + where + " is not valid HTTP: " + rec.message()};
+  }
+  nothing_received = read == 0;
+  return AdapterError{AdapterErrc::unreachable,
+                      "reading from " + where + " failed: " + rec.message()};
+}
+
 }  // namespace
 
 HttpClient::~HttpClient() = default;
@@ -305,26 +391,45 @@ asio::awaitable<AdapterResult<HttpResponse>> HttpClient::exchange(Connection& co
   if (verb == http::verb::unknown) {
     co_return adapter_fail(AdapterErrc::internal, "unknown HTTP method " + req.method);
   }
-  http::request<http::string_body> message;
-  message.method(verb);
-  message.target(url_.base_path + req.target);
-  message.version(11);
+  http::request_header<> header;
+  header.method(verb);
+  header.target(url_.base_path + req.target);
+  header.version(11);
   const bool v6 = url_.host.find(':') != std::string::npos;
   const std::string host_header = v6 ? "[" + url_.host + "]:" + url_.port : where;
-  message.set(http::field::host, host_header);
-  message.set(http::field::user_agent, options_.user_agent);
-  message.set(http::field::accept, "application/json");
-  for (const auto& [name, value] : req.headers) message.set(name, value);
-  if (!req.body.empty()) {
-    message.set(http::field::content_type,
-                req.content_type.empty() ? std::string("application/json") : req.content_type);
-    message.body() = req.body;
-  }
-  message.keep_alive(options_.keep_alive);
-  message.prepare_payload();
+  header.set(http::field::host, host_header);
+  header.set(http::field::user_agent, options_.user_agent);
+  header.set(http::field::accept, "application/json");
+  for (const auto& [name, value] : req.headers) header.set(name, value);
 
   conn.tcp().expires_at(deadline);
-  auto [wec, written] = co_await write_message(conn, message);
+  std::tuple<boost::system::error_code, size_t> sent;
+  if (!req.body_file.empty()) {
+    http::request<http::file_body> message(std::move(header));
+    beast::error_code fec;
+    message.body().open(req.body_file.c_str(), beast::file_mode::scan, fec);
+    if (fec) {
+      co_return adapter_fail(AdapterErrc::internal,
+                             "cannot read " + req.body_file + ": " + fec.message());
+    }
+    message.set(http::field::content_type, req.content_type.empty()
+                                               ? std::string("application/octet-stream")
+                                               : req.content_type);
+    message.keep_alive(options_.keep_alive);
+    message.prepare_payload();
+    sent = co_await write_message(conn, message);
+  } else {
+    http::request<http::string_body> message(std::move(header));
+    if (!req.body.empty()) {
+      message.set(http::field::content_type,
+                  req.content_type.empty() ? std::string("application/json") : req.content_type);
+      message.body() = req.body;
+    }
+    message.keep_alive(options_.keep_alive);
+    message.prepare_payload();
+    sent = co_await write_message(conn, message);
+  }
+  const auto [wec, written] = sent;
   if (wec == beast::error::timeout) {
     co_return adapter_fail(AdapterErrc::timeout, "sending to " + where + " timed out");
   }
@@ -333,47 +438,79 @@ asio::awaitable<AdapterResult<HttpResponse>> HttpClient::exchange(Connection& co
     co_return adapter_fail(AdapterErrc::unreachable,
                            "sending to " + where + " failed: " + wec.message());
   }
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(options_.max_body_bytes);
-  parser.header_limit(options_.max_header_bytes);
-  auto [rec, read] = co_await read_message(conn, parser);
-  if (rec == beast::error::timeout) {
-    co_return adapter_fail(AdapterErrc::timeout,
-                           "no complete answer from " + where + " within the deadline");
-  }
-  if (rec == http::error::body_limit) {
-    co_return adapter_fail(AdapterErrc::bad_response, "answer from " + where + " is larger than " +
-                                                          std::to_string(options_.max_body_bytes) +
-                                                          " bytes");
-  }
-  if (rec == http::error::header_limit) {
-    co_return adapter_fail(AdapterErrc::bad_response,
-                           "answer headers from " + where + " are larger than " +
-                               std::to_string(options_.max_header_bytes) + " bytes");
-  }
-  if (rec) {
-    if (rec.category() == http::make_error_code(http::error::end_of_stream).category() &&
-        rec != http::error::end_of_stream && rec != http::error::partial_message) {
-      co_return adapter_fail(AdapterErrc::bad_response,
-                             "answer from " + where + " is not valid HTTP: " + rec.message());
-    }
-    nothing_received = read == 0;
-    co_return adapter_fail(AdapterErrc::unreachable,
-                           "reading from " + where + " failed: " + rec.message());
-  }
-  auto response = parser.release();
+  const uint64_t body_limit =
+      req.max_body_bytes > 0 ? req.max_body_bytes : uint64_t{options_.max_body_bytes};
+
   HttpResponse out;
-  out.status = static_cast<int>(response.result_int());
-  out.content_type = std::string(response[http::field::content_type]);
-  out.body = std::move(response.body());
+  bool response_keep_alive = false;
+  if (req.response_file.empty()) {
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(body_limit);
+    parser.header_limit(options_.max_header_bytes);
+    auto [rec, read] = co_await read_message(conn, parser);
+    if (rec)
+      co_return std::unexpected(
+          read_failure(rec, read, where, body_limit, options_.max_header_bytes, nothing_received));
+    auto response = parser.release();
+    out.status = static_cast<int>(response.result_int());
+    out.content_type = std::string(response[http::field::content_type]);
+    out.body = std::move(response.body());
+    response_keep_alive = response.keep_alive();
+  } else {
+    // The header first: only a 2xx body goes to the file, anything else is read as text.
+    // A Content-Length is checked against the limit as the header ends, by the parser that
+    // reads it: this one lets either limit through, and the one that applies is checked below.
+    http::response_parser<http::empty_body> head;
+    head.header_limit(options_.max_header_bytes);
+    head.body_limit(std::max<uint64_t>(body_limit, options_.max_body_bytes));
+    auto [hec, hread] = co_await read_header(conn, head);
+    if (hec)
+      co_return std::unexpected(
+          read_failure(hec, hread, where, body_limit, options_.max_header_bytes, nothing_received));
+    const int status = static_cast<int>(head.get().result_int());
+    out.status = status;
+    out.content_type = std::string(head.get()[http::field::content_type]);
+    const bool to_file = status >= 200 && status <= 299;
+    const uint64_t limit = to_file ? body_limit : uint64_t{options_.max_body_bytes};
+    if (head.content_length() && *head.content_length() > limit) {
+      co_return std::unexpected(read_failure(http::error::body_limit, hread, where, limit,
+                                             options_.max_header_bytes, nothing_received));
+    }
+    if (to_file) {
+      http::response_parser<HashingFileBody> parser(std::move(head));
+      parser.body_limit(body_limit);
+      beast::error_code fec;
+      parser.get().body().file.open(req.response_file.c_str(), beast::file_mode::write, fec);
+      if (fec) {
+        co_return adapter_fail(AdapterErrc::internal,
+                               "cannot write " + req.response_file + ": " + fec.message());
+      }
+      auto [rec, read] = co_await read_message(conn, parser);
+      if (rec)
+        co_return std::unexpected(read_failure(rec, hread + read, where, body_limit,
+                                               options_.max_header_bytes, nothing_received));
+      response_keep_alive = parser.get().keep_alive();
+      out.file_sha256 = common::digest_hex(parser.get().body().hash.digest());
+      out.file_bytes = parser.get().body().size;
+    } else {
+      http::response_parser<http::string_body> parser(std::move(head));
+      parser.body_limit(options_.max_body_bytes);
+      auto [rec, read] = co_await read_message(conn, parser);
+      if (rec)
+        co_return std::unexpected(read_failure(rec, hread + read, where, body_limit,
+                                               options_.max_header_bytes, nothing_received));
+      out.body = std::move(parser.get().body());
+      response_keep_alive = parser.get().keep_alive();
+    }
+  }
   out.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-  keep_alive = options_.keep_alive && response.keep_alive();
+  keep_alive = options_.keep_alive && response_keep_alive;
   co_return out;
 }
 
 asio::awaitable<AdapterResult<HttpResponse>> HttpClient::request(HttpRequest req) {
   const auto started = Clock::now();
-  const auto deadline = started + options_.timeout;
+  const auto deadline = started + (req.timeout.count() > 0 ? req.timeout : options_.timeout);
   const bool replayable = req.replayable || req.method == "GET" || req.method == "DELETE";
   // At most two attempts: a pooled connection the server has closed meanwhile, then a new one.
   for (int attempt = 0; attempt < 2; ++attempt) {

@@ -64,6 +64,17 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string content_type;  // sent when the body is not empty
+  // Streams the body from this file instead of `body`: read in pieces as it is sent, never held
+  // whole; its length is the Content-Length.
+  std::string body_file;
+  // A 2xx answer's body is written to this file (created or truncated) as it arrives instead of
+  // into HttpResponse::body; an answer of another status is read into `body` as usual. On an
+  // error the file may hold part of the body: the caller removes it.
+  std::string response_file;
+  // For this request instead of the client's options, when not zero: the deadline of the whole
+  // exchange and the largest body accepted (transfers of files whose size is known).
+  std::chrono::milliseconds timeout{0};
+  uint64_t max_body_bytes = 0;
   // Safe to send again on a fresh connection when a pooled one turns out to be closed.
   // Defaults to true for GET and DELETE in request(); POST is never replayed.
   bool replayable = false;
@@ -74,6 +85,10 @@ struct HttpResponse {
   std::string content_type;
   std::string body;
   double elapsed_ms = 0;  // from the start of the request to the end of the body
+  // With HttpRequest::response_file and a 2xx answer: the SHA-256 (hex) and the length of what
+  // was written to the file, hashed as it arrived.
+  std::string file_sha256;
+  uint64_t file_bytes = 0;
 };
 
 class HttpClient {

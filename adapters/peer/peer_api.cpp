@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "common/rfc3339.hpp"
+#include "common/sha256.hpp"
 
 namespace suanwang::adapters::peer {
 namespace {
@@ -22,6 +24,11 @@ constexpr double kMaxMemoryGb = 1e9;
 constexpr double kMaxSeconds = 1e10;
 constexpr size_t kMaxReason = 1'000;
 constexpr size_t kMaxPageJobs = 1'000;
+constexpr size_t kMaxPageItems = 1'000;      // a page of datasets or files (the peer sends <= 500)
+constexpr size_t kMaxOutputFiles = 100'000;  // the files of one job's outputs
+constexpr int64_t kMaxFileBytes = int64_t{1} << 50;
+constexpr size_t kMaxPathBytes = 1024;
+constexpr size_t kMaxSegmentBytes = 255;
 
 std::unexpected<AdapterError> bad(std::string_view path, std::string_view what) {
   std::string m = "peer answer: ";
@@ -212,8 +219,12 @@ AdapterResult<PoolCapacity> pool_of(const json& j, const std::string& site, std:
 }
 
 std::optional<RemoteState> remote_state_of(std::string_view s) {
-  if (s == "pending" || s == "placed" || s == "submitted") return RemoteState::queued;
-  if (s == "running") return RemoteState::running;
+  if (s == "pending" || s == "placed" || s == "staging" || s == "submitted") {
+    return RemoteState::queued;
+  }
+  // Still running for us: the peer is bringing its outputs back from its own site, and they
+  // can be collected from it only once it says succeeded.
+  if (s == "running" || s == "collecting") return RemoteState::running;
   if (s == "succeeded") return RemoteState::succeeded;
   if (s == "failed") return RemoteState::failed;
   if (s == "canceled") return RemoteState::canceled;
@@ -260,13 +271,197 @@ bool id_char(char c) {
          c == '-';
 }
 
+bool is_sha256_hex(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// RFC 3986 unreserved characters stay, every other byte is %XX; '/' too unless `keep_slash`.
+std::string percent_encode(std::string_view s, bool keep_slash) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~' ||
+        (keep_slash && c == '/')) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    }
+  }
+  return out;
+}
+
+AdapterResult<PeerDataset> dataset_of(const json& j, std::string_view path) {
+  if (!j.is_object()) return bad(path, "is not an object");
+  auto id = text(j, "id", path, 64, true);
+  if (!id) return std::unexpected(id.error());
+  if (!is_peer_job_id(*id)) return bad(at(path, "id"), "is not a dataset id");
+  auto name = text(j, "name", path, 1024, false);
+  if (!name) return std::unexpected(name.error());
+  auto sealed = flag(j, "sealed", path, false);
+  if (!sealed) return std::unexpected(sealed.error());
+  auto count = integer(j, "file_count", path, 0, kMaxCount, false);
+  if (!count) return std::unexpected(count.error());
+  return PeerDataset{*id, *name, *sealed, *count};
+}
+
+AdapterResult<PeerFile> file_of(const json& j, std::string_view path) {
+  if (!j.is_object()) return bad(path, "is not an object");
+  auto p = text(j, "path", path, kMaxPathBytes, true);
+  if (!p) return std::unexpected(p.error());
+  if (!is_safe_relative_path(*p)) return bad(at(path, "path"), "is not a safe relative path");
+  auto size = integer(j, "size_bytes", path, 0, kMaxFileBytes);
+  if (!size) return std::unexpected(size.error());
+  auto sha = text(j, "sha256", path, 64, true);
+  if (!sha) return std::unexpected(sha.error());
+  if (!is_sha256_hex(*sha)) return bad(at(path, "sha256"), "is not a hex SHA-256");
+  return PeerFile{*p, *size, *sha};
+}
+
+// A list page's items, each through `item`, and its next_page_token (checked by `token_ok`).
+template <class T, class F, class TokenOk>
+AdapterResult<std::pair<std::vector<T>, std::optional<std::string>>> page_of(
+    int status, std::string_view body, std::string_view what, F item, TokenOk token_ok) {
+  if (status != 200) return std::unexpected(status_error(status, body, what));
+  auto root = parse_object(body);
+  if (!root) return std::unexpected(root.error());
+  auto items = member(*root, "items", "", true);
+  if (!items) return std::unexpected(items.error());
+  if (!(*items)->is_array()) return bad("items", "is not an array");
+  if ((*items)->size() > kMaxPageItems) return bad("items", "has too many entries");
+  std::pair<std::vector<T>, std::optional<std::string>> out;
+  for (size_t i = 0; i < (*items)->size(); ++i) {
+    auto v = item((**items)[i], at("items", i));
+    if (!v) return std::unexpected(v.error());
+    out.first.push_back(std::move(*v));
+  }
+  auto next = text(*root, "next_page_token", "", 256, false);
+  if (!next) return std::unexpected(next.error());
+  if (!next->empty()) {
+    if (!token_ok(*next)) return bad("next_page_token", "is not a page token");
+    out.second = *next;
+  }
+  return out;
+}
+
 }  // namespace
+
+bool is_safe_relative_path(std::string_view path) {
+  if (path.empty() || path.size() > kMaxPathBytes) return false;
+  size_t start = 0;
+  while (true) {
+    const size_t slash = path.find('/', start);
+    const std::string_view seg = path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (seg.empty() || seg.size() > kMaxSegmentBytes || seg == "." || seg == "..") return false;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return std::none_of(path.begin(), path.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f || c == '\\';
+  });
+}
+
+std::optional<std::string> inputs_dataset_name(std::string_view key) {
+  if (!is_peer_job_id(key)) return std::nullopt;
+  return "suanwang-in-" + std::string(key);
+}
+
+std::string datasets_target(int page_size, std::string_view page_token) {
+  std::string t = "/api/v1/datasets?page_size=" + std::to_string(page_size);
+  if (!page_token.empty()) t += "&page_token=" + percent_encode(page_token, false);
+  return t;
+}
+
+std::string dataset_target(std::string_view id) {
+  return "/api/v1/datasets/" + std::string(id);
+}
+
+std::string seal_target(std::string_view id) {
+  return dataset_target(id) + "/seal";
+}
+
+std::string files_target(std::string_view id, int page_size, std::string_view page_token) {
+  std::string t = dataset_target(id) + "/files?page_size=" + std::to_string(page_size);
+  if (!page_token.empty()) t += "&page_token=" + percent_encode(page_token, false);
+  return t;
+}
+
+std::string file_target(std::string_view id, std::string_view path) {
+  return dataset_target(id) + "/files/" + percent_encode(path, true);
+}
+
+std::string outputs_target(std::string_view job_id) {
+  return job_target(job_id) + "/outputs";
+}
+
+std::optional<std::string> repr_digest(std::string_view sha256_hex) {
+  auto d = common::digest_from_hex(sha256_hex);
+  if (!d) return std::nullopt;
+  return "sha-256=:" + common::digest_base64(*d) + ":";
+}
+
+AdapterResult<PeerDataset> parse_dataset(int status, std::string_view body, std::string_view what) {
+  if (status != 200 && status != 201) return std::unexpected(status_error(status, body, what));
+  auto root = parse_object(body);
+  if (!root) return std::unexpected(root.error());
+  return dataset_of(*root, "dataset");
+}
+
+AdapterResult<DatasetPage> parse_dataset_page(int status, std::string_view body) {
+  auto p = page_of<PeerDataset>(status, body, "dataset list", dataset_of, is_peer_job_id);
+  if (!p) return std::unexpected(p.error());
+  return DatasetPage{std::move(p->first), std::move(p->second)};
+}
+
+AdapterResult<FilePage> parse_file_page(int status, std::string_view body) {
+  auto p = page_of<PeerFile>(status, body, "file list", file_of, is_safe_relative_path);
+  if (!p) return std::unexpected(p.error());
+  return FilePage{std::move(p->first), std::move(p->second)};
+}
+
+AdapterResult<PeerFile> parse_put_file(int status, std::string_view body) {
+  if (status != 201 && status != 200)
+    return std::unexpected(status_error(status, body, "file upload"));
+  auto root = parse_object(body);
+  if (!root) return std::unexpected(root.error());
+  return file_of(*root, "file");
+}
+
+AdapterResult<JobOutputs> parse_outputs(int status, std::string_view body) {
+  if (status != 200) return std::unexpected(status_error(status, body, "job outputs"));
+  auto root = parse_object(body);
+  if (!root) return std::unexpected(root.error());
+  auto ds = member(*root, "dataset", "", true);
+  if (!ds) return std::unexpected(ds.error());
+  auto dataset = dataset_of(**ds, "dataset");
+  if (!dataset) return std::unexpected(dataset.error());
+  auto files = member(*root, "files", "", true);
+  if (!files) return std::unexpected(files.error());
+  if (!(*files)->is_array()) return bad("files", "is not an array");
+  if ((*files)->size() > kMaxOutputFiles) return bad("files", "has too many entries");
+  JobOutputs out;
+  out.dataset = std::move(*dataset);
+  std::set<std::string> seen;
+  for (size_t i = 0; i < (*files)->size(); ++i) {
+    auto f = file_of((**files)[i], at("files", i));
+    if (!f) return std::unexpected(f.error());
+    if (!seen.insert(f->path).second) return bad(at(at("files", i), "path"), "is listed twice");
+    out.files.push_back(std::move(*f));
+  }
+  return out;
+}
 
 bool is_peer_job_id(std::string_view id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), id_char);
 }
 
-json job_body(const JobRequest& job, const PeerOptions& options) {
+json job_body(const JobRequest& job, const PeerOptions& options, std::string_view inputs_dataset) {
   json resources = {
       {"cpus", job.cpus}, {"memory_gb", job.memory_gb}, {"walltime_s", job.walltime_s}};
   if (job.accelerators && job.accelerators->count > 0) {
@@ -282,6 +477,10 @@ json job_body(const JobRequest& job, const PeerOptions& options) {
   if (!job.env.empty()) body["env"] = job.env;
   if (job.expected_runtime_s) body["expected_runtime_s"] = *job.expected_runtime_s;
   if (!options.regions.empty()) body["constraints"] = {{"regions", options.regions}};
+  if (!inputs_dataset.empty()) {
+    body["inputs"] = json::array({{{"dataset", std::string(inputs_dataset)}, {"path", ""}}});
+  }
+  if (!job.output_globs.empty()) body["outputs"] = {{"paths", job.output_globs}};
   return body;
 }
 

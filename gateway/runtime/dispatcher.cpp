@@ -1,6 +1,8 @@
 // The job dispatcher and reconciler (see dispatcher.hpp).
 #include "gateway/runtime/dispatcher.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -89,6 +91,9 @@ adapters::JobRequest site_request(const std::string& job_id, const model::JobSpe
   }
   r.walltime_s = spec.resources.walltime_s;
   r.expected_runtime_s = spec.expected_runtime_s;
+  r.staged_inputs = std::any_of(spec.inputs.begin(), spec.inputs.end(),
+                                [](const model::InputSpec& in) { return in.staged; });
+  if (spec.outputs) r.output_globs = spec.outputs->paths;
   return r;
 }
 

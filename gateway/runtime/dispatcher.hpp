@@ -57,7 +57,8 @@
 namespace suanwang::runtime {
 
 // What a site is told of a job (adapters::JobRequest): its id as the key, the spec's command,
-// resources and hints; no owner, prices or placement reasons. Also used by the replay.
+// resources and hints, whether its inputs were staged and which outputs it leaves; no owner,
+// prices or placement reasons. Also used by the replay.
 adapters::JobRequest site_request(const std::string& job_id, const model::JobSpec& spec);
 
 // What a failed submit means to the lifecycle: a refusal (final for that site) or a site that

@@ -34,8 +34,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 5:
       (void)peer::parse_cancel(status, body);
       break;
-    default:
+    case 6:
       (void)peer::parse_logs(status, body, (data[0] & 0x80) ? 4096 : 0);
+      break;
+    default:
+      // The data answers: datasets, their files, a job's outputs.
+      if (data[0] & 0x80) {
+        (void)peer::parse_outputs(status, body);
+        (void)peer::parse_put_file(status, body);
+      } else {
+        (void)peer::parse_dataset(status, body, "dataset");
+        (void)peer::parse_dataset_page(status, body);
+        (void)peer::parse_file_page(status, body);
+      }
       break;
   }
   return 0;

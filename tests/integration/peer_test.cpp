@@ -1,12 +1,15 @@
 // A suanwang gateway as a site of another (adapters/peer), against a real provincial gateway on
 // loopback: the shared adapter contract, and the two-gateway story — a job submitted to the
-// national gateway runs at the provincial one, and its state and logs come back up.
+// national gateway runs at the provincial one, and its state and logs come back up; its input
+// files go down as a dataset of the province and its outputs come back up, digests intact.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "adapters/registry.hpp"
 #include "build_info.hpp"
+#include "gateway/security/encoding.hpp"
 #include "integration/support/federation_setup.hpp"
 #include "unit/adapters/adapter_contract.hpp"
 
@@ -127,6 +130,31 @@ json job(const std::string& command) {
   return {{"name", "federated"},
           {"command", command},
           {"resources", {{"cpus", 1}, {"memory_gb", 0.25}, {"walltime_s", 120}}}};
+}
+
+std::string pd_sha(std::string_view bytes) {
+  return security::hex(security::sha256(bytes));
+}
+
+// Bytes that no buffer size divides evenly.
+std::string pd_bytes(std::size_t n) {
+  std::string s(n, '\0');
+  uint32_t x = 4242;
+  for (auto& ch : s) {
+    x = x * 1664525 + 1013904223;
+    ch = static_cast<char>(x >> 24);
+  }
+  return s;
+}
+
+// The province user's datasets named `name`.
+std::vector<json> pd_datasets_named(HttpClient& c, const std::string& name) {
+  std::vector<json> out;
+  const json page = c.get("/api/v1/datasets?page_size=500").json();
+  for (const auto& d : page.at("items")) {
+    if (d.at("name") == name) out.push_back(d);
+  }
+  return out;
 }
 
 }  // namespace
@@ -290,6 +318,190 @@ TEST_CASE("a peer registered with a wrong key is refused and the national gatewa
   CHECK(detail.find("sw_not_a_real_key") == std::string::npos);
   auto cap = op.get("/api/v1/sites/" + site_id + "/capacity").json();
   CHECK(cap.at("observed_at").is_null());
+}
+
+TEST_CASE("a job's input files go to the provincial gateway as a dataset, its outputs come back",
+          "[integration][peer][data]") {
+  Province province;
+  Nation nation(province);
+  auto user = nation.gw.client(nation.user_key);
+  const std::string x = pd_bytes(3 * 1024 * 1024 + 17);  // several buffers each way
+  const std::string y = "the second input\n";
+  auto made = user.post("/api/v1/datasets", json{{"name", "east-inputs"}});
+  REQUIRE(made.status == 201);
+  const std::string ds = made.json().at("id");
+  REQUIRE(user.request("PUT", "/api/v1/datasets/" + ds + "/files/x", x, {}).status == 201);
+  REQUIRE(user.request("PUT", "/api/v1/datasets/" + ds + "/files/sub/y.txt", y, {}).status == 201);
+  REQUIRE(user.post("/api/v1/datasets/" + ds + "/seal", json::object()).status == 200);
+
+  json spec = job(
+      "mkdir -p out && sha256sum data/x > digest.txt && sha256sum data/sub/y.txt > out/y.sha && "
+      "head -c 5 data/x > out/head.bin && echo left-behind > skipped.log");
+  spec["inputs"] = json::array({{{"dataset", ds}, {"path", "data/"}}});
+  spec["outputs"] = {{"paths", {"*.txt", "out/**"}}};
+  spec["constraints"] = {{"sites", {nation.site_id}}};
+  auto created = user.post("/api/v1/jobs", spec);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  const std::string id = created.json().at("id");
+  const json done = wait_for_state(user, id, "succeeded", std::chrono::seconds(60));
+  CHECK(done.at("site") == nation.site_id);
+  const std::string remote = done.at("remote_id");
+
+  // Staged: both files, every byte, in the national job's events.
+  std::string staged;
+  const json events = user.get("/api/v1/jobs/" + id + "/events").json();
+  for (const auto& e : events.at("items")) {
+    if (e.at("type") == "staged") staged = e.at("reason");
+  }
+  INFO(staged);
+  CHECK(staged.find("2 files") != std::string::npos);
+
+  // The outputs the province's job left, collected back up; the log its globs did not name is not.
+  auto outputs = user.get("/api/v1/jobs/" + id + "/outputs");
+  INFO(outputs.body);
+  REQUIRE(outputs.status == 200);
+  const json out = outputs.json();
+  const std::string out_ds = out.at("dataset").at("id");
+  CHECK(out.at("dataset").at("job_id") == id);
+  const json files = out.at("files");
+  REQUIRE(files.size() == 3);
+  CHECK(files[0].at("path") == "digest.txt");
+  CHECK(files[1].at("path") == "out/head.bin");
+  CHECK(files[2].at("path") == "out/y.sha");
+  for (const auto& f : files) {
+    const std::string path = f.at("path");
+    auto got = user.get("/api/v1/datasets/" + out_ds + "/files/" + path);
+    REQUIRE(got.status == 200);
+    CHECK(f.at("sha256") == pd_sha(got.body));
+    CHECK(f.at("size_bytes") == got.body.size());
+  }
+  // The job at the province read exactly the bytes uploaded at the national gateway.
+  CHECK(user.get("/api/v1/datasets/" + out_ds + "/files/digest.txt").body.starts_with(pd_sha(x)));
+  CHECK(user.get("/api/v1/datasets/" + out_ds + "/files/out/y.sha").body.starts_with(pd_sha(y)));
+  CHECK(user.get("/api/v1/datasets/" + out_ds + "/files/out/head.bin").body == x.substr(0, 5));
+
+  // The province holds the inputs as one sealed dataset of the national org's account there, the
+  // input of the job it ran, and that job's own outputs.
+  auto prov_user = province.gw.client(province.fed.user_key);
+  const auto held = pd_datasets_named(prov_user, "suanwang-in-" + id);
+  REQUIRE(held.size() == 1);
+  CHECK(held[0].at("sealed") == true);
+  const std::string peer_ds = held[0].at("id");
+  const json peer_files = prov_user.get("/api/v1/datasets/" + peer_ds + "/files").json();
+  REQUIRE(peer_files.at("items").size() == 2);
+  CHECK(peer_files.at("items")[0].at("path") == "data/sub/y.txt");
+  CHECK(peer_files.at("items")[0].at("sha256") == pd_sha(y));
+  CHECK(peer_files.at("items")[1].at("path") == "data/x");
+  CHECK(peer_files.at("items")[1].at("sha256") == pd_sha(x));
+  const json at_province = prov_user.get("/api/v1/jobs/" + remote).json();
+  INFO(at_province.dump());
+  CHECK(at_province.dump().find(peer_ds) != std::string::npos);
+  CHECK(prov_user.get("/api/v1/jobs/" + remote + "/outputs").status == 200);
+}
+
+TEST_CASE("peer staging moves each byte once, across restarts, and collection checks each file",
+          "[integration][peer][data]") {
+  PeerHarness h;
+  TempDir work;
+  const auto records = work.path() / "site";
+  auto make_with = [&](const std::filesystem::path& work_dir) {
+    AdapterContext ctx{h.io.get_executor(), [] { return std::chrono::system_clock::now(); },
+                       work_dir.string(), 0};
+    auto a = AdapterRegistry::builtin().create(h.config(), ctx);
+    REQUIRE(a);
+    return std::move(*a);
+  };
+  auto blob = [&](const std::string& name, const std::string& bytes) {
+    const auto p = work.path() / name;
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p.string();
+  };
+  const std::string a_bytes = pd_bytes(2 * 1024 * 1024 + 3);
+  const std::string b_bytes = "bee\n";
+  const std::vector<StageFile> files = {
+      {"data/a.bin", blob("a", a_bytes), static_cast<int64_t>(a_bytes.size()), pd_sha(a_bytes)},
+      {"b.txt", blob("b", b_bytes), static_cast<int64_t>(b_bytes.size()), pd_sha(b_bytes)}};
+  const std::string key = "job_pd_stage1";
+
+  auto first = make_with(records);
+  REQUIRE(first->describe().supports_staging);
+  auto staged = run_sync(h.io, first->stage(key, files));
+  INFO((staged ? std::string() : staged.error().message));
+  REQUIRE(staged);
+  CHECK(staged->bytes == static_cast<int64_t>(a_bytes.size() + b_bytes.size()));
+  CHECK(staged->files == 2);
+  // Again: nothing moves. From a restarted gateway (its records on disk): nothing moves. From
+  // one that kept no records: it finds the dataset by its name, and nothing moves.
+  for (const auto& dir : {records, records, std::filesystem::path()}) {
+    auto adapter = make_with(dir);
+    auto again = run_sync(h.io, adapter->stage(key, files));
+    INFO(dir.string() << (again ? std::string() : again.error().message));
+    REQUIRE(again);
+    CHECK(again->bytes == 0);
+    CHECK(again->files == 2);
+  }
+  auto again = run_sync(h.io, first->stage(key, files));
+  REQUIRE(again);
+  CHECK(again->bytes == 0);
+  auto prov_user = h.province.gw.client(h.province.fed.user_key);
+  REQUIRE(pd_datasets_named(prov_user, "suanwang-in-" + key).size() == 1);
+
+  // Bytes that are not the ones the digest names: the peer refuses them.
+  StageFile lie = files[1];
+  lie.sha256 = pd_sha("not bee\n");
+  auto refused = run_sync(h.io, first->stage("job_pd_stage2", {lie}));
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == AdapterErrc::refused);
+  // A job that claims staged inputs that never reached the peer is not submitted without them.
+  JobRequest unstaged = h.quick_job("job_pd_stage3");
+  unstaged.staged_inputs = true;
+  auto no_inputs = run_sync(h.io, first->submit(unstaged));
+  REQUIRE_FALSE(no_inputs);
+  CHECK(no_inputs.error().code == AdapterErrc::not_found);
+
+  // The job runs at the peer on the staged files; a restarted gateway collects its outputs.
+  JobRequest j = h.quick_job(key);
+  j.command = "sha256sum data/a.bin > a.sha && cp b.txt b.out && echo no > other.log";
+  j.staged_inputs = true;
+  j.output_globs = {"*.sha", "b.out"};
+  auto submitted = run_sync(h.io, make_with(records)->submit(j));
+  INFO((submitted ? std::string() : submitted.error().message));
+  REQUIRE(submitted);
+  auto s = poll_status(
+      h.io, *first, submitted->remote_id, [](const RemoteStatus& st) { return is_final(st.state); },
+      [&] { h.pass_time(); }, PeerHarness::kMaxPolls);
+  INFO(s.reason);
+  REQUIRE(s.state == RemoteState::succeeded);
+
+  const auto into = work.path() / "collected";
+  auto restarted = make_with(records);
+  auto c = run_sync(h.io, restarted->collect(key, {"*.sha", "b.out"}, into.string()));
+  INFO((c ? std::string() : c.error().message));
+  REQUIRE(c);
+  REQUIRE(c->files.size() == 2);
+  CHECK(c->files[0].path == "a.sha");
+  CHECK(c->files[1].path == "b.out");
+  for (const auto& f : c->files) {
+    CHECK(f.local_path == (into / f.path).string());
+    const std::string bytes = read_file(f.local_path);
+    CHECK(f.sha256 == pd_sha(bytes));
+    CHECK(f.size_bytes == static_cast<int64_t>(bytes.size()));
+  }
+  CHECK(read_file(into / "a.sha").starts_with(pd_sha(a_bytes)));
+  CHECK(read_file(into / "b.out") == b_bytes);
+  CHECK(c->report.bytes == c->files[0].size_bytes + c->files[1].size_bytes);
+  // Only what the globs name, even when the peer collected more.
+  const auto narrow_into = work.path() / "narrow";
+  auto narrow = run_sync(h.io, restarted->collect(key, {"*.sha"}, narrow_into.string()));
+  REQUIRE(narrow);
+  REQUIRE(narrow->files.size() == 1);
+  CHECK(narrow->files[0].path == "a.sha");
+  CHECK_FALSE(std::filesystem::exists(narrow_into / "b.out"));
+  // A key this gateway never submitted has nothing to collect.
+  auto unknown = run_sync(h.io, restarted->collect("job_pd_never", {"*"}, narrow_into.string()));
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().code == AdapterErrc::not_found);
 }
 
 TEST_CASE("the peer adapter validates its settings", "[integration][peer]") {

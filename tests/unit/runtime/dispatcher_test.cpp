@@ -179,3 +179,29 @@ TEST_CASE("dispatcher: join waits for the loop and returns once it has stopped",
   rig.clock_.advance(2h);
   CHECK_FALSE(rig.reaches(job.id, S::succeeded, 200ms));
 }
+
+TEST_CASE("dispatcher: a site is told whether the job's inputs were staged and what it leaves",
+          "[runtime][dispatcher]") {
+  model::JobSpec spec;
+  spec.name = "digest";
+  spec.command = "sha256sum data/x > digest.txt";
+  auto plain = runtime::site_request("job_1", spec);
+  CHECK(plain.key == "job_1");
+  CHECK_FALSE(plain.staged_inputs);
+  CHECK(plain.output_globs.empty());
+
+  model::InputSpec blob;  // an anonymous blob: a figure for placement, nothing staged
+  blob.size_bytes = 1 << 20;
+  blob.region = "r";
+  spec.inputs.push_back(blob);
+  CHECK_FALSE(runtime::site_request("job_1", spec).staged_inputs);
+  model::InputSpec files;
+  files.dataset = "ds_1";
+  files.path = "data/";
+  files.staged = true;
+  spec.inputs.push_back(files);
+  spec.outputs = model::OutputSpec{"r", 0, {"*.txt", "out/**"}};
+  auto r = runtime::site_request("job_1", spec);
+  CHECK(r.staged_inputs);
+  CHECK(r.output_globs == std::vector<std::string>{"*.txt", "out/**"});
+}
