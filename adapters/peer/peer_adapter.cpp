@@ -93,6 +93,14 @@ class PeerAdapter final : public SiteAdapter {
   // One authenticated exchange whose request body streams from a file and/or whose 2xx answer
   // streams into one (HttpRequest::body_file / response_file), with a deadline for `bytes`.
   asio::awaitable<AdapterResult<HttpResponse>> transfer(HttpRequest req, int64_t bytes);
+  // An exchange's failure says which peer it was with.
+  AdapterResult<HttpResponse> at_peer(AdapterResult<HttpResponse> r) const {
+    if (r) return r;
+    AdapterError e = r.error();
+    e.message = "peer gateway at " + options_.endpoint.host + ":" + options_.endpoint.port + ": " +
+                e.message;
+    return std::unexpected(std::move(e));
+  }
 
   // The dataset holding the key's staged inputs at the peer, when there is one: the one
   // remembered, or, when a gateway may have stopped between making it and writing down its id,
@@ -143,14 +151,7 @@ asio::awaitable<AdapterResult<HttpResponse>> PeerAdapter::call(std::string metho
     // Safe to send again: the peer answers a repeat with the job the first one started.
     req.replayable = true;
   }
-  auto r = co_await http_.request(std::move(req));
-  if (!r) {
-    AdapterError e = r.error();
-    e.message = "peer gateway at " + options_.endpoint.host + ":" + options_.endpoint.port + ": " +
-                e.message;
-    co_return std::unexpected(std::move(e));
-  }
-  co_return r;
+  co_return at_peer(co_await http_.request(std::move(req)));
 }
 
 asio::awaitable<AdapterResult<Capacity>> PeerAdapter::capacity() {
@@ -202,14 +203,7 @@ asio::awaitable<AdapterResult<HttpResponse>> PeerAdapter::transfer(HttpRequest r
   req.timeout =
       options_.http.timeout +
       std::chrono::milliseconds(std::max<int64_t>(0, bytes) * 1000 / kMinTransferBytesPerSecond);
-  auto r = co_await http_.request(std::move(req));
-  if (!r) {
-    AdapterError e = r.error();
-    e.message = "peer gateway at " + options_.endpoint.host + ":" + options_.endpoint.port + ": " +
-                e.message;
-    co_return std::unexpected(std::move(e));
-  }
-  co_return r;
+  co_return at_peer(co_await http_.request(std::move(req)));
 }
 
 asio::awaitable<AdapterResult<std::optional<PeerDataset>>> PeerAdapter::find_by_name(
