@@ -60,6 +60,13 @@ model::UsageRecord usage_record(const model::JobRecord& j, const BilledSite* sit
               {"accelerator_hour", accelerator_price},
               {"billing_granularity_s", pricing.billing_granularity_s}};
   u.cost_cny = j.final_cost_cny.value_or(0.0);
+  if (site != nullptr) {
+    const auto e = model::estimate_energy(
+        model::power_model(site->energy, site->region ? &*site->region : nullptr), r,
+        static_cast<double>(u.seconds));
+    u.energy_kwh = e.kwh;
+    u.co2_kg = e.co2_kg;
+  }
   return u;
 }
 

@@ -6,7 +6,9 @@
 #include <optional>
 #include <string>
 
+#include "gateway/model/energy.hpp"
 #include "gateway/model/job.hpp"
+#include "gateway/model/region.hpp"
 #include "gateway/model/site.hpp"
 #include "gateway/model/usage.hpp"
 
@@ -34,10 +36,14 @@ double charge_cny(const model::JobRecord& ended);
 struct BilledSite {
   std::string org_id;
   model::Pricing pricing;
+  model::SiteEnergy energy;
+  std::optional<model::Region> region;  // with its grid figures, when the region is known
 };
 
 // The usage record of a job that has just ended. `site` is null when the job never reached one
-// (or its row is gone): no operator, prices 0.
+// (or its row is gone): no operator, prices 0, no energy. The energy and emissions are the
+// seconds used at the site's power, PUE and grid (model/energy.hpp), charged or not: a job that
+// failed still drew its power.
 model::UsageRecord usage_record(const model::JobRecord& ended, const BilledSite* site);
 
 }  // namespace suanwang::accounting

@@ -1,6 +1,7 @@
 // Money: GET /api/v1/usage (an org's usage records and totals by period, site and accelerator
 // model; JSON or CSV) and GET /api/v1/sites/{id}/settlement (a site's earnings by customer org
 // and period, for its operator and admins), from services::UsageService.
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -30,6 +31,11 @@ Json opt_time(const std::optional<TimePoint>& t) {
   return t ? Json(format_rfc3339(*t)) : Json(nullptr);
 }
 
+// Energy (kWh) and emissions (kg CO2) are estimates: three decimals say all they know.
+double round_estimate(double v) {
+  return std::round(v * 1000.0) / 1000.0;
+}
+
 Json usage_json(const services::UsageRecord& u) {
   return {{"job_id", u.job_id},
           {"org_id", u.org_id},
@@ -45,7 +51,9 @@ Json usage_json(const services::UsageRecord& u) {
           {"seconds", u.seconds},
           {"billed_seconds", u.billed_seconds},
           {"prices", u.prices},
-          {"cost_cny", round_cny(u.cost_cny)}};
+          {"cost_cny", round_cny(u.cost_cny)},
+          {"energy_kwh", round_estimate(u.energy_kwh)},
+          {"co2_kg", round_estimate(u.co2_kg)}};
 }
 
 std::string csv_field(std::string_view v) {
@@ -68,7 +76,7 @@ std::string usage_csv(const std::vector<services::UsageRecord>& rows) {
   std::string out =
       "job_id,org_id,site_id,state,cpus,memory_gb,accelerator_model,accelerator_count,"
       "started_at,finished_at,seconds,billed_seconds,cpu_core_hour,memory_gb_hour,"
-      "accelerator_hour,cost_cny\r\n";
+      "accelerator_hour,cost_cny,energy_kwh,co2_kg\r\n";
   for (const auto& u : rows) {
     char cost[32];
     std::snprintf(cost, sizeof cost, "%.2f", round_cny(u.cost_cny));
@@ -79,7 +87,8 @@ std::string usage_csv(const std::vector<services::UsageRecord>& rows) {
            format_rfc3339(u.finished_at) + "," + std::to_string(u.seconds) + "," +
            std::to_string(u.billed_seconds) + "," + number(u.prices.value("cpu_core_hour", 0.0)) +
            "," + number(u.prices.value("memory_gb_hour", 0.0)) + "," +
-           number(u.prices.value("accelerator_hour", 0.0)) + "," + cost + "\r\n";
+           number(u.prices.value("accelerator_hour", 0.0)) + "," + cost + "," +
+           number(round_estimate(u.energy_kwh)) + "," + number(round_estimate(u.co2_kg)) + "\r\n";
   }
   return out;
 }
@@ -125,7 +134,9 @@ Awaitable get_usage(ApiContext& c, RequestContext& rc, const auth::Principal& wh
                {{"jobs", totals.jobs},
                 {"seconds", totals.seconds},
                 {"billed_seconds", totals.billed_seconds},
-                {"cost_cny", round_cny(totals.cost_cny)}}}};
+                {"cost_cny", round_cny(totals.cost_cny)},
+                {"energy_kwh", round_estimate(totals.energy_kwh)},
+                {"co2_kg", round_estimate(totals.co2_kg)}}}};
   co_return json(rc, Status::ok, out);
 }
 
@@ -141,17 +152,21 @@ Awaitable get_settlement(ApiContext& c, RequestContext& rc, const auth::Principa
   auto rows = co_await c.services.usage.settlement(who, id, f, t, group);
   if (!rows) co_return problem(rc, rows.error());
   Json items = Json::array();
-  double total = 0;
+  double total = 0, energy = 0, co2 = 0;
   int64_t jobs = 0;
   for (const auto& r : *rows) {
     total += r.cost_cny;
+    energy += r.energy_kwh;
+    co2 += r.co2_kg;
     jobs += r.jobs;
     items.push_back({{"org_id", r.org_id},
                      {"org_name", r.org_name},
                      {"period", r.period.empty() ? Json(nullptr) : Json(r.period)},
                      {"jobs", r.jobs},
                      {"seconds", r.seconds},
-                     {"earnings_cny", round_cny(r.cost_cny)}});
+                     {"earnings_cny", round_cny(r.cost_cny)},
+                     {"energy_kwh", round_estimate(r.energy_kwh)},
+                     {"co2_kg", round_estimate(r.co2_kg)}});
   }
   co_return json(rc, Status::ok,
                  {{"site_id", id},
@@ -159,7 +174,11 @@ Awaitable get_settlement(ApiContext& c, RequestContext& rc, const auth::Principa
                   {"to", opt_time(t)},
                   {"group", group.empty() ? Json(nullptr) : Json(group)},
                   {"items", items},
-                  {"totals", {{"jobs", jobs}, {"earnings_cny", round_cny(total)}}}});
+                  {"totals",
+                   {{"jobs", jobs},
+                    {"earnings_cny", round_cny(total)},
+                    {"energy_kwh", round_estimate(energy)},
+                    {"co2_kg", round_estimate(co2)}}}});
 }
 
 }  // namespace

@@ -163,18 +163,19 @@ Result<Routing> parse_routing(const Json* j) {
     }
     JsonReader wr(*w, "routing.weights.");
     if (auto v = wr.expect_object(); !v) return fail(v.error());
-    if (auto v = wr.reject_unknown({"price", "time", "latency", "locality"}); !v) {
+    if (auto v = wr.reject_unknown({"price", "time", "latency", "locality", "green"}); !v) {
       return fail(v.error());
     }
     Weights weights;
     for (auto [key, dest] :
          {std::pair{"price", &weights.price}, std::pair{"time", &weights.time},
-          std::pair{"latency", &weights.latency}, std::pair{"locality", &weights.locality}}) {
+          std::pair{"latency", &weights.latency}, std::pair{"locality", &weights.locality},
+          std::pair{"green", &weights.green}}) {
       auto v = wr.opt_number(key, 0, 1000);
       if (!v) return fail(v.error());
       *dest = v->value_or(0);
     }
-    if (weights.price + weights.time + weights.latency + weights.locality <= 0) {
+    if (weights.price + weights.time + weights.latency + weights.locality + weights.green <= 0) {
       return fail(Error::invalid("routing.weights", "at least one weight must be positive"));
     }
     rt.policy = RoutingPolicy::custom;
@@ -185,7 +186,7 @@ Result<Routing> parse_routing(const Json* j) {
   if (!named) {
     return fail(Error::invalid("routing.policy",
                                "routing.policy must be one of balanced, cheapest, fastest, "
-                               "data-local (or give routing.weights)"));
+                               "data-local, greenest (or give routing.weights)"));
   }
   rt.policy = *named;
   return rt;
@@ -347,7 +348,8 @@ Json to_json(const JobSpec& s) {
                      {{"price", s.routing.weights->price},
                       {"time", s.routing.weights->time},
                       {"latency", s.routing.weights->latency},
-                      {"locality", s.routing.weights->locality}}}};
+                      {"locality", s.routing.weights->locality},
+                      {"green", s.routing.weights->green}}}};
   } else {
     j["routing"] = {{"policy", routing_policy_name(s.routing.policy)}};
   }

@@ -61,15 +61,18 @@ struct Weights {
   double time = 0;
   double latency = 0;
   double locality = 0;
+  double green = 0;  // the job's estimated emissions (model/energy.hpp)
 };
 
-// How a job weighs price, time, latency and locality (placement/placement.hpp has the weights).
-enum class RoutingPolicy { balanced, cheapest, fastest, data_local, custom };
-inline constexpr EnumNames<RoutingPolicy, 5> kRoutingPolicyNames(
+// How a job weighs price, time, latency, locality and carbon (placement/placement.hpp has the
+// weights).
+enum class RoutingPolicy { balanced, cheapest, fastest, data_local, greenest, custom };
+inline constexpr EnumNames<RoutingPolicy, 6> kRoutingPolicyNames(
     {{{RoutingPolicy::balanced, "balanced"},
       {RoutingPolicy::cheapest, "cheapest"},
       {RoutingPolicy::fastest, "fastest"},
       {RoutingPolicy::data_local, "data-local"},
+      {RoutingPolicy::greenest, "greenest"},
       {RoutingPolicy::custom, "custom"}}});
 inline const char* routing_policy_name(RoutingPolicy p) {
   return kRoutingPolicyNames.name(p);

@@ -63,7 +63,9 @@ Result<std::vector<Region>> parse_regions(const Json& body) {
     const std::string path = "regions[" + std::to_string(i) + "].";
     JsonReader r((*arr)[i], path);
     if (auto v = r.expect_object(); !v) return fail(v.error());
-    if (auto v = r.reject_unknown({"id", "name", "hub", "side", "lat", "lon"}); !v) {
+    if (auto v = r.reject_unknown(
+            {"id", "name", "hub", "side", "lat", "lon", "carbon_g_per_kwh", "green_share",
+             "pue_target"}); !v) {
       return fail(v.error());
     }
     Region reg;
@@ -92,14 +94,27 @@ Result<std::vector<Region>> parse_regions(const Json& body) {
     auto lon = r.opt_number("lon", -180, 180);
     if (!lon) return fail(lon.error());
     reg.lon = lon->value_or(0);
+    auto carbon = r.opt_number("carbon_g_per_kwh", 0, 2000);
+    if (!carbon) return fail(carbon.error());
+    reg.carbon_g_per_kwh = *carbon;
+    auto green = r.opt_number("green_share", 0, 1);
+    if (!green) return fail(green.error());
+    reg.green_share = *green;
+    auto pue = r.opt_number("pue_target", 1, 3);
+    if (!pue) return fail(pue.error());
+    reg.pue_target = *pue;
     out.push_back(std::move(reg));
   }
   return out;
 }
 
 Json to_json(const Region& r) {
-  return {{"id", r.id},     {"name", r.name}, {"hub", r.hub},
-          {"side", r.side}, {"lat", r.lat},   {"lon", r.lon}};
+  Json j = {{"id", r.id},     {"name", r.name}, {"hub", r.hub},
+            {"side", r.side}, {"lat", r.lat},   {"lon", r.lon}};
+  if (r.carbon_g_per_kwh) j["carbon_g_per_kwh"] = *r.carbon_g_per_kwh;
+  if (r.green_share) j["green_share"] = *r.green_share;
+  if (r.pue_target) j["pue_target"] = *r.pue_target;
+  return j;
 }
 
 Result<std::vector<NetworkLink>> parse_links(const Json& body, const std::vector<Region>& known) {

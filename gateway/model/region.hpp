@@ -19,6 +19,14 @@ struct Region {
   std::string side;  // "east" | "west" | "central"
   double lat = 0;
   double lon = 0;
+  // The grid where the region's centers draw power (model/energy.hpp cites the sources):
+  // average CO2 intensity in g/kWh, and the share of renewable power (0..1). None = unknown
+  // (estimates then use the national average intensity).
+  std::optional<double> carbon_g_per_kwh;
+  std::optional<double> green_share;
+  // The PUE its data centers are held to (the hub's published target); the default of a site
+  // whose operator gives none.
+  std::optional<double> pue_target;
 };
 
 struct NetworkLink {

@@ -109,7 +109,8 @@ Result<SiteAdapterSettings> parse_adapter(const Json& j) {
 Result<Site> parse_site(const Json& body) {
   JsonReader r(body, "");
   if (auto v = r.expect_object(); !v) return fail(v.error());
-  if (auto v = r.reject_unknown({"name", "region", "kind", "adapter", "pricing", "policy"}); !v) {
+  if (auto v = r.reject_unknown(
+          {"name", "region", "kind", "adapter", "pricing", "policy", "energy"}); !v) {
     return fail(v.error());
   }
   Site s;
@@ -139,6 +140,11 @@ Result<Site> parse_site(const Json& body) {
     if (!pol) return fail(pol.error());
     s.policy = std::move(*pol);
   }
+  if (const Json* energy = r.get("energy")) {
+    auto e = parse_site_energy(*energy, "energy");
+    if (!e) return fail(e.error());
+    s.energy = std::move(*e);
+  }
   return s;
 }
 
@@ -167,7 +173,8 @@ Json site_to_stored_json(const Site& s) {
             {"options", s.adapter.options},
             {"credentials", s.adapter.credentials}}},
           {"pricing", to_json(s.pricing)},
-          {"policy", to_json(s.policy)}};
+          {"policy", to_json(s.policy)},
+          {"energy", to_json(s.energy)}};
 }
 
 Json site_to_json(const Site& s, bool detailed) {
@@ -180,6 +187,7 @@ Json site_to_json(const Site& s, bool detailed) {
             {"drained", s.drained},
             {"pricing", to_json(s.pricing)},
             {"policy", to_json(s.policy)},
+            {"energy", to_json(s.energy)},
             {"created_at", format_rfc3339(s.created_at)},
             {"updated_at", format_rfc3339(s.updated_at)}};
   j["adapter"] = {{"type", s.adapter.type}};

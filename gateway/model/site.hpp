@@ -11,6 +11,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/enum_names.hpp"
 #include "gateway/core/json.hpp"
+#include "gateway/model/energy.hpp"
 
 namespace suanwang::model {
 
@@ -67,6 +68,7 @@ struct Site {
   SiteAdapterSettings adapter;
   Pricing pricing;
   SitePolicy policy;
+  SiteEnergy energy;  // PUE and power; unset figures take the defaults (model/energy.hpp)
   SiteStatus status = SiteStatus::online;  // as set by the operator or by health checks
   bool drained = false;                    // the operator's drain flag; wins over health
   TimePoint created_at{};

@@ -27,6 +27,10 @@ struct UsageRecord {
   int64_t billed_seconds = 0;  // at the site's billing granularity
   Json prices;                 // the unit prices applied (CNY per hour; granularity)
   double cost_cny = 0;         // the job's final cost
+  // Estimated from the seconds used at the site's power, PUE and grid (model/energy.hpp);
+  // 0 for a job that never ran, and for records written before the estimate existed.
+  double energy_kwh = 0;
+  double co2_kg = 0;
 };
 
 }  // namespace suanwang::model

@@ -153,6 +153,10 @@ std::string summarize(const Decision& d, const ExplainFacts& facts) {
   } else {
     s += ", no data moved";
   }
+  if (best.energy_kwh > 0) {
+    s += ", about " + fmt(best.co2_kg < 10 ? "%.2f" : "%.0f", best.co2_kg) + " kg CO2 (" +
+         fmt(best.energy_kwh < 10 ? "%.2f" : "%.0f", best.energy_kwh) + " kWh)";
+  }
   if (!facts.fastest_is_best && facts.fastest_cost_cny > 0) {
     const double pct = 100.0 * (1.0 - best.total_cost_cny / facts.fastest_cost_cny);
     if (pct >= 1) s += "; " + fmt("%.0f", pct) + "% cheaper than the fastest site";
@@ -165,10 +169,10 @@ std::string summarize(const Decision& d, const ExplainFacts& facts) {
 namespace {
 
 // Criteria in name order (latency, locality, price, time), as the members are written.
-constexpr std::array<Criterion, 4> kCriteriaByName = {Criterion::latency, Criterion::locality,
-                                                      Criterion::price, Criterion::time};
+constexpr std::array<Criterion, kCriterionCount> kCriteriaByName = {
+    Criterion::green, Criterion::latency, Criterion::locality, Criterion::price, Criterion::time};
 
-void write_by_criterion(JsonWriter& w, std::string_view key, const std::array<double, 4>& v) {
+void write_by_criterion(JsonWriter& w, std::string_view key, const PerCriterion& v) {
   w.key(key).begin_object();
   for (auto c : kCriteriaByName) w.member(criterion_name(c), v[static_cast<std::size_t>(c)]);
   w.end_object();
@@ -182,8 +186,10 @@ std::string to_json_text(const Candidate& c) {
   JsonWriter w(out);
   w.begin_object()
       .member("bytes_moved", c.bytes_moved)
+      .member("co2_kg", c.co2_kg)
       .member("compute_cost_cny", round_cny(c.compute_cost_cny))
       .member("egress_cost_cny", round_cny(c.egress_cost_cny))
+      .member("energy_kwh", c.energy_kwh)
       .member("estimated_cost_cny", round_cny(c.total_cost_cny));
   write_by_criterion(w, "normalized", c.normalized);
   w.member("pool", c.pool).member("queue_wait_s", c.queue_wait_s);
@@ -246,6 +252,7 @@ std::string to_json_text(const Decision& d) {
       .member("summary", d.summary);
   w.key("weights")
       .begin_object()
+      .member("green", d.weights.green)
       .member("latency", d.weights.latency)
       .member("locality", d.weights.locality)
       .member("price", d.weights.price)

@@ -38,6 +38,7 @@ struct RegionFigures {
   double out_link_egress_per_gb = 0;
   bool out_crosses = false;
   double rtt = 0;
+  const model::Region* region = nullptr;  // with its grid figures; null when unknown
 };
 
 // Which pool holds the job. A site queues a job in one pool — the first that could ever hold
@@ -122,7 +123,8 @@ struct Scored {
   double compute = 0, egress = 0, total = 0;  // at the bound runtime
   int64_t bytes = 0;
   double transfer_in = 0, transfer_out = 0, queue = 0, start = 0, result = 0, rtt = 0;
-  std::array<double, 4> raw{};  // by Criterion; normalised only for the candidates returned
+  double energy_kwh = 0, co2_kg = 0;  // at the likely runtime
+  PerCriterion raw{};  // by Criterion; normalised only for the candidates returned
   double score = 0;
 };
 
@@ -186,22 +188,27 @@ model::Weights weights_for(const model::Routing& routing) {
   } else {
     switch (routing.policy) {
       case model::RoutingPolicy::cheapest:
-        w = {1, 0, 0, 0};
+        w = {1, 0, 0, 0, 0};
         break;
       case model::RoutingPolicy::fastest:
-        w = {0, 1, 0, 0};
+        w = {0, 1, 0, 0, 0};
         break;
       case model::RoutingPolicy::data_local:
-        w = {0.2, 0.2, 0, 0.6};
+        w = {0.2, 0.2, 0, 0.6, 0};
+        break;
+      case model::RoutingPolicy::greenest:
+        w = {0.15, 0.25, 0, 0, 0.6};  // mostly carbon, not at any price (see placement.hpp)
         break;
       case model::RoutingPolicy::balanced:
       case model::RoutingPolicy::custom:  // custom always comes with weights
-        w = {0.35, 0.45, 0.1, 0.1};       // balanced: time a little over price (see placement.hpp)
+        w = {0.35, 0.45, 0.1, 0.1, 0};    // balanced: time a little over price (placement.hpp)
         break;
     }
   }
-  const double sum = w.price + w.time + w.latency + w.locality;
-  if (sum > 0) w = {w.price / sum, w.time / sum, w.latency / sum, w.locality / sum};
+  const double sum = w.price + w.time + w.latency + w.locality + w.green;
+  if (sum > 0) {
+    w = {w.price / sum, w.time / sum, w.latency / sum, w.locality / sum, w.green / sum};
+  }
   return w;
 }
 
@@ -425,34 +432,35 @@ struct Runtimes {
 struct Ranking {
   std::vector<std::size_t> top;  // indices into the candidates, best first
   std::size_t fastest = 0;
-  std::array<double, 4> lo{}, span{};
+  PerCriterion lo{}, span{};
   double normalized(const Scored& c, std::size_t k) const {
     return span[k] > 0 ? (c.raw[k] - lo[k]) / span[k] : 0.0;
   }
 };
 
 [[gnu::always_inline]] inline Ranking rank(std::vector<Scored>& scored,
-                                           const std::array<double, 4>& lo_in,
-                                           const std::array<double, 4>& hi,
+                                           const PerCriterion& lo_in, const PerCriterion& hi,
                                            const model::Weights& weights, std::size_t keep,
                                            const Snapshot& snap) {
   // Locals, not the result's members, in the loop: a store to a candidate's score could alias
   // a member array of doubles and force it to be read again for every criterion.
-  const std::array<double, 4> lo = lo_in;
-  const std::array<double, 4> w = {weights.price, weights.time, weights.latency, weights.locality};
+  const PerCriterion lo = lo_in;
+  const PerCriterion w = {weights.price, weights.time, weights.latency, weights.locality,
+                          weights.green};
   // The span is at least the best value itself: candidates within a factor of two of the best
   // are told apart by their relative difference instead of being stretched over 0..1, so that
   // seconds of transfer on an hours-long job, or a few fen on a large bill, do not weigh like a
   // doubling. Wider spreads normalise min-max as before.
-  std::array<double, 4> span;
-  for (std::size_t k = 0; k < 4; ++k) span[k] = std::max(hi[k] - lo[k], lo[k]);
+  PerCriterion span;
+  for (std::size_t k = 0; k < kCriterionCount; ++k) span[k] = std::max(hi[k] - lo[k], lo[k]);
   std::vector<std::size_t> top;  // indices into scored, best first
   top.reserve(keep + 1);
   std::size_t fastest = 0;
   for (std::size_t i = 0; i < scored.size(); ++i) {
     Scored& c = scored[i];
     double score = 0;
-    for (std::size_t k = 0; k < 4; ++k) {
+    for (std::size_t k = 0; k < kCriterionCount; ++k) {
+      if (w[k] == 0) continue;
       score += w[k] * (span[k] > 0 ? (c.raw[k] - lo[k]) / span[k] : 0.0);
     }
     c.score = score;
@@ -492,8 +500,10 @@ Candidate to_candidate(const Scored& c, const Ranking& r, const Snapshot& snap) 
   out.start_s = c.start;
   out.result_s = c.result;
   out.rtt_ms = c.rtt;
+  out.energy_kwh = c.energy_kwh;
+  out.co2_kg = c.co2_kg;
   out.raw = c.raw;
-  for (std::size_t k = 0; k < 4; ++k) out.normalized[k] = r.normalized(c, k);
+  for (std::size_t k = 0; k < kCriterionCount; ++k) out.normalized[k] = r.normalized(c, k);
   out.score = c.score;
   return out;
 }
@@ -547,7 +557,7 @@ Decision decide(const Request& req, const Snapshot& snap) {
   d.runtime_s = rt.likely;
   std::vector<Scored> scored;
   scored.reserve(snap.sites.size());
-  std::array<double, 4> lo, hi;  // of each criterion over the feasible sites
+  PerCriterion lo, hi;  // of each criterion over the feasible sites
   lo.fill(std::numeric_limits<double>::max());
   hi.fill(std::numeric_limits<double>::lowest());
 
@@ -582,6 +592,11 @@ Decision decide(const Request& req, const Snapshot& snap) {
       rf.out_link_egress_per_gb = l.egress_cny_per_gb;
     }
     rf.rtt = job.submitter_region.empty() ? 0 : net.figures(job.submitter_region, region).rtt_ms;
+    if (snap.regions) {
+      for (const auto& r : *snap.regions) {
+        if (r.id == region) rf.region = &r;
+      }
+    }
     return by_region.emplace(std::string_view(region), rf).first->second;
   };
 
@@ -631,8 +646,13 @@ Decision decide(const Request& req, const Snapshot& snap) {
       reject(i, RejectCode::deadline, {.value = latest});
       continue;
     }
-    c.raw = {c.total, c.result, c.rtt, static_cast<double>(rf.cross_bytes)};
-    for (std::size_t k = 0; k < 4; ++k) {
+    const model::Energy energy = model::estimate_energy(
+        model::power_model(st.site->energy, rf.region), job.resources,
+        static_cast<double>(rt.likely));
+    c.energy_kwh = energy.kwh;
+    c.co2_kg = energy.co2_kg;
+    c.raw = {c.total, c.result, c.rtt, static_cast<double>(rf.cross_bytes), c.co2_kg};
+    for (std::size_t k = 0; k < kCriterionCount; ++k) {
       lo[k] = std::min(lo[k], c.raw[k]);
       hi[k] = std::max(hi[k], c.raw[k]);
     }

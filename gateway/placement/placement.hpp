@@ -40,8 +40,10 @@
 //   start    = max(inputs in, queue);  result = start + runtime + outputs out
 //   (runtime in queue and result: the likely one; a deadline is checked with the bound)
 //   latency  = RTT from submitter_region to the site's region (0 when not given)
+//   energy   = the likely runtime x the site's power for the job's CPUs and accelerators x its
+//              PUE; emissions = energy x the region's grid intensity (model/energy.hpp)
 //
-// Score. For each criterion c in {price, time, latency, locality} and each feasible
+// Score. For each criterion c in {price, time, latency, locality, green} and each feasible
 // candidate i with raw value x_i (lower is better):
 //     norm_c(i) = (x_i - min_c) / max(max_c - min_c, min_c)   (0 when every x is equal)
 // so 0 is the best candidate on c and 1 the worst when the worst is at least twice the best;
@@ -54,8 +56,12 @@
 //   time     = estimated seconds from now to result
 //   latency  = RTT from the submitter's region to the site's (ms)
 //   locality = input bytes that must cross regions
-// Policies: balanced {0.35, 0.45, 0.10, 0.10}, cheapest {1,0,0,0}, fastest {0,1,0,0},
-// data-local {0.2, 0.2, 0, 0.6}, or explicit weights (policy "custom"). Balanced weighs time a
+//   green    = the job's estimated emissions at the site (kg CO2)
+// Policies (price / time / latency / locality / green): balanced {0.35, 0.45, 0.10, 0.10, 0},
+// cheapest {1,0,0,0,0}, fastest {0,1,0,0,0}, data-local {0.2, 0.2, 0, 0.6, 0}, greenest
+// {0.15, 0.25, 0, 0, 0.6} (mostly carbon, but not at any price or delay: a pure carbon
+// ranking would queue every job in the greenest region), or explicit weights (policy
+// "custom"). Green weighs 0 in the older policies, so they place as before. Balanced weighs time a
 // little over price. That was chosen (in the replay, README) while a job without
 // expected_runtime_s was timed by its walltime, to offset the dilution of its queue; the
 // weights were deliberately not re-tuned when the learnt runtimes removed most of it.
@@ -82,13 +88,17 @@
 
 namespace suanwang::placement {
 
-enum class Criterion { price = 0, time = 1, latency = 2, locality = 3 };
-inline constexpr std::array<Criterion, 4> kCriteria = {Criterion::price, Criterion::time,
-                                                       Criterion::latency, Criterion::locality};
-inline constexpr EnumNames<Criterion, 4> kCriterionNames({{{Criterion::price, "price"},
-                                                           {Criterion::time, "time"},
-                                                           {Criterion::latency, "latency"},
-                                                           {Criterion::locality, "locality"}}});
+enum class Criterion { price = 0, time = 1, latency = 2, locality = 3, green = 4 };
+inline constexpr std::size_t kCriterionCount = 5;
+inline constexpr std::array<Criterion, kCriterionCount> kCriteria = {
+    Criterion::price, Criterion::time, Criterion::latency, Criterion::locality, Criterion::green};
+inline constexpr EnumNames<Criterion, kCriterionCount> kCriterionNames(
+    {{{Criterion::price, "price"},
+      {Criterion::time, "time"},
+      {Criterion::latency, "latency"},
+      {Criterion::locality, "locality"},
+      {Criterion::green, "green"}}});
+using PerCriterion = std::array<double, kCriterionCount>;
 inline const char* criterion_name(Criterion c) {
   return kCriterionNames.name(c);
 }
@@ -165,6 +175,9 @@ struct SiteState {
 struct Snapshot {
   std::vector<SiteState> sites;
   const model::Network* network = nullptr;                // REQUIRES: non-null
+  // The regions with their grid figures, for energy and carbon; null or missing regions use
+  // the national figures (model/energy.hpp).
+  const std::vector<model::Region>* regions = nullptr;
   std::map<std::string, const model::Dataset*> datasets;  // the submitting org's, by id
   double capacity_stale_after_s = 60;
   TimePoint now{};  // the instant of the snapshot, for deadlines
@@ -209,8 +222,12 @@ struct Candidate {
   double start_s = 0;   // from now until the job can start
   double result_s = 0;  // from now until results are at the output region
   double rtt_ms = 0;
-  std::array<double, 4> raw{};         // by Criterion
-  std::array<double, 4> normalized{};  // by Criterion, 0 best .. 1 worst
+  // Energy the job will likely use here (its likely runtime at the site's power and PUE) and
+  // what that emits on the region's grid (model/energy.hpp).
+  double energy_kwh = 0;
+  double co2_kg = 0;
+  PerCriterion raw{};         // by Criterion
+  PerCriterion normalized{};  // by Criterion, 0 best .. 1 worst
   double score = 0;
   double raw_of(Criterion c) const { return raw[static_cast<std::size_t>(c)]; }
   double normalized_of(Criterion c) const { return normalized[static_cast<std::size_t>(c)]; }

@@ -37,7 +37,10 @@ Result<bool> write_job_change(store::Db& db, const model::JobRecord& job,
       if (!job.site_id.empty()) {
         auto stored = store::find_site_pricing(db, job.site_id);
         if (!stored) return fail(stored.error());
-        if (*stored) site = accounting::BilledSite{(*stored)->org_id, (*stored)->pricing};
+        if (*stored) {
+          site = accounting::BilledSite{(*stored)->org_id, (*stored)->pricing,
+                                        (*stored)->energy, (*stored)->region};
+        }
       }
       money.usage = accounting::usage_record(job, site ? &*site : nullptr);
     }

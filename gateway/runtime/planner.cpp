@@ -11,6 +11,7 @@ placement::Decision Planner::decide_locked(const PlanInput& in) {
   const auto shared_views = directory_.snapshot();
   const auto& views = *shared_views;
   const auto network = geography_.network();
+  const auto regions = geography_.regions();
   const TimePoint now = clock_.now();
   std::unordered_map<std::string_view, const federation::SiteView*> by_id;  // on first use
   holds_.expire(now, config_.hold_ttl, [&](const std::string& site) -> std::optional<TimePoint> {
@@ -23,6 +24,7 @@ placement::Decision Planner::decide_locked(const PlanInput& in) {
   });
   placement::Snapshot snap;
   snap.network = network.get();
+  snap.regions = regions.get();
   snap.now = now;
   snap.capacity_stale_after_s = std::chrono::duration<double>(config_.capacity_stale_after).count();
   snap.sites.reserve(views.size());

@@ -142,8 +142,10 @@ Result<std::optional<StoredSite>> find_site(Db& db, std::string_view id) {
 }
 
 Result<std::optional<SitePricing>> find_site_pricing(Db& db, std::string_view id) {
-  auto st =
-      db.prepare("SELECT org_id, json_extract(spec_json, '$.pricing') FROM sites WHERE id = ?");
+  auto st = db.prepare(
+      "SELECT s.org_id, json_extract(s.spec_json, '$.pricing'),"
+      " json_extract(s.spec_json, '$.energy'), r.id, r.side, r.carbon_g_per_kwh, r.green_share,"
+      " r.pue_target FROM sites s LEFT JOIN regions r ON r.id = s.region WHERE s.id = ?");
   if (!st) return fail(st.error());
   st->bind(1, id);
   auto row = st->step();
@@ -162,6 +164,20 @@ Result<std::optional<SitePricing>> find_site_pricing(Db& db, std::string_view id
         if (price.is_number()) pricing.gpu_hour[model] = price.get<double>();
       }
     }
+  }
+  if (!st->is_null(2)) {
+    if (auto e = parse_json(st->text(2), 8); e && e->is_object()) {
+      if (auto energy = model::parse_site_energy(*e, "energy")) out.energy = std::move(*energy);
+    }
+  }
+  if (!st->is_null(3)) {
+    model::Region r;
+    r.id = st->text(3);
+    r.side = st->text(4);
+    r.carbon_g_per_kwh = st->opt_real(5);
+    r.green_share = st->opt_real(6);
+    r.pue_target = st->opt_real(7);
+    out.region = std::move(r);
   }
   return std::optional<SitePricing>{std::move(out)};
 }

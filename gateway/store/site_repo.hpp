@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/model/dataset.hpp"
+#include "gateway/model/region.hpp"
 #include "gateway/model/site.hpp"
 #include "gateway/store/db.hpp"
 
@@ -42,6 +43,8 @@ Result<std::optional<StoredSite>> find_site(Db& db, std::string_view id);
 struct SitePricing {
   std::string org_id;
   model::Pricing pricing;
+  model::SiteEnergy energy;             // read leniently too: a bad figure reads as unset
+  std::optional<model::Region> region;  // the site's region with its grid figures, if known
 };
 Result<std::optional<SitePricing>> find_site_pricing(Db& db, std::string_view id);
 // For re-sealing under the current master key (services::SiteVault::reseal): every live site

@@ -7,7 +7,8 @@ namespace suanwang::store {
 namespace {
 constexpr const char* kUsageCols =
     "job_id, org_id, site_id, site_org_id, state, cpus, memory_gb, accelerator_model,"
-    " accelerator_count, started_at, finished_at, seconds, billed_seconds, prices_json, cost_cny";
+    " accelerator_count, started_at, finished_at, seconds, billed_seconds, prices_json, cost_cny,"
+    " energy_kwh, co2_kg";
 
 // The WHERE clause of a filter and its arguments (all text or integers).
 struct Where {
@@ -49,7 +50,7 @@ void bind_all(Statement& st, const Where& w) {
 
 Result<void> insert_usage(Db& db, const UsageRecord& u) {
   auto st = db.prepare(std::string("INSERT OR IGNORE INTO usage_records (") + kUsageCols +
-                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st) return fail(st.error());
   st->bind(1, u.job_id)
       .bind(2, u.org_id)
@@ -69,7 +70,9 @@ Result<void> insert_usage(Db& db, const UsageRecord& u) {
       .bind(12, u.seconds)
       .bind(13, u.billed_seconds)
       .bind(14, u.prices.dump())
-      .bind(15, u.cost_cny);
+      .bind(15, u.cost_cny)
+      .bind(16, u.energy_kwh)
+      .bind(17, u.co2_kg);
   return st->run();
 }
 
@@ -100,6 +103,8 @@ Result<std::vector<UsageRecord>> list_usage(Db& db, const UsageFilter& f) {
     u.billed_seconds = st->int64(12);
     u.prices = parse_json(st->text(13), 4).value_or(Json::object());
     u.cost_cny = st->real(14);
+    u.energy_kwh = st->real(15);
+    u.co2_kg = st->real(16);
     out.push_back(std::move(u));
   }
   return out;
@@ -109,12 +114,14 @@ Result<UsageTotals> usage_totals(Db& db, const UsageFilter& f) {
   const Where w = where_of(f);
   auto st = db.prepare(
       "SELECT COUNT(*), COALESCE(SUM(seconds), 0), COALESCE(SUM(billed_seconds), 0),"
-      " COALESCE(SUM(cost_cny), 0) FROM usage_records" +
+      " COALESCE(SUM(cost_cny), 0), COALESCE(SUM(energy_kwh), 0), COALESCE(SUM(co2_kg), 0)"
+      " FROM usage_records" +
       w.sql);
   if (!st) return fail(st.error());
   bind_all(*st, w);
   if (auto row = st->step(); !row) return fail(row.error());
-  return UsageTotals{st->int64(0), st->int64(1), st->int64(2), st->real(3)};
+  return UsageTotals{st->int64(0), st->int64(1), st->int64(2),
+                     st->real(3),  st->real(4),  st->real(5)};
 }
 
 Result<std::vector<SettlementRow>> settlement(Db& db, std::string_view site_id,
@@ -124,7 +131,8 @@ Result<std::vector<SettlementRow>> settlement(Db& db, std::string_view site_id,
   if (group == "day") period = "strftime('%Y-%m-%d', u.finished_at / 1000, 'unixepoch')";
   if (group == "month") period = "strftime('%Y-%m', u.finished_at / 1000, 'unixepoch')";
   auto st = db.prepare("SELECT u.org_id, COALESCE(o.name, ''), " + period +
-                       " AS period, COUNT(*), SUM(u.seconds), SUM(u.cost_cny)"
+                       " AS period, COUNT(*), SUM(u.seconds), SUM(u.cost_cny),"
+                       " SUM(u.energy_kwh), SUM(u.co2_kg)"
                        " FROM usage_records u LEFT JOIN orgs o ON o.id = u.org_id"
                        " WHERE u.site_id = ?1 AND (?2 IS NULL OR u.finished_at >= ?2)"
                        " AND (?3 IS NULL OR u.finished_at < ?3)"
@@ -146,7 +154,8 @@ Result<std::vector<SettlementRow>> settlement(Db& db, std::string_view site_id,
     auto row = st->step();
     if (!row) return fail(row.error());
     if (!*row) break;
-    out.push_back({st->text(0), st->text(1), st->text(2), st->int64(3), st->int64(4), st->real(5)});
+    out.push_back({st->text(0), st->text(1), st->text(2), st->int64(3), st->int64(4), st->real(5),
+                   st->real(6), st->real(7)});
   }
   return out;
 }

@@ -36,6 +36,8 @@ struct UsageTotals {
   int64_t seconds = 0;
   int64_t billed_seconds = 0;
   double cost_cny = 0;
+  double energy_kwh = 0;
+  double co2_kg = 0;
 };
 // Over every matching record (not only the first `limit`).
 Result<UsageTotals> usage_totals(Db& db, const UsageFilter& f);
@@ -48,6 +50,8 @@ struct SettlementRow {
   int64_t jobs = 0;
   int64_t seconds = 0;
   double cost_cny = 0;
+  double energy_kwh = 0;
+  double co2_kg = 0;
 };
 Result<std::vector<SettlementRow>> settlement(Db& db, std::string_view site_id,
                                               std::optional<TimePoint> from,
