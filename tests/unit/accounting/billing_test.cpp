@@ -98,6 +98,32 @@ TEST_CASE("the usage record says what was used and billed, at which prices",
   CHECK(none.finished_at == j.updated_at);
   CHECK(none.prices["cpu_core_hour"] == 0.0);
   CHECK(none.prices["billing_granularity_s"] == 1);
+  CHECK(none.energy_kwh == 0);
+  CHECK(none.co2_kg == 0);
+}
+
+TEST_CASE("the usage record estimates the energy and emissions of the seconds used",
+          "[accounting][billing][energy]") {
+  // 2 CPUs at 4.4 W and one A800 at 400 W for 1801 s, PUE 1.2, a 500 g/kWh grid.
+  model::Region region;
+  region.id = "r";
+  region.carbon_g_per_kwh = 500;
+  region.pue_target = 1.2;
+  const BilledSite site{"org_op", billing_prices(), {}, region};
+  const auto u = usage_record(billed_job(), &site);
+  const double kwh = (2 * 4.4 + 400) * (1801 / 3600.0) * 1.2 / 1000;
+  CHECK(u.energy_kwh == Approx(kwh));
+  CHECK(u.co2_kg == Approx(kwh * 0.5));
+
+  // The operator's figures win over the defaults; a region without a figure takes the
+  // national average.
+  BilledSite own{"org_op", billing_prices(), {}, std::nullopt};
+  own.energy.pue = 1.1;
+  own.energy.accelerator_w["A800"] = 300;
+  const auto o = usage_record(billed_job(), &own);
+  const double own_kwh = (2 * 4.4 + 300) * (1801 / 3600.0) * 1.1 / 1000;
+  CHECK(o.energy_kwh == Approx(own_kwh));
+  CHECK(o.co2_kg == Approx(own_kwh * model::kNationalCarbonGPerKwh / 1000));
 }
 
 }  // namespace

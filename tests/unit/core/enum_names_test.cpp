@@ -36,7 +36,7 @@ TEST_CASE("enum name tables round-trip and cover every value", "[core][enum_name
   check_table(kJobStateNames, 9);
   check_table(kFailureKindNames, 3);
   check_table(kEventTypeNames, 11);
-  check_table(kRoutingPolicyNames, 5);
+  check_table(kRoutingPolicyNames, 6);
   check_table(kOrgKindNames, 3);
   check_table(kSiteKindNames, 3);
   check_table(kSiteStatusNames, 4);

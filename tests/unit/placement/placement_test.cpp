@@ -33,6 +33,7 @@ struct World {
       // SH <-> CD is not named: defaults (30 ms, 10 Gbps, ¥0.15/GB).
   }};
   std::deque<model::Dataset> datasets;
+  std::vector<model::Region> regions;  // grid figures; none = the national defaults
   TimePoint now = from_unix_ms(1'800'000'000'000);
   std::optional<double> budget;  // the org's remaining budget, none = no budget
 
@@ -83,6 +84,7 @@ struct World {
     Snapshot snap;
     snap.sites = states;
     snap.network = &network;
+    snap.regions = &regions;
     for (const auto& d : datasets) snap.datasets[d.id] = &d;
     snap.capacity_stale_after_s = 60;
     snap.now = now;
@@ -892,7 +894,7 @@ TEST_CASE("the decision as text is the document, in name order, and its brief is
   CHECK(j["rejected_by_code"] == Json({{"draining", 1}, {"offline", 1}}));
   CHECK(j["runtime_s"] == d.runtime_s);
   CHECK(j["feasible_sites"] == 2);
-  CHECK(j["ranked"][0]["raw"].size() == 4);
+  CHECK(j["ranked"][0]["raw"].size() == 5);
   CHECK(j["ranked"][0]["score"].get<double>() == d.ranked[0].score);
   CHECK(j["ranked"][0]["queue_wait_s"].is_number_float());
   const Json brief = brief_json(d);
@@ -914,3 +916,60 @@ TEST_CASE("with no sites at all the decision is infeasible and says so", "[place
 }
 
 }  // namespace
+
+// ---- Energy and carbon ------------------------------------------------------------------------
+
+namespace {
+model::Region carbon_region(const std::string& id, double g_per_kwh, double pue) {
+  model::Region r;
+  r.id = id;
+  r.name = id;
+  r.carbon_g_per_kwh = g_per_kwh;
+  r.pue_target = pue;
+  return r;
+}
+}  // namespace
+
+TEST_CASE("every candidate shows its estimated energy and emissions", "[placement][energy]") {
+  World w;
+  w.regions = {carbon_region(kSH, 584.9, 1.25), carbon_region(kCD, 140.4, 1.25)};
+  w.add("sh", kSH);
+  w.add("cd", kCD);
+  w.add("gz", kGZ);  // its region has no figures: national average, PUE 1.3
+  const auto d = w.decide(job("cheapest"));
+  REQUIRE(d.ranked.size() == 3);
+  // 4 CPUs x 4.4 W for the likely runtime (expected_runtime_s, 1800 s).
+  const double watts_h = 4 * 4.4 * 0.5;
+  for (const auto& c : d.ranked) {
+    INFO(c.site_id);
+    const double pue = c.site_id == "gz" ? 1.3 : 1.25;
+    const double g = c.site_id == "sh" ? 584.9 : c.site_id == "cd" ? 140.4 : 536.6;
+    CHECK(c.energy_kwh == Approx(watts_h * pue / 1000));
+    CHECK(c.co2_kg == Approx(watts_h * pue / 1000 * g / 1000));
+    CHECK(c.raw_of(Criterion::green) == c.co2_kg);
+  }
+  const Json j = to_json(d);
+  CHECK(j["chosen"]["co2_kg"].get<double>() > 0);
+  CHECK(j["chosen"]["raw"].contains("green"));
+  CHECK(j["weights"]["green"] == 0.0);
+  CHECK_THAT(d.summary, Contains("kg CO2"));
+}
+
+TEST_CASE("greenest places on the cleaner grid; green weighs nothing in the other policies",
+          "[placement][energy]") {
+  World w;
+  w.regions = {carbon_region(kSH, 584.9, 1.25), carbon_region(kCD, 140.4, 1.25)};
+  // Shanghai a little cheaper: the cost-led policies stay there.
+  w.add("sh", kSH, 0.0625);
+  w.add("cd", kCD, 0.125);
+  CHECK(w.decide(job("cheapest")).ranked.front().site_id == "sh");
+  CHECK(w.decide(job("balanced")).ranked.front().site_id == "sh");
+  const auto g = w.decide(job("greenest"));
+  CHECK(g.ranked.front().site_id == "cd");
+  CHECK(g.weights.green == Approx(0.6));
+  // A custom weight on green alone does the same.
+  CHECK(w.decide(custom({0, 0, 0, 0, 1})).ranked.front().site_id == "cd");
+  // And without grid figures every region is the national average: no difference to weigh.
+  w.regions.clear();
+  CHECK(w.decide(job("greenest")).ranked.front().site_id == "sh");
+}
