@@ -77,3 +77,29 @@ export function accelerators(map, free = false) {
   const parts = Object.entries(map || {}).map(([m, c]) => `${m} ${free ? c.free + '/' : ''}${c.total}`);
   return parts.length ? parts.join(', ') : '—';
 }
+
+// Energy in kWh: "350 Wh" under 1 kWh, "2.02 kWh", "1,250 kWh", "3.4 MWh" from 10 MWh.
+export function energy(kwh) {
+  if (kwh === null || kwh === undefined || Number.isNaN(Number(kwh))) return '—';
+  kwh = Number(kwh);
+  if (kwh === 0) return t('fmt.kwh', { n: 0 });
+  if (kwh < 1) return t('fmt.wh', { n: num(kwh * 1000, 0) });
+  if (kwh >= 10000) return t('fmt.mwh', { n: num(kwh / 1000, 1) });
+  return t('fmt.kwh', { n: num(kwh, kwh < 10 ? 2 : kwh < 100 ? 1 : 0) });
+}
+
+// Emissions in kg CO2: "890 g CO₂" under 1 kg, "1.33 kg CO₂", "12.5 t CO₂" from 1 t.
+export function co2(kg) {
+  if (kg === null || kg === undefined || Number.isNaN(Number(kg))) return '—';
+  kg = Number(kg);
+  if (kg === 0) return t('fmt.co2_g', { n: 0 });
+  if (kg < 1) return t('fmt.co2_g', { n: num(kg * 1000, kg < 0.01 ? 1 : 0) });
+  if (kg >= 1000) return t('fmt.co2_t', { n: num(kg / 1000, kg < 10000 ? 2 : 1) });
+  return t('fmt.co2_kg', { n: num(kg, kg < 10 ? 2 : kg < 100 ? 1 : 0) });
+}
+
+// A grid's carbon intensity: "140 g CO₂/kWh".
+export function intensity(g) {
+  if (g === null || g === undefined || Number.isNaN(Number(g))) return '—';
+  return t('fmt.g_per_kwh', { n: num(g, 0) });
+}

@@ -267,6 +267,27 @@ const en = {
   'job.outputs_not_collected': 'No outputs: the job ended {state}.',
   'job.outputs_in': 'Collected into the dataset', 'job.outputs_summary': '{size}, files: {n}',
   'job.outputs_caption': 'Output files',
+
+  // Energy and carbon (issue 21): estimates on quotes and jobs, hubs coloured by grid intensity.
+  'fmt.wh': '{n} Wh', 'fmt.kwh': '{n} kWh', 'fmt.mwh': '{n} MWh',
+  'fmt.co2_g': '{n} g CO₂', 'fmt.co2_kg': '{n} kg CO₂', 'fmt.co2_t': '{n} t CO₂', 'fmt.g_per_kwh': '{n} g CO₂/kWh',
+  'policy.greenest': 'Greenest', 'criterion.green': 'carbon',
+  'col.co2': 'CO₂ (energy)', 'col.grid_carbon': 'Grid CO₂',
+  'decision.energy': 'Estimated footprint:',
+  'decision.basis.walltime': 'for the whole walltime, {d}', 'decision.basis.expected_runtime_s': 'for the expected runtime, {d}',
+  'decision.basis.predicted': 'for the predicted runtime, {d}', 'decision.basis.other': 'for {d}',
+  'decision.grid': '{region}’s grid: {intensity} (provincial average, MEE/NBS 2022); devices at rated power × the site’s PUE.',
+  'decision.greener': '{site} would emit {co2}, {pct}% less; the Greenest policy weighs emissions most.',
+  'decision.co2_title': 'Grid carbon intensity {intensity}',
+  'network.colour_by': 'Colour hubs by', 'network.colour_carbon': 'Grid carbon intensity', 'network.colour_load': 'CPU load',
+  'network.legend_carbon': 'Grid carbon intensity, g CO₂/kWh (provincial average, 2022)', 'network.legend_load': 'CPU load, %',
+  'network.legend_range': 'Colour scale from {min} (green) to {max} (red)', 'network.no_carbon': 'no figure',
+  'network.carbon': 'Grid carbon intensity', 'network.green_share': 'Renewable share (2023 provincial obligation)',
+  'network.green_short': '{pct}% renewables', 'network.pue_target': 'PUE target', 'network.pue_short': 'PUE ≤ {pue}',
+  'account.usage_co2': 'Estimated CO₂', 'account.usage_energy': '{energy} of electricity',
+  'site.pue': 'PUE', 'site.pue_from_target': 'the hub’s target; the operator has not set one',
+  'site.cpu_core_w': 'Power per CPU core', 'site.accelerator_w': 'Power per accelerator',
+  'site.settlement_energy': 'These jobs used about {energy} and emitted about {co2} (estimates).',
 };
 
 const zh = {
@@ -531,6 +552,26 @@ const zh = {
   'job.outputs_not_collected': '没有输出：作业结束时的状态为“{state}”。',
   'job.outputs_in': '已回收到数据集', 'job.outputs_summary': '{n} 个文件，{size}',
   'job.outputs_caption': '输出文件',
+
+  'fmt.wh': '{n} 瓦时', 'fmt.kwh': '{n} 千瓦时', 'fmt.mwh': '{n} 兆瓦时',
+  'fmt.co2_g': '{n} 克 CO₂', 'fmt.co2_kg': '{n} 千克 CO₂', 'fmt.co2_t': '{n} 吨 CO₂', 'fmt.g_per_kwh': '{n} 克 CO₂/千瓦时',
+  'policy.greenest': '最低碳', 'criterion.green': '碳排放',
+  'col.co2': 'CO₂（能耗）', 'col.grid_carbon': '电网碳强度',
+  'decision.energy': '预估碳足迹：',
+  'decision.basis.walltime': '按完整运行时限 {d} 估算', 'decision.basis.expected_runtime_s': '按预计运行时间 {d} 估算',
+  'decision.basis.predicted': '按预测的运行时间 {d} 估算', 'decision.basis.other': '按 {d} 估算',
+  'decision.grid': '{region} 电网：{intensity}（省级平均排放因子，生态环境部、国家统计局 2022）；按设备额定功率 × 中心 PUE 估算。',
+  'decision.greener': '{site} 预计排放 {co2}，少 {pct}%；“最低碳”策略最看重碳排放。',
+  'decision.co2_title': '电网碳排放强度 {intensity}',
+  'network.colour_by': '枢纽着色依据', 'network.colour_carbon': '电网碳排放强度', 'network.colour_load': 'CPU 负载',
+  'network.legend_carbon': '电网碳排放强度，克 CO₂/千瓦时（省级平均，2022 年）', 'network.legend_load': 'CPU 负载（%）',
+  'network.legend_range': '色阶：{min}（绿）至 {max}（红）', 'network.no_carbon': '暂无数据',
+  'network.carbon': '电网碳排放强度', 'network.green_share': '可再生能源电力消纳责任权重（2023）',
+  'network.green_short': '可再生 {pct}%', 'network.pue_target': 'PUE 目标', 'network.pue_short': 'PUE ≤ {pue}',
+  'account.usage_co2': '预估碳排放', 'account.usage_energy': '耗电 {energy}',
+  'site.pue': 'PUE', 'site.pue_from_target': '枢纽目标值；运营方未设置',
+  'site.cpu_core_w': '每 CPU 核功率', 'site.accelerator_w': '每加速卡功率',
+  'site.settlement_energy': '这些作业约耗电 {energy}，排放约 {co2}（估算）。',
 };
 
 const dictionaries = { en, zh };

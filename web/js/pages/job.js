@@ -111,7 +111,7 @@ export async function render(root, ctx) {
   async function loadDecision() {
     try {
       const d = await api.get(`/api/v1/jobs/${encodeURIComponent(id)}/decision`);
-      clear(decisionBox).append(renderDecision(d, { detailed: true, regionName }));
+      clear(decisionBox).append(renderDecision(d, { detailed: true, regionName, region: (rid) => regions.find((r) => r.id === rid) }));
       return true;
     } catch (e) {
       if (e.status === 404 || e.status === 409) { clear(decisionBox).append(empty(t('job.no_decision'))); return false; }
