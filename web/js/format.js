@@ -78,14 +78,14 @@ export function accelerators(map, free = false) {
   return parts.length ? parts.join(', ') : '—';
 }
 
-// Energy in kWh: "350 Wh" under 1 kWh, "2.02 kWh", "1,250 kWh", "3.4 MWh" from 10 MWh.
+// Energy in kWh: "458 Wh" and "0.46 Wh" under 1 kWh, "2.02 kWh", "1,250 kWh", "34.5 MWh" from 10 MWh.
 export function energy(kwh) {
   if (kwh === null || kwh === undefined || Number.isNaN(Number(kwh))) return '—';
   kwh = Number(kwh);
   if (kwh === 0) return t('fmt.kwh', { n: 0 });
-  if (kwh < 1) return t('fmt.wh', { n: num(kwh * 1000, 0) });
-  if (kwh >= 10000) return t('fmt.mwh', { n: num(kwh / 1000, 1) });
-  return t('fmt.kwh', { n: num(kwh, kwh < 10 ? 2 : kwh < 100 ? 1 : 0) });
+  if (kwh < 1) return t('fmt.wh', { n: estimate(kwh * 1000) });
+  if (kwh >= 10000) return t('fmt.mwh', { n: estimate(kwh / 1000) });
+  return t('fmt.kwh', { n: estimate(kwh) });
 }
 
 // Emissions in kg CO2: "890 g CO₂" under 1 kg, "1.33 kg CO₂", "12.5 t CO₂" from 1 t.
@@ -93,9 +93,14 @@ export function co2(kg) {
   if (kg === null || kg === undefined || Number.isNaN(Number(kg))) return '—';
   kg = Number(kg);
   if (kg === 0) return t('fmt.co2_g', { n: 0 });
-  if (kg < 1) return t('fmt.co2_g', { n: num(kg * 1000, kg < 0.01 ? 1 : 0) });
-  if (kg >= 1000) return t('fmt.co2_t', { n: num(kg / 1000, kg < 10000 ? 2 : 1) });
-  return t('fmt.co2_kg', { n: num(kg, kg < 10 ? 2 : kg < 100 ? 1 : 0) });
+  if (kg < 1) return t('fmt.co2_g', { n: estimate(kg * 1000) });
+  if (kg >= 1000) return t('fmt.co2_t', { n: estimate(kg / 1000) });
+  return t('fmt.co2_kg', { n: estimate(kg) });
+}
+
+// An estimate: three significant digits under 100 ("2.02", "0.458"), whole numbers above.
+function estimate(v) {
+  return v >= 100 ? num(v, 0) : Number(v).toLocaleString(locale(), { maximumSignificantDigits: 3 });
 }
 
 // A grid's carbon intensity: "140 g CO₂/kWh".

@@ -288,6 +288,7 @@ const en = {
   'site.pue': 'PUE', 'site.pue_from_target': 'the hub’s target; the operator has not set one',
   'site.cpu_core_w': 'Power per CPU core', 'site.accelerator_w': 'Power per accelerator',
   'site.settlement_energy': 'These jobs used about {energy} and emitted about {co2} (estimates).',
+  'matrix.green_share': 'Renewables (2023 quota)',
 };
 
 const zh = {
@@ -572,6 +573,7 @@ const zh = {
   'site.pue': 'PUE', 'site.pue_from_target': '枢纽目标值；运营方未设置',
   'site.cpu_core_w': '每 CPU 核功率', 'site.accelerator_w': '每加速卡功率',
   'site.settlement_energy': '这些作业约耗电 {energy}，排放约 {co2}（估算）。',
+  'matrix.green_share': '可再生能源（2023 权重）',
 };
 
 const dictionaries = { en, zh };

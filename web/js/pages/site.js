@@ -151,7 +151,7 @@ export async function render(root, ctx) {
       return h('div',
         h('p.big', { dataset: { testid: 'earnings-total' } }, fmt.money(settlement.totals?.earnings_cny ?? 0)),
         h('p.muted.small', t('site.settlement_note', { jobs: fmt.num(settlement.totals?.jobs ?? 0) })),
-        settlement.totals && settlement.totals.co2_kg !== undefined ? h('p', { dataset: { testid: 'settlement-co2' } },
+        settlement.totals && settlement.totals.co2_kg !== undefined && settlement.totals.jobs > 0 ? h('p', { dataset: { testid: 'settlement-co2' } },
           t('site.settlement_energy', { energy: fmt.energy(settlement.totals.energy_kwh), co2: fmt.co2(settlement.totals.co2_kg) })) : null,
         rows.length ? table([
           { label: t('col.org'), cell: (r) => h('span', r.org_name, h('br'), h('span.mono.small.muted', r.org_id)) },
