@@ -30,7 +30,7 @@ export function renderDecision(d, { detailed = false, regionName = (id) => id, r
       { label: t('col.starts'), class: 'num', cell: (c) => fmt.startsIn(c.start_s) },
       { label: t('col.result'), class: 'num', cell: (c) => fmt.duration(c.result_s) },
       { label: t('col.data_moved'), class: 'num', cell: (c) => fmt.bytes(c.bytes_moved) },
-      hasEnergy ? { label: t('col.co2'), class: 'num', cell: (c) => co2Cell(c, region) } : null,
+      hasEnergy ? { label: detailed ? t('col.co2') : 'CO₂', class: 'num', cell: (c) => co2Cell(c, region, detailed) } : null,
     ];
     if (detailed) {
       cols.push({ label: t('col.rtt'), class: 'num', cell: (c) => `${fmt.num(c.rtt_ms, 1)} ms` });
@@ -78,10 +78,12 @@ function energyLine(d, region) {
     })) : null);
 }
 
-function co2Cell(c, region) {
+// A candidate's emissions, with its energy beneath (the job page) or on hover (the narrow quote).
+function co2Cell(c, region, detailed) {
   if (c.co2_kg === undefined) return '—';
   const r = region(c.region);
-  const title = r && r.carbon_g_per_kwh !== undefined && r.carbon_g_per_kwh !== null
+  const grid = r && r.carbon_g_per_kwh !== undefined && r.carbon_g_per_kwh !== null
     ? t('decision.co2_title', { intensity: fmt.intensity(r.carbon_g_per_kwh) }) : null;
-  return h('span', { title }, fmt.co2(c.co2_kg), h('br'), h('span.muted.small', fmt.energy(c.energy_kwh)));
+  if (!detailed) return h('span', { title: [fmt.co2(c.co2_kg), fmt.energy(c.energy_kwh), grid].filter(Boolean).join(' · ') }, fmt.co2(c.co2_kg, { bare: true }));
+  return h('span', { title: grid }, fmt.co2(c.co2_kg), h('br'), h('span.muted.small', fmt.energy(c.energy_kwh)));
 }

@@ -88,14 +88,16 @@ export function energy(kwh) {
   return t('fmt.kwh', { n: estimate(kwh) });
 }
 
-// Emissions in kg CO2: "890 g CO₂" under 1 kg, "1.33 kg CO₂", "12.5 t CO₂" from 1 t.
-export function co2(kg) {
+// Emissions in kg CO2: "890 g CO₂" under 1 kg, "1.33 kg CO₂", "12.5 t CO₂" from 1 t; with
+// `bare`, the mass alone ("890 g"), where a heading already says CO₂.
+export function co2(kg, { bare = false } = {}) {
   if (kg === null || kg === undefined || Number.isNaN(Number(kg))) return '—';
   kg = Number(kg);
-  if (kg === 0) return t('fmt.co2_g', { n: 0 });
-  if (kg < 1) return t('fmt.co2_g', { n: estimate(kg * 1000) });
-  if (kg >= 1000) return t('fmt.co2_t', { n: estimate(kg / 1000) });
-  return t('fmt.co2_kg', { n: estimate(kg) });
+  const key = (unit) => (bare ? 'fmt.' : 'fmt.co2_') + unit;
+  if (kg === 0) return t(key('g'), { n: 0 });
+  if (kg < 1) return t(key('g'), { n: estimate(kg * 1000) });
+  if (kg >= 1000) return t(key('t'), { n: estimate(kg / 1000) });
+  return t(key('kg'), { n: estimate(kg) });
 }
 
 // An estimate: three significant digits under 100 ("2.02", "0.458"), whole numbers above.

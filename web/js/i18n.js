@@ -270,6 +270,7 @@ const en = {
 
   // Energy and carbon (issue 21): estimates on quotes and jobs, hubs coloured by grid intensity.
   'fmt.wh': '{n} Wh', 'fmt.kwh': '{n} kWh', 'fmt.mwh': '{n} MWh',
+  'fmt.g': '{n} g', 'fmt.kg': '{n} kg', 'fmt.t': '{n} t',
   'fmt.co2_g': '{n} g CO₂', 'fmt.co2_kg': '{n} kg CO₂', 'fmt.co2_t': '{n} t CO₂', 'fmt.g_per_kwh': '{n} g CO₂/kWh',
   'policy.greenest': 'Greenest', 'criterion.green': 'carbon',
   'col.co2': 'CO₂ (energy)', 'col.grid_carbon': 'Grid CO₂',
@@ -555,6 +556,7 @@ const zh = {
   'job.outputs_caption': '输出文件',
 
   'fmt.wh': '{n} 瓦时', 'fmt.kwh': '{n} 千瓦时', 'fmt.mwh': '{n} 兆瓦时',
+  'fmt.g': '{n} 克', 'fmt.kg': '{n} 千克', 'fmt.t': '{n} 吨',
   'fmt.co2_g': '{n} 克 CO₂', 'fmt.co2_kg': '{n} 千克 CO₂', 'fmt.co2_t': '{n} 吨 CO₂', 'fmt.g_per_kwh': '{n} 克 CO₂/千瓦时',
   'policy.greenest': '最低碳', 'criterion.green': '碳排放',
   'col.co2': 'CO₂（能耗）', 'col.grid_carbon': '电网碳强度',
