@@ -212,9 +212,9 @@ const steps = [
     expect(await item.getAttribute('data-fill') === chengdu, 'the region list swatch is not the map hub\'s colour');
     await waitText(item.locator('.region-energy'), /140 g CO₂\/kWh · 70% renewables · PUE ≤ 1\.25/);
     // Coloured by load instead, and back.
-    await page.getByLabel('CPU load').check();
+    await page.getByRole('radio', { name: 'CPU load' }).check();
     await page.locator('[data-testid="map-legend"][data-scale="load"]').waitFor();
-    await page.getByLabel('Grid carbon intensity').check();
+    await page.getByRole('radio', { name: 'Grid carbon intensity' }).check();
     await page.locator('[data-testid="map-legend"][data-scale="carbon"]').waitFor();
     // The history charts fill in as the gateway samples capacity.
     await page.waitForFunction(() => {
