@@ -521,11 +521,16 @@ const steps = [
     await page.getByLabel(/^Name$/).fill('E2E Lanzhou Test Center');
     await page.getByLabel('Region').selectOption('cn-gs-qingyang');
     await page.getByLabel('Kind').selectOption('ai');
+    await page.getByLabel('PUE', { exact: true }).fill('1.15');
+    await page.getByLabel('Power per accelerator (W)').fill('A800:380');
     await shot(page, '08-register-site');
     await page.getByRole('button', { name: 'Register site' }).click();
     await page.waitForURL(/#\/sites\/site_/, { timeout: WAIT });
     await page.locator('.pools, table').first().waitFor({ timeout: WAIT });
     await waitText(page.locator('main h1'), /E2E Lanzhou Test Center/);
+    // The operator's energy figures, and the region's grid.
+    await waitText(page.locator('dl.facts').first(), /PUE\s*1\.15.*A800 380 W/);
+    await waitText(page.locator('dl.facts').first(), /477 g CO₂\/kWh/);
     await page.locator('#cap-title ~ div table').waitFor({ timeout: WAIT });
     await shot(page, '09-site');
     await page.goto(base + '/#/network');

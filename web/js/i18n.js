@@ -290,6 +290,9 @@ const en = {
   'site.cpu_core_w': 'Power per CPU core', 'site.accelerator_w': 'Power per accelerator',
   'site.settlement_energy': 'These jobs used about {energy} and emitted about {co2} (estimates).',
   'matrix.green_share': 'Renewables (2023 quota)',
+  'site_new.energy': 'Energy (optional)', 'site_new.pue': 'PUE', 'site_new.pue_hint': 'Measured, 1 to 3; blank: the hub’s target.',
+  'site_new.cpu_core_w': 'Power per CPU core (W)', 'site_new.cpu_core_w_hint': 'Blank: 4.4 W (AMD EPYC 7763 TDP per core).',
+  'site_new.accelerator_w': 'Power per accelerator (W)', 'site_new.accelerator_w_hint': 'MODEL:WATTS, comma-separated; blank: the data-sheet figures.',
 };
 
 const zh = {
@@ -576,6 +579,9 @@ const zh = {
   'site.cpu_core_w': '每 CPU 核功率', 'site.accelerator_w': '每加速卡功率',
   'site.settlement_energy': '这些作业约耗电 {energy}，排放约 {co2}（估算）。',
   'matrix.green_share': '可再生能源（2023 权重）',
+  'site_new.energy': '能耗（可选）', 'site_new.pue': 'PUE', 'site_new.pue_hint': '实测值，1 至 3；留空则用枢纽目标值。',
+  'site_new.cpu_core_w': '每 CPU 核功率（瓦）', 'site_new.cpu_core_w_hint': '留空：4.4 瓦（AMD EPYC 7763 每核 TDP）。',
+  'site_new.accelerator_w': '每加速卡功率（瓦）', 'site_new.accelerator_w_hint': '型号:瓦数，用逗号分隔；留空则用产品手册数值。',
 };
 
 const dictionaries = { en, zh };
