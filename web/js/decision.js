@@ -30,7 +30,7 @@ export function renderDecision(d, { detailed = false, regionName = (id) => id, r
       { label: t('col.starts'), class: 'num', cell: (c) => fmt.startsIn(c.start_s) },
       { label: t('col.result'), class: 'num', cell: (c) => fmt.duration(c.result_s) },
       { label: t('col.data_moved'), class: 'num', cell: (c) => fmt.bytes(c.bytes_moved) },
-      hasEnergy ? { label: detailed ? t('col.co2') : 'CO₂', class: 'num', cell: (c) => co2Cell(c, region, detailed) } : null,
+      hasEnergy ? { label: detailed ? t('col.co2') : t('col.co2_short'), class: 'num', cell: (c) => co2Cell(c, region, detailed) } : null,
     ];
     if (detailed) {
       cols.push({ label: t('col.rtt'), class: 'num', cell: (c) => `${fmt.num(c.rtt_ms, 1)} ms` });

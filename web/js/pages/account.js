@@ -68,7 +68,7 @@ export async function render(root, ctx) {
         { label: t('job.finished'), cell: (r) => fmt.time(r.finished_at) },
         { label: t('account.billed'), class: 'num', cell: (r) => (r.billed_seconds > 0 ? fmt.duration(r.billed_seconds) : t('fmt.s', { n: 0 })) },
         { label: t('col.cost'), class: 'num', cell: (r) => fmt.money(r.cost_cny) },
-        tt.co2_kg !== undefined ? { label: 'CO₂', class: 'num', cell: (r) => h('span', { title: fmt.energy(r.energy_kwh) }, fmt.co2(r.co2_kg, { bare: true })) } : null,
+        tt.co2_kg !== undefined ? { label: t('col.co2_short'), class: 'num', cell: (r) => h('span', { title: fmt.energy(r.energy_kwh) }, fmt.co2(r.co2_kg, { bare: true })) } : null,
       ].filter(Boolean), usage.items, { caption: usage.truncated ? t('account.usage_newest', { n: usage.items.length }) : null })
         : h('p.muted', t('account.usage_empty')));
   });
