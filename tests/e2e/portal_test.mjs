@@ -195,6 +195,27 @@ const steps = [
     const label = await page.locator('.chart.map').getAttribute('aria-label');
     expect(label.includes(localSite.name), 'the map description does not name the local site');
     expect(await page.locator('.chart.map canvas').count() > 0, 'the map did not draw');
+    // Hubs coloured by their grid's carbon intensity: hydro-powered Sichuan (Chengdu, 140.4 g/kWh)
+    // apart from coal-heavy Hebei (Zhangjiakou, 725.2), on the map and in the list beside it,
+    // with the scale in the legend and each region's figures in its entry.
+    await waitText(page.locator('[data-testid="map-legend"]'), /g CO₂\/kWh/);
+    expect(await page.locator('[data-testid="map-legend"] .legend-ramp').count() === 1, 'the legend has no colour scale');
+    const fills = await page.evaluate(async () => {
+      const echarts = await import('/vendor/echarts.esm.min.mjs');
+      const chart = echarts.getInstanceByDom(document.querySelector('.chart.map'));
+      return Object.fromEntries(chart.getOption().series[0].data.map((d) => [d.id, d.itemStyle && d.itemStyle.color]));
+    });
+    const [chengdu, zhangjiakou] = [fills['cn-cy-chengdu'], fills['cn-jjj-zhangjiakou']];
+    expect(chengdu && zhangjiakou && chengdu !== zhangjiakou, `Chengdu and Zhangjiakou hubs are filled alike: ${chengdu}, ${zhangjiakou}`);
+    const item = page.locator('#map-sites li[data-region="cn-cy-chengdu"]');
+    expect(await item.getAttribute('data-carbon') === '140.4', `Chengdu's intensity: ${await item.getAttribute('data-carbon')}`);
+    expect(await item.getAttribute('data-fill') === chengdu, 'the region list swatch is not the map hub\'s colour');
+    await waitText(item.locator('.region-energy'), /140 g CO₂\/kWh · 70% renewables · PUE ≤ 1\.25/);
+    // Coloured by load instead, and back.
+    await page.getByRole('radio', { name: 'CPU load' }).check();
+    await page.locator('[data-testid="map-legend"][data-scale="load"]').waitFor();
+    await page.getByRole('radio', { name: 'Grid carbon intensity' }).check();
+    await page.locator('[data-testid="map-legend"][data-scale="carbon"]').waitFor();
     // The history charts fill in as the gateway samples capacity.
     await page.waitForFunction(() => {
       const m = /(\d+) samples/.exec(document.querySelector('#hist-title')?.closest('section')?.textContent || '');
@@ -215,7 +236,17 @@ const steps = [
     const rows = await page.locator('#quote table tbody tr').count();
     expect(rows >= 2, `only ${rows} ranked sites for A800`);
     expect(await page.locator('#quote .rejections li').count() > 0, 'no rejected sites explained');
+    // The chosen site's estimated emissions and energy, and every candidate's.
+    const co2 = (await page.locator('#quote [data-testid="quote-co2"] .co2').textContent()).trim();
+    expect(/^\d[\d.,]* (g|kg|t) CO₂$/.test(co2), `the quote's CO2 figure: ${co2}`);
+    expect(Number(await page.locator('#quote [data-testid="quote-co2"]').getAttribute('data-co2-kg')) > 0, 'the quote estimates no CO2');
+    expect(/kWh|Wh/.test(await page.locator('#quote [data-testid="quote-co2"] .kwh').textContent()), 'the quote shows no energy');
+    const heads = await page.locator('#quote table thead th').allTextContents();
+    expect(heads.some((x) => /CO₂/.test(x)), `no CO2 column among the candidates: ${heads}`);
     await shot(page, '03-submit-quote');
+    // The greenest policy weighs carbon.
+    await page.getByLabel('Greenest').check();
+    await waitText(page.locator('#quote .decision > p.muted'), /^Policy Greenest: .*carbon [1-9]\d*%/);
     // Every wrong field at once, each in its own unit and words (minutes, not walltime_s).
     await page.getByLabel('CPU cores').fill('0');
     await page.getByLabel('Walltime (minutes)').fill('0');
@@ -235,6 +266,7 @@ const steps = [
     const events = await page.locator('.timeline li').evaluateAll((lis) => lis.map((li) => li.dataset.type));
     for (const e of ['created', 'placed', 'succeeded']) expect(events.includes(e), `timeline without ${e}: ${events}`);
     await waitText(page.locator('.decision .summary'), new RegExp(localSite.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await waitText(page.locator('.decision [data-testid="quote-co2"] .co2'), /CO₂$/);
     const job = await api(keys.user, 'GET', `/api/v1/jobs/${id}`);
     expect(job.state === 'succeeded' && job.site === localSite.id, `job state ${job.state} at ${job.site}`);
     await shot(page, '04-job-succeeded');
@@ -266,6 +298,9 @@ const steps = [
     await page.locator('[data-testid="spent"] .stat-value').waitFor({ timeout: WAIT });
     const spent = await page.locator('[data-testid="spent"] .stat-value').textContent();
     expect(/^¥\d+\.\d\d$/.test(spent.trim()), `spent is not money: ${spent}`);
+    // The usage report's estimated emissions and energy.
+    await waitText(page.locator('[data-testid="usage-co2"] .stat-value'), /^\d[\d.,]* (g|kg|t) CO₂$/);
+    await waitText(page.locator('[data-testid="usage-co2"] .stat-sub'), /Wh of electricity$/);
     await shot(page, '06-account');
   }],
 
@@ -432,6 +467,7 @@ const steps = [
     await page.reload();
     await waitText(page.locator('#nav a[data-nav="jobs"]'), /^作业$/);
     await waitText(page.locator('main h1'), /算力网络概览/);
+    await waitText(page.locator('[data-testid="map-legend"]'), /克 CO₂\/千瓦时/);
     await page.waitForFunction(() => document.querySelectorAll('#map-sites .site-names li a').length >= 11, null, { timeout: WAIT });
     await page.waitForTimeout(300);
     await shot(page, '07-network-zh');
@@ -485,11 +521,16 @@ const steps = [
     await page.getByLabel(/^Name$/).fill('E2E Lanzhou Test Center');
     await page.getByLabel('Region').selectOption('cn-gs-qingyang');
     await page.getByLabel('Kind').selectOption('ai');
+    await page.getByLabel('PUE', { exact: true }).fill('1.15');
+    await page.getByLabel('Power per accelerator (W)').fill('A800:380');
     await shot(page, '08-register-site');
     await page.getByRole('button', { name: 'Register site' }).click();
     await page.waitForURL(/#\/sites\/site_/, { timeout: WAIT });
     await page.locator('.pools, table').first().waitFor({ timeout: WAIT });
     await waitText(page.locator('main h1'), /E2E Lanzhou Test Center/);
+    // The operator's energy figures, and the region's grid.
+    await waitText(page.locator('dl.facts').first(), /PUE\s*1\.15.*A800 380 W/);
+    await waitText(page.locator('dl.facts').first(), /477 g CO₂\/kWh/);
     await page.locator('#cap-title ~ div table').waitFor({ timeout: WAIT });
     await shot(page, '09-site');
     await page.goto(base + '/#/network');

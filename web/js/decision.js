@@ -1,17 +1,25 @@
 // decision.js — a placement decision explained (POST /api/v1/quotes and
-// GET /api/v1/jobs/{id}/decision share it): the summary, the ranked sites with price, start,
-// data moved and score, and why every other site was rejected.
+// GET /api/v1/jobs/{id}/decision share it): the summary, the chosen site's estimated energy and
+// emissions, the ranked sites with price, start, data moved, energy and CO2 and score, and why
+// every other site was rejected.
 import { t } from './i18n.js';
 import * as fmt from './format.js';
 import { h, table } from './ui.js';
 
-export function renderDecision(d, { detailed = false, regionName = (id) => id } = {}) {
+// The criteria a decision weighs: `green` only from gateways that have it.
+const CRITERIA = ['price', 'time', 'latency', 'locality', 'green'];
+
+// `region(id)` gives a region object (for its grid carbon intensity), when the caller has them.
+export function renderDecision(d, { detailed = false, regionName = (id) => id, region = () => null } = {}) {
   const w = d.weights || {};
+  const criteria = CRITERIA.filter((k) => k !== 'green' || 'green' in w);
+  const hasEnergy = (d.ranked || []).some((c) => c.co2_kg !== undefined);
   const parts = [
     h('p.summary', { dataset: { testid: 'quote-summary' } }, d.chosen ? d.summary : t('decision.none')),
+    d.chosen && d.chosen.co2_kg !== undefined ? energyLine(d, region) : null,
     h('p.muted.small', t('decision.policy', {
-      policy: t('policy.' + d.policy),
-      weights: ['price', 'time', 'latency', 'locality'].map((k) => `${t('criterion.' + k)} ${Math.round((w[k] || 0) * 100)}%`).join(' · '),
+      policy: t('policy.' + d.policy, {}, d.policy),
+      weights: criteria.map((k) => `${t('criterion.' + k)} ${Math.round((w[k] || 0) * 100)}%`).join(' · '),
     })),
   ];
   if (d.ranked && d.ranked.length) {
@@ -22,10 +30,11 @@ export function renderDecision(d, { detailed = false, regionName = (id) => id } 
       { label: t('col.starts'), class: 'num', cell: (c) => fmt.startsIn(c.start_s) },
       { label: t('col.result'), class: 'num', cell: (c) => fmt.duration(c.result_s) },
       { label: t('col.data_moved'), class: 'num', cell: (c) => fmt.bytes(c.bytes_moved) },
+      hasEnergy ? { label: detailed ? t('col.co2') : t('col.co2_short'), class: 'num', cell: (c) => co2Cell(c, region, detailed) } : null,
     ];
     if (detailed) {
       cols.push({ label: t('col.rtt'), class: 'num', cell: (c) => `${fmt.num(c.rtt_ms, 1)} ms` });
-      cols.push({ label: t('col.parts'), cell: (c) => ['price', 'time', 'latency', 'locality'].map((k) => `${t('criterion.' + k)} ${c.normalized[k].toFixed(2)}`).join(' · ') });
+      cols.push({ label: t('col.parts'), cell: (c) => criteria.filter((k) => c.normalized[k] !== undefined).map((k) => `${t('criterion.' + k)} ${c.normalized[k].toFixed(2)}`).join(' · ') });
     }
     cols.push({ label: t('col.score'), class: 'num', cell: (c) => c.score.toFixed(3) });
     parts.push(table(cols.filter(Boolean), d.ranked, {
@@ -46,4 +55,35 @@ export function renderDecision(d, { detailed = false, regionName = (id) => id } 
       cheapest: fmt.money(d.budget.cheapest_estimate_cny), remaining: fmt.money(d.budget.remaining_cny) })));
   }
   return h('div.decision', parts);
+}
+
+// The chosen site's estimate: its emissions first (what the figure is for), then its energy,
+// what runtime it assumes, and the grid it draws from; and a greener feasible site when there
+// is one that emits clearly less.
+function energyLine(d, region) {
+  const c = d.chosen;
+  const r = region(c.region);
+  const basis = d.runtime_s ? t('decision.basis.' + d.runtime_basis, { d: fmt.duration(d.runtime_s) }, t('decision.basis.other', { d: fmt.duration(d.runtime_s) })) : null;
+  const greener = (d.ranked || []).filter((x) => x.co2_kg !== undefined && x.co2_kg < 0.9 * c.co2_kg)
+    .sort((a, b) => a.co2_kg - b.co2_kg)[0];
+  return h('div.energy', { dataset: { testid: 'quote-co2', co2Kg: String(c.co2_kg), energyKwh: String(c.energy_kwh) } },
+    h('p',
+      h('span.energy-label', t('decision.energy')), ' ',
+      h('strong.co2', fmt.co2(c.co2_kg)), ' · ', h('span.kwh', fmt.energy(c.energy_kwh)),
+      basis ? h('span.muted.small', ' — ', basis) : null),
+    r && r.carbon_g_per_kwh !== undefined && r.carbon_g_per_kwh !== null
+      ? h('p.muted.small', t('decision.grid', { region: r.name, intensity: fmt.intensity(r.carbon_g_per_kwh) })) : null,
+    greener ? h('p.muted.small', { dataset: { testid: 'greener' } }, t('decision.greener', {
+      site: greener.site_name, co2: fmt.co2(greener.co2_kg), pct: Math.round(100 * (1 - greener.co2_kg / c.co2_kg)),
+    })) : null);
+}
+
+// A candidate's emissions, with its energy beneath (the job page) or on hover (the narrow quote).
+function co2Cell(c, region, detailed) {
+  if (c.co2_kg === undefined) return '—';
+  const r = region(c.region);
+  const grid = r && r.carbon_g_per_kwh !== undefined && r.carbon_g_per_kwh !== null
+    ? t('decision.co2_title', { intensity: fmt.intensity(r.carbon_g_per_kwh) }) : null;
+  if (!detailed) return h('span', { title: [fmt.co2(c.co2_kg), fmt.energy(c.energy_kwh), grid].filter(Boolean).join(' · ') }, fmt.co2(c.co2_kg, { bare: true }));
+  return h('span', { title: grid }, fmt.co2(c.co2_kg), h('br'), h('span.muted.small', fmt.energy(c.energy_kwh)));
 }

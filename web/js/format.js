@@ -77,3 +77,36 @@ export function accelerators(map, free = false) {
   const parts = Object.entries(map || {}).map(([m, c]) => `${m} ${free ? c.free + '/' : ''}${c.total}`);
   return parts.length ? parts.join(', ') : '—';
 }
+
+// Energy in kWh: "458 Wh" and "0.46 Wh" under 1 kWh, "2.02 kWh", "1,250 kWh", "34.5 MWh" from 10 MWh.
+export function energy(kwh) {
+  if (kwh === null || kwh === undefined || Number.isNaN(Number(kwh))) return '—';
+  kwh = Number(kwh);
+  if (kwh === 0) return t('fmt.kwh', { n: 0 });
+  if (kwh < 1) return t('fmt.wh', { n: estimate(kwh * 1000) });
+  if (kwh >= 10000) return t('fmt.mwh', { n: estimate(kwh / 1000) });
+  return t('fmt.kwh', { n: estimate(kwh) });
+}
+
+// Emissions in kg CO2: "890 g CO₂" under 1 kg, "1.33 kg CO₂", "12.5 t CO₂" from 1 t; with
+// `bare`, the mass alone ("890 g"), where a heading already says CO₂.
+export function co2(kg, { bare = false } = {}) {
+  if (kg === null || kg === undefined || Number.isNaN(Number(kg))) return '—';
+  kg = Number(kg);
+  const key = (unit) => (bare ? 'fmt.' : 'fmt.co2_') + unit;
+  if (kg === 0) return t(key('g'), { n: 0 });
+  if (kg < 1) return t(key('g'), { n: estimate(kg * 1000) });
+  if (kg >= 1000) return t(key('t'), { n: estimate(kg / 1000) });
+  return t(key('kg'), { n: estimate(kg) });
+}
+
+// An estimate: three significant digits under 100 ("2.02", "0.458"), whole numbers above.
+function estimate(v) {
+  return v >= 100 ? num(v, 0) : Number(v).toLocaleString(locale(), { maximumSignificantDigits: 3 });
+}
+
+// A grid's carbon intensity: "140 g CO₂/kWh".
+export function intensity(g) {
+  if (g === null || g === undefined || Number.isNaN(Number(g))) return '—';
+  return t('fmt.g_per_kwh', { n: num(g, 0) });
+}

@@ -1,6 +1,7 @@
 // The caller's org: who they are, its budget and spending so far (GET /api/v1/orgs/{id}:
 // spent, held, remaining), its prepaid credit when it pays in advance (balance, available and
-// the latest top-ups), and the usage report when the gateway offers GET /api/v1/usage.
+// the latest top-ups), and the usage report when the gateway offers GET /api/v1/usage, with the
+// estimated energy and emissions of the jobs it covers.
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import * as fmt from '../format.js';
@@ -57,14 +58,18 @@ export async function render(root, ctx) {
       h('div.cards',
         h('div.card.stat', h('div.stat-label', t('account.usage_cost')), h('div.stat-value', fmt.money(tt.cost_cny))),
         h('div.card.stat', h('div.stat-label', t('account.usage_jobs')), h('div.stat-value', fmt.num(tt.jobs)),
-          h('div.stat-sub', t('account.usage_hours', { hours: fmt.num(tt.billed_seconds / 3600, 1) })))),
+          h('div.stat-sub', t('account.usage_hours', { hours: fmt.num(tt.billed_seconds / 3600, 1) }))),
+        tt.co2_kg !== undefined ? h('div.card.stat', { dataset: { testid: 'usage-co2', co2Kg: String(tt.co2_kg) } },
+          h('div.stat-label', t('account.usage_co2')), h('div.stat-value', fmt.co2(tt.co2_kg)),
+          h('div.stat-sub', t('account.usage_energy', { energy: fmt.energy(tt.energy_kwh) }))) : null),
       usage.items.length ? table([
         { label: t('col.job'), cell: (r) => h('a.mono.small', { href: `#/jobs/${encodeURIComponent(r.job_id)}` }, r.job_id) },
         { label: t('col.state'), cell: (r) => badge(r.state) },
         { label: t('job.finished'), cell: (r) => fmt.time(r.finished_at) },
         { label: t('account.billed'), class: 'num', cell: (r) => (r.billed_seconds > 0 ? fmt.duration(r.billed_seconds) : t('fmt.s', { n: 0 })) },
         { label: t('col.cost'), class: 'num', cell: (r) => fmt.money(r.cost_cny) },
-      ], usage.items, { caption: usage.truncated ? t('account.usage_newest', { n: usage.items.length }) : null })
+        tt.co2_kg !== undefined ? { label: t('col.co2_short'), class: 'num', cell: (r) => h('span', { title: fmt.energy(r.energy_kwh) }, fmt.co2(r.co2_kg, { bare: true })) } : null,
+      ].filter(Boolean), usage.items, { caption: usage.truncated ? t('account.usage_newest', { n: usage.items.length }) : null })
         : h('p.muted', t('account.usage_empty')));
   });
 }

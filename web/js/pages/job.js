@@ -6,7 +6,7 @@
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import * as fmt from '../format.js';
-import { h, clear, loading, errorBox, errorText, badge, dl, poll, pageHeader, isTerminal, toast, empty } from '../ui.js';
+import { h, append, clear, loading, errorBox, errorText, badge, dl, poll, pageHeader, isTerminal, toast, empty } from '../ui.js';
 import { renderDecision } from '../decision.js';
 import { fileTable } from '../datasets.js';
 
@@ -45,7 +45,8 @@ export async function render(root, ctx) {
   const logPre = h('pre#log.log', { tabindex: 0, 'aria-label': t('job.logs') });
   const logState = h('p.muted.small', { 'aria-live': 'polite' });
   const follow = h('input', { type: 'checkbox', checked: true });
-  root.append(head,
+  // ui.append: the outputs panel is null for a job without outputs (root.append would write "null").
+  append(root, [head,
     h('div.job-grid',
       h('section.panel', { 'aria-labelledby': 'facts-title' }, h('h2#facts-title', t('job.facts')), facts),
       h('section.panel', { 'aria-labelledby': 'events-title' }, h('h2#events-title', t('job.events')), eventsBox)),
@@ -53,7 +54,7 @@ export async function render(root, ctx) {
     h('section.panel', { 'aria-labelledby': 'decision-title' }, h('h2#decision-title', t('job.decision')), decisionBox),
     h('section.panel', { 'aria-labelledby': 'logs-title' },
       h('div.panel-head', h('h2#logs-title', t('job.logs')), h('label.choice', follow, h('span', t('job.follow')))),
-      logPre, logState));
+      logPre, logState)]);
 
   function drawHead() {
     const canCancel = !isTerminal(job.state) && !job.cancel_requested &&
@@ -111,7 +112,7 @@ export async function render(root, ctx) {
   async function loadDecision() {
     try {
       const d = await api.get(`/api/v1/jobs/${encodeURIComponent(id)}/decision`);
-      clear(decisionBox).append(renderDecision(d, { detailed: true, regionName }));
+      clear(decisionBox).append(renderDecision(d, { detailed: true, regionName, region: (rid) => regions.find((r) => r.id === rid) }));
       return true;
     } catch (e) {
       if (e.status === 404 || e.status === 409) { clear(decisionBox).append(empty(t('job.no_decision'))); return false; }

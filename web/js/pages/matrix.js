@@ -1,4 +1,5 @@
-// Regions and the network matrix (admins): every hub region with its coordinates, and the
+// Regions and the network matrix (admins): every hub region with its coordinates and energy
+// figures (grid carbon intensity, renewable share, PUE target), and the
 // links between them as a table of round-trip times (bandwidth and egress on hover and in the
 // cell's text alternative). One link can be set; the whole matrix is PUT back with it.
 import * as api from '../api.js';
@@ -50,6 +51,9 @@ export async function render(root, ctx) {
         { label: t('matrix.hub'), cell: (r) => r.hub },
         { label: t('matrix.side'), cell: (r) => (r.side ? t('side.' + r.side, {}, r.side) : '—') },
         { label: t('matrix.coords'), class: 'num', cell: (r) => `${r.lat.toFixed(2)}, ${r.lon.toFixed(2)}` },
+        { label: t('network.carbon'), class: 'num', cell: (r) => (r.carbon_g_per_kwh !== undefined && r.carbon_g_per_kwh !== null ? fmt.intensity(r.carbon_g_per_kwh) : '—') },
+        { label: t('matrix.green_share'), class: 'num', cell: (r) => (r.green_share !== undefined && r.green_share !== null ? `${fmt.num(100 * r.green_share, 1)}%` : '—') },
+        { label: t('network.pue_target'), class: 'num', cell: (r) => (r.pue_target !== undefined && r.pue_target !== null ? fmt.num(r.pue_target, 2) : '—') },
       ], regions);
     }),
     section(matrixBox, async () => {

@@ -1,5 +1,6 @@
 // The network at a glance (everyone): national totals, a map of China's hub regions with their
-// sites, capacity and load, charts of capacity over time by accelerator model and by region
+// sites, capacity and load, each hub coloured by its grid's carbon intensity (or by CPU load)
+// with the scale beside it, charts of capacity over time by accelerator model and by region
 // (GET /api/v1/capacity/history), and every site with its live capacity. Refreshed every 5 s.
 import * as api from '../api.js';
 import { t } from '../i18n.js';
@@ -9,11 +10,25 @@ import { makeChart, palette, baseText } from '../charts.js';
 
 const REFRESH_MS = 5000;
 
+// The hub colours: grid carbon intensity on a fixed scale (g CO2/kWh; China's provincial
+// averages run from about 100 in the hydro provinces to about 850 in the coal ones), or CPU load.
+const SCALES = {
+  carbon: { min: 100, max: 800, ticks: [100, 200, 300, 400, 500, 600, 700, 800], colors: ['#1a9850', '#91cf60', '#fee08b', '#fc8d59', '#d73027'] },
+  load: { min: 0, max: 100, ticks: [0, 50, 100], colors: ['#1f9e89', '#d4a017', '#c0392b'] },
+};
+const NO_FIGURE = '#9aa3b2';
+
 export async function render(root, ctx) {
   const updated = h('span.muted.small', { 'aria-live': 'off' });
   const cards = h('div.cards', loading());
   const mapBox = h('div.chart.map', { role: 'img' });
   const regionList = h('div#map-sites.region-list', { 'aria-label': t('network.sites_by_region') });
+  const legendBox = h('div.map-legend', { dataset: { testid: 'map-legend' } });
+  const colourPick = choices({
+    legend: t('network.colour_by'), name: 'colour', value: 'carbon',
+    options: [{ value: 'carbon', label: t('network.colour_carbon') }, { value: 'load', label: t('network.colour_load') }],
+    onchange: () => { if (last) drawMap(last.sites, last.capacity); },
+  });
   const metricPick = choices({
     legend: t('network.metric'), name: 'metric', value: 'used',
     options: [{ value: 'used', label: t('network.metric_used') }, { value: 'free', label: t('network.metric_free') },
@@ -28,8 +43,8 @@ export async function render(root, ctx) {
     pageHeader(t('network.title'), updated),
     cards,
     h('section.panel.map-panel', { 'aria-labelledby': 'map-title' },
-      h('h2#map-title', t('network.map_title')),
-      h('div.map-grid', mapBox, regionList)),
+      h('div.panel-head', h('h2#map-title', t('network.map_title')), colourPick),
+      h('div.map-grid', h('div.map-col', mapBox, legendBox), regionList)),
     h('section.panel', { 'aria-labelledby': 'hist-title' },
       h('div.panel-head', h('h2#hist-title', t('network.history_title')), metricPick),
       h('div.chart-grid',
@@ -43,6 +58,7 @@ export async function render(root, ctx) {
   if (!ctx.active) return;
 
   let regions = [];
+  let last = null;  // the latest sites and capacity, to redraw the map when the colouring changes
   let history = [];
   let historyAvailable = true;
   let maxSamples = 1200;
@@ -83,6 +99,8 @@ export async function render(root, ctx) {
   }
 
   function drawMap(sites, capacity) {
+    last = { sites, capacity };
+    const by = checkedValues(colourPick)[0] || 'carbon';
     const byRegion = new Map(regions.map((r) => [r.id, { region: r, sites: [] }]));
     for (const s of sites) {
       if (!byRegion.has(s.region)) byRegion.set(s.region, { region: { id: s.region, name: s.region, hub: '', lat: null, lon: null }, sites: [] });
@@ -93,11 +111,12 @@ export async function render(root, ctx) {
       const cap = capacity.by_region[e.region.id];
       const total = cap ? cap.cpus.total : 0;
       const load = cap && total ? Math.round((100 * (total - cap.cpus.free)) / total) : 0;
-      return { name: e.region.name, id: e.region.id, value: [e.region.lon, e.region.lat, load, total], entry: e, cap };
+      const fill = by === 'load' ? rampColour(SCALES.load, load) : carbonColour(e.region.carbon_g_per_kwh);
+      return { name: e.region.name, id: e.region.id, value: [e.region.lon, e.region.lat, load, total], entry: e, cap, itemStyle: { color: fill } };
     });
     const maxCpus = Math.max(1, ...data.map((d) => d.value[3]));
     const description = t('network.map_description', {
-      regions: data.map((d) => `${d.name} (${d.entry.sites.map((s) => s.name).join(', ') || t('network.no_sites')}; ${t('network.load')} ${d.value[2]}%)`).join('; '),
+      regions: data.map((d) => `${d.name} (${d.entry.sites.map((s) => s.name).join(', ') || t('network.no_sites')}; ${t('network.load')} ${d.value[2]}%; ${hasFigure(d.entry.region.carbon_g_per_kwh) ? fmt.intensity(d.entry.region.carbon_g_per_kwh) : t('network.no_carbon')})`).join('; '),
     });
     mapBox.setAttribute('aria-label', description);
     mapChart.setOption({
@@ -117,6 +136,7 @@ export async function render(root, ctx) {
             if (acc !== '—') lines.push(`${esc(t('network.accelerators'))}: ${esc(acc)}`);
             lines.push(`${esc(t('network.load'))}: ${d.value[2]}%`);
           }
+          lines.push(...energyFacts(d.entry.region).map(([k, v]) => `${esc(k)}: ${esc(v)}`));
           return lines.join('<br>');
         },
       },
@@ -126,11 +146,6 @@ export async function render(root, ctx) {
         emphasis: { itemStyle: { areaColor: '#dfe7f3' }, label: { show: false } },
         regions: [{ name: '南海诸岛', itemStyle: { areaColor: '#eef2f8', borderColor: '#b9c3d3' } }],
         select: { disabled: true },
-      },
-      visualMap: {
-        type: 'continuous', min: 0, max: 100, dimension: 2, seriesIndex: 0, left: 8, bottom: 8,
-        text: [t('network.load') + ' 100%', '0%'], calculable: false, itemHeight: 80,
-        inRange: { color: ['#1f9e89', '#d4a017', '#c0392b'] },
       },
       series: [{
         type: 'scatter', coordinateSystem: 'geo', data,
@@ -142,17 +157,38 @@ export async function render(root, ctx) {
       }],
     }, true);
 
+    drawLegend(by);
     clear(regionList).append(h('h3.sr-only', t('network.sites_by_region')),
       h('ul', entries.map((e) => {
         const cap = capacity.by_region[e.region.id];
-        return h('li.region-item', { dataset: { region: e.region.id } },
-          h('div.region-name', h('strong', e.region.name), ' ', h('span.muted.small', e.region.hub || '')),
+        const carbon = e.region.carbon_g_per_kwh;
+        const facts = energyFacts(e.region);
+        return h('li.region-item', { dataset: { region: e.region.id, carbon: hasFigure(carbon) ? String(carbon) : '', fill: carbonColour(carbon) } },
+          h('div.region-name',
+            h('span.swatch', { style: `background:${carbonColour(carbon)}`, title: hasFigure(carbon) ? fmt.intensity(carbon) : t('network.no_carbon'), 'aria-hidden': 'true' }),
+            h('strong', e.region.name), ' ', h('span.muted.small', e.region.hub || '')),
+          facts.length ? h('div.region-energy.small.muted', facts.map(([k, , short], i) => [i ? ' · ' : null, h('span', { title: k }, short)])) : null,
           cap ? h('div.region-load', meter(cap.cpus.total - cap.cpus.free, cap.cpus.total, t('network.load')),
             h('span.small', `${fmt.num(cap.cpus.free)} / ${fmt.num(cap.cpus.total)} ${t('network.cores_free')}`)) : null,
           h('ul.site-names', e.sites.length ? e.sites.map((s) => h('li',
             h('span.dot', { class: `dot dot-${s.status}`, title: t('site_status.' + s.status) }),
             h('a', { href: `#/sites/${encodeURIComponent(s.id)}` }, s.name))) : h('li.muted', t('network.no_sites'))));
       })));
+  }
+
+  // The scale the hubs are coloured on: a gradient with its ticks, and grey for regions
+  // without a figure (carbon only).
+  function drawLegend(by) {
+    const sc = SCALES[by];
+    const pos = (v) => `${(100 * (v - sc.min)) / (sc.max - sc.min)}%`;
+    legendBox.dataset.scale = by;
+    clear(legendBox).append(
+      h('div.legend-title', by === 'load' ? t('network.legend_load') : t('network.legend_carbon')),
+      h('div.legend-scale',
+        h('div.legend-ramp', { role: 'img', 'aria-label': t('network.legend_range', { min: sc.min, max: sc.max }),
+          style: `background: linear-gradient(to right, ${sc.colors.join(', ')})` }),
+        h('div.legend-ticks', { 'aria-hidden': 'true' }, sc.ticks.map((v) => h('span', { style: `left:${pos(v)}` }, by === 'load' ? `${v}%` : fmt.num(v))))),
+      by === 'carbon' ? h('div.legend-none.small', h('span.swatch', { style: `background:${NO_FIGURE}` }), t('network.no_carbon')) : null);
   }
 
   function drawCards(sites, capacity) {
@@ -177,6 +213,10 @@ export async function render(root, ctx) {
       { label: t('col.site'), cell: (s) => h('a', { href: `#/sites/${encodeURIComponent(s.id)}` }, s.name) },
       { label: t('col.region'), cell: (s) => regionName(s.region) },
       { label: t('col.kind'), class: 'nowrap', cell: (s) => t('site_kind.' + s.kind) },
+      { label: t('col.grid_carbon'), class: 'num', cell: (s) => {
+        const c = regions.find((r) => r.id === s.region)?.carbon_g_per_kwh;
+        return hasFigure(c) ? h('span', h('span.swatch', { style: `background:${carbonColour(c)}`, 'aria-hidden': 'true' }), fmt.intensity(c)) : '—';
+      } },
       { label: t('col.status'), class: 'nowrap', cell: (s) => badge(s.status, 'site_status') },
       { label: t('col.cpus_free'), class: 'num', cell: (s) => (s.capacity ? `${fmt.num(s.capacity.cpus.free)} / ${fmt.num(s.capacity.cpus.total)}` : '—') },
       { label: t('col.load'), cell: (s) => (s.capacity ? meter(s.capacity.cpus.total - s.capacity.cpus.free, s.capacity.cpus.total, t('network.load')) : '—') },
@@ -220,4 +260,44 @@ function card(label, value, sub, extra) {
 
 function esc(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+function hasFigure(v) {
+  return v !== null && v !== undefined && !Number.isNaN(Number(v));
+}
+
+// A region's energy figures, the ones it has, as [label, value, short text without the label].
+function energyFacts(r) {
+  const out = [];
+  if (hasFigure(r.carbon_g_per_kwh)) {
+    const v = fmt.intensity(r.carbon_g_per_kwh);
+    out.push([t('network.carbon'), v, v]);
+  }
+  if (hasFigure(r.green_share)) {
+    const pct = fmt.num(100 * r.green_share, 1);
+    out.push([t('network.green_share'), `${pct}%`, t('network.green_short', { pct })]);
+  }
+  if (hasFigure(r.pue_target)) {
+    const pue = fmt.num(r.pue_target, 2);
+    out.push([t('network.pue_target'), `≤ ${pue}`, t('network.pue_short', { pue })]);
+  }
+  return out;
+}
+
+function carbonColour(g) {
+  return hasFigure(g) ? rampColour(SCALES.carbon, Number(g)) : NO_FIGURE;
+}
+
+// The colour of `v` on a scale: linear between its evenly spaced colours, clamped at the ends.
+function rampColour(scale, v) {
+  const { min, max, colors } = scale;
+  const x = Math.min(1, Math.max(0, (v - min) / (max - min))) * (colors.length - 1);
+  const i = Math.min(colors.length - 2, Math.floor(x));
+  const f = x - i;
+  const a = rgb(colors[i]), b = rgb(colors[i + 1]);
+  return '#' + a.map((c, k) => Math.round(c + (b[k] - c) * f).toString(16).padStart(2, '0')).join('');
+}
+
+function rgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }

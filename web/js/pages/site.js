@@ -1,7 +1,8 @@
-// One site: what it is and costs, its capacity and utilisation per pool (refreshed), the jobs
+// One site: what it is and costs, the figures its energy and emissions are estimated with (its
+// operator's PUE and power, else the defaults; its region's grid), its capacity and utilisation per pool (refreshed), the jobs
 // placed on it, drain/undrain (its operator and admins) and its earnings — from
 // GET /api/v1/sites/{id}/settlement when the gateway has it, else summed from the final costs
-// of the finished jobs on the site.
+// of the finished jobs on the site, with the estimated energy and emissions of those jobs.
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import * as fmt from '../format.js';
@@ -71,9 +72,27 @@ export async function render(root, ctx) {
       site.health.release ? [t('site.release'), site.health.release] : null,
       site.health.api_version ? [t('site.api_version'), h('span.mono', site.health.api_version)] : null,
       [t('site.containers'), site.health.container_runtime ? site.health.container_runtime : t('site.no_containers')],
+      ...energyRows(),
       site.health.last_error ? [t('site.last_error'), site.health.last_error] : null,
       [t('col.created'), fmt.time(site.created_at)],
     ]);
+  }
+
+  // The grid's intensity, and the PUE and power the estimates use: the operator's figures, else
+  // the region's PUE target and the gateway's defaults (said so).
+  function energyRows() {
+    const e = site.energy || {};
+    const rows = [];
+    if (region && region.carbon_g_per_kwh !== undefined && region.carbon_g_per_kwh !== null) {
+      rows.push([t('network.carbon'), [fmt.intensity(region.carbon_g_per_kwh),
+        region.green_share !== undefined && region.green_share !== null ? h('span.muted.small', ' · ', t('network.green_short', { pct: fmt.num(100 * region.green_share, 1) })) : null]]);
+    }
+    if (e.pue !== undefined && e.pue !== null) rows.push([t('site.pue'), fmt.num(e.pue, 2)]);
+    else if (region && region.pue_target !== undefined && region.pue_target !== null) rows.push([t('site.pue'), h('span', fmt.num(region.pue_target, 2), h('span.muted.small', ' · ', t('site.pue_from_target')))]);
+    if (e.cpu_core_w !== undefined && e.cpu_core_w !== null) rows.push([t('site.cpu_core_w'), `${fmt.num(e.cpu_core_w, 1)} W`]);
+    const acc = Object.entries(e.accelerator_w || {}).sort();
+    if (acc.length) rows.push([t('site.accelerator_w'), acc.map(([m, w]) => `${m} ${fmt.num(w)} W`).join(', ')]);
+    return rows;
   }
 
   function prices() {
@@ -132,12 +151,15 @@ export async function render(root, ctx) {
       return h('div',
         h('p.big', { dataset: { testid: 'earnings-total' } }, fmt.money(settlement.totals?.earnings_cny ?? 0)),
         h('p.muted.small', t('site.settlement_note', { jobs: fmt.num(settlement.totals?.jobs ?? 0) })),
+        settlement.totals && settlement.totals.co2_kg !== undefined && settlement.totals.jobs > 0 ? h('p', { dataset: { testid: 'settlement-co2' } },
+          t('site.settlement_energy', { energy: fmt.energy(settlement.totals.energy_kwh), co2: fmt.co2(settlement.totals.co2_kg) })) : null,
         rows.length ? table([
           { label: t('col.org'), cell: (r) => h('span', r.org_name, h('br'), h('span.mono.small.muted', r.org_id)) },
           r0(rows) ? { label: t('site.period'), cell: (r) => r.period || '—' } : null,
           { label: t('site.jobs_count'), class: 'num', cell: (r) => fmt.num(r.jobs) },
           { label: t('site.hours'), class: 'num', cell: (r) => fmt.num(r.seconds / 3600, 1) },
           { label: t('site.earned'), class: 'num', cell: (r) => fmt.money(r.earnings_cny) },
+          rows.some((r) => r.co2_kg !== undefined) ? { label: t('col.co2'), class: 'num', cell: (r) => h('span', fmt.co2(r.co2_kg), h('br'), h('span.muted.small', fmt.energy(r.energy_kwh))) } : null,
         ].filter(Boolean), rows) : null);
     }
     // Before the gateway had settlements: the final costs of the finished jobs on the site.

@@ -1,5 +1,7 @@
 // Register a site (operators, admins): name, region, kind, the adapter (its type and that
-// type's fields), prices per accelerator model, policy. POST /api/v1/sites; a problem naming
+// type's fields), prices per accelerator model, the energy figures its jobs' energy and CO2 are
+// estimated with (optional: PUE, power per CPU core and per accelerator), policy.
+// POST /api/v1/sites; a problem naming
 // a field (e.g. `adapter` with "options.pools[0].cpus …", or `pricing.gpu_hour`) is shown
 // beside that field.
 import * as api from '../api.js';
@@ -27,6 +29,9 @@ export async function render(root, ctx) {
     maxInFlight: num('max_in_flight', { min: 1, step: 1, value: 1000 }),
     allowedOrgs: text('allowed_orgs', { placeholder: 'org_…, org_…' }),
     deniedOrgs: text('denied_orgs', { placeholder: 'org_…' }),
+    pue: num('pue', { min: 1, max: 3 }),
+    coreW: num('cpu_core_w', { min: 0, max: 1000, placeholder: '4.4' }),
+    accelW: text('accelerator_w', { placeholder: 'A800:400, H100:700' }),
   };
 
   // Adapter fields per type.
@@ -120,6 +125,11 @@ export async function render(root, ctx) {
       field({ label: t('site_new.granularity'), name: 'pricing.billing_granularity_s', control: c.granularity })),
     h('fieldset.field', { dataset: { field: 'pricing.gpu_hour' } }, h('legend', t('site_new.gpu_prices')), gpuRows,
       h('button.secondary.small', { type: 'button', onclick: () => addGpu() }, t('site_new.add_price')), h('p.field-error')),
+    h('h3', t('site_new.energy')),
+    h('div.grid3',
+      field({ label: t('site_new.pue'), name: 'energy.pue', control: c.pue, hint: t('site_new.pue_hint') }),
+      field({ label: t('site_new.cpu_core_w'), name: 'energy.cpu_core_w', control: c.coreW, hint: t('site_new.cpu_core_w_hint') }),
+      field({ label: t('site_new.accelerator_w'), name: 'energy.accelerator_w', control: c.accelW, hint: t('site_new.accelerator_w_hint') })),
     h('h3', t('site_new.policy')),
     h('div.grid2',
       field({ label: t('site_new.max_walltime'), name: 'policy.max_walltime_s', control: c.maxWall }),
@@ -183,7 +193,19 @@ export async function render(root, ctx) {
     set(policy, 'max_in_flight', val(c.maxInFlight));
     if (list(c.allowedOrgs).length) policy.allowed_orgs = list(c.allowedOrgs);
     if (list(c.deniedOrgs).length) policy.denied_orgs = list(c.deniedOrgs);
-    return { name: c.name.value.trim(), region: c.region.value, kind: c.kind.value, adapter, pricing, policy };
+    const b = { name: c.name.value.trim(), region: c.region.value, kind: c.kind.value, adapter, pricing, policy };
+    // Energy: only what the operator gives; the gateway's defaults stand for the rest.
+    const energy = {};
+    set(energy, 'pue', val(c.pue));
+    set(energy, 'cpu_core_w', val(c.coreW));
+    const watts = {};
+    for (const part of list(c.accelW)) {
+      const [m, w] = part.split(':').map((x) => x.trim());
+      watts[m] = Number(w);
+    }
+    if (Object.keys(watts).length) energy.accelerator_w = watts;
+    if (Object.keys(energy).length) b.energy = energy;
+    return b;
   }
 
   form.addEventListener('submit', async (ev) => {

@@ -51,7 +51,7 @@ export async function render(root, ctx) {
   });
   const policy = choices({
     legend: t('submit.policy'), name: 'routing.policy', value: 'balanced',
-    options: ['balanced', 'cheapest', 'fastest', 'data-local'].map((p) => ({ value: p, label: t('policy.' + p) })),
+    options: ['balanced', 'cheapest', 'fastest', 'data-local', 'greenest'].map((p) => ({ value: p, label: t('policy.' + p) })),
     onchange: () => changed(),
   });
   const allowed = choices({
@@ -222,7 +222,7 @@ export async function render(root, ctx) {
       const d = await api.post('/api/v1/quotes', b, { signal: controller.signal });
       if (mine !== seq || !ctx.active) return;
       clearErrors(form);
-      clear(quoteBox).append(renderDecision(d, { regionName: (id) => regionName(regions, id) }));
+      clear(quoteBox).append(renderDecision(d, { regionName: (id) => regionName(regions, id), region: (id) => regions.items.find((r) => r.id === id) }));
       quoteBox.dataset.state = d.chosen ? 'ranked' : 'none';
     } catch (e) {
       if (e.name === 'AbortError' || mine !== seq || !ctx.active) return;
