@@ -31,9 +31,10 @@ Json opt_time(const std::optional<TimePoint>& t) {
   return t ? Json(format_rfc3339(*t)) : Json(nullptr);
 }
 
-// Energy (kWh) and emissions (kg CO2) are estimates: three decimals say all they know.
+// Energy (kWh) and emissions (kg CO2) are estimates; to the mWh and the mg, so that a job of a
+// few seconds still shows what it drew.
 double round_estimate(double v) {
-  return std::round(v * 1000.0) / 1000.0;
+  return std::round(v * 1e6) / 1e6;
 }
 
 Json usage_json(const services::UsageRecord& u) {

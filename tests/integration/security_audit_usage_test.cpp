@@ -92,6 +92,18 @@ TEST_CASE("usage totals equal the sum of job costs and settle to the operator",
     }
   }
   CHECK(std::abs(items_sum - sum) < 0.01 * 4 + 1e-9);
+  // Every job that ran drew power: its estimated energy and emissions, and the totals add them.
+  double energy_sum = 0, co2_sum = 0;
+  for (const auto& item : u.at("items")) {
+    if (item.at("seconds").get<int>() > 0) {
+      CHECK(item.at("energy_kwh").get<double>() > 0);
+      CHECK(item.at("co2_kg").get<double>() > 0);
+    }
+    energy_sum += item.at("energy_kwh").get<double>();
+    co2_sum += item.at("co2_kg").get<double>();
+  }
+  CHECK(u.at("totals").at("energy_kwh").get<double>() == Approx(energy_sum).margin(1e-5));
+  CHECK(u.at("totals").at("co2_kg").get<double>() == Approx(co2_sum).margin(1e-5));
 
   // The same as CSV, with Accept or format=csv.
   auto csv = uc.request("GET", "/api/v1/usage", "", {{"Accept", "text/csv"}});
@@ -101,12 +113,17 @@ TEST_CASE("usage totals equal the sum of job costs and settle to the operator",
   std::string line;
   std::getline(lines, line);
   CHECK(line.starts_with("job_id,org_id,site_id,state"));
+  CHECK(line.ends_with(",cost_cny,energy_kwh,co2_kg\r"));
   int rows = 0;
   double csv_sum = 0;
   while (std::getline(lines, line)) {
     if (line.empty() || line == "\r") continue;
     ++rows;
-    csv_sum += std::stod(line.substr(line.rfind(',') + 1));
+    // cost_cny is the third field from the end (energy_kwh and co2_kg follow it).
+    std::size_t end = line.size();
+    for (int k = 0; k < 2; ++k) end = line.rfind(',', end - 1);
+    const std::size_t begin = line.rfind(',', end - 1) + 1;
+    csv_sum += std::stod(line.substr(begin, end - begin));
   }
   CHECK(rows == 4);
   CHECK(std::abs(csv_sum - items_sum) < 1e-6);
@@ -136,6 +153,9 @@ TEST_CASE("usage totals equal the sum of job costs and settle to the operator",
   CHECK(s.at("items")[0].at("jobs") == 4);
   CHECK(std::abs(s.at("totals").at("earnings_cny").get<double>() -
                  u.at("totals").at("cost_cny").get<double>()) < 0.011);
+  CHECK(s.at("totals").at("co2_kg").get<double>() ==
+        Approx(u.at("totals").at("co2_kg").get<double>()).margin(1e-5));
+  CHECK(s.at("items")[0].at("energy_kwh").get<double>() > 0);
   auto by_day = opc.get("/api/v1/sites/" + site + "/settlement?group=day");
   REQUIRE(by_day.status == 200);
   CHECK(by_day.json().at("items")[0].at("period").get<std::string>().size() == 10);
