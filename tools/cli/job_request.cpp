@@ -86,10 +86,12 @@ Result<Json> build_job_body(const ParsedArgs& args, Json body,
     object_member(body, "constraints")["max_price_cny"] = *n;
   }
   if (auto v = args.get("--policy")) {
-    if (*v != "cheapest" && *v != "fastest" && *v != "balanced" && *v != "data-local") {
-      return fail(Error::invalid(
-          "--policy", "--policy must be cheapest, fastest, balanced or data-local, not '" +
-                          v->substr(0, 64) + "'"));
+    if (*v != "cheapest" && *v != "fastest" && *v != "balanced" && *v != "data-local" &&
+        *v != "greenest") {
+      return fail(Error::invalid("--policy",
+                                 "--policy must be cheapest, fastest, balanced, data-local or "
+                                 "greenest, not '" +
+                                     v->substr(0, 64) + "'"));
     }
     body["routing"] = {{"policy", *v}};
   }

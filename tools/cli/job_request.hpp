@@ -37,7 +37,7 @@ inline constexpr const char* kJobOptionsHelp = R"(job options:
   --env NAME=VALUE       an environment variable (repeatable)
   --region REGION        allow only this region (repeatable), e.g. cn-gz-guian
   --site SITE            allow only this site, by name or id (repeatable); see 'suanwang sites'
-  --policy POLICY        cheapest, fastest, balanced (default) or data-local
+  --policy POLICY        balanced (default), cheapest, fastest, data-local or greenest
   --max-price CNY        refuse sites whose estimate is above this
   --from-region REGION   the region you submit from (for latency)
   --input DATASET[:DIR]  a sealed dataset (name or id) whose files the job finds under DIR/ in

@@ -183,19 +183,21 @@ std::string render_rejections(const Json& decision) {
 std::string render_quote(const Json& decision) {
   std::string out;
   const Json& ranked = member(decision, "ranked");
-  Table t({"RANK", "SITE", "REGION", "PRICE CNY", "START", "RESULT", "DATA MOVED", "SCORE", "ID"},
+  Table t({"RANK", "SITE", "REGION", "PRICE CNY", "START", "RESULT", "DATA MOVED", "CO2 KG", "SCORE",
+           "ID"},
           {Align::right, Align::left, Align::left, Align::right, Align::right, Align::right,
-           Align::right, Align::right});
+           Align::right, Align::right, Align::right});
   if (ranked.is_array()) {
     int rank = 0;
     for (const auto& c : ranked) {
       auto score = num_of(c, "score");
       auto bytes = num_of(c, "bytes_moved");
+      auto co2 = num_of(c, "co2_kg");
       t.add_row({std::to_string(++rank), str_of(c, "site_name", str_of(c, "site")),
                  str_of(c, "region"), money_text(c, "estimated_cost_cny"),
                  seconds_text(c, "start_s"), seconds_text(c, "result_s"),
-                 bytes ? format_bytes(*bytes) : "-", score ? format_number(*score) : "-",
-                 str_of(c, "site")});
+                 bytes ? format_bytes(*bytes) : "-", co2 ? format_number(*co2) : "-",
+                 score ? format_number(*score) : "-", str_of(c, "site")});
     }
   }
   out += t.rows() == 0 ? std::string("No site can run this job.\n") : t.render();
@@ -206,8 +208,9 @@ std::string render_quote(const Json& decision) {
     const Json& w = member(decision, "weights");
     if (w.is_object()) {
       out += " (weights";
-      for (const char* k : {"price", "time", "latency", "locality"}) {
+      for (const char* k : {"price", "time", "latency", "locality", "green"}) {
         auto v = num_of(w, k);
+        if (!v && std::string_view(k) == "green") continue;  // a gateway from before carbon
         out += std::string(" ") + k + " " + (v ? format_number(*v) : "-");
       }
       out += ")";
