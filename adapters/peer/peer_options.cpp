@@ -22,10 +22,11 @@ AdapterResult<PeerOptions> parse_peer_options(const AdapterConfig& config) {
   }
   auto policy = string_option(o, "policy", kRoot, out.policy);
   if (!policy) return std::unexpected(policy.error());
-  static constexpr std::string_view kPolicies[] = {"balanced", "cheapest", "fastest", "data-local"};
+  static constexpr std::string_view kPolicies[] = {"balanced", "cheapest", "fastest", "data-local",
+                                                  "greenest"};
   if (std::find(std::begin(kPolicies), std::end(kPolicies), *policy) == std::end(kPolicies)) {
     return option_error(option_path(kRoot, "policy"),
-                        "must be one of balanced, cheapest, fastest, data-local");
+                        "must be one of balanced, cheapest, fastest, data-local, greenest");
   }
   out.policy = *policy;
 
