@@ -199,7 +199,7 @@ Result<JobSpec> parse_job_spec(const Json& body) {
   if (auto v = r.expect_object(); !v) return fail(v.error());
   if (auto v = r.reject_unknown({"name", "command", "script", "image", "env", "resources",
                                  "expected_runtime_s", "inputs", "outputs", "constraints",
-                                 "routing", "submitter_region", "rerun"});
+                                 "routing", "submitter_region", "rerun", "interactive"});
       !v) {
     return fail(v.error());
   }
@@ -301,6 +301,12 @@ Result<JobSpec> parse_job_spec(const Json& body) {
     if (!rerun->is_boolean()) return fail(Error::invalid("rerun", "rerun must be true or false"));
     s.rerun = rerun->get<bool>();
   }
+  if (const Json* interactive = r.get("interactive")) {
+    if (!interactive->is_boolean()) {
+      return fail(Error::invalid("interactive", "interactive must be true or false"));
+    }
+    s.interactive = interactive->get<bool>();
+  }
   return s;
 }
 
@@ -355,6 +361,7 @@ Json to_json(const JobSpec& s) {
   }
   if (!s.submitter_region.empty()) j["submitter_region"] = s.submitter_region;
   j["rerun"] = s.rerun;
+  if (s.interactive) j["interactive"] = true;
   return j;
 }
 

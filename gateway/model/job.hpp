@@ -105,6 +105,10 @@ struct JobSpec {
   // After a site loses the job once it started, may it run again elsewhere? (Before it
   // started, it always may: it never ran.)
   bool rerun = true;
+  // Someone waits on the other end while it runs (a notebook, a service answering requests, an
+  // inference session): the RTT from the submitter matters. The named policies weigh latency
+  // only for such jobs; a batch job's time to result does not depend on it.
+  bool interactive = false;
 
   // The runtime estimates use: expected_runtime_s when given, else the walltime.
   int64_t runtime_estimate_s() const { return expected_runtime_s.value_or(resources.walltime_s); }

@@ -181,7 +181,7 @@ bool Decision::may_clear() const {
   return false;
 }
 
-model::Weights weights_for(const model::Routing& routing) {
+model::Weights weights_for(const model::Routing& routing, bool interactive) {
   model::Weights w;
   if (routing.weights) {
     w = *routing.weights;
@@ -204,6 +204,8 @@ model::Weights weights_for(const model::Routing& routing) {
         w = {0.35, 0.45, 0.1, 0.1, 0};    // balanced: time a little over price (placement.hpp)
         break;
     }
+    // A named policy weighs latency only when someone waits on the other end (placement.hpp).
+    if (!interactive) w.latency = 0;
   }
   const double sum = w.price + w.time + w.latency + w.locality + w.green;
   if (sum > 0) {
@@ -515,7 +517,7 @@ Decision decide(const Request& req, const Snapshot& snap) {
   const model::Network& net = *snap.network;
   Decision d;
   d.policy = model::routing_policy_name(job.routing.policy);
-  d.weights = weights_for(job.routing);
+  d.weights = weights_for(job.routing, job.interactive);
 
   // Inputs resolved once: size and the regions holding a replica.
   std::vector<Input> inputs;

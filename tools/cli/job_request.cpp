@@ -96,6 +96,7 @@ Result<Json> build_job_body(const ParsedArgs& args, Json body,
     body["routing"] = {{"policy", *v}};
   }
   if (auto v = args.get("--from-region")) body["submitter_region"] = *v;
+  if (args.has("--interactive")) body["interactive"] = true;
   if (const auto inputs = args.all("--input"); !inputs.empty()) {
     Json list = Json::array();
     for (const auto& in : inputs) {

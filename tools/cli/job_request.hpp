@@ -21,6 +21,7 @@ inline constexpr std::array kJobOptions = {
     OptionSpec{"--site", 0, true, true}, OptionSpec{"--policy", 0, true},
     OptionSpec{"--max-price", 0, true},  OptionSpec{"--from-region", 0, true},
     OptionSpec{"--input", 0, true, true}, OptionSpec{"--output", 0, true, true},
+    OptionSpec{"--interactive", 0, false},
 };
 
 inline constexpr const char* kJobOptionsHelp = R"(job options:
@@ -40,6 +41,8 @@ inline constexpr const char* kJobOptionsHelp = R"(job options:
   --policy POLICY        balanced (default), cheapest, fastest, data-local or greenest
   --max-price CNY        refuse sites whose estimate is above this
   --from-region REGION   the region you submit from (for latency)
+  --interactive          someone waits on it (a session, a service): weigh the RTT from
+                         --from-region; batch jobs (the default) ignore it
   --input DATASET[:DIR]  a sealed dataset (name or id) whose files the job finds under DIR/ in
                          its directory (default: the directory itself); repeatable
   --output GLOB          files of the job's directory to bring back as its outputs dataset,

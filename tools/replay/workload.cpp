@@ -200,6 +200,7 @@ void inference(Draw& d, WorkloadJob& j) {
       {{1, 50}, {2, 20}, {4, 20}, {8, 10}}};
   auto& s = j.spec;
   s.submitter_region = east_submitter(d);
+  s.interactive = true;  // latency-sensitive: someone waits on the answers
   const int n = d.weighted(counts);
   s.resources.accelerators = model::AcceleratorNeed{d.weighted(models), n};
   s.resources.cpus = 4 * n;

@@ -306,3 +306,21 @@ TEST_CASE("rerun is a boolean, true unless the job says otherwise", "[model][job
   REQUIRE_FALSE(bad);
   CHECK(bad.error().field == "rerun");
 }
+
+TEST_CASE("interactive is a boolean, false unless the job says so, and round-trips",
+          "[model][job_spec]") {
+  using suanwang::Json;
+  const auto batch = suanwang::model::parse_job_spec(Json{{"command", "true"}});
+  REQUIRE(batch);
+  CHECK_FALSE(batch->interactive);
+  CHECK_FALSE(suanwang::model::to_json(*batch).contains("interactive"));
+  const auto live =
+      suanwang::model::parse_job_spec(Json{{"command", "true"}, {"interactive", true}});
+  REQUIRE(live);
+  CHECK(live->interactive);
+  CHECK(suanwang::model::parse_job_spec(suanwang::model::to_json(*live))->interactive);
+  const auto bad =
+      suanwang::model::parse_job_spec(Json{{"command", "true"}, {"interactive", "yes"}});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().field == "interactive");
+}

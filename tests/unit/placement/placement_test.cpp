@@ -688,7 +688,7 @@ TEST_CASE("weights_for: the named policies, and custom weights normalised", "[pl
   auto w = [](const char* policy) {
     model::Routing r;
     r.policy = model::parse_routing_policy(policy).value();
-    return weights_for(r);
+    return weights_for(r, true);
   };
   const auto cheapest = w("cheapest");
   CHECK(cheapest.price == 1);
@@ -709,11 +709,18 @@ TEST_CASE("weights_for: the named policies, and custom weights normalised", "[pl
   CHECK(balanced.time > 0);
   CHECK(balanced.latency > 0);
   CHECK(balanced.locality > 0);
+  // A batch job: the named policies drop latency and renormalise the rest.
+  model::Routing br;
+  br.policy = model::RoutingPolicy::balanced;
+  const auto batch = weights_for(br, false);
+  CHECK(batch.latency == 0);
+  CHECK(batch.price + batch.time + batch.locality == Approx(1.0));
+  CHECK(batch.price / batch.time == Approx(balanced.price / balanced.time));
 
   model::Routing r;
   r.policy = model::RoutingPolicy::custom;
   r.weights = model::Weights{2, 1, 1, 0};
-  const auto c = weights_for(r);
+  const auto c = weights_for(r, false);  // custom weights stand as given, batch or not
   CHECK(c.price == Approx(0.5));
   CHECK(c.time == Approx(0.25));
   CHECK(c.latency == Approx(0.25));
@@ -779,6 +786,21 @@ TEST_CASE("the latency weight prefers the site near the submitter", "[placement]
   const auto tie = w.decide(j);
   CHECK(tie.ranked[0].rtt_ms == 0);
   CHECK(ranked_ids(tie) == std::vector<std::string>{"a_far", "b_near"});
+}
+
+TEST_CASE("balanced weighs latency for an interactive job only", "[placement][score]") {
+  World w;
+  w.add("a_far", kGZ, 0.1171875);  // 30 ms from Shanghai, ~5% cheaper
+  w.add("b_near", kSH);            // same region: 1 ms
+  auto j = job("balanced");
+  j.submitter_region = kSH;
+  // A batch job goes to the cheaper site: its result does not depend on the RTT.
+  CHECK(w.decide(j).ranked[0].site_id == "a_far");
+  CHECK(w.decide(j).weights.latency == 0);
+  // Someone waiting on it: the near site is worth 5% more.
+  j.interactive = true;
+  CHECK(w.decide(j).ranked[0].site_id == "b_near");
+  CHECK(w.decide(j).weights.latency == Approx(0.1));
 }
 
 TEST_CASE("the data-local policy follows the data even when it costs more", "[placement][score]") {
