@@ -54,6 +54,10 @@ export async function render(root, ctx) {
     options: ['balanced', 'cheapest', 'fastest', 'data-local', 'greenest'].map((p) => ({ value: p, label: t('policy.' + p) })),
     onchange: () => changed(),
   });
+  const interactive = choices({
+    legend: t('submit.interactive'), name: 'interactive', type: 'checkbox',
+    options: [{ value: 'yes', label: t('submit.interactive_label') }], onchange: () => changed(),
+  });
   const allowed = choices({
     legend: t('submit.regions'), name: 'constraints.regions', type: 'checkbox',
     options: regions.items.map((r) => ({ value: r.id, label: r.name })), onchange: () => changed(),
@@ -112,6 +116,7 @@ export async function render(root, ctx) {
       field({ label: t('submit.site'), name: 'constraints.sites', control: c.site }),
       field({ label: t('submit.max_price'), name: 'constraints.max_price_cny', control: c.maxPrice })),
     policy,
+    interactive,
     h('div.actions', submitBtn));
 
   const quoteBox = h('div#quote.quote-body', { 'aria-live': 'polite' });
@@ -171,6 +176,7 @@ export async function render(root, ctx) {
     b.constraints = cons;
     b.routing = { policy: checkedValues(policy)[0] || 'balanced' };
     if (c.from.value) b.submitter_region = c.from.value;
+    if (checkedValues(interactive).length) b.interactive = true;
     return b;
   }
 
