@@ -417,8 +417,8 @@ struct Runtimes {
                                                  const std::string& site_id, Scored& sc) {
   sc.queue = queue_wait(cap, sc, res, static_cast<double>(rt.likely));
   if (learnt != nullptr) {
-    sc.queue = learnt->corrected(site_id, cap.pools[static_cast<std::size_t>(sc.pool)].name,
-                                 sc.queue);
+    sc.queue =
+        learnt->corrected(site_id, cap.pools[static_cast<std::size_t>(sc.pool)].name, sc.queue);
   }
   sc.start = std::max(sc.transfer_in, sc.queue);
   sc.result = sc.start + static_cast<double>(rt.likely) + sc.transfer_out;

@@ -52,8 +52,8 @@ Planner::Planned Planner::decide_locked(const PlanInput& in) {
   Planned out{placement::decide(req, snap)};
   const auto& d = out.decision;
   if (d.feasible()) {
-    out.reported_queue_s = placement::reported_queue_wait_s(snap, d.ranked.front(),
-                                                            in.spec->resources, d.runtime_s);
+    out.reported_queue_s =
+        placement::reported_queue_wait_s(snap, d.ranked.front(), in.spec->resources, d.runtime_s);
   }
   return out;
 }
