@@ -185,7 +185,8 @@ struct Request {
   // costs shown, budgets, max_price and deadlines keep the walltime bound.
   std::optional<int64_t> predicted_runtime_s;
   // Learnt corrections of the queue wait per site and pool (QueueModel, from the waits of the
-  // jobs placed there); none = the sites' figures as they are. Time estimates only (queue,
+  // jobs placed there; the planner passes it when Config::learn_queue_waits is set); none =
+  // the sites' figures as they are. Time estimates only (queue,
   // start, result, the deadline filter): never a cost or a hold. REQUIRES: outlives decide().
   const QueueModel* queue_model = nullptr;
   std::size_t max_ranked = 10;             // candidates returned with figures

@@ -48,7 +48,7 @@ Planner::Planned Planner::decide_locked(const PlanInput& in) {
   req.blocked_sites = in.blocked_sites;
   req.budget_remaining_cny = in.budget_remaining_cny;
   req.predicted_runtime_s = runtimes_.predict(in.org_id, *in.spec);
-  req.queue_model = &queues_;
+  req.queue_model = config_.learn_queue_waits ? &queues_ : nullptr;
   Planned out{placement::decide(req, snap)};
   const auto& d = out.decision;
   if (d.feasible()) {

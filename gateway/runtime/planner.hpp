@@ -10,7 +10,8 @@
 // learns, per site and pool, how long the jobs it placed there really waited against the queue
 // wait their placement estimated (placement/queue_model.hpp): place() remembers the winner's
 // estimate (before the learnt correction) with the job in flight, accepted() the time the site
-// took it, started() compares; later placements' time estimates use the correction.
+// took it, started() compares; later placements' time estimates use the correction when
+// Config::learn_queue_waits is set (off by default: queue_model.hpp says why).
 #pragma once
 
 #include <map>

@@ -94,6 +94,7 @@ TEST_CASE("the planner times a pool's queue by what the jobs it placed there wai
   federation::Geography geography;
   geography.set({model::Region{"r", "R", "", "east", 0, 0}}, {});
   Config config;
+  config.learn_queue_waits = true;
   runtime::Planner planner(directory, geography, config, clock);
   REQUIRE(directory.upsert(sim_site("site_a")));
   auto report = [&] {  // a fresh report: all free, nothing queued
