@@ -16,6 +16,12 @@ QueueModel::QueueModel(QueueModelOptions options) : options_(options) {
   scratch_.reserve(options_.window);
 }
 
+std::size_t QueueModel::band_of(double estimate_s) {
+  std::size_t band = 0;
+  for (double edge : kQueueRatioBandEdges) band += estimate_s >= edge ? 1 : 0;
+  return band;
+}
+
 const QueueModel::Pool* QueueModel::find(std::string_view site_id, std::string_view pool) const {
   auto it = sites_.find(site_id);
   if (it == sites_.end()) return nullptr;
@@ -66,7 +72,7 @@ void QueueModel::observe(std::string_view site_id, std::string_view pool, double
     p = pools.end() - 1;
   }
   if (estimate_s >= options_.near_zero_s && estimate_s > 0) {
-    add(p->ratio, actual_s / estimate_s);
+    add(p->ratio[band_of(estimate_s)], actual_s / estimate_s);
   } else {
     add(p->residual, actual_s - estimate_s);
   }
@@ -78,17 +84,21 @@ double QueueModel::corrected(std::string_view site_id, std::string_view pool,
   const Pool* p = find(site_id, pool);
   if (p == nullptr) return estimate_s;
   if (estimate_s >= options_.near_zero_s && estimate_s > 0) {
-    if (!p->ratio.ready) return estimate_s;
-    return estimate_s * std::clamp(p->ratio.quantile, options_.min_factor, options_.max_factor);
+    const Window& w = p->ratio[band_of(estimate_s)];
+    if (!w.ready) return estimate_s;
+    return estimate_s * std::clamp(w.quantile, options_.min_factor, options_.max_factor);
   }
   if (!p->residual.ready) return estimate_s;
   return std::max(0.0, estimate_s + p->residual.quantile);
 }
 
-std::optional<double> QueueModel::ratio(std::string_view site_id, std::string_view pool) const {
+std::optional<double> QueueModel::ratio(std::string_view site_id, std::string_view pool,
+                                        double estimate_s) const {
   const Pool* p = find(site_id, pool);
-  if (p == nullptr || !p->ratio.ready) return std::nullopt;
-  return std::clamp(p->ratio.quantile, options_.min_factor, options_.max_factor);
+  if (p == nullptr) return std::nullopt;
+  const Window& w = p->ratio[band_of(estimate_s)];
+  if (!w.ready) return std::nullopt;
+  return std::clamp(w.quantile, options_.min_factor, options_.max_factor);
 }
 
 std::optional<double> QueueModel::residual_s(std::string_view site_id,
@@ -100,7 +110,10 @@ std::optional<double> QueueModel::residual_s(std::string_view site_id,
 
 std::size_t QueueModel::samples(std::string_view site_id, std::string_view pool) const {
   const Pool* p = find(site_id, pool);
-  return p == nullptr ? 0 : p->ratio.values.size() + p->residual.values.size();
+  if (p == nullptr) return 0;
+  std::size_t n = p->residual.values.size();
+  for (const Window& w : p->ratio) n += w.values.size();
+  return n;
 }
 
 }  // namespace suanwang::placement

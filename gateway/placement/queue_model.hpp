@@ -9,12 +9,13 @@
 // makes the share term too long or too short, a "fits now" is beaten to the free cores. Learning
 // the error per pool from what happened corrects each pool by its own record.
 //
-// Model: per key (site id, pool name), two windows of the last `window` observations of a job
+// Model: per key (site id, pool name), windows of the last `window` observations of a job
 // placed there: the estimate it was placed with (from the site's figures, before any
 // correction) and the wait it then had (started - accepted by the site).
-//   - estimate >= near_zero_s: the ratio actual / estimate; the corrected wait is
-//     estimate x the ratios' `quantile`, clamped to [min_factor, max_factor]. A ratio, because
-//     a pool's waits span orders of magnitude over a day while its forecast's bias is relative.
+//   - estimate >= near_zero_s: the ratio actual / estimate, one window per band of the
+//     estimate's length (kQueueRatioBandEdges); the corrected wait is estimate x the band's
+//     ratios' `quantile`, clamped to [min_factor, max_factor]. A ratio, because a pool's waits
+//     span orders of magnitude over a day while its forecast's bias is relative.
 //   - estimate < near_zero_s ("fits now", or a short queue): a ratio of near-zero estimates is
 //     meaningless (a 2 s estimate and a 3 min wait is x90), so the residual actual - estimate;
 //     the corrected wait is estimate + the residuals' `quantile`, at least 0.
@@ -34,20 +35,22 @@
 // Off by default (Config::learn_queue_waits; the planner learns either way). Measured in the
 // replay (two days, seeds 1 and 2; README): the sim's sites forecast with the jobs' true
 // runtimes, so their forecasts are already right (ratio p50 1.00, p75 1.02) and the correction
-// changes nothing that matters (balanced p95 within 1%). With sites that forecast from
-// walltimes, as slurm and local do, the raw estimate is about 5x too long and the correction
-// cuts its mean absolute error about tenfold (60-97 min -> 9-11 min), yet balanced became 9-18%
-// slower at p95 for 0.4-0.7% less cost: with queues no longer over-estimated, balanced's
-// weights trade time for price and send more jobs into queues. The correction is worth
-// turning on with weights re-tuned against it, not under today's.
+// changes nothing that matters (balanced's cost and p95 within 0.1%). With sites that forecast
+// from walltimes, as slurm and local do, the raw estimate is about 5x too long and the
+// correction cuts its mean absolute error from 60-97 min to 11-18 min, yet balanced became
+// 8-9% slower at p95 for 0.3-1.0% less cost (one ratio per pool, before the bands: 9-18%):
+// with queues no longer over-estimated, balanced's weights trade time for price and send more
+// jobs into queues, where the errors left (an inference job behind a training job) hurt most.
+// The correction is worth turning on with weights tuned against it, not under today's.
 //
 // Pure and deterministic: no clock (the caller gives both times' difference), no randomness.
 // Single-threaded: the owner (runtime::Planner) serialises calls under its mutex. corrected()
 // is the hot path (once per feasible candidate of every decision): one hash lookup by site id,
 // a scan of the site's few pools by name, no allocation, and nothing at all until some pool
-// corrects. Memory is bounded by sites x pools x 2 x window floats.
+// corrects. Memory is bounded by sites x pools x (bands + 1) x window floats.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -59,6 +62,12 @@ namespace suanwang::placement {
 
 // The quantile of a pool's observed errors that its estimates are corrected by (see above).
 inline constexpr double kQueueQuantile = 0.75;
+// Ratios are kept apart by the estimate's length, at these edges (seconds): a pool's long
+// forecasts are made of its long jobs' walltimes and its short ones of its short jobs', and how
+// much users over-ask differs between them (inference asks hours for minutes, training less),
+// so one ratio per pool would mis-correct one kind with the other's habit.
+inline constexpr std::array<double, 3> kQueueRatioBandEdges = {600, 3600, 4 * 3600};
+inline constexpr std::size_t kQueueRatioBands = kQueueRatioBandEdges.size() + 1;
 
 struct QueueModelOptions {
   std::size_t window = 200;      // observations kept per pool and regime (the most recent)
@@ -86,9 +95,10 @@ class QueueModel {
   double corrected(std::string_view site_id, std::string_view pool, double estimate_s) const;
 
   // The learnt quantiles of one pool, when that regime corrects (for tests and explanations):
-  // the ratio applied to estimates >= near_zero_s (clamped), and the residual in seconds added
-  // to smaller ones.
-  std::optional<double> ratio(std::string_view site_id, std::string_view pool) const;
+  // the ratio applied to estimates >= near_zero_s in the band of `estimate_s` (clamped), and
+  // the residual in seconds added to smaller ones.
+  std::optional<double> ratio(std::string_view site_id, std::string_view pool,
+                              double estimate_s) const;
   std::optional<double> residual_s(std::string_view site_id, std::string_view pool) const;
 
   // Observations kept for a pool (both regimes), for tests.
@@ -103,9 +113,10 @@ class QueueModel {
   };
   struct Pool {
     std::string name;
-    Window ratio;     // actual / estimate, estimates >= near_zero_s
-    Window residual;  // actual - estimate, estimates < near_zero_s
+    std::array<Window, kQueueRatioBands> ratio;  // actual / estimate, by band of the estimate
+    Window residual;                             // actual - estimate, estimates < near_zero_s
   };
+  static std::size_t band_of(double estimate_s);
   struct SiteHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept {

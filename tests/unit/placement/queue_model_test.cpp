@@ -36,8 +36,8 @@ TEST_CASE("queue correction is a quantile of the ratios, not their mean", "[plac
   queue_test_feed(m, "cpu", 70, 600, 600);
   queue_test_feed(m, "cpu", 25, 600, 1200);
   queue_test_feed(m, "cpu", 5, 600, 60'000);
-  REQUIRE(m.ratio("s1", "cpu"));
-  CHECK(*m.ratio("s1", "cpu") == Approx(2.0));
+  REQUIRE(m.ratio("s1", "cpu", 600));
+  CHECK(*m.ratio("s1", "cpu", 600) == Approx(2.0));
   CHECK(m.corrected("s1", "cpu", 900) == Approx(1800));
   CHECK(m.corrected("s1", "cpu", 900) < 900 * 6.2);
 }
@@ -48,18 +48,18 @@ TEST_CASE("queue quantile interpolates between order statistics", "[placement][q
   QueueModel m(o);
   // Ratios 1, 2, 3, 4, 5: q 0.75 -> position 3 -> 4; add 6: position 3.75 -> 4.75.
   for (int r = 1; r <= 5; ++r) m.observe("s1", "cpu", 100, 100.0 * r);
-  CHECK(*m.ratio("s1", "cpu") == Approx(4.0));
+  CHECK(*m.ratio("s1", "cpu", 100) == Approx(4.0));
   m.observe("s1", "cpu", 100, 600);
-  CHECK(*m.ratio("s1", "cpu") == Approx(4.75));
+  CHECK(*m.ratio("s1", "cpu", 100) == Approx(4.75));
 }
 
 TEST_CASE("queue correction waits for the minimum number of observations", "[placement][queue]") {
   QueueModel m(queue_test_options(200, 20));
   queue_test_feed(m, "cpu", 19, 600, 1800);
-  CHECK_FALSE(m.ratio("s1", "cpu"));
+  CHECK_FALSE(m.ratio("s1", "cpu", 600));
   CHECK(m.corrected("s1", "cpu", 600) == 600);
   queue_test_feed(m, "cpu", 1, 600, 1800);
-  REQUIRE(m.ratio("s1", "cpu"));
+  REQUIRE(m.ratio("s1", "cpu", 600));
   CHECK(m.corrected("s1", "cpu", 600) == Approx(1800));
 }
 
@@ -81,16 +81,16 @@ TEST_CASE("queue corrections are kept per site and pool", "[placement][queue]") 
 TEST_CASE("queue window keeps only the most recent observations", "[placement][queue]") {
   QueueModel m(queue_test_options(50, 20));
   queue_test_feed(m, "cpu", 50, 600, 3000);  // x5
-  CHECK(*m.ratio("s1", "cpu") == Approx(5.0));
+  CHECK(*m.ratio("s1", "cpu", 600) == Approx(5.0));
   queue_test_feed(m, "cpu", 49, 600, 600);  // one x5 left among 50
   CHECK(m.samples("s1", "cpu") == 50);
-  CHECK(*m.ratio("s1", "cpu") == Approx(1.0));
+  CHECK(*m.ratio("s1", "cpu", 600) == Approx(1.0));
   queue_test_feed(m, "cpu", 1, 600, 600);  // none left
   CHECK(m.samples("s1", "cpu") == 50);
-  CHECK(*m.ratio("s1", "cpu") == Approx(1.0));
+  CHECK(*m.ratio("s1", "cpu", 600) == Approx(1.0));
   // The window turned over again: the ring buffer's order does not matter.
   queue_test_feed(m, "cpu", 50, 600, 1200);
-  CHECK(*m.ratio("s1", "cpu") == Approx(2.0));
+  CHECK(*m.ratio("s1", "cpu", 600) == Approx(2.0));
 }
 
 TEST_CASE("queue estimates near zero are corrected by a residual, not a ratio",
@@ -99,7 +99,7 @@ TEST_CASE("queue estimates near zero are corrected by a residual, not a ratio",
   // "Fits now" (0 s) but the jobs waited 2-4 minutes: no ratio exists, a residual does.
   queue_test_feed(m, "cpu", 10, 0, 120);
   queue_test_feed(m, "cpu", 10, 0, 240);
-  CHECK_FALSE(m.ratio("s1", "cpu"));  // the ratio regime has seen nothing
+  CHECK_FALSE(m.ratio("s1", "cpu", 600));  // the ratio regime has seen nothing
   REQUIRE(m.residual_s("s1", "cpu"));
   // Residuals 120 x10, 240 x10: 0.75 x 19 = 14.25 falls among the 240s.
   CHECK(*m.residual_s("s1", "cpu") == Approx(240));
@@ -211,4 +211,19 @@ TEST_CASE("placement times a pool's queue by its learnt correction", "[placement
   // The price is untouched, and the estimate before the correction is what is learnt against.
   CHECK(s1.total_cost_cny == plain.ranked.front().total_cost_cny);
   CHECK(reported_queue_wait_s(snap, s1, job.resources, d.runtime_s) == Approx(600));
+}
+
+TEST_CASE("queue ratios are kept apart by the estimate's length", "[placement][queue]") {
+  QueueModel m(queue_test_options(200, 20));
+  // Short forecasts in this pool come true; forecasts over four hours wait a fifth as long
+  // (made of walltimes over-asked 5x). One ratio for both would mis-correct one of them.
+  queue_test_feed(m, "gpu", 20, 300, 300);
+  queue_test_feed(m, "gpu", 20, 5 * 3600, 3600);
+  CHECK(*m.ratio("s1", "gpu", 300) == Approx(1.0));
+  CHECK(*m.ratio("s1", "gpu", 8 * 3600) == Approx(0.2));
+  CHECK(m.corrected("s1", "gpu", 400) == Approx(400));
+  CHECK(m.corrected("s1", "gpu", 6 * 3600) == Approx(6 * 3600 * 0.2));
+  // A band with no record of its own keeps its estimate.
+  CHECK_FALSE(m.ratio("s1", "gpu", 1800));
+  CHECK(m.corrected("s1", "gpu", 1800) == 1800);
 }
