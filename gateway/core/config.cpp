@@ -53,6 +53,7 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                                  "capacity_stale_after_ms",
                                  "capacity_history_samples",
                                  "hold_ttl_ms",
+                                 "learn_queue_waits",
                                  "max_placement_attempts",
                                  "failures_until_degraded",
                                  "failures_until_offline",
@@ -91,6 +92,10 @@ Result<void> apply_config_json(Config& c, const Json& j) {
     return fail(d.error());
   else if (*d)
     c.demo = **d;
+  if (auto d = r.opt_bool("learn_queue_waits"); !d)
+    return fail(d.error());
+  else if (*d)
+    c.learn_queue_waits = **d;
   if (auto d = r.opt_string("log_level", 16); !d) {
     return fail(d.error());
   } else if (*d) {
@@ -216,6 +221,7 @@ Json config_to_json(const Config& c) {
           {"capacity_stale_after_ms", c.capacity_stale_after.count()},
           {"capacity_history_samples", c.capacity_history_samples},
           {"hold_ttl_ms", c.hold_ttl.count()},
+          {"learn_queue_waits", c.learn_queue_waits},
           {"max_placement_attempts", c.max_placement_attempts},
           {"failures_until_degraded", c.failures_until_degraded},
           {"failures_until_offline", c.failures_until_offline},

@@ -418,14 +418,39 @@ struct Runtimes {
   return queue;
 }
 
-// Queue, start and result times of a candidate whose cost is known.
+// Queue, start and result times of a candidate whose cost is known; the queue wait corrected
+// by what the jobs placed in its pool really waited, when `learnt` knows the pool.
 [[gnu::always_inline]] inline void estimate_time(const model::SiteCapacity& cap,
                                                  const model::Resources& res, const Runtimes& rt,
-                                                 Scored& sc) {
+                                                 const QueueModel* learnt,
+                                                 const std::string& site_id, Scored& sc) {
   sc.queue = queue_wait(cap, sc, res, static_cast<double>(rt.likely));
+  if (learnt != nullptr) {
+    sc.queue =
+        learnt->corrected(site_id, cap.pools[static_cast<std::size_t>(sc.pool)].name, sc.queue);
+  }
   sc.start = std::max(sc.transfer_in, sc.queue);
   sc.result = sc.start + static_cast<double>(rt.likely) + sc.transfer_out;
 }
+
+}  // namespace
+
+double reported_queue_wait_s(const Snapshot& snapshot, const Candidate& candidate,
+                             const model::Resources& resources, int64_t runtime_s) {
+  const SiteState& st = snapshot.sites.at(candidate.site_index);
+  if (!st.capacity) return 0;
+  const auto& pools = st.capacity->pools;
+  Scored sc;
+  sc.pool = -1;
+  for (std::size_t k = 0; k < pools.size() && sc.pool < 0; ++k) {
+    if (pools[k].name == candidate.pool) sc.pool = static_cast<int>(k);
+  }
+  if (sc.pool < 0) return 0;
+  sc.fits_now = candidate.fits_free_now;
+  return queue_wait(*st.capacity, sc, resources, static_cast<double>(runtime_s));
+}
+
+namespace {
 
 // ---- scoring ---------------------------------------------------------------------------------
 
@@ -640,7 +665,7 @@ Decision decide(const Request& req, const Snapshot& snap) {
       reject(i, RejectCode::over_budget, {.value = c.total, .limit = *req.budget_remaining_cny});
       continue;
     }
-    estimate_time(*st.capacity, job.resources, rt, c);
+    estimate_time(*st.capacity, job.resources, rt, req.queue_model, st.site->id, c);
     // The deadline filter, once the time is known: the result at the bound runtime.
     const double latest = c.result + static_cast<double>(rt.bound - rt.likely);
     if (con.deadline &&

@@ -36,7 +36,11 @@
 //              pool's free capacity now (after holds); else, when another pool has free CPUs
 //              (so the site-wide figures describe that pool), the larger of queued core-seconds
 //              / the pool's cores and one runtime; else the site's own estimate, else queued
-//              core-seconds / total cores, else one runtime
+//              core-seconds / total cores, else one runtime. Then, given Request::queue_model,
+//              corrected by what the jobs placed in that pool really waited against this same
+//              estimate (queue_model.hpp: x a quantile of their ratios, or + a quantile of
+//              their residuals when it is near zero); reported_queue_wait_s() is the estimate
+//              before the correction, what the correction is learnt against
 //   start    = max(inputs in, queue);  result = start + runtime + outputs out
 //   (runtime in queue and result: the likely one; a deadline is checked with the bound)
 //   latency  = RTT from submitter_region to the site's region (0 when not given)
@@ -91,6 +95,7 @@
 #include "gateway/model/job.hpp"
 #include "gateway/model/region.hpp"
 #include "gateway/model/site.hpp"
+#include "gateway/placement/queue_model.hpp"
 
 namespace suanwang::placement {
 
@@ -198,6 +203,11 @@ struct Request {
   // org's finished jobs (RuntimeModel); none = unknown (the walltime stands in). Scoring only:
   // costs shown, budgets, max_price and deadlines keep the walltime bound.
   std::optional<int64_t> predicted_runtime_s;
+  // Learnt corrections of the queue wait per site and pool (QueueModel, from the waits of the
+  // jobs placed there; the planner passes it when Config::learn_queue_waits is set); none =
+  // the sites' figures as they are. Time estimates only (queue,
+  // start, result, the deadline filter): never a cost or a hold. REQUIRES: outlives decide().
+  const QueueModel* queue_model = nullptr;
   std::size_t max_ranked = 10;             // candidates returned with figures
   std::size_t max_rejections_listed = 50;  // rejections returned with sentences
 };
@@ -265,6 +275,11 @@ struct Decision {
 // interactive job (JobSpec::interactive); custom weights are taken as given.
 model::Weights weights_for(const model::Routing& routing, bool interactive = true);
 Decision decide(const Request& request, const Snapshot& snapshot);
+// The queue wait the site's own figures give `candidate` (a decision's, against `snapshot`)
+// for a job of `resources` timed at `runtime_s` (Decision::runtime_s): the queue estimate
+// before Request::queue_model's correction, which is what that correction learns against.
+double reported_queue_wait_s(const Snapshot& snapshot, const Candidate& candidate,
+                             const model::Resources& resources, int64_t runtime_s);
 // Records in the snapshot that `resources` are now held in `pool` of site `site_index`, so that
 // later decisions against the same snapshot see them (batch placement).
 void hold_in_snapshot(Snapshot& snapshot, std::size_t site_index, const std::string& pool,

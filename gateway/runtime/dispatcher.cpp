@@ -572,6 +572,9 @@ asio::awaitable<bool> Dispatcher::execute(const model::JobRecord& job, lifecycle
     if (!applied) co_return false;
   }
   const auto& fx = out.effects;
+  // Its start became known (running, or ended between two polls): its queue wait is learnt
+  // before left_site() forgets where it was placed.
+  if (out.event && next.started_at && !job.started_at) planner_.started(job.id, *next.started_at);
   if (fx.release) planner_.left_site(job.id);
   if (fx.hold_accepted) planner_.accepted(job.id);
   if (fx.learn_runtime && next.started_at && next.finished_at) {

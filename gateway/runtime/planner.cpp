@@ -7,7 +7,7 @@
 
 namespace suanwang::runtime {
 
-placement::Decision Planner::decide_locked(const PlanInput& in) {
+Planner::Planned Planner::decide_locked(const PlanInput& in) {
   const auto shared_views = directory_.snapshot();
   const auto& views = *shared_views;
   const auto network = geography_.network();
@@ -50,7 +50,14 @@ placement::Decision Planner::decide_locked(const PlanInput& in) {
   req.blocked_sites = in.blocked_sites;
   req.budget_remaining_cny = in.budget_remaining_cny;
   req.predicted_runtime_s = runtimes_.predict(in.org_id, *in.spec);
-  return placement::decide(req, snap);
+  req.queue_model = config_.learn_queue_waits ? &queues_ : nullptr;
+  Planned out{placement::decide(req, snap)};
+  const auto& d = out.decision;
+  if (d.feasible()) {
+    out.reported_queue_s =
+        placement::reported_queue_wait_s(snap, d.ranked.front(), in.spec->resources, d.runtime_s);
+  }
+  return out;
 }
 
 void Planner::set_metrics(metrics::Registry& registry) {
@@ -63,25 +70,27 @@ void Planner::set_metrics(metrics::Registry& registry) {
 placement::Decision Planner::quote(const PlanInput& in) {
   const auto started = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
-  auto d = decide_locked(in);
+  auto d = decide_locked(in).decision;
   observe_since(quote_seconds_, started);
   return d;
 }
 
 placement::Decision Planner::probe(const PlanInput& in) {
   std::lock_guard lock(mu_);
-  return decide_locked(in);
+  return decide_locked(in).decision;
 }
 
 placement::Decision Planner::place(const std::string& job_id, const PlanInput& in) {
   const auto started = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
-  auto d = decide_locked(in);
+  auto planned = decide_locked(in);
+  auto& d = planned.decision;
   if (d.feasible()) {
     const auto& best = d.ranked.front();
     holds_.add({job_id, best.site_id, best.pool, in.spec->resources, clock_.now(), std::nullopt});
     untrack_locked(job_id);
-    in_flight_jobs_[job_id] = InFlight{best.site_id, clock_.now()};
+    in_flight_jobs_[job_id] =
+        InFlight{best.site_id, clock_.now(), best.pool, planned.reported_queue_s, std::nullopt};
     in_flight_[best.site_id] += 1;
   } else {
     holds_.release(job_id);
@@ -100,6 +109,22 @@ void Planner::observe_since(metrics::Histogram* h, std::chrono::steady_clock::ti
 void Planner::accepted(const std::string& job_id) {
   std::lock_guard lock(mu_);
   holds_.accepted(job_id, clock_.now());
+  auto it = in_flight_jobs_.find(job_id);
+  if (it != in_flight_jobs_.end() && !it->second.accepted_at) {
+    it->second.accepted_at = clock_.now();
+  }
+}
+
+void Planner::started(const std::string& job_id, TimePoint started_at) {
+  std::lock_guard lock(mu_);
+  auto it = in_flight_jobs_.find(job_id);
+  if (it == in_flight_jobs_.end()) return;
+  InFlight& f = it->second;
+  if (!f.queue_estimate_s || !f.accepted_at) return;
+  const double waited =
+      std::max(0.0, std::chrono::duration<double>(started_at - *f.accepted_at).count());
+  queues_.observe(f.site_id, f.pool, *f.queue_estimate_s, waited);
+  f.queue_estimate_s.reset();  // learnt once per placement
 }
 
 std::size_t Planner::holds() const {
@@ -120,7 +145,7 @@ void Planner::track(const std::string& job_id, const std::string& site_id, TimeP
   auto it = in_flight_jobs_.find(job_id);
   if (it != in_flight_jobs_.end() && it->second.site_id == site_id) return;
   untrack_locked(job_id);
-  in_flight_jobs_[job_id] = InFlight{site_id, since};
+  in_flight_jobs_[job_id] = InFlight{site_id, since, {}, std::nullopt, std::nullopt};
   in_flight_[site_id] += 1;
 }
 
@@ -136,7 +161,7 @@ void Planner::sync_in_flight(const std::map<std::string, std::string>& site_by_j
     auto it = in_flight_jobs_.find(job);
     if (it != in_flight_jobs_.end() && it->second.site_id == site) continue;
     untrack_locked(job);
-    in_flight_jobs_[job] = InFlight{site, read_started};
+    in_flight_jobs_[job] = InFlight{site, read_started, {}, std::nullopt, std::nullopt};
     in_flight_[site] += 1;
   }
 }

@@ -6,7 +6,12 @@
 // is committed — and neither a site's resources nor its in-flight cap is ever exceeded. A
 // placement that is not committed after all gives its place back (left_site). It also learns from
 // jobs that succeeded how long an org's jobs really run against the walltime they ask
-// (placement/runtime_model.hpp), and passes the prediction to placement for scoring.
+// (placement/runtime_model.hpp), and passes the prediction to placement for scoring. And it
+// learns, per site and pool, how long the jobs it placed there really waited against the queue
+// wait their placement estimated (placement/queue_model.hpp): place() remembers the winner's
+// estimate (before the learnt correction) with the job in flight, accepted() the time the site
+// took it, started() compares; later placements' time estimates use the correction when
+// Config::learn_queue_waits is set (off by default: queue_model.hpp says why).
 #pragma once
 
 #include <map>
@@ -24,6 +29,7 @@
 #include "gateway/model/job.hpp"
 #include "gateway/placement/holds.hpp"
 #include "gateway/placement/placement.hpp"
+#include "gateway/placement/queue_model.hpp"
 #include "gateway/placement/runtime_model.hpp"
 
 namespace suanwang::runtime {
@@ -52,8 +58,14 @@ class Planner {
   // Decides for job `job_id` and holds the winner's resources for it (replacing an earlier
   // hold of the same job), atomically with respect to other place() calls.
   placement::Decision place(const std::string& job_id, const PlanInput& in);
-  // The site accepted the job: its hold ends once the site reports after `now`.
+  // The site accepted the job: its hold ends once the site reports after `now`, and its queue
+  // wait runs from now.
   void accepted(const std::string& job_id);
+  // The job started at its site at `started_at` (the site's time): the wait since the site
+  // accepted it is learnt against the queue wait its placement estimated. Once per placement;
+  // nothing is learnt for a job this planner did not place and see accepted (e.g. before a
+  // restart). Call before left_site() when the job is seen to start and end at once.
+  void started(const std::string& job_id, TimePoint started_at);
   std::size_t holds() const;
 
   // Jobs in flight, by job: idempotent, so a job counted twice (by its placement and by a
@@ -78,7 +90,11 @@ class Planner {
                                 const std::vector<model::Dataset>& datasets) const;
 
  private:
-  placement::Decision decide_locked(const PlanInput& in);  // REQUIRES: mu_ held
+  struct Planned {
+    placement::Decision decision;
+    double reported_queue_s = 0;  // the winner's queue wait before the learnt correction
+  };
+  Planned decide_locked(const PlanInput& in);  // REQUIRES: mu_ held
 
   federation::SiteDirectory& directory_;
   federation::Geography& geography_;
@@ -89,11 +105,17 @@ class Planner {
   struct InFlight {
     std::string site_id;
     TimePoint since;
+    // What the queue model learns from, for a job this planner placed: where it queues, the
+    // queue wait estimated (until started() has learnt it), when the site accepted it.
+    std::string pool;
+    std::optional<double> queue_estimate_s;
+    std::optional<TimePoint> accepted_at;
   };
   std::map<std::string, InFlight> in_flight_jobs_;  // by job id; REQUIRES: mu_ held
   std::map<std::string, int> in_flight_;            // by site id; REQUIRES: mu_ held
   placement::HoldBook holds_;                       // REQUIRES: mu_ held
   placement::RuntimeModel runtimes_;                // REQUIRES: mu_ held
+  placement::QueueModel queues_;                    // REQUIRES: mu_ held
   metrics::Histogram* quote_seconds_ = nullptr;
   metrics::Histogram* place_seconds_ = nullptr;
   static void observe_since(metrics::Histogram* h, std::chrono::steady_clock::time_point t0);

@@ -382,6 +382,8 @@ class Driver {
         js.started = true;
         run_.jobs[i].started_s = seconds(st.started_at.value_or(clock_.now()));
       }
+      // As the dispatcher: the queue wait is learnt once the start is known (once per placement).
+      if (st.started_at) planner_.started(w_.jobs[i].id, *st.started_at);
       const auto o =
           advance(i, lifecycle::Reported{runtime::remote_state(st.state), st.exit_code, st.reason});
       if (!o.event || o.next == model::JobState::running) continue;

@@ -28,6 +28,7 @@ TEST_CASE("an empty config object keeps every default", "[core][config]") {
   CHECK(c.failures_until_degraded <= c.failures_until_offline);
   CHECK(c.log_format == "text");  // people at a terminal; tests and log shippers ask for json
   CHECK(c.log_file.empty());
+  CHECK_FALSE(c.learn_queue_waits);  // placement times queues by the sites' figures (README)
 }
 
 TEST_CASE("config JSON overrides the fields it names and only those", "[core][config]") {
@@ -40,6 +41,7 @@ TEST_CASE("config JSON overrides the fields it names and only those", "[core][co
                   {"max_body_bytes", 4096},
                   {"read_timeout_ms", 500},
                   {"capacity_stale_after_ms", 120000},
+                  {"learn_queue_waits", true},
                   {"max_placement_attempts", 3}};
   REQUIRE(apply_config_json(c, j));
   CHECK(c.listen_address == "0.0.0.0");
@@ -51,6 +53,7 @@ TEST_CASE("config JSON overrides the fields it names and only those", "[core][co
   CHECK(c.max_body_bytes == 4096u);
   CHECK(c.read_timeout == 500ms);
   CHECK(c.capacity_stale_after == 120000ms);
+  CHECK(c.learn_queue_waits);
   CHECK(c.max_placement_attempts == 3);
   // Untouched.
   const Config d;

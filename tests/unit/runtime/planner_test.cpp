@@ -1,5 +1,6 @@
 // Planner: what it learns from finished jobs reaches placement — an org's jobs without a stated
-// runtime are scored with the runtime its similar jobs really took, other orgs' are not.
+// runtime are scored with the runtime its similar jobs really took, other orgs' are not — and
+// so does what it learns from started jobs: a pool's queue wait, once per placement.
 #include <catch2/catch.hpp>
 
 #include <sstream>
@@ -78,4 +79,64 @@ TEST_CASE("the planner scores an org's jobs with the runtimes it has seen them t
   // Another org's history is its own.
   d = quote("org_b");
   CHECK(d.runtime_basis == "walltime");
+}
+
+TEST_CASE("the planner times a pool's queue by what the jobs it placed there waited",
+          "[jobs][planner][queue]") {
+  boost::asio::io_context io;
+  const auto registry = adapters::AdapterRegistry::builtin();
+  ManualClock clock;
+  std::ostringstream out;
+  Logger log(out);
+  testing::TempDir dir;
+  federation::SiteDirectory directory(io, registry, clock, dir.path(), std::chrono::seconds(1),
+                                      log);
+  federation::Geography geography;
+  geography.set({model::Region{"r", "R", "", "east", 0, 0}}, {});
+  Config config;
+  config.learn_queue_waits = true;
+  runtime::Planner planner(directory, geography, config, clock);
+  REQUIRE(directory.upsert(sim_site("site_a")));
+  auto report = [&] {  // a fresh report: all free, nothing queued
+    model::SiteCapacity cap;
+    cap.pools = {model::PoolCapacity{"cpu", 8, 8, 32, 32, {}, 0}};
+    cap.observed_at = clock.now();
+    directory.record_capacity("site_a", cap, 1.0);
+  };
+  const std::vector<model::Dataset> none;
+  auto spec = planner_overasked();
+  spec.expected_runtime_s = 600;
+  const runtime::PlanInput in{&spec, "org_a", {}, &none, std::nullopt};
+  // Each job fits now (estimated wait 0), is accepted, and starts five minutes later.
+  auto run_job = [&](const std::string& id, bool accepted) {
+    report();
+    REQUIRE(planner.place(id, in).feasible());
+    if (accepted) planner.accepted(id);
+    clock.advance(std::chrono::minutes(5));
+    planner.started(id, clock.now());
+    planner.left_site(id);
+  };
+  for (int i = 0; i < 18; ++i) run_job("job_" + std::to_string(i), true);
+  // A second report of the same start is not a second observation (20 would correct).
+  report();
+  REQUIRE(planner.place("job_twice", in).feasible());
+  planner.accepted("job_twice");
+  planner.started("job_twice", clock.now() + std::chrono::minutes(5));
+  planner.started("job_twice", clock.now() + std::chrono::minutes(5));
+  planner.left_site("job_twice");
+  // Nor is a job the site was never seen to accept.
+  run_job("job_unaccepted", false);
+  report();
+  auto d = planner.quote(in);
+  REQUIRE(d.feasible());
+  CHECK(d.ranked[0].queue_wait_s == 0);
+  CHECK(d.ranked[0].result_s == Approx(600));
+
+  run_job("job_19", true);  // the twentieth: the pool's waits now correct its estimates
+  report();
+  d = planner.quote(in);
+  REQUIRE(d.feasible());
+  CHECK(d.ranked[0].queue_wait_s == Approx(300));
+  CHECK(d.ranked[0].result_s == Approx(900));
+  CHECK(d.ranked[0].total_cost_cny == Approx(2 * 0.125 * 600 / 3600.0));
 }
