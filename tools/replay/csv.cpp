@@ -14,7 +14,8 @@ std::vector<std::string> split_commas(std::string_view line) {
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = line.find(',', start);
-    out.emplace_back(line.substr(start, comma == std::string_view::npos ? line.npos : comma - start));
+    out.emplace_back(
+        line.substr(start, comma == std::string_view::npos ? line.npos : comma - start));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -37,8 +38,8 @@ Result<std::size_t> CsvTable::column(std::string_view name) const {
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (columns[i] == name) return i;
   }
-  return fail(Error::invalid(what, what + " line 1: the header has no column '" +
-                                       std::string(name) + "'"));
+  return fail(
+      Error::invalid(what, what + " line 1: the header has no column '" + std::string(name) + "'"));
 }
 
 Error CsvTable::error(const CsvRow& row, std::size_t col, const std::string& message) const {
@@ -104,10 +105,11 @@ Result<std::string> read_text_file(const std::string& path, const std::string& w
                                    std::size_t max_bytes) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return fail(Error::invalid(what, "cannot read " + what + " " + path + ": " + ec.message()));
+  if (ec)
+    return fail(Error::invalid(what, "cannot read " + what + " " + path + ": " + ec.message()));
   if (size > max_bytes) {
-    return fail(Error::invalid(what, what + " " + path + " is larger than " +
-                                         std::to_string(max_bytes) + " bytes"));
+    return fail(Error::invalid(
+        what, what + " " + path + " is larger than " + std::to_string(max_bytes) + " bytes"));
   }
   std::ifstream in(path, std::ios::binary);
   std::string text(size, '\0');
@@ -120,8 +122,8 @@ Result<std::string> read_text_file(const std::string& path, const std::string& w
 Result<int64_t> parse_civil_time(std::string_view s) {
   // YYYY-MM-DD HH:MM:SS
   auto bad = [&] {
-    return fail(Error::invalid("time", "'" + std::string(s) +
-                                           "' is not a time of the form YYYY-MM-DD HH:MM:SS"));
+    return fail(Error::invalid(
+        "time", "'" + std::string(s) + "' is not a time of the form YYYY-MM-DD HH:MM:SS"));
   };
   if (s.size() != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' ||
       s[16] != ':') {

@@ -10,7 +10,6 @@
 namespace suanwang::replay {
 namespace {
 
-
 int64_t round_up_to(double s, int64_t step) {
   return (static_cast<int64_t>(std::ceil(s)) + step - 1) / step * step;
 }
@@ -22,8 +21,8 @@ Result<std::vector<PaiPod>> parse_pai_pods(std::string_view text) {
   if (!t) return fail(t.error());
   std::array<std::size_t, 11> c{};
   const std::array<const char*, 11> names = {
-      "name",      "cpu_milli", "memory_mib",    "num_gpu",       "gpu_milli",     "gpu_spec",
-      "qos",       "pod_phase", "creation_time", "deletion_time", "scheduled_time"};
+      "name", "cpu_milli", "memory_mib",    "num_gpu",       "gpu_milli",     "gpu_spec",
+      "qos",  "pod_phase", "creation_time", "deletion_time", "scheduled_time"};
   for (std::size_t k = 0; k < names.size(); ++k) {
     auto col = t->column(names[k]);
     if (!col) return fail(col.error());
@@ -40,15 +39,23 @@ Result<std::vector<PaiPod>> parse_pai_pods(std::string_view text) {
       if (!x) return fail(x.error());
       if (*x < 0) return fail(t->error(row, c[k], "is negative"));
       switch (k) {
-        case 1: p.cpu_milli = *x; break;
-        case 2: p.memory_mib = *x; break;
+        case 1:
+          p.cpu_milli = *x;
+          break;
+        case 2:
+          p.memory_mib = *x;
+          break;
         case 3:
           if (*x != std::floor(*x) || *x > 1024)
             return fail(t->error(row, c[k], "is not a GPU count in [0, 1024]"));
           p.num_gpu = static_cast<int>(*x);
           break;
-        case 4: p.gpu_milli = *x; break;
-        default: p.creation_s = *x; break;
+        case 4:
+          p.gpu_milli = *x;
+          break;
+        default:
+          p.creation_s = *x;
+          break;
       }
     }
     p.gpu_spec = row.fields[c[5]];

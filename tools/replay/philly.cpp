@@ -10,10 +10,6 @@
 #include "tools/replay/scaling.hpp"
 
 namespace suanwang::replay {
-namespace {
-
-
-}  // namespace
 
 Result<std::vector<PhillyJob>> parse_philly(std::string_view text) {
   auto t = parse_csv(text, "Philly job list");
@@ -101,8 +97,8 @@ Workload to_workload(const std::vector<PhillyJob>& jobs, PhillyMapping& m) {
     const double ask = 1.2 + 0.8 * stable_uniform(pj.id, 4);
     s.resources.walltime_s = std::min<int64_t>(
         kTraceMaxWalltimeS,
-        std::max<int64_t>(j.runtime_s, (static_cast<int64_t>(std::ceil(runtime * ask)) + 3599) /
-                                           3600 * 3600));
+        std::max<int64_t>(j.runtime_s,
+                          (static_cast<int64_t>(std::ceil(runtime * ask)) + 3599) / 3600 * 3600));
     s.resources.accelerators = model::AcceleratorNeed{philly_gpu_model(pj.id, pj.gpus), pj.gpus};
     s.resources.cpus = 4 * pj.gpus;
     s.resources.memory_gb = 32.0 * pj.gpus;

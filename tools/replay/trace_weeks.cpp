@@ -206,8 +206,8 @@ Result<TraceWeek> trace_week(std::string_view name, const std::string& dir,
     out.notes.insert(out.notes.begin(), notes.begin(), notes.end());
     return out;
   }
-  Result<Workload> base = fail(Error::invalid("trace", "unknown trace '" + std::string(name) +
-                                                           "' (ctc, kth, pai, philly, composite)"));
+  Result<Workload> base = fail(Error::invalid(
+      "trace", "unknown trace '" + std::string(name) + "' (ctc, kth, pai, philly, composite)"));
   bool accel = false;
   const char* label = "";
   if (name == "ctc") {
@@ -234,11 +234,14 @@ Result<TraceWeek> trace_week(std::string_view name, const std::string& dir,
   out.workload = scale_arrivals(*base, f, "job");
   out.workload.datasets.clear();
   char src[200];
-  std::snprintf(src, sizeof src, "%s week (%s), arrivals x%.2f to the generator's %s work (seed=%llu days=%d scale=%g)",
-                label, std::string(name).c_str(), f, accel ? "accelerator" : "CPU-only",
-                static_cast<unsigned long long>(o.seed), o.days, o.scale);
+  std::snprintf(
+      src, sizeof src,
+      "%s week (%s), arrivals x%.2f to the generator's %s work (seed=%llu days=%d scale=%g)", label,
+      std::string(name).c_str(), f, accel ? "accelerator" : "CPU-only",
+      static_cast<unsigned long long>(o.seed), o.days, o.scale);
   out.workload.source = src;
-  out.notes.push_back(fmt_factor((std::string(label) + " arrivals").c_str(), f) + " (to the generator's " +
+  out.notes.push_back(fmt_factor((std::string(label) + " arrivals").c_str(), f) +
+                      " (to the generator's " +
                       (accel ? "accelerator-seconds" : "CPU-only core-seconds") + ")");
   return out;
 }

@@ -23,8 +23,8 @@ using namespace suanwang::replay;
 namespace {
 
 std::string traces_fixture(const char* name) {
-  auto text = read_text_file((std::filesystem::path(__FILE__).parent_path() / name).string(),
-                             "fixture");
+  auto text =
+      read_text_file((std::filesystem::path(__FILE__).parent_path() / name).string(), "fixture");
   REQUIRE(text);
   return *text;
 }
@@ -48,7 +48,9 @@ const WorkloadJob* traces_job_named(const Workload& w, const std::string& name) 
   return nullptr;
 }
 
-std::string traces_error_of(const Error& e) { return e.message; }
+std::string traces_error_of(const Error& e) {
+  return e.message;
+}
 
 }  // namespace
 
@@ -241,8 +243,7 @@ TEST_CASE("Philly: GPU models follow the training base, large jobs avoid scarce 
   CHECK(philly_gpu_model("job7", 8) == philly_gpu_model("job7", 8));
 }
 
-TEST_CASE("Philly: malformed lines are errors naming the line and the column",
-          "[replay][traces]") {
+TEST_CASE("Philly: malformed lines are errors naming the line and the column", "[replay][traces]") {
   const std::string header =
       "job_id,submit_time,num_gpus,runtime_min,first_start,last_end,n_attempts,queue_s\n";
   auto bad_time = parse_philly(header + "a,2017-10-21 05:47,4,514.0,x,y,1,0\n");
@@ -297,14 +298,14 @@ TEST_CASE("Helios: the weekly profile is the mean per 10-minute slot, normalised
   CHECK(wednesday / 3000.0 == Approx(0.3).margin(0.04));
 }
 
-TEST_CASE("Helios: malformed lines are errors naming the line and the column",
-          "[replay][traces]") {
+TEST_CASE("Helios: malformed lines are errors naming the line and the column", "[replay][traces]") {
   const std::string header = "time,submit_gpu_job\n";
   auto off = parse_helios_throughput(header + "2020-04-01 00:05:00,3\n");
   REQUIRE_FALSE(off);
   CHECK(traces_error_of(off.error()) ==
         "Helios throughput line 2, column 'time': is not on a 10-minute boundary");
-  auto negative = parse_helios_throughput(header + "2020-04-01 00:00:00,3\n2020-04-01 00:10:00,-2\n");
+  auto negative =
+      parse_helios_throughput(header + "2020-04-01 00:00:00,3\n2020-04-01 00:10:00,-2\n");
   REQUIRE_FALSE(negative);
   CHECK(traces_error_of(negative.error()) ==
         "Helios throughput line 3, column 'submit_gpu_job': is negative");
@@ -348,8 +349,7 @@ TEST_CASE("Scaling: a trace replayed a factor of times over keeps its shape", "[
   CHECK(busiest_window({1, 2, 90000, 90001, 90002}, 86400, 86400, 0) == 86400);
 }
 
-TEST_CASE("Composite: a seeded national week with every part, deterministic",
-          "[replay][traces]") {
+TEST_CASE("Composite: a seeded national week with every part, deterministic", "[replay][traces]") {
   auto swf = read_swf_file((std::filesystem::path(__FILE__).parent_path() / "sample.swf").string());
   REQUIRE(swf);
   auto philly = parse_philly(traces_fixture("philly_jobs.csv"));
