@@ -94,9 +94,9 @@ Result<std::map<std::string, int64_t>> parse_pai_gpu_nodes(std::string_view text
 
 std::string pai_gpu_model(std::string_view m) {
   if (m == "G2") return "Ascend910B";
-  if (m == "G1" || m == "G3" || m == "P100") return "HygonDCU";
+  if (m == "G1" || m == "G3" || m == "P100" || m == "T4") return "HygonDCU";
   if (m.starts_with("V100")) return "A800";
-  if (m == "T4" || m == "A10") return "H20";
+  if (m == "A10") return "H20";
   return "Ascend910B";
 }
 

@@ -31,8 +31,15 @@
 //       G2 (undisclosed, the cluster's bulk)      -> Ascend910B (the federation's bulk part)
 //       G1, G3, P100 (other / older training)     -> HygonDCU
 //       V100M16, V100M32, V100 (NVIDIA training)  -> A800 (the NVIDIA training part sold in China)
-//       T4, A10 (inference parts)                 -> H20 (the NVIDIA inference part sold in China)
+//       T4 (inference)                            -> HygonDCU: the federation's inference parts
+//                                                    (H20 192, RTX4090 64) cannot take PAI's 14%
+//                                                    T4 share at the federation's scale (H20
+//                                                    would be over 100% busy); HygonDCU is its
+//                                                    second-largest general-purpose GPU pool
+//       A10 (inference, 2 GPUs in the cluster)    -> H20
 //       anything else                             -> Ascend910B
+//     so PAI's GPU demand lands on Ascend910B 71% / HygonDCU 23% / A800 6% against an installed
+//     base of 57% / 29% / 7%.
 //   - Submitter: no users in the trace; the pod name's stable draw over the eastern hubs
 //     (PAI's users are Alibaba Cloud's, mostly eastern). No inputs or outputs (the trace has no
 //     data sizes). job class: training if it asks for accelerators, else trace.

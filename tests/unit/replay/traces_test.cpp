@@ -77,7 +77,7 @@ TEST_CASE("PAI: GPU models map to the federation's", "[replay][traces]") {
   CHECK(pai_gpu_model("P100") == "HygonDCU");
   CHECK(pai_gpu_model("V100M16") == "A800");
   CHECK(pai_gpu_model("V100M32") == "A800");
-  CHECK(pai_gpu_model("T4") == "H20");
+  CHECK(pai_gpu_model("T4") == "HygonDCU");
   CHECK(pai_gpu_model("A10") == "H20");
   CHECK(pai_gpu_model("") == "Ascend910B");
   CHECK(pai_gpu_model("MI300") == "Ascend910B");
@@ -113,7 +113,7 @@ TEST_CASE("PAI: pods map onto jobs; unscheduled and censored pods are skipped",
   // gpu_spec's first model (T4) decides; two accelerators.
   const auto* spec = traces_job_named(w, "pai-openb-pod-2322");
   REQUIRE(spec);
-  CHECK(spec->spec.resources.accelerators->model == "H20");
+  CHECK(spec->spec.resources.accelerators->model == "HygonDCU");
   CHECK(spec->spec.resources.accelerators->count == 2);
   CHECK(spec->runtime_s == 13054);
   for (const auto& j : w.jobs) {
@@ -154,10 +154,10 @@ TEST_CASE("PAI: without a gpu_spec the model follows the cluster's GPUs by model
   REQUIRE(w.jobs.size() == 3999);
   std::map<std::string, double> share;
   for (const auto& j : w.jobs) share[j.spec.resources.accelerators->model] += 1.0 / 3999;
-  // G2 8 of 22 GPUs -> Ascend910B; P100 2 -> HygonDCU; T4 4 -> H20; V100M32 8 -> A800.
+  // G2 8 of 22 GPUs -> Ascend910B; P100 2 and T4 4 -> HygonDCU; V100M32 8 -> A800.
   CHECK(share["Ascend910B"] == Approx(8.0 / 22).margin(0.03));
-  CHECK(share["HygonDCU"] == Approx(2.0 / 22).margin(0.03));
-  CHECK(share["H20"] == Approx(4.0 / 22).margin(0.03));
+  CHECK(share["HygonDCU"] == Approx(6.0 / 22).margin(0.03));
+  CHECK(share["H20"] == 0);
   CHECK(share["A800"] == Approx(8.0 / 22).margin(0.03));
 }
 
