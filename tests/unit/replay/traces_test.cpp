@@ -148,6 +148,7 @@ TEST_CASE("PAI: without a gpu_spec the model follows the cluster's GPUs by model
     pods.push_back(p);
   }
   pods.back().deletion_s = 1e9;  // the trace's end: censored
+  pods[0].gpu_spec = "A10|T4";    // a gpu_spec's first model decides, no draw
   PaiMapping m;
   m.days = 1;
   const Workload w = to_workload(pods, traces_pai_nodes(), m);
@@ -157,7 +158,8 @@ TEST_CASE("PAI: without a gpu_spec the model follows the cluster's GPUs by model
   // G2 8 of 22 GPUs -> Ascend910B; P100 2 and T4 4 -> HygonDCU; V100M32 8 -> A800.
   CHECK(share["Ascend910B"] == Approx(8.0 / 22).margin(0.03));
   CHECK(share["HygonDCU"] == Approx(6.0 / 22).margin(0.03));
-  CHECK(share["H20"] == 0);
+  CHECK(share["H20"] == Approx(1.0 / 3999));
+  CHECK(w.jobs[0].spec.resources.accelerators->model == "H20");
   CHECK(share["A800"] == Approx(8.0 / 22).margin(0.03));
 }
 
