@@ -53,6 +53,7 @@ OfferedWork offered_work(const Workload& w) {
     const auto& r = j.spec.resources;
     if (r.accelerators) {
       o.accel_s += static_cast<double>(r.accelerators->count) * static_cast<double>(j.runtime_s);
+      o.accel_cpu_s += static_cast<double>(r.cpus) * static_cast<double>(j.runtime_s);
     } else {
       o.cpu_core_s += static_cast<double>(r.cpus) * static_cast<double>(j.runtime_s);
     }
@@ -62,6 +63,12 @@ OfferedWork offered_work(const Workload& w) {
 
 double load_factor(double target, double offered) {
   return offered > 0 && target > 0 ? target / offered : 1.0;
+}
+
+double accelerator_factor(const OfferedWork& target, const OfferedWork& offered) {
+  const double by_accel = load_factor(target.accel_s, offered.accel_s);
+  if (offered.accel_cpu_s <= 0 || target.accel_cpu_s <= 0) return by_accel;
+  return std::min(by_accel, load_factor(target.accel_cpu_s, offered.accel_cpu_s));
 }
 
 Workload scale_arrivals(const Workload& w, double factor, const std::string& prefix) {

@@ -14,7 +14,12 @@
 // bursts) and the jobs' sizes and runtimes are kept; only the arrival rate grows. The factor
 // is chosen so the trace offers the federation the work the generator's week offers of the same
 // kind (core-seconds of CPU-only jobs, accelerator-seconds of accelerator jobs), which keeps it
-// about a third busy on average (see workload.hpp); the replay prints it.
+// about a third busy on average (see workload.hpp); the replay prints it. For accelerator jobs
+// it is also capped so that the CPU-seconds they hold in the accelerator pools are no more than
+// the generator's accelerator jobs hold (accelerator_factor): the pools have 4.6 CPUs per
+// accelerator and the generator asks 4, but PAI's GPU pods ask 9.5 per GPU (weighted by
+// runtime), so scaled on accelerators alone they would fill the pools' CPUs while the
+// accelerators were half idle, and queue every pool.
 #pragma once
 
 #include <cstdint>
@@ -47,13 +52,17 @@ double busiest_window(const std::vector<double>& times, double window_s, double 
                       double origin);
 
 struct OfferedWork {
-  double cpu_core_s = 0;  // CPU-only jobs: CPUs x runtime
-  double accel_s = 0;     // accelerator jobs: accelerators x runtime
+  double cpu_core_s = 0;   // CPU-only jobs: CPUs x runtime
+  double accel_s = 0;      // accelerator jobs: accelerators x runtime
+  double accel_cpu_s = 0;  // accelerator jobs: CPUs x runtime (held in the accelerator pools)
 };
 OfferedWork offered_work(const Workload& w);
 
 // target / offered, or 1 when nothing is offered.
 double load_factor(double target, double offered);
+// The factor that brings an accelerator trace's accelerator-seconds to `target`'s, unless its
+// accelerator jobs' CPU-seconds would then exceed `target`'s: the smaller of the two.
+double accelerator_factor(const OfferedWork& target, const OfferedWork& offered);
 
 // The workload replayed `factor` times over (see above); ids are renumbered "<prefix>_NNNNNNN"
 // in arrival order.

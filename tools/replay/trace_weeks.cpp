@@ -129,7 +129,13 @@ TraceWeek composite_week(const CompositeParts& parts, const WorkloadOptions& o) 
   const Workload g = generate_workload(o);
   const double span = o.days * 86400.0;
   const double sme_core_s = class_work(g, JobClass::sme_cpu, false);
-  const double training_accel_s = class_work(g, JobClass::training, true);
+  Workload training;
+  for (const auto& j : g.jobs) {
+    if (j.job_class == JobClass::training) training.jobs.push_back(j);
+  }
+  OfferedWork half_training = offered_work(training);
+  half_training.accel_s /= 2;
+  half_training.accel_cpu_s /= 2;
 
   Workload& w = out.workload;
   w.span_s = span;
@@ -148,8 +154,8 @@ TraceWeek composite_week(const CompositeParts& parts, const WorkloadOptions& o) 
   const double hpc_target = 0.25 * sme_core_s;
   const double f_ctc = load_factor(hpc_target / 2, offered_work(parts.ctc).cpu_core_s);
   const double f_kth = load_factor(hpc_target / 2, offered_work(parts.kth).cpu_core_s);
-  const double f_pai = load_factor(training_accel_s / 2, offered_work(parts.pai).accel_s);
-  const double f_philly = load_factor(training_accel_s / 2, offered_work(parts.philly).accel_s);
+  const double f_pai = accelerator_factor(half_training, offered_work(parts.pai));
+  const double f_philly = accelerator_factor(half_training, offered_work(parts.philly));
   Workload ctc = scale_arrivals(parts.ctc, f_ctc, "ctc");
   Workload kth = scale_arrivals(parts.kth, f_kth, "kth");
   Workload ai = scale_arrivals(parts.pai, f_pai, "pai");
@@ -175,8 +181,10 @@ TraceWeek composite_week(const CompositeParts& parts, const WorkloadOptions& o) 
   w.source = src;
   out.notes.push_back(fmt_factor("CTC arrivals", f_ctc) + ", " + fmt_factor("KTH", f_kth) +
                       " (each to half of a quarter of the generator's sme_cpu core-seconds)");
-  out.notes.push_back(fmt_factor("PAI arrivals", f_pai) + ", " + fmt_factor("Philly", f_philly) +
-                      " (each to half of the generator's training accelerator-seconds)");
+  out.notes.push_back(
+      fmt_factor("PAI arrivals", f_pai) + ", " + fmt_factor("Philly", f_philly) +
+      " (each to half of the generator's training accelerator-seconds, or of the CPU-seconds "
+      "its training holds in the accelerator pools if that is less)");
   return out;
 }
 
@@ -229,8 +237,8 @@ Result<TraceWeek> trace_week(std::string_view name, const std::string& dir,
   const Workload g = generate_workload(o);
   const auto want = offered_work(g);
   const auto have = offered_work(*base);
-  const double f = accel ? load_factor(want.accel_s, have.accel_s)
-                         : load_factor(want.cpu_core_s, have.cpu_core_s);
+  const double f =
+      accel ? accelerator_factor(want, have) : load_factor(want.cpu_core_s, have.cpu_core_s);
   out.workload = scale_arrivals(*base, f, "job");
   out.workload.datasets.clear();
   char src[200];
@@ -242,7 +250,9 @@ Result<TraceWeek> trace_week(std::string_view name, const std::string& dir,
   out.workload.source = src;
   out.notes.push_back(fmt_factor((std::string(label) + " arrivals").c_str(), f) +
                       " (to the generator's " +
-                      (accel ? "accelerator-seconds" : "CPU-only core-seconds") + ")");
+                      (accel ? "accelerator-seconds, or accelerator jobs' CPU-seconds if less"
+                             : "CPU-only core-seconds") +
+                      ")");
   return out;
 }
 

@@ -6,7 +6,9 @@
 //              equal the generator's week's CPU-only jobs' (sme_cpu + data_heavy) for the same
 //              seed, days and --scale
 //   pai        the Alibaba PAI pods' busiest week (pai.hpp), scaled so their accelerator-seconds
-//              equal the generator's accelerator jobs' (training + inference)
+//              equal the generator's accelerator jobs' (training + inference), or less if their
+//              accelerator jobs' CPU-seconds would exceed the generator's (scaling.hpp's
+//              accelerator_factor: PAI's pods ask ~9.5 CPUs per GPU, the pools have 4.6)
 //   philly     the Philly jobs' busiest Monday-to-Sunday week (philly.hpp), scaled likewise
 //   composite  a national week (composite_week below):
 //     - small jobs and inference from the generator (seeded): its sme_cpu jobs, a stable 75% of
@@ -15,7 +17,8 @@
 //     - HPC demand: the CTC and KTH weeks, each scaled to half of the dropped quarter of sme_cpu
 //       core-seconds, at their own arrival times (trace time 0 = Monday 00:00);
 //     - AI training: the PAI and Philly weeks, each scaled to half of the generator's training
-//       accelerator-seconds (the generator's training class is dropped), their jobs then given
+//       accelerator-seconds (the generator's training class is dropped; capped as above by its
+//       CPU-seconds), their jobs then given
 //       arrival times drawn from the Helios weekly profile (helios.hpp), seeded, in the order
 //       they arrived in their traces.
 //     So the composite offers the federation the work of the generator's week, about a third

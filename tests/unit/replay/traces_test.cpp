@@ -148,7 +148,7 @@ TEST_CASE("PAI: without a gpu_spec the model follows the cluster's GPUs by model
     pods.push_back(p);
   }
   pods.back().deletion_s = 1e9;  // the trace's end: censored
-  pods[0].gpu_spec = "A10|T4";    // a gpu_spec's first model decides, no draw
+  pods[0].gpu_spec = "A10|T4";   // a gpu_spec's first model decides, no draw
   PaiMapping m;
   m.days = 1;
   const Workload w = to_workload(pods, traces_pai_nodes(), m);
@@ -349,6 +349,11 @@ TEST_CASE("Scaling: a trace replayed a factor of times over keeps its shape", "[
   const Workload fewer = scale_arrivals(w, 0.25, "x");
   CHECK(fewer.jobs.size() == Approx(100).margin(30));
   CHECK(busiest_window({1, 2, 90000, 90001, 90002}, 86400, 86400, 0) == 86400);
+  // Accelerator traces: the smaller of the accelerator and the CPU factor.
+  const OfferedWork target{.cpu_core_s = 0, .accel_s = 1000, .accel_cpu_s = 4000};
+  CHECK(accelerator_factor(target, {.cpu_core_s = 0, .accel_s = 100, .accel_cpu_s = 400}) == 10);
+  CHECK(accelerator_factor(target, {.cpu_core_s = 0, .accel_s = 100, .accel_cpu_s = 800}) == 5);
+  CHECK(accelerator_factor(target, {.cpu_core_s = 0, .accel_s = 0, .accel_cpu_s = 0}) == 1);
 }
 
 TEST_CASE("Composite: a seeded national week with every part, deterministic", "[replay][traces]") {
@@ -381,7 +386,7 @@ TEST_CASE("Composite: a seeded national week with every part, deterministic", "[
     CHECK(w.jobs[i].spec.submitter_region == b.workload.jobs[i].spec.submitter_region);
   }
   std::map<std::string, int> parts_seen;
-  double ai_accel_s = 0;
+  std::map<std::string, Workload> ai_part;
   for (const auto& j : w.jobs) {
     const std::string& n = j.spec.name;
     const std::string part = n.starts_with("pai-")      ? "pai"
@@ -393,9 +398,7 @@ TEST_CASE("Composite: a seeded national week with every part, deterministic", "[
       // AI arrivals come from the Helios profile: only its three non-empty slots.
       const auto slot = static_cast<int>(j.arrival_s / 600) % kWeekSlots;
       CHECK((slot == 0 || slot == 14 * 6 || slot == 2 * 144));
-      if (j.spec.resources.accelerators) {
-        ai_accel_s += j.spec.resources.accelerators->count * static_cast<double>(j.runtime_s);
-      }
+      ai_part[part].jobs.push_back(j);
     }
     CHECK(j.arrival_s >= 0);
     CHECK(j.arrival_s < w.span_s);
@@ -407,14 +410,20 @@ TEST_CASE("Composite: a seeded national week with every part, deterministic", "[
   CHECK(parts_seen["hpc"] > 0);
   CHECK(parts_seen["pai"] > 0);
   CHECK(parts_seen["philly"] > 0);
-  // The AI part offers about the generator's training accelerator-seconds.
-  const Workload g = generate_workload(o);
-  double gen_accel_s = 0;
-  for (const auto& j : g.jobs) {
-    if (j.job_class == JobClass::training)
-      gen_accel_s += j.spec.resources.accelerators->count * static_cast<double>(j.runtime_s);
+  // Each AI part offers half the generator's training accelerator-seconds, or half its
+  // accelerator jobs' CPU-seconds when that binds first (PAI's pods ask many CPUs per GPU).
+  Workload training;
+  for (const auto& j : generate_workload(o).jobs) {
+    if (j.job_class == JobClass::training) training.jobs.push_back(j);
   }
-  CHECK(ai_accel_s == Approx(gen_accel_s).epsilon(0.35));
+  const OfferedWork gen = offered_work(training);
+  for (const auto& [part, pw] : ai_part) {
+    INFO(part);
+    const OfferedWork got = offered_work(pw);
+    const double binding =
+        std::max(got.accel_s / (gen.accel_s / 2), got.accel_cpu_s / (gen.accel_cpu_s / 2));
+    CHECK(binding == Approx(1.0).margin(0.3));
+  }
   CHECK(w.source.find("composite seed=1") == 0);
   CHECK(a.notes.size() == 2);
   std::set<std::string> ids;
