@@ -1,6 +1,7 @@
 // The replay command (see command.hpp).
 #include "tools/replay/command.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -10,14 +11,15 @@
 #include "tools/replay/replay.hpp"
 #include "tools/replay/report.hpp"
 #include "tools/replay/swf.hpp"
+#include "tools/replay/trace_weeks.hpp"
 #include "tools/replay/workload.hpp"
 
 namespace suanwang::replay {
 
 const char* const kReplayUsage = R"(usage: suanwang replay [options]
 
-Replay a simulated week of national demand (or an SWF trace) through the placement engine and
-the demo federation's sim sites on a virtual clock, once per policy, and compare them.
+Replay a simulated week of national demand (or a real trace's week) through the placement engine
+and the demo federation's sim sites on a virtual clock, once per policy, and compare them.
 
 options:
   --days N              days of arrivals to replay (default 7, at most 366)
@@ -25,7 +27,17 @@ options:
   --scale X             multiply the generated demand (default 1)
   --policy P[,P...]     all (default) or any of: balanced, cheapest, fastest, data-local,
                         random, round-robin, cheapest-failover, least-loaded, first-start
-  --swf FILE            replay this Standard Workload Format trace instead of the generator
+  --trace T             replay a real-trace week instead of the generator (data/traces, see
+                        tools/replay/trace_weeks.hpp), scaled to the generator's load for the
+                        same --seed/--days/--scale (the factor is printed):
+                          ctc, kth    Parallel Workloads Archive HPC weeks (CTC-SP2, KTH-SP2)
+                          pai         Alibaba PAI GPU pods (China), GPU models mapped to ours
+                          philly      Microsoft Philly multi-GPU training jobs
+                          composite   the national week: HPC from CTC+KTH, AI training from
+                                      PAI+Philly with Helios-shaped arrivals, small jobs and
+                                      inference from the generator (seeded)
+  --traces-dir DIR      where the traces are (default data/traces, from the repository's top)
+  --swf FILE            replay this Standard Workload Format trace, unscaled
   --out DIR             write DIR/replay.json and DIR/replay.svg
   --capacity-interval S seconds between capacity reports (default 30)
   --require-goal        exit 3 unless balanced meets the goal against every baseline run
@@ -59,7 +71,7 @@ bool write_file(const std::filesystem::path& p, const std::string& text) {
 int replay_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   WorkloadOptions wo;
   ReplayOptions ro;
-  std::string policies = "all", swf, out_dir;
+  std::string policies = "all", swf, out_dir, trace, traces_dir = "data/traces";
   bool require_goal = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -88,6 +100,13 @@ int replay_command(const std::vector<std::string>& args, std::ostream& out, std:
       policies = v;
     } else if (a == "--swf") {
       swf = v;
+    } else if (a == "--trace") {
+      const auto& names = trace_week_names();
+      if (std::find(names.begin(), names.end(), v) == names.end())
+        return usage(err, "--trace must be one of ctc, kth, pai, philly, composite");
+      trace = v;
+    } else if (a == "--traces-dir") {
+      traces_dir = v;
     } else if (a == "--out") {
       out_dir = v;
     } else if (a == "--capacity-interval") {
@@ -100,6 +119,8 @@ int replay_command(const std::vector<std::string>& args, std::ostream& out, std:
       return usage(err, "unknown option '" + a + "'");
     }
   }
+
+  if (!swf.empty() && !trace.empty()) return usage(err, "--swf and --trace exclude each other");
 
   std::vector<const PolicySpec*> chosen;
   if (policies == "all") {
@@ -122,7 +143,15 @@ int replay_command(const std::vector<std::string>& args, std::ostream& out, std:
     return 1;
   }
   Workload workload;
-  if (!swf.empty()) {
+  if (!trace.empty()) {
+    auto week = trace_week(trace, traces_dir, wo);
+    if (!week) {
+      err << "suanwang replay: " << week.error().message << "\n";
+      return 2;
+    }
+    for (const auto& note : week->notes) out << "  " << note << "\n";
+    workload = std::move(week->workload);
+  } else if (!swf.empty()) {
     auto trace = read_swf_file(swf);
     if (!trace) {
       err << "suanwang replay: " << trace.error().message << "\n";

@@ -295,6 +295,10 @@ class Driver {
     out.egress_cny = c.egress_cost_cny;
     out.bytes_moved = c.bytes_moved;
     out.rtt_ms = c.rtt_ms;
+    out.placed_s = now_s_;
+    out.forecast_runtime_s = static_cast<double>(d.runtime_s);
+    out.forecast_queue_wait_s = c.queue_wait_s;
+    out.forecast_result_s = c.result_s;
     if (violates_residency(wj.spec.constraints, c.region)) out.residency_violation = true;
     mirror_.add({wj.id, c.site_id, c.pool, spec.resources, clock_.now(), std::nullopt});
     push(now_s_ + c.transfer_in_s, 1, i);

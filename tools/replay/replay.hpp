@@ -59,6 +59,14 @@ struct JobOutcome {
   double rtt_ms = 0;        // submitter to the site
   int attempts = 0;
   bool residency_violation = false;
+  // What the decision the job last ran with forecast, when it was made (placed_s): the runtime
+  // the scores assumed (Decision::runtime_s) and the winner's queue wait at the site and time
+  // from placement to results at their region (Candidate::queue_wait_s, result_s). The report
+  // compares them with runtime_s, started_s - submitted_s and result_s - placed_s.
+  double placed_s = -1;
+  double forecast_runtime_s = -1;
+  double forecast_queue_wait_s = -1;
+  double forecast_result_s = -1;
 };
 
 struct SiteUsage {

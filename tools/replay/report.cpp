@@ -80,6 +80,17 @@ std::vector<double> ticks(double lo, double hi) {
 
 }  // namespace
 
+PolicyReport::ForecastError forecast_error(const std::vector<double>& abs_errors) {
+  PolicyReport::ForecastError e;
+  e.jobs = static_cast<int64_t>(abs_errors.size());
+  if (abs_errors.empty()) return e;
+  double sum = 0;
+  for (double x : abs_errors) sum += x;
+  e.mae_s = sum / static_cast<double>(abs_errors.size());
+  e.p90_s = percentile(abs_errors, 0.90);
+  return e;
+}
+
 PolicyReport summarise(const ReplayRun& run, const Workload& w, const PolicySpec& spec) {
   PolicyReport r;
   r.policy = run.policy;
@@ -94,6 +105,7 @@ PolicyReport summarise(const ReplayRun& run, const Workload& w, const PolicySpec
   std::array<int64_t, kJobClasses> class_waited{};
   double wait_sum = 0, rtt_sum = 0;
   int64_t waited = 0, inference = 0;
+  std::vector<double> runtime_err, wait_err, result_err;
   for (std::size_t i = 0; i < run.jobs.size(); ++i) {
     const JobOutcome& j = run.jobs[i];
     if (j.residency_violation) ++r.residency_violations;
@@ -131,6 +143,12 @@ PolicyReport summarise(const ReplayRun& run, const Workload& w, const PolicySpec
       ++class_waited[k];
       ++waited;
     }
+    if (j.placed_s >= 0 && j.started_s >= 0 && j.submitted_s >= 0 && j.result_s >= 0) {
+      runtime_err.push_back(
+          std::abs(j.forecast_runtime_s - static_cast<double>(w.jobs[i].runtime_s)));
+      wait_err.push_back(std::abs(j.forecast_queue_wait_s - (j.started_s - j.submitted_s)));
+      result_err.push_back(std::abs(j.forecast_result_s - (j.result_s - j.placed_s)));
+    }
     if (w.jobs[i].job_class == JobClass::inference) {
       rtt_sum += j.rtt_ms;
       ++inference;
@@ -148,6 +166,9 @@ PolicyReport summarise(const ReplayRun& run, const Workload& w, const PolicySpec
     if (class_waited[k] > 0) cf.queue_wait_mean_s /= static_cast<double>(class_waited[k]);
     cf.ttr_p95_s = percentile(std::move(class_ttr[k]), 0.95);
   }
+  r.runtime_error = forecast_error(runtime_err);
+  r.queue_wait_error = forecast_error(wait_err);
+  r.result_error = forecast_error(result_err);
   r.queue_wait_mean_s = waited > 0 ? wait_sum / static_cast<double>(waited) : 0;
   r.inference_rtt_ms = inference > 0 ? rtt_sum / static_cast<double>(inference) : 0;
   double sum = 0, sq = 0;
@@ -237,6 +258,19 @@ std::string table(const std::vector<PolicyReport>& reports, const std::vector<Go
       o << "\n";
     }
   }
+  if (!reports.empty()) {
+    o << "\nforecast errors at placement (absolute, min: mean / p90): runtime (decision's vs "
+         "true), queue wait (at the site), time to result (from placement):\n"
+      << pad("policy", 18, false) << pad("runtime", 18) << pad("queue wait", 18)
+      << pad("time to result", 18) << "\n";
+    auto cell = [](const PolicyReport::ForecastError& e) {
+      return pad(fmt("%.1f", e.mae_s / 60) + " / " + fmt("%.1f", e.p90_s / 60), 18);
+    };
+    for (const auto& r : reports) {
+      o << pad(r.policy, 18, false) << cell(r.runtime_error) << cell(r.queue_wait_error)
+        << cell(r.result_error) << "\n";
+    }
+  }
   if (!goal.empty()) {
     o << "\nbalanced against each baseline (gain = how much lower balanced is):\n";
     for (const auto& g : goal) {
@@ -249,6 +283,19 @@ std::string table(const std::vector<PolicyReport>& reports, const std::vector<Go
   }
   return o.str();
 }
+
+namespace {
+
+Json forecast_json(const PolicyReport& r) {
+  auto one = [](const PolicyReport::ForecastError& e) {
+    return Json{{"jobs", e.jobs}, {"mean_abs_error_s", e.mae_s}, {"p90_abs_error_s", e.p90_s}};
+  };
+  return Json{{"runtime", one(r.runtime_error)},
+              {"queue_wait", one(r.queue_wait_error)},
+              {"time_to_result", one(r.result_error)}};
+}
+
+}  // namespace
 
 Json to_json(const Workload& w, const std::vector<PolicyReport>& reports,
              const std::vector<GoalCheck>& goal) {
@@ -302,6 +349,7 @@ Json to_json(const Workload& w, const std::vector<PolicyReport>& reports,
                   {"utilisation", util},
                   {"utilisation_mean", r.utilisation_mean},
                   {"utilisation_spread_sd", r.utilisation_spread},
+                  {"forecast_errors", forecast_json(r)},
                   {"decisions", r.decisions},
                   {"wall_s", r.wall_s}});
   }

@@ -35,6 +35,14 @@ struct PolicyReport {
   std::array<ClassFigures, kJobClasses> by_class{};         // by JobClass
   std::vector<std::pair<std::string, double>> utilisation;  // by site name
   double utilisation_mean = 0, utilisation_spread = 0;      // spread: standard deviation
+  // How wrong the placement's forecasts were, over the jobs that ran: the absolute error of the
+  // decision's runtime (vs the true runtime), of the winner's queue wait (vs started - submitted
+  // at the site) and of its time to result (vs result - placement), in seconds.
+  struct ForecastError {
+    int64_t jobs = 0;
+    double mae_s = 0, p90_s = 0;
+  };
+  ForecastError runtime_error, queue_wait_error, result_error;
   double wall_s = 0;
   int64_t decisions = 0;
   // The invariants every replay must keep.
@@ -44,6 +52,9 @@ struct PolicyReport {
 };
 
 PolicyReport summarise(const ReplayRun& run, const Workload& workload, const PolicySpec& spec);
+
+// Mean and p90 (nearest rank) of the absolute differences forecast - actual.
+PolicyReport::ForecastError forecast_error(const std::vector<double>& abs_errors);
 
 // `balanced` against one baseline. Gains are relative to the baseline (positive: balanced is
 // better): (baseline - balanced) / baseline.

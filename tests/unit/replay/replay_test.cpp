@@ -71,6 +71,16 @@ TEST_CASE("Replay: a simulated day keeps the invariants under balanced and the b
   const Json j = to_json(w, reports, goal);
   CHECK(j["policies"].size() == reports.size());
   CHECK(j["policies"][0]["residency_violations"] == 0);
+  // Every policy reports its forecasts' errors over the jobs that ran.
+  for (const auto& r : reports) {
+    INFO(r.policy);
+    CHECK(r.runtime_error.jobs > static_cast<int64_t>(w.jobs.size() * 9 / 10));
+    CHECK(r.queue_wait_error.jobs == r.runtime_error.jobs);
+    CHECK(r.result_error.p90_s >= 0);
+    CHECK(r.runtime_error.p90_s > 0);  // walltimes are over-asked: the runtime forecast errs
+  }
+  CHECK(j["policies"][0]["forecast_errors"]["queue_wait"]["p90_abs_error_s"].is_number());
+  CHECK(t.find("forecast errors") != std::string::npos);
   const std::string svg = svg_chart(reports, "a <day> & more");
   CHECK(svg.starts_with("<svg"));
   CHECK(svg.find("a &lt;day&gt; &amp; more") != std::string::npos);
