@@ -197,7 +197,7 @@ model::Weights weights_for(const model::Routing& routing, bool interactive) {
         w = {0.2, 0.2, 0, 0.6, 0};
         break;
       case model::RoutingPolicy::greenest:
-        w = {0.15, 0.25, 0, 0, 0.6};  // mostly carbon, not at any price (see placement.hpp)
+        w = {0.2, 0.45, 0, 0, 0.35};  // mostly carbon, not at any price (see placement.hpp)
         break;
       case model::RoutingPolicy::balanced:
       case model::RoutingPolicy::custom:  // custom always comes with weights

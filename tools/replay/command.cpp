@@ -25,7 +25,7 @@ options:
   --days N              days of arrivals to replay (default 7, at most 366)
   --seed N              workload and baseline seed (default 1)
   --scale X             multiply the generated demand (default 1)
-  --policy P[,P...]     all (default) or any of: balanced, cheapest, fastest, data-local,
+  --policy P[,P...]     all (default) or any of: balanced, cheapest, fastest, data-local, greenest,
                         random, round-robin, cheapest-failover, least-loaded, first-start
   --trace T             replay a real-trace week instead of the generator (data/traces, see
                         tools/replay/trace_weeks.hpp), scaled to the generator's load for the

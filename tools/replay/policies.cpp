@@ -11,6 +11,7 @@ const std::vector<PolicySpec>& policy_table() {
       {"cheapest", PolicyKind::engine, "cheapest", "the engine, price only"},
       {"fastest", PolicyKind::engine, "fastest", "the engine, time to result only"},
       {"data-local", PolicyKind::engine, "data-local", "the engine, data-local weights"},
+      {"greenest", PolicyKind::engine, "greenest", "the engine, mostly carbon"},
       {"random", PolicyKind::random, "", "a random feasible site"},
       {"round-robin", PolicyKind::round_robin, "", "feasible sites in turn"},
       {"cheapest-failover", PolicyKind::cheapest_failover, "",

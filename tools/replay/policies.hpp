@@ -1,5 +1,5 @@
 // Policies a replay compares, in one explicit table: the engine's own routing policies
-// (balanced, cheapest, fastest, data-local — placed by runtime::Planner exactly as live jobs are)
+// (balanced, cheapest, fastest, data-local, greenest — placed by runtime::Planner exactly as live jobs are)
 // and five baselines modelled on how other systems place work. A baseline picks one site among
 // the engine's feasible candidates (so every policy obeys the same filters: residency, models,
 // walltime, in-flight caps) and the job is then placed there through the same Planner (pinned

@@ -343,6 +343,15 @@ class Driver {
     out.cost_cny = charge ? accounting::compute_cost_cny(site.pricing, wj.spec.resources, used) +
                                 out.egress_cny
                           : 0.0;
+    // Energy is drawn whether or not the job is charged (the usage record's rule).
+    const model::Region* region = nullptr;
+    for (const auto& r : fed_.regions) {
+      if (r.id == site.region) region = &r;
+    }
+    const auto energy = model::estimate_energy(model::power_model(site.energy, region),
+                                               wj.spec.resources, static_cast<double>(used));
+    out.energy_kwh = energy.kwh;
+    out.co2_kg = energy.co2_kg;
     SiteUsage& u = run_.sites[js.site];
     ++u.jobs;
     const double busy =

@@ -55,6 +55,9 @@ struct JobOutcome {
   double result_s = -1;  // outputs at their region
   double cost_cny = 0;   // billed compute + egress
   double egress_cny = 0;
+  // What the seconds it ran drew and emitted at its site (model/energy.hpp, as the usage record)
+  double energy_kwh = 0;
+  double co2_kg = 0;
   int64_t bytes_moved = 0;  // across regions, inputs and outputs
   double rtt_ms = 0;        // submitter to the site
   int attempts = 0;

@@ -131,6 +131,8 @@ PolicyReport summarise(const ReplayRun& run, const Workload& w, const PolicySpec
     ++cf.jobs;
     cf.cost_cny += j.cost_cny;
     r.total_cost_cny += j.cost_cny;
+    r.energy_mwh += j.energy_kwh / 1000;
+    r.co2_t += j.co2_kg / 1000;
     r.bytes_moved += j.bytes_moved;
     if (j.result_s >= 0) {
       ttr.push_back(j.result_s - j.arrival_s);
@@ -206,19 +208,30 @@ std::vector<GoalCheck> check_goal(const std::vector<PolicyReport>& reports) {
   return out;
 }
 
+std::optional<GreenCheck> check_green(const std::vector<PolicyReport>& reports) {
+  const PolicyReport* bal = find(reports, "balanced");
+  const PolicyReport* green = find(reports, "greenest");
+  if (bal == nullptr || green == nullptr) return std::nullopt;
+  auto change = [](double g, double b) { return b > 0 ? (g - b) / b : 0.0; };
+  return GreenCheck{change(green->total_cost_cny, bal->total_cost_cny),
+                    change(green->ttr_p95_s, bal->ttr_p95_s), change(green->co2_t, bal->co2_t)};
+}
+
 std::string table(const std::vector<PolicyReport>& reports, const std::vector<GoalCheck>& goal) {
   std::ostringstream o;
   o << pad("policy", 18, false) << pad("jobs", 8) << pad("refused", 8) << pad("cost ¥", 12)
-    << pad("TTR mean", 10) << pad("TTR p95", 10) << pad("queue", 9) << pad("moved", 9)
+    << pad("tCO2", 9) << pad("TTR mean", 10) << pad("TTR p95", 10) << pad("queue", 9)
+    << pad("moved", 9)
     << pad("resid", 6) << pad("inf RTT", 8) << pad("util", 6) << pad("spread", 7) << pad("wall", 7)
     << "\n";
-  o << pad("", 18, false) << pad("", 8) << pad("", 8) << pad("", 12) << pad("min", 10)
+  o << pad("", 18, false) << pad("", 8) << pad("", 8) << pad("", 12) << pad("", 9)
+    << pad("min", 10)
     << pad("min", 10) << pad("min", 9) << pad("TB", 9) << pad("", 6) << pad("ms", 8) << pad("%", 6)
     << pad("%", 7) << pad("s", 7) << "\n";
   for (const auto& r : reports) {
     o << pad(r.policy, 18, false) << pad(std::to_string(r.jobs), 8)
       << pad(std::to_string(r.refused), 8) << pad(fmt("%.0f", r.total_cost_cny), 12)
-      << pad(fmt("%.1f", r.ttr_mean_s / 60), 10) << pad(fmt("%.1f", r.ttr_p95_s / 60), 10)
+      << pad(fmt("%.1f", r.co2_t), 9) << pad(fmt("%.1f", r.ttr_mean_s / 60), 10) << pad(fmt("%.1f", r.ttr_p95_s / 60), 10)
       << pad(fmt("%.1f", r.queue_wait_mean_s / 60), 9)
       << pad(fmt("%.2f", static_cast<double>(r.bytes_moved) / 1e12), 9)
       << pad(std::to_string(r.residency_violations), 6) << pad(fmt("%.1f", r.inference_rtt_ms), 8)
@@ -270,6 +283,11 @@ std::string table(const std::vector<PolicyReport>& reports, const std::vector<Go
       o << pad(r.policy, 18, false) << cell(r.runtime_error) << cell(r.queue_wait_error)
         << cell(r.result_error) << "\n";
     }
+  }
+  if (const auto g = check_green(reports)) {
+    o << "\ngreenest against balanced: cost " << fmt("%+.1f%%", 100 * g->cost_change)
+      << ", p95 time to result " << fmt("%+.1f%%", 100 * g->p95_change) << ", CO2 "
+      << fmt("%+.1f%%", 100 * g->co2_change) << "\n";
   }
   if (!goal.empty()) {
     o << "\nbalanced against each baseline (gain = how much lower balanced is):\n";
@@ -339,6 +357,8 @@ Json to_json(const Workload& w, const std::vector<PolicyReport>& reports,
                   {"refused", r.refused},
                   {"unfinished", r.unfinished},
                   {"total_cost_cny", r.total_cost_cny},
+                  {"energy_mwh", r.energy_mwh},
+                  {"co2_t", r.co2_t},
                   {"time_to_result_mean_s", r.ttr_mean_s},
                   {"time_to_result_p95_s", r.ttr_p95_s},
                   {"queue_wait_mean_s", r.queue_wait_mean_s},
@@ -366,6 +386,11 @@ Json to_json(const Workload& w, const std::vector<PolicyReport>& reports,
                 "balanced is not dominated by the baseline, and is >= 15% lower on cost or p95 "
                 "time to result while <= 5% higher on the other"},
                {"checks", gs}};
+  if (const auto g = check_green(reports)) {
+    j["greenest_vs_balanced"] = {{"cost_change", g->cost_change},
+                                 {"p95_time_to_result_change", g->p95_change},
+                                 {"co2_change", g->co2_change}};
+  }
   return j;
 }
 

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,7 @@ struct PolicyReport {
   bool baseline = false;
   int64_t jobs = 0, succeeded = 0, failed = 0, canceled = 0, refused = 0, unfinished = 0;
   double total_cost_cny = 0;
+  double energy_mwh = 0, co2_t = 0;  // estimated, of the jobs that ran (model/energy.hpp)
   double ttr_mean_s = 0, ttr_p95_s = 0;  // time to result of the jobs that ran
   double queue_wait_mean_s = 0;          // at the site, from submission to start
   int64_t bytes_moved = 0;
@@ -66,6 +68,12 @@ struct GoalCheck {
   bool met = false;        // >= 15% better on one, <= 5% worse on the other, not dominated
 };
 std::vector<GoalCheck> check_goal(const std::vector<PolicyReport>& reports);
+
+// `greenest` against `balanced`, when both ran: how much each costs, takes and emits more or less.
+struct GreenCheck {
+  double cost_change = 0, p95_change = 0, co2_change = 0;  // (greenest - balanced) / balanced
+};
+std::optional<GreenCheck> check_green(const std::vector<PolicyReport>& reports);
 
 std::string table(const std::vector<PolicyReport>& reports, const std::vector<GoalCheck>& goal);
 Json to_json(const Workload& workload, const std::vector<PolicyReport>& reports,

@@ -988,7 +988,7 @@ TEST_CASE("greenest places on the cleaner grid; green weighs nothing in the othe
   CHECK(w.decide(job("balanced")).ranked.front().site_id == "sh");
   const auto g = w.decide(job("greenest"));
   CHECK(g.ranked.front().site_id == "cd");
-  CHECK(g.weights.green == Approx(0.6));
+  CHECK(g.weights.green == Approx(0.35));
   // A custom weight on green alone does the same.
   CHECK(w.decide(custom({0, 0, 0, 0, 1})).ranked.front().site_id == "cd");
   // And without grid figures every region is the national average: no difference to weigh.

@@ -35,6 +35,8 @@ void check_invariants(const ReplayRun& run, const Workload& w, const ReplayFeder
           Approx(static_cast<double>(w.jobs[i].runtime_s)).margin(0.01));
     CHECK(j.result_s >= j.finished_s);
     CHECK(j.cost_cny > 0);
+    CHECK(j.energy_kwh > 0);  // every job that ran drew power and emitted on its grid
+    CHECK(j.co2_kg > 0);
   }
   CHECK(ran > static_cast<int64_t>(run.jobs.size() * 9 / 10));
   // No site ran more than it has, over the whole day: busy unit-seconds within capacity.
@@ -54,8 +56,8 @@ TEST_CASE("Replay: a simulated day keeps the invariants under balanced and the b
   const Workload w = generate_workload({.days = 1, .seed = 3, .scale = 0.04});
   REQUIRE(w.jobs.size() > 800);
   std::vector<PolicyReport> reports;
-  for (const char* name :
-       {"balanced", "cheapest-failover", "least-loaded", "first-start", "round-robin", "random"}) {
+  for (const char* name : {"balanced", "cheapest-failover", "least-loaded", "first-start",
+                           "round-robin", "random", "greenest"}) {
     const PolicySpec* p = find_policy(name);
     REQUIRE(p);
     auto run = run_replay(*fed, w, *p, {});
@@ -65,12 +67,20 @@ TEST_CASE("Replay: a simulated day keeps the invariants under balanced and the b
     CHECK(reports.back().invariants_hold());
   }
   const auto goal = check_goal(reports);
-  CHECK(goal.size() == reports.size() - 1);
+  CHECK(goal.size() == reports.size() - 2);  // every baseline; not balanced, not greenest
+  // greenest emits less than balanced, and the report says by how much.
+  const auto green = check_green(reports);
+  REQUIRE(green);
+  CHECK(green->co2_change < 0);
+  CHECK(reports.front().co2_t > 0);
   const std::string t = table(reports, goal);
   CHECK(t.find("cheapest-failover") != std::string::npos);
+  CHECK(t.find("greenest against balanced") != std::string::npos);
   const Json j = to_json(w, reports, goal);
   CHECK(j["policies"].size() == reports.size());
   CHECK(j["policies"][0]["residency_violations"] == 0);
+  CHECK(j["policies"][0]["co2_t"].get<double>() > 0);
+  CHECK(j["greenest_vs_balanced"]["co2_change"].get<double>() < 0);
   // Every policy reports its forecasts' errors over the jobs that ran.
   for (const auto& r : reports) {
     INFO(r.policy);
