@@ -122,11 +122,9 @@ Result<Json> json_body(ApiContext& c, const RequestContext& rc, bool merge_patch
     const bool ok = mt && (mt->essence() == "application/json" ||
                            (merge_patch && mt->essence() == "application/merge-patch+json"));
     if (!ok) {
-      return fail(Error{Errc::unsupported_media,
-                        std::string("the body must be application/json") +
-                            (merge_patch ? " or application/merge-patch+json" : "") + ", not " +
-                            std::string(ct.substr(0, 64)),
-                        "Content-Type"});
+      return fail(Error::coded(Errc::unsupported_media, "Content-Type",
+                               {merge_patch ? "api.media_type_patch" : "api.media_type",
+                                {{"type", std::string(ct.substr(0, 64))}}}));
     }
   }
   if (rc.request.body().empty()) return fail(Error::invalid_coded("", {"json.body_required", {}}));

@@ -54,8 +54,8 @@ Awaitable create_quote(ApiContext& c, RequestContext& rc, const auth::Principal&
 Awaitable create_job(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
   const std::string key(rc.header("Idempotency-Key"));
   if (key.size() > 128) {
-    co_return problem(
-        rc, Error::invalid("Idempotency-Key", "Idempotency-Key is longer than 128 characters"));
+    co_return problem(rc,
+                      Error::invalid_coded("Idempotency-Key", {"jobs.idempotency_key_long", {}}));
   }
   auto body = json_body(c, rc);
   if (!body) co_return problem(rc, body.error());
@@ -84,9 +84,7 @@ Awaitable list_jobs(ApiContext& c, RequestContext& rc, const auth::Principal& wh
   if (auto s = rc.query_param("state")) {
     state = model::parse_job_state(*s);
     if (!state) {
-      co_return problem(rc, Error::invalid("state",
-                                           "state must be one of pending, placed, submitted, "
-                                           "running, succeeded, failed, canceled"));
+      co_return problem(rc, Error::invalid_coded("state", {"jobs.state_filter", {}}));
     }
   }
   auto jobs = co_await c.services.jobs.list(who, state, rc.query_param("site"), *page);

@@ -137,7 +137,8 @@ TEST_CASE("a quote's reasons and summary are in the caller's language", "[integr
                Catch::Contains("starts"));
     auto decision_zh = user.request("GET", "/api/v1/jobs/" + id + "/decision", "", kChinese);
     REQUIRE(decision_zh.status == 200);
-    const json* r = rejection_for(decision_zh.json(), "no_accelerator_model");
+    const json decision = decision_zh.json();  // a named value: r points into it
+    const json* r = rejection_for(decision, "no_accelerator_model");
     REQUIRE(r != nullptr);
     CHECK(r->at("reason") == "站点不提供 Ascend910B");
   }
