@@ -4,6 +4,7 @@
 // Prices in these tests are binary fractions (0.125, 0.0625 ...) so that costs compare exactly.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <regex>
@@ -1002,3 +1003,24 @@ TEST_CASE("greenest places on the cleaner grid; green weighs nothing in the othe
   w.regions.clear();
   CHECK(w.decide(job("greenest")).ranked.front().site_id == "sh");
 }
+
+namespace {
+
+// A reject code without a catalog entry would render as its bare code in every language.
+TEST_CASE("every rejection code has its sentence in the en and zh catalogs", "[placement][i18n]") {
+  const auto en = i18n::codes(i18n::Lang::en);
+  const auto zh = i18n::codes(i18n::Lang::zh);
+  auto has = [](const std::vector<std::string>& codes, const std::string& code) {
+    return std::find(codes.begin(), codes.end(), code) != codes.end();
+  };
+  for (std::size_t k = 0; k < kRejectCodes; ++k) {
+    const std::string code =
+        "reject." + std::string(reject_code_name(static_cast<RejectCode>(k)));
+    INFO(code);
+    CHECK(has(en, code));
+    CHECK(has(zh, code));
+  }
+  CHECK(has(zh, "reject.too_large_accelerators"));
+}
+
+}  // namespace
