@@ -65,53 +65,32 @@ Status status_for(Errc code) {
   return Status::internal_server_error;
 }
 
-namespace {
-const char* title_for(Errc code) {
-  switch (code) {
-    case Errc::invalid_argument:
-      return "Invalid request";
-    case Errc::not_found:
-      return "Not found";
-    case Errc::already_exists:
-      return "Already exists";
-    case Errc::conflict:
-      return "Conflict";
-    case Errc::unauthenticated:
-      return "Unauthenticated";
-    case Errc::forbidden:
-      return "Forbidden";
-    case Errc::payload_too_large:
-      return "Payload too large";
-    case Errc::unsupported_media:
-      return "Unsupported media type";
-    case Errc::budget_exceeded:
-      return "Budget exceeded";
-    case Errc::unprocessable:
-      return "Cannot be satisfied";
-    case Errc::unavailable:
-      return "Service unavailable";
-    case Errc::insufficient_storage:
-      return "Insufficient storage";
-    case Errc::checksum_mismatch:
-      return "Checksum mismatch";
-    case Errc::internal:
-      return "Internal error";
-  }
-  return "Internal error";
+i18n::Lang lang_of(const RequestContext& rc) {
+  const auto param = rc.query_param("lang");
+  return i18n::negotiate(rc.header("Accept-Language"), param ? *param : std::string_view());
 }
-}  // namespace
 
 Response problem(const RequestContext& rc, const Error& e, Json extra) {
   http::Problem p;
   p.status = status_for(e.code);
   p.code = errc_name(e.code);
-  p.title = title_for(e.code);
+  const i18n::Lang lang = lang_of(rc);
+  p.title = i18n::render("problem.title." + p.code, {}, lang);
   // Internal details stay in the log; the client gets the request id to quote.
-  p.detail = e.code == Errc::internal ? "internal error; quote the request_id when reporting it"
-                                      : e.message;
+  if (e.code == Errc::internal) {
+    p.detail = i18n::render("error.internal", {}, lang);
+  } else {
+    p.detail = e.text.empty() ? e.message : i18n::render(e.text, lang);
+  }
   p.field = e.field;
   p.extra = std::move(extra);
+  // For programs: the sentence's stable code and its parameters, whatever the language.
+  if (e.code != Errc::internal && !e.text.empty() && p.extra.is_object()) {
+    p.extra["message_code"] = e.text.code;
+    p.extra["params"] = i18n::params_json(e.text.params);
+  }
   Response res = http::problem_response(p, rc.request_id, rc.request.version());
+  res.set(http::bhttp::field::content_language, i18n::lang_tag(lang));
   if (e.code == Errc::unauthenticated) res.set(http::bhttp::field::www_authenticate, "Bearer");
   return res;
 }
@@ -143,14 +122,12 @@ Result<Json> json_body(ApiContext& c, const RequestContext& rc, bool merge_patch
     const bool ok = mt && (mt->essence() == "application/json" ||
                            (merge_patch && mt->essence() == "application/merge-patch+json"));
     if (!ok) {
-      return fail(Error{Errc::unsupported_media,
-                        std::string("the body must be application/json") +
-                            (merge_patch ? " or application/merge-patch+json" : "") + ", not " +
-                            std::string(ct.substr(0, 64)),
-                        "Content-Type"});
+      return fail(Error::coded(Errc::unsupported_media, "Content-Type",
+                               {merge_patch ? "api.media_type_patch" : "api.media_type",
+                                {{"type", std::string(ct.substr(0, 64))}}}));
     }
   }
-  if (rc.request.body().empty()) return fail(Error::invalid("", "a JSON body is required"));
+  if (rc.request.body().empty()) return fail(Error::invalid_coded("", {"json.body_required", {}}));
   return parse_json(rc.request.body(), c.config.max_json_depth);
 }
 
@@ -161,9 +138,10 @@ Result<std::optional<int64_t>> int_param(const RequestContext& rc, std::string_v
   int64_t n = 0;
   auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
   if (ec != std::errc() || end != v->data() + v->size() || n < lo || n > hi) {
-    return fail(Error::invalid(std::string(name), std::string(name) + " must be an integer from " +
-                                                      std::to_string(lo) + " to " +
-                                                      std::to_string(hi)));
+    return fail(Error::invalid_coded(std::string(name), {"query.integer_range",
+                                                         {{"field", std::string(name)},
+                                                          {"min", std::to_string(lo)},
+                                                          {"max", std::to_string(hi)}}}));
   }
   return std::optional<int64_t>{n};
 }

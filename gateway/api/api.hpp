@@ -92,6 +92,10 @@ http::Handler bind(ApiContext& c, AuthedHandlerFn fn);
 
 // The one mapping from domain errors to HTTP (house rule 2).
 Status status_for(Errc code);
+// The caller's language: the `lang` query parameter, else Accept-Language (i18n::negotiate).
+i18n::Lang lang_of(const RequestContext& rc);
+// A problem+json response whose detail is in the caller's language; a coded error also carries
+// its `message_code` and `params`.
 Response problem(const RequestContext& rc, const Error& e, Json extra = Json::object());
 Response json(const RequestContext& rc, Status status, const Json& body);
 

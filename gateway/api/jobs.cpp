@@ -5,6 +5,42 @@
 namespace suanwang::api {
 namespace {
 
+// A decision's summary and reasons in the caller's language. The stored and quoted text is
+// English, so an English reader gets it as it is, without a parse.
+Response decision_response(const RequestContext& rc, std::string text) {
+  const i18n::Lang lang = lang_of(rc);
+  if (lang != i18n::Lang::en) {
+    Json d = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    placement::localize_decision(d, lang);
+    if (!d.is_discarded()) text = d.dump();
+  }
+  Response res = http::json_response(Status::ok, std::move(text), rc.request.version());
+  res.set(http::bhttp::field::content_language, i18n::lang_tag(lang));
+  return res;
+}
+
+// A job as JSON with its placement summary in the caller's language.
+Json job_json(const RequestContext& rc, const model::JobRecord& job, bool as_operator = false) {
+  Json j = model::to_json(job, as_operator);
+  const i18n::Lang lang = lang_of(rc);
+  const auto p = j.find("placement");
+  if (lang == i18n::Lang::en || p == j.end() || !p->is_object()) return j;
+  Json brief = job.decision;  // chosen, summary and summary_parts: small
+  placement::localize_decision(brief, lang);
+  if (brief.is_object() && brief["summary"].is_string()) (*p)["summary"] = brief["summary"];
+  return j;
+}
+
+// A refusal to place a job: its decision in the caller's language, and the error's sentence,
+// when it is the decision's summary, in the same words.
+Response refusal_problem(const RequestContext& rc, Error e, Json decision) {
+  const bool says_summary =
+      decision.is_object() && decision.contains("summary") && decision["summary"] == e.message;
+  placement::localize_decision(decision, lang_of(rc));
+  if (says_summary && decision["summary"].is_string()) e.message = decision["summary"];
+  return problem(rc, e, {{"decision", std::move(decision)}});
+}
+
 Awaitable create_quote(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
   auto body = json_body(c, rc);
   if (!body) co_return problem(rc, body.error());
@@ -12,14 +48,14 @@ Awaitable create_quote(ApiContext& c, RequestContext& rc, const auth::Principal&
   if (!spec) co_return problem(rc, spec.error());
   auto d = co_await c.services.jobs.quote(who, *spec);
   if (!d) co_return problem(rc, d.error());
-  co_return http::json_response(Status::ok, placement::to_json_text(*d), rc.request.version());
+  co_return decision_response(rc, placement::to_json_text(*d));
 }
 
 Awaitable create_job(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
   const std::string key(rc.header("Idempotency-Key"));
   if (key.size() > 128) {
-    co_return problem(
-        rc, Error::invalid("Idempotency-Key", "Idempotency-Key is longer than 128 characters"));
+    co_return problem(rc,
+                      Error::invalid_coded("Idempotency-Key", {"jobs.idempotency_key_long", {}}));
   }
   auto body = json_body(c, rc);
   if (!body) co_return problem(rc, body.error());
@@ -33,10 +69,10 @@ Awaitable create_job(ApiContext& c, RequestContext& rc, const auth::Principal& w
       c.services.audit.entry(caller_of(rc, who), "job.create", "job", "", "");
   auto out = co_await c.services.jobs.submit(who, std::move(*spec), key, hash, refusal, &created);
   if (!out) {
-    if (refusal) co_return problem(rc, out.error(), {{"decision", refusal->decision}});
+    if (refusal) co_return refusal_problem(rc, out.error(), refusal->decision);
     co_return problem(rc, out.error());
   }
-  Response res = json(rc, out->created ? Status::created : Status::ok, model::to_json(out->job));
+  Response res = json(rc, out->created ? Status::created : Status::ok, job_json(rc, out->job));
   res.set(http::bhttp::field::location, "/api/v1/jobs/" + out->job.id);
   co_return res;
 }
@@ -48,15 +84,13 @@ Awaitable list_jobs(ApiContext& c, RequestContext& rc, const auth::Principal& wh
   if (auto s = rc.query_param("state")) {
     state = model::parse_job_state(*s);
     if (!state) {
-      co_return problem(rc, Error::invalid("state",
-                                           "state must be one of pending, placed, submitted, "
-                                           "running, succeeded, failed, canceled"));
+      co_return problem(rc, Error::invalid_coded("state", {"jobs.state_filter", {}}));
     }
   }
   auto jobs = co_await c.services.jobs.list(who, state, rc.query_param("site"), *page);
   if (!jobs) co_return problem(rc, jobs.error());
   co_return json(rc, Status::ok, page_json(*jobs, [&](const model::JobRecord& j) {
-                   return model::to_json(j, c.services.jobs.sees_as_operator(who, j));
+                   return job_json(rc, j, c.services.jobs.sees_as_operator(who, j));
                  }));
 }
 
@@ -64,13 +98,13 @@ Awaitable get_job(ApiContext& c, RequestContext& rc, const auth::Principal& who)
   auto job =
       co_await c.services.jobs.find_visible(who, rc.param("id"), services::DecisionPart::summary);
   if (!job) co_return problem(rc, job.error());
-  co_return json(rc, Status::ok, model::to_json(*job, c.services.jobs.sees_as_operator(who, *job)));
+  co_return json(rc, Status::ok, job_json(rc, *job, c.services.jobs.sees_as_operator(who, *job)));
 }
 
 Awaitable cancel_job(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
   auto job = co_await c.services.jobs.cancel(caller_of(rc, who), rc.param("id"));
   if (!job) co_return problem(rc, job.error());
-  co_return json(rc, Status::accepted, model::to_json(*job));
+  co_return json(rc, Status::accepted, job_json(rc, *job));
 }
 
 Awaitable job_decision(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
@@ -78,6 +112,7 @@ Awaitable job_decision(ApiContext& c, RequestContext& rc, const auth::Principal&
   if (!job) co_return problem(rc, job.error());
   Json d = job->decision.is_object() ? job->decision : Json::object();
   d["attempt"] = job->attempt;
+  placement::localize_decision(d, lang_of(rc));
   co_return json(rc, Status::ok, d);
 }
 

@@ -8,26 +8,33 @@ namespace suanwang {
 namespace {
 struct TooDeep {};
 
-const char* type_word(const Json& v) {
+// The value's JSON type as a catalog word ("json_type.object": "an object" / "对象").
+const char* type_name(const Json& v) {
   switch (v.type()) {
     case Json::value_t::null:
       return "null";
     case Json::value_t::object:
-      return "an object";
+      return "object";
     case Json::value_t::array:
-      return "an array";
+      return "array";
     case Json::value_t::string:
-      return "a string";
+      return "string";
     case Json::value_t::boolean:
-      return "a boolean";
+      return "boolean";
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned:
-      return "an integer";
+      return "integer";
     case Json::value_t::number_float:
-      return "a number";
+      return "number";
     default:
-      return "an unsupported value";
+      return "unsupported";
   }
+}
+
+Error invalid(const std::string& field, const char* code, i18n::Params more = {}) {
+  i18n::Params params{{"field", field}};
+  for (auto& p : more) params.push_back(std::move(p));
+  return Error::invalid_coded(field, {code, std::move(params)});
 }
 
 std::string fmt_num(double v) {
@@ -51,13 +58,12 @@ Result<Json> parse_json(std::string_view text, int max_depth) {
     return Json::parse(text.begin(), text.end(), cb, /*allow_exceptions=*/true,
                        /*ignore_comments=*/false);
   } catch (const TooDeep&) {
-    return fail(
-        Error::invalid("", "JSON nesting is deeper than " + std::to_string(max_depth) + " levels"));
+    return fail(Error::invalid_coded("", {"json.too_deep", {{"max", std::to_string(max_depth)}}}));
   } catch (const Json::exception& e) {
     std::string what = e.what();
     // nlohmann prefixes "[json.exception.parse_error.101] "; keep the useful part.
     if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    return fail(Error::invalid("", "body is not valid JSON: " + what));
+    return fail(Error::invalid_coded("", {"json.not_json", {{"error", what}}}));
   }
 }
 
@@ -71,7 +77,7 @@ const Json* JsonReader::get(std::string_view key) const {
 Result<void> JsonReader::expect_object() const {
   if (!j_.is_object()) {
     std::string where = path_.empty() ? "body" : path_.substr(0, path_.size() - 1);
-    return fail(Error::invalid(where, where + " must be a JSON object, not " + type_word(j_)));
+    return fail(invalid(where, "json.not_object", {{"type", type_name(j_)}}));
   }
   return ok();
 }
@@ -80,7 +86,7 @@ Result<void> JsonReader::reject_unknown(std::initializer_list<std::string_view> 
   for (const auto& [k, v] : j_.items()) {
     bool found = false;
     for (auto name : known) found = found || name == k;
-    if (!found) return fail(Error::invalid(path_ + k, "unknown field '" + path_ + k + "'"));
+    if (!found) return fail(invalid(path_ + k, "json.unknown_field"));
   }
   return ok();
 }
@@ -90,12 +96,11 @@ Result<std::optional<std::string>> JsonReader::opt_string(std::string_view key,
   const Json* v = get(key);
   if (v == nullptr) return std::optional<std::string>{};
   if (!v->is_string()) {
-    return fail(Error::invalid(field(key), field(key) + " must be a string, not " + type_word(*v)));
+    return fail(invalid(field(key), "json.not_string", {{"type", type_name(*v)}}));
   }
   const auto& s = v->get_ref<const std::string&>();
   if (s.size() > max_len) {
-    return fail(Error::invalid(
-        field(key), field(key) + " is longer than " + std::to_string(max_len) + " bytes"));
+    return fail(invalid(field(key), "json.too_long", {{"max", std::to_string(max_len)}}));
   }
   return std::optional<std::string>{s};
 }
@@ -104,7 +109,7 @@ Result<std::string> JsonReader::string(std::string_view key, std::size_t max_len
   auto v = opt_string(key, max_len);
   if (!v) return fail(v.error());
   if (!*v || (*v)->empty()) {
-    return fail(Error::invalid(field(key), field(key) + " is required"));
+    return fail(invalid(field(key), "json.required"));
   }
   return std::move(**v);
 }
@@ -126,12 +131,11 @@ Result<std::optional<int64_t>> JsonReader::opt_int(std::string_view key, int64_t
              std::fabs(v->get<double>()) < 9e18) {
     n = static_cast<int64_t>(v->get<double>());
   } else {
-    return fail(
-        Error::invalid(field(key), field(key) + " must be an integer, not " + type_word(*v)));
+    return fail(invalid(field(key), "json.not_integer", {{"type", type_name(*v)}}));
   }
   if (n < min || n > max) {
-    return fail(Error::invalid(field(key), field(key) + " must be between " + std::to_string(min) +
-                                               " and " + std::to_string(max)));
+    return fail(invalid(field(key), "json.out_of_range",
+                        {{"min", std::to_string(min)}, {"max", std::to_string(max)}}));
   }
   return std::optional<int64_t>{n};
 }
@@ -139,7 +143,7 @@ Result<std::optional<int64_t>> JsonReader::opt_int(std::string_view key, int64_t
 Result<int64_t> JsonReader::integer(std::string_view key, int64_t min, int64_t max) const {
   auto v = opt_int(key, min, max);
   if (!v) return fail(v.error());
-  if (!*v) return fail(Error::invalid(field(key), field(key) + " is required"));
+  if (!*v) return fail(invalid(field(key), "json.required"));
   return **v;
 }
 
@@ -148,12 +152,12 @@ Result<std::optional<double>> JsonReader::opt_number(std::string_view key, doubl
   const Json* v = get(key);
   if (v == nullptr) return std::optional<double>{};
   if (!v->is_number()) {
-    return fail(Error::invalid(field(key), field(key) + " must be a number, not " + type_word(*v)));
+    return fail(invalid(field(key), "json.not_number", {{"type", type_name(*v)}}));
   }
   const double d = v->get<double>();
   if (!std::isfinite(d) || d < min || d > max) {
-    return fail(Error::invalid(
-        field(key), field(key) + " must be between " + fmt_num(min) + " and " + fmt_num(max)));
+    return fail(
+        invalid(field(key), "json.out_of_range", {{"min", fmt_num(min)}, {"max", fmt_num(max)}}));
   }
   return std::optional<double>{d};
 }
@@ -161,7 +165,7 @@ Result<std::optional<double>> JsonReader::opt_number(std::string_view key, doubl
 Result<double> JsonReader::number(std::string_view key, double min, double max) const {
   auto v = opt_number(key, min, max);
   if (!v) return fail(v.error());
-  if (!*v) return fail(Error::invalid(field(key), field(key) + " is required"));
+  if (!*v) return fail(invalid(field(key), "json.required"));
   return **v;
 }
 
@@ -169,7 +173,7 @@ Result<std::optional<bool>> JsonReader::opt_bool(std::string_view key) const {
   const Json* v = get(key);
   if (v == nullptr) return std::optional<bool>{};
   if (!v->is_boolean()) {
-    return fail(Error::invalid(field(key), field(key) + " must be true or false"));
+    return fail(invalid(field(key), "json.not_bool"));
   }
   return std::optional<bool>{v->get<bool>()};
 }
@@ -181,19 +185,18 @@ Result<std::vector<std::string>> JsonReader::string_list(std::string_view key,
   const Json* v = get(key);
   if (v == nullptr) return out;
   if (!v->is_array()) {
-    return fail(Error::invalid(field(key), field(key) + " must be an array of strings"));
+    return fail(invalid(field(key), "json.not_string_list"));
   }
   if (v->size() > max_items) {
-    return fail(Error::invalid(
-        field(key), field(key) + " has more than " + std::to_string(max_items) + " items"));
+    return fail(invalid(field(key), "json.too_many_items", {{"max", std::to_string(max_items)}}));
   }
   for (std::size_t i = 0; i < v->size(); ++i) {
     const auto& e = (*v)[i];
     const std::string f = field(key) + "[" + std::to_string(i) + "]";
-    if (!e.is_string()) return fail(Error::invalid(f, f + " must be a string"));
+    if (!e.is_string()) return fail(invalid(f, "json.item_not_string"));
     if (e.get_ref<const std::string&>().empty() ||
         e.get_ref<const std::string&>().size() > max_len) {
-      return fail(Error::invalid(f, f + " must be 1 to " + std::to_string(max_len) + " bytes"));
+      return fail(invalid(f, "json.item_length", {{"max", std::to_string(max_len)}}));
     }
     out.push_back(e.get<std::string>());
   }

@@ -1,7 +1,12 @@
-// Names of error codes, as they appear in logs and problem+json `code` members.
+// Names of error codes, as they appear in logs and problem+json `code` members; coded errors.
 #include "gateway/core/result.hpp"
 
 namespace suanwang {
+
+Error Error::coded(Errc code, std::string field, i18n::Message text) {
+  std::string english = i18n::render(text, i18n::Lang::en);
+  return {code, std::move(english), std::move(field), std::move(text)};
+}
 
 const char* errc_name(Errc code) {
   switch (code) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "gateway/core/i18n.hpp"
+
 namespace suanwang {
 
 enum class Errc {
@@ -31,6 +33,15 @@ struct Error {
   Errc code = Errc::internal;
   std::string message;  // a sentence for humans; never contains secrets
   std::string field;    // JSON pointer-ish path of the offending field, when one is to blame
+  // The same sentence as a catalog code and parameters, when it has one: the API renders it in
+  // the caller's language (`message` stays English, for logs).
+  i18n::Message text;
+
+  // A coded error; `message` is its English rendering.
+  static Error coded(Errc code, std::string field, i18n::Message text);
+  static Error invalid_coded(std::string field, i18n::Message text) {
+    return coded(Errc::invalid_argument, std::move(field), std::move(text));
+  }
 
   static Error invalid(std::string field, std::string message) {
     return {Errc::invalid_argument, std::move(message), std::move(field)};

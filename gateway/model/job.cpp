@@ -16,8 +16,8 @@ constexpr int64_t kMaxWalltime = 366LL * 24 * 3600;
 // batch script end at it, so the job would run something other than what was asked.
 Result<void> no_forbidden_bytes(const std::string& field, std::string_view v) {
   if (const auto at = v.find('\0'); at != std::string_view::npos) {
-    return fail(Error::invalid(field, field + " contains a NUL byte (at offset " +
-                                          std::to_string(at) + "), which no site can run"));
+    return fail(Error::invalid_coded(
+        field, {"job.nul_byte", {{"field", field}, {"offset", std::to_string(at)}}}));
   }
   return ok();
 }
@@ -27,8 +27,8 @@ Result<void> no_control_bytes(const std::string& field, std::string_view v) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     const auto c = static_cast<unsigned char>(v[i]);
     if (c < 0x20 || c == 0x7f) {
-      return fail(Error::invalid(
-          field, field + " contains a control character (at offset " + std::to_string(i) + ")"));
+      return fail(Error::invalid_coded(
+          field, {"job.control_char", {{"field", field}, {"offset", std::to_string(i)}}}));
     }
   }
   return ok();
@@ -58,8 +58,8 @@ Result<Resources> parse_resources(const Json* j) {
     auto model = ar.string("model", 32);
     if (!model) return fail(model.error());
     if (!valid_accelerator_model(*model)) {
-      return fail(Error::invalid("resources.accelerators.model",
-                                 "'" + *model + "' is not a valid accelerator model name"));
+      return fail(Error::invalid_coded("resources.accelerators.model",
+                                       {"job.accelerator_model_name", {{"model", *model}}}));
     }
     auto count = ar.opt_int("count", 1, 100'000);
     if (!count) return fail(count.error());
@@ -71,8 +71,10 @@ Result<Resources> parse_resources(const Json* j) {
 Result<std::vector<InputSpec>> parse_inputs(const Json* j) {
   std::vector<InputSpec> out;
   if (j == nullptr) return out;
-  if (!j->is_array()) return fail(Error::invalid("inputs", "inputs must be an array"));
-  if (j->size() > 64) return fail(Error::invalid("inputs", "at most 64 inputs"));
+  if (!j->is_array()) return fail(Error::invalid_coded("inputs", {"job.inputs_array", {}}));
+  if (j->size() > 64) {
+    return fail(Error::invalid_coded("inputs", {"job.inputs_max", {{"max", "64"}}}));
+  }
   for (std::size_t i = 0; i < j->size(); ++i) {
     const std::string path = "inputs[" + std::to_string(i) + "].";
     JsonReader r((*j)[i], path);
@@ -91,7 +93,8 @@ Result<std::vector<InputSpec>> parse_inputs(const Json* j) {
     if (!staged) return fail(staged.error());
     in.staged = staged->value_or(false);
     if (!in.path.empty() && in.dataset.empty()) {
-      return fail(Error::invalid(path + "path", path + "path goes with " + path + "dataset"));
+      return fail(
+          Error::invalid_coded(path + "path", {"job.input_path_needs_dataset", {{"prefix", path}}}));
     }
     auto size = r.opt_int("size_bytes", 0, int64_t{1} << 56);
     if (!size) return fail(size.error());
@@ -99,15 +102,14 @@ Result<std::vector<InputSpec>> parse_inputs(const Json* j) {
     if (!region) return fail(region.error());
     if (in.dataset.empty()) {
       if (!*size || !*region) {
-        return fail(Error::invalid(
-            path + "dataset",
-            path + "dataset, or both " + path + "size_bytes and " + path + "region, are required"));
+        return fail(
+            Error::invalid_coded(path + "dataset", {"job.input_needs_source", {{"prefix", path}}}));
       }
       in.size_bytes = **size;
       in.region = **region;
     } else if (*size || *region) {
-      return fail(Error::invalid(path + "size_bytes",
-                                 "give either " + path + "dataset or size_bytes+region, not both"));
+      return fail(
+          Error::invalid_coded(path + "size_bytes", {"job.input_both_sources", {{"prefix", path}}}));
     }
     out.push_back(std::move(in));
   }
@@ -139,9 +141,7 @@ Result<Constraints> parse_constraints(const Json* j) {
   if (*dl) {
     c.deadline = parse_rfc3339(**dl);
     if (!c.deadline) {
-      return fail(Error::invalid("constraints.deadline",
-                                 "constraints.deadline must be an RFC 3339 time such as "
-                                 "2026-11-21T18:00:00Z"));
+      return fail(Error::invalid_coded("constraints.deadline", {"job.deadline_format", {}}));
     }
   }
   return c;
@@ -158,8 +158,7 @@ Result<Routing> parse_routing(const Json* j) {
   const Json* w = r.get("weights");
   if (w != nullptr) {
     if (*policy && **policy != "custom") {
-      return fail(Error::invalid("routing.weights",
-                                 "routing.weights goes with policy 'custom' (or no policy)"));
+      return fail(Error::invalid_coded("routing.weights", {"job.weights_need_custom", {}}));
     }
     JsonReader wr(*w, "routing.weights.");
     if (auto v = wr.expect_object(); !v) return fail(v.error());
@@ -176,7 +175,7 @@ Result<Routing> parse_routing(const Json* j) {
       *dest = v->value_or(0);
     }
     if (weights.price + weights.time + weights.latency + weights.locality + weights.green <= 0) {
-      return fail(Error::invalid("routing.weights", "at least one weight must be positive"));
+      return fail(Error::invalid_coded("routing.weights", {"job.weights_positive", {}}));
     }
     rt.policy = RoutingPolicy::custom;
     rt.weights = weights;
@@ -184,9 +183,7 @@ Result<Routing> parse_routing(const Json* j) {
   }
   const auto named = parse_routing_policy(policy->value_or("balanced"));
   if (!named) {
-    return fail(Error::invalid("routing.policy",
-                               "routing.policy must be one of balanced, cheapest, fastest, "
-                               "data-local, greenest (or give routing.weights)"));
+    return fail(Error::invalid_coded("routing.policy", {"job.policy", {}}));
   }
   rt.policy = *named;
   return rt;
@@ -217,7 +214,7 @@ Result<JobSpec> parse_job_spec(const Json& body) {
   if (auto v = no_forbidden_bytes("command", s.command); !v) return fail(v.error());
   if (auto v = no_forbidden_bytes("script", s.script); !v) return fail(v.error());
   if (s.command.empty() == s.script.empty()) {
-    return fail(Error::invalid("command", "exactly one of command or script is required"));
+    return fail(Error::invalid_coded("command", {"job.command_or_script", {}}));
   }
   auto image = r.opt_string("image", 512);
   if (!image) return fail(image.error());
@@ -225,17 +222,19 @@ Result<JobSpec> parse_job_spec(const Json& body) {
   if (auto v = no_control_bytes("image", s.image); !v) return fail(v.error());
   if (const Json* env = r.get("env")) {
     if (!env->is_object()) {
-      return fail(Error::invalid("env", "env must be an object of NAME -> string"));
+      return fail(Error::invalid_coded("env", {"job.env_object", {}}));
     }
-    if (env->size() > 256) return fail(Error::invalid("env", "at most 256 variables"));
+    if (env->size() > 256) {
+      return fail(Error::invalid_coded("env", {"job.env_max", {{"max", "256"}}}));
+    }
     static const std::regex name_re("^[A-Za-z_][A-Za-z0-9_]{0,127}$");
     for (const auto& [k, v] : env->items()) {
       if (!std::regex_match(k, name_re)) {
-        return fail(Error::invalid("env." + k.substr(0, 64),
-                                   "'" + k.substr(0, 64) + "' is not a valid variable name"));
+        return fail(Error::invalid_coded("env." + k.substr(0, 64),
+                                         {"job.env_name", {{"name", k.substr(0, 64)}}}));
       }
       if (!v.is_string() || v.get_ref<const std::string&>().size() > 32 * 1024) {
-        return fail(Error::invalid("env." + k, "env." + k + " must be a string of at most 32 KiB"));
+        return fail(Error::invalid_coded("env." + k, {"job.env_value", {{"field", "env." + k}}}));
       }
       if (auto c = no_forbidden_bytes("env." + k, v.get_ref<const std::string&>()); !c) {
         return fail(c.error());
@@ -250,9 +249,9 @@ Result<JobSpec> parse_job_spec(const Json& body) {
   if (!rt) return fail(rt.error());
   s.expected_runtime_s = *rt;
   if (s.expected_runtime_s && *s.expected_runtime_s > s.resources.walltime_s) {
-    return fail(Error::invalid("expected_runtime_s",
-                               "expected_runtime_s must not exceed resources.walltime_s (" +
-                                   std::to_string(s.resources.walltime_s) + ")"));
+    return fail(Error::invalid_coded(
+        "expected_runtime_s",
+        {"job.expected_runtime", {{"walltime_s", std::to_string(s.resources.walltime_s)}}}));
   }
   auto inputs = parse_inputs(r.get("inputs"));
   if (!inputs) return fail(inputs.error());
@@ -268,23 +267,19 @@ Result<JobSpec> parse_job_spec(const Json& body) {
     OutputSpec o{region->value_or(""), size->value_or(0), {}};
     if (const Json* ps = orr.get("paths")) {
       if (!ps->is_array() || ps->size() > 64) {
-        return fail(Error::invalid("outputs.paths", "outputs.paths must be an array of at most 64 "
-                                                    "paths or globs"));
+        return fail(Error::invalid_coded("outputs.paths", {"job.outputs_paths", {}}));
       }
       for (std::size_t i = 0; i < ps->size(); ++i) {
         const auto& p = (*ps)[i];
         if (!p.is_string() || p.get<std::string>().empty() || p.get<std::string>().size() > 1024) {
-          return fail(Error::invalid("outputs.paths[" + std::to_string(i) + "]",
-                                     "outputs.paths[" + std::to_string(i) +
-                                         "] must be a path or glob of 1 to 1024 bytes"));
+          const std::string f = "outputs.paths[" + std::to_string(i) + "]";
+          return fail(Error::invalid_coded(f, {"job.outputs_path_item", {{"field", f}}}));
         }
         o.paths.push_back(p.get<std::string>());
       }
     }
     if (o.region.empty() && (o.size_bytes > 0 || o.paths.empty())) {
-      return fail(Error::invalid("outputs.region",
-                                 "outputs.region is required with outputs.size_bytes (and "
-                                 "outputs needs paths or a region)"));
+      return fail(Error::invalid_coded("outputs.region", {"job.outputs_region", {}}));
     }
     s.outputs = std::move(o);
   }
@@ -298,7 +293,9 @@ Result<JobSpec> parse_job_spec(const Json& body) {
   if (!sr) return fail(sr.error());
   s.submitter_region = sr->value_or("");
   if (const Json* rerun = r.get("rerun")) {
-    if (!rerun->is_boolean()) return fail(Error::invalid("rerun", "rerun must be true or false"));
+    if (!rerun->is_boolean()) {
+      return fail(Error::invalid_coded("rerun", {"json.not_bool", {{"field", "rerun"}}}));
+    }
     s.rerun = rerun->get<bool>();
   }
   if (const Json* interactive = r.get("interactive")) {

@@ -24,13 +24,6 @@ std::string cny(double v) {
 
 }  // namespace
 
-std::string human_duration(double s) {
-  if (s < 1) return "now";
-  if (s < 90) return "in " + fmt("%.0f", s) + " s";
-  if (s < 5400) return "in " + fmt("%.0f", s / 60) + " min";
-  return "in " + fmt("%.1f", s / 3600) + " h";
-}
-
 std::string human_bytes(double b) {
   if (b >= 1e12) return fmt("%.1f TB", b / 1e12);
   if (b >= 1e9) return fmt("%.1f GB", b / 1e9);
@@ -38,60 +31,44 @@ std::string human_bytes(double b) {
   return fmt("%.0f B", b);
 }
 
-std::string rejection_message(RejectCode code, const model::Site& s, const model::JobSpec& job,
-                              const RejectDetail& d) {
+i18n::Message rejection_text(RejectCode code, const model::Site& s, const model::JobSpec& job,
+                             const RejectDetail& d) {
   const auto& res = job.resources;
+  std::string key = "reject." + std::string(reject_code_name(code));
   switch (code) {
-    case RejectCode::blocked:
-      return "this site refused or lost this job before";
-    case RejectCode::draining:
-      return "the operator is draining this site";
-    case RejectCode::offline:
-      return "the site is not answering";
-    case RejectCode::site_not_allowed:
-      return "not among constraints.sites";
-    case RejectCode::site_denied:
-      return "listed in constraints.deny_sites";
     case RejectCode::region_not_allowed:
-      return "region " + s.region + " is not among constraints.regions";
     case RejectCode::region_denied:
-      return "region " + s.region + " is in constraints.deny_regions";
-    case RejectCode::org_not_allowed:
-      return "the site's policy does not accept jobs from this org";
-    case RejectCode::no_images:
-      return "the site cannot run container images";
-    case RejectCode::no_staging:
-      return "the site cannot take the job's files in or bring its outputs back";
+      return {std::move(key), {{"region", s.region}}};
     case RejectCode::walltime:
-      return "walltime " + std::to_string(res.walltime_s) + " s exceeds the site's limit of " +
-             std::to_string(s.policy.max_walltime_s) + " s";
+      return {std::move(key),
+              {{"walltime_s", std::to_string(res.walltime_s)},
+               {"limit_s", std::to_string(s.policy.max_walltime_s)}}};
     case RejectCode::no_accelerator_model:
-      return "the site offers no " + (res.accelerators ? res.accelerators->model : std::string());
+      return {std::move(key), {{"model", res.accelerators ? res.accelerators->model : ""}}};
     case RejectCode::in_flight_cap:
-      return "the site already has " + fmt("%.0f", d.value) +
-             " jobs in flight from the gateway (its cap is " +
-             std::to_string(s.policy.max_in_flight) + ")";
-    case RejectCode::capacity_unknown:
-      return "the site has not reported its capacity yet";
+      return {std::move(key),
+              {{"jobs", fmt("%.0f", d.value)}, {"cap", std::to_string(s.policy.max_in_flight)}}};
     case RejectCode::capacity_stale:
-      return "the site's capacity report is " + fmt("%.0f", d.value) + " s old";
+      return {std::move(key), {{"age_s", fmt("%.0f", d.value)}}};
     case RejectCode::too_large: {
-      std::string what = std::to_string(res.cpus) + " CPUs, " + fmt("%g", res.memory_gb) + " GB";
-      if (res.accelerators) {
-        what += ", " + std::to_string(res.accelerators->count) + " " + res.accelerators->model;
-      }
-      return "no partition of the site can ever hold " + what + " for " +
-             std::to_string(res.walltime_s) + " s";
+      i18n::Params p{{"cpus", std::to_string(res.cpus)},
+                     {"memory_gb", fmt("%g", res.memory_gb)},
+                     {"walltime_s", std::to_string(res.walltime_s)}};
+      if (!res.accelerators) return {std::move(key), std::move(p)};
+      p.emplace_back("count", std::to_string(res.accelerators->count));
+      p.emplace_back("model", res.accelerators->model);
+      return {"reject.too_large_accelerators", std::move(p)};
     }
     case RejectCode::over_max_price:
-      return "estimated " + cny(d.value) + " exceeds constraints.max_price_cny " + cny(d.limit);
+      return {std::move(key), {{"cost", cny(d.value)}, {"limit", cny(d.limit)}}};
     case RejectCode::over_budget:
-      return "estimated " + cny(d.value) + " exceeds the org's remaining budget " + cny(d.limit) +
-             " by " + cny(d.value - d.limit);
+      return {std::move(key),
+              {{"cost", cny(d.value)}, {"limit", cny(d.limit)}, {"over", cny(d.value - d.limit)}}};
     case RejectCode::deadline:
-      return "results would arrive " + human_duration(d.value) + ", after constraints.deadline";
+      return {std::move(key), {{"eta", fmt("%.3f", d.value)}}};
+    default:  // the rest say the same for every site and job
+      return {std::move(key), {}};
   }
-  return "rejected";
 }
 
 namespace {
@@ -106,64 +83,88 @@ bool user_exclusion(RejectCode code) {
 
 }  // namespace
 
-std::string summarize(const Decision& d, const ExplainFacts& facts) {
-  if (d.ranked.empty()) {
-    std::string s = "no site can run this job: " + std::to_string(d.rejected_sites) +
-                    (d.rejected_sites == 1 ? " site rejected it" : " sites rejected it");
-    if (d.rejected_sites == 0) return s;
-    // Lead with the reason to act on: the commonest among the sites the user allowed, in the
-    // words of a rejection that gave it (the code alone when none of those was listed).
-    std::size_t top = kRejectCodes;
-    for (bool allowed_only : {true, false}) {
-      for (std::size_t k = 0; k < kRejectCodes; ++k) {
-        if (d.rejected_by_code[k] == 0) continue;
-        if (allowed_only && user_exclusion(static_cast<RejectCode>(k))) continue;
-        if (top == kRejectCodes || d.rejected_by_code[k] > d.rejected_by_code[top]) top = k;
-      }
-      if (top != kRejectCodes) break;
-    }
-    const auto code = static_cast<RejectCode>(top);
-    const auto said = std::find_if(d.rejected.begin(), d.rejected.end(),
-                                   [&](const Rejection& r) { return r.code == code; });
-    const std::size_t n = d.rejected_by_code[top];
-    std::size_t excluded = 0;
+namespace {
+
+// "no site can run this job: …", leading with the reason to act on.
+std::vector<i18n::Message> refusal_parts(const Decision& d) {
+  using M = i18n::Message;
+  std::vector<M> parts;
+  const std::string rejected = std::to_string(d.rejected_sites);
+  parts.push_back({d.rejected_sites == 1 ? "summary.none_one" : "summary.none", {{"n", rejected}}});
+  if (d.rejected_sites == 0) return parts;
+  // Lead with the reason to act on: the commonest among the sites the user allowed, in the
+  // words of a rejection that gave it (the code alone when none of those was listed).
+  std::size_t top = kRejectCodes;
+  for (bool allowed_only : {true, false}) {
     for (std::size_t k = 0; k < kRejectCodes; ++k) {
-      if (user_exclusion(static_cast<RejectCode>(k))) excluded += d.rejected_by_code[k];
+      if (d.rejected_by_code[k] == 0) continue;
+      if (allowed_only && user_exclusion(static_cast<RejectCode>(k))) continue;
+      if (top == kRejectCodes || d.rejected_by_code[k] > d.rejected_by_code[top]) top = k;
     }
-    const std::size_t others = d.rejected_sites - excluded;
-    if (n == d.rejected_sites) {
-      s += std::string("; ") + (n == 1 ? "its" : "every one's") + " reason: ";
-    } else if (!user_exclusion(code) && excluded > 0) {
-      s += "; " + std::to_string(excluded) + " left out by the job's constraints; ";
-      s += n == others ? std::string(others == 1 ? "the other's" : "the others'") + " reason: "
-                       : "of the other " + std::to_string(others) + ", " + std::to_string(n) + ": ";
-    } else {
-      s += "; the commonest reason (" + std::to_string(n) + " of them): ";
-    }
-    s += said != d.rejected.end() ? said->message + " (" + reject_code_name(code) + ")"
-                                  : std::string(reject_code_name(code));
-    return s;
+    if (top != kRejectCodes) break;
   }
-  const Candidate& best = d.ranked.front();
-  std::string s =
-      best.site_name + ": " + cny(best.total_cost_cny) + ", starts " + human_duration(best.start_s);
-  if (best.bytes_moved > 0) {
-    s += ", " + human_bytes(static_cast<double>(best.bytes_moved)) + " moved in " +
-         fmt("%.1f", best.transfer_in_s + best.transfer_out_s) + " s";
+  const auto code = static_cast<RejectCode>(top);
+  const std::string code_name(reject_code_name(code));
+  const auto said = std::find_if(d.rejected.begin(), d.rejected.end(),
+                                 [&](const Rejection& r) { return r.code == code; });
+  const std::size_t n = d.rejected_by_code[top];
+  std::size_t excluded = 0;
+  for (std::size_t k = 0; k < kRejectCodes; ++k) {
+    if (user_exclusion(static_cast<RejectCode>(k))) excluded += d.rejected_by_code[k];
+  }
+  const std::size_t others = d.rejected_sites - excluded;
+  if (n == d.rejected_sites) {
+    parts.push_back({n == 1 ? "summary.reason_its" : "summary.reason_every", {}});
+  } else if (!user_exclusion(code) && excluded > 0) {
+    parts.push_back({"summary.excluded", {{"excluded", std::to_string(excluded)}}});
+    if (n == others) {
+      parts.push_back({others == 1 ? "summary.reason_other" : "summary.reason_others", {}});
+    } else {
+      parts.push_back(
+          {"summary.of_others", {{"others", std::to_string(others)}, {"n", std::to_string(n)}}});
+    }
   } else {
-    s += ", no data moved";
+    parts.push_back({"summary.commonest", {{"n", std::to_string(n)}}});
+  }
+  if (said != d.rejected.end() && !said->text.empty()) {
+    parts.push_back(said->text);
+    parts.push_back({"summary.code", {{"code", code_name}}});
+  } else {
+    parts.push_back({"summary.code_only", {{"code", code_name}}});
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::vector<i18n::Message> summary_parts(const Decision& d, const ExplainFacts& facts) {
+  if (d.ranked.empty()) return refusal_parts(d);
+  const Candidate& best = d.ranked.front();
+  std::vector<i18n::Message> parts;
+  parts.push_back({"summary.chosen",
+                   {{"site", best.site_name},
+                    {"cost", cny(best.total_cost_cny)},
+                    {"start", fmt("%.3f", best.start_s)}}});
+  if (best.bytes_moved > 0) {
+    parts.push_back({"summary.moved",
+                     {{"bytes", human_bytes(static_cast<double>(best.bytes_moved))},
+                      {"seconds", fmt("%.1f", best.transfer_in_s + best.transfer_out_s)}}});
+  } else {
+    parts.push_back({"summary.no_data", {}});
   }
   if (best.energy_kwh > 0) {
-    s += ", about " + fmt(best.co2_kg < 10 ? "%.2f" : "%.0f", best.co2_kg) + " kg CO2 (" +
-         fmt(best.energy_kwh < 10 ? "%.2f" : "%.0f", best.energy_kwh) + " kWh)";
+    parts.push_back(
+        {"summary.co2",
+         {{"co2_kg", fmt(best.co2_kg < 10 ? "%.2f" : "%.0f", best.co2_kg)},
+          {"energy_kwh", fmt(best.energy_kwh < 10 ? "%.2f" : "%.0f", best.energy_kwh)}}});
   }
   if (!facts.fastest_is_best && facts.fastest_cost_cny > 0) {
     const double pct = 100.0 * (1.0 - best.total_cost_cny / facts.fastest_cost_cny);
-    if (pct >= 1) s += "; " + fmt("%.0f", pct) + "% cheaper than the fastest site";
+    if (pct >= 1) parts.push_back({"summary.cheaper", {{"pct", fmt("%.0f", pct)}}});
   } else if (d.feasible_sites > 1 && facts.fastest_is_best) {
-    s += "; also the fastest of " + std::to_string(d.feasible_sites) + " sites";
+    parts.push_back({"summary.also_fastest", {{"n", std::to_string(d.feasible_sites)}}});
   }
-  return s;
+  return parts;
 }
 
 namespace {
@@ -171,6 +172,16 @@ namespace {
 // Criteria in name order (latency, locality, price, time), as the members are written.
 constexpr std::array<Criterion, kCriterionCount> kCriteriaByName = {
     Criterion::green, Criterion::latency, Criterion::locality, Criterion::price, Criterion::time};
+
+// Parameters in name order, like every other object the writer writes.
+void write_params(JsonWriter& w, std::string_view key, const i18n::Params& params) {
+  std::vector<const std::pair<std::string, std::string>*> sorted;
+  for (const auto& p : params) sorted.push_back(&p);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  w.key(key).begin_object();
+  for (const auto* p : sorted) w.member(p->first, p->second);
+  w.end_object();
+}
 
 void write_by_criterion(JsonWriter& w, std::string_view key, const PerCriterion& v) {
   w.key(key).begin_object();
@@ -230,9 +241,9 @@ std::string to_json_text(const Decision& d) {
     w.begin_object()
         .member("code", reject_code_name(r.code))
         .member("reason", r.message)
-        .member("site", r.site_id)
-        .member("site_name", r.site_name)
-        .end_object();
+        .member("reason_code", r.text.code);
+    write_params(w, "reason_params", r.text.params);
+    w.member("site", r.site_id).member("site_name", r.site_name).end_object();
   }
   w.end_array();
   // The counts by code, in name order; codes with none are left out.
@@ -250,6 +261,13 @@ std::string to_json_text(const Decision& d) {
       .member("runtime_basis", d.runtime_basis)
       .member("runtime_s", d.runtime_s)
       .member("summary", d.summary);
+  w.key("summary_parts").begin_array();
+  for (const auto& part : d.summary_parts) {
+    w.begin_object().member("code", part.code);
+    write_params(w, "params", part.params);
+    w.end_object();
+  }
+  w.end_array();
   w.key("weights")
       .begin_object()
       .member("green", d.weights.green)
@@ -262,6 +280,14 @@ std::string to_json_text(const Decision& d) {
   return out;
 }
 
+namespace {
+Json summary_parts_json(const std::vector<i18n::Message>& parts) {
+  Json out = Json::array();
+  for (const auto& p : parts) out.push_back(i18n::message_json(p));
+  return out;
+}
+}  // namespace
+
 Json to_json(const Decision& d) {
   return Json::parse(to_json_text(d));
 }
@@ -269,7 +295,30 @@ Json to_json(const Decision& d) {
 Json brief_json(const Decision& d) {
   return {
       {"chosen", d.ranked.empty() ? Json(nullptr) : Json::parse(to_json_text(d.ranked.front()))},
-      {"summary", d.summary}};
+      {"summary", d.summary},
+      {"summary_parts", summary_parts_json(d.summary_parts)}};
+}
+
+void localize_decision(Json& decision, i18n::Lang lang) {
+  if (!decision.is_object()) return;
+  if (const auto parts = decision.find("summary_parts");
+      parts != decision.end() && parts->is_array() && !parts->empty()) {
+    std::vector<i18n::Message> coded;
+    for (const auto& p : *parts) coded.push_back(i18n::message_from_json(p));
+    decision["summary"] = i18n::render(coded, lang);
+  }
+  const auto rejected = decision.find("rejected");
+  if (rejected == decision.end() || !rejected->is_array()) return;
+  for (auto& r : *rejected) {
+    const auto code = r.find("reason_code");
+    if (code == r.end() || !code->is_string() || code->get_ref<const std::string&>().empty()) {
+      continue;
+    }
+    const auto params = r.find("reason_params");
+    r["reason"] =
+        i18n::render(code->get<std::string>(),
+                     params == r.end() ? i18n::Params{} : i18n::params_from_json(*params), lang);
+  }
 }
 
 }  // namespace suanwang::placement

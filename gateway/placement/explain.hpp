@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "gateway/placement/placement.hpp"
 
@@ -14,8 +15,9 @@ struct RejectDetail {
   double limit = 0;  // the limit it broke, where there is one
 };
 
-std::string rejection_message(RejectCode code, const model::Site& site, const model::JobSpec& job,
-                              const RejectDetail& detail);
+// Why the site was rejected, as a catalog code ("reject.<code>") and its figures.
+i18n::Message rejection_text(RejectCode code, const model::Site& site, const model::JobSpec& job,
+                             const RejectDetail& detail);
 
 // What the summary needs to know of candidates beyond the ranked list.
 struct ExplainFacts {
@@ -23,10 +25,10 @@ struct ExplainFacts {
   double fastest_cost_cny = 0;
 };
 
-// E.g. "Gui'an: ¥12.40, starts now, 2.1 GB moved in 1.9 s; 41% cheaper than the fastest site".
-std::string summarize(const Decision& d, const ExplainFacts& facts);
+// The one-line summary as coded parts written one after another, e.g. in English
+// "Gui'an: ¥12.40, starts now, 2.1 GB moved in 1.9 s; 41% cheaper than the fastest site".
+std::vector<i18n::Message> summary_parts(const Decision& d, const ExplainFacts& facts);
 
-std::string human_duration(double seconds);
 std::string human_bytes(double bytes);
 
 }  // namespace suanwang::placement

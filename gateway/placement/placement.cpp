@@ -632,7 +632,9 @@ Decision decide(const Request& req, const Snapshot& snap) {
     ++d.rejected_sites;
     if (d.rejected.size() < req.max_rejections_listed) {
       const model::Site& s = *snap.sites[i].site;
-      d.rejected.push_back({s.id, s.name, code, rejection_message(code, s, job, detail)});
+      auto text = rejection_text(code, s, job, detail);
+      std::string english = i18n::render(text, i18n::Lang::en);
+      d.rejected.push_back({s.id, s.name, code, std::move(english), std::move(text)});
     }
   };
 
@@ -699,7 +701,8 @@ Decision decide(const Request& req, const Snapshot& snap) {
   for (std::size_t r = 0; r < keep; ++r) {
     d.ranked.push_back(to_candidate(scored[ranking.top[r]], ranking, snap));
   }
-  d.summary = summarize(d, facts);
+  d.summary_parts = summary_parts(d, facts);
+  d.summary = i18n::render(d.summary_parts, i18n::Lang::en);
   return d;
 }
 

@@ -91,6 +91,7 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/enum_names.hpp"
+#include "gateway/core/i18n.hpp"
 #include "gateway/core/json.hpp"
 #include "gateway/model/capacity.hpp"
 #include "gateway/model/dataset.hpp"
@@ -218,7 +219,8 @@ struct Rejection {
   std::string site_id;
   std::string site_name;
   RejectCode code = RejectCode::blocked;
-  std::string message;  // a sentence
+  std::string message;  // a sentence, in English
+  i18n::Message text;   // the same as a catalog code and parameters (rendered per caller)
 };
 
 struct Candidate {
@@ -261,7 +263,10 @@ struct Decision {
   std::size_t rejected_sites = 0;
   // The cheapest estimate among sites refused only for the budget (for "over by how much").
   std::optional<double> cheapest_over_budget_cny;
-  std::string summary;  // one line for humans
+  std::string summary;  // one line for humans, in English
+  // The summary as coded parts, written one after another (i18n::render of the parts in en is
+  // `summary`); the API renders them in the caller's language.
+  std::vector<i18n::Message> summary_parts;
   // The runtime the scores assumed and where it came from: "expected_runtime_s" (the spec),
   // "predicted" (Request::predicted_runtime_s) or "walltime".
   int64_t runtime_s = 0;
@@ -291,7 +296,11 @@ Json to_json(const Decision& d);
 // ranked candidate as the document writes it.
 std::string to_json_text(const Decision& d);
 std::string to_json_text(const Candidate& c);
-// The decision's "chosen" and "summary" members only: what reads of a job carry.
+// The decision's "chosen", "summary" and "summary_parts" members only: what reads of a job carry.
 Json brief_json(const Decision& d);
+// Rewrites a decision document (or its brief form) in `lang`: "summary" from "summary_parts"
+// and each rejection's "reason" from "reason_code" and "reason_params". Documents written
+// before they carried codes keep their English.
+void localize_decision(Json& decision, i18n::Lang lang);
 
 }  // namespace suanwang::placement

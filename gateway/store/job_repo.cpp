@@ -89,6 +89,8 @@ Result<void> append_event(Db& db, std::string_view job_id, const model::JobEvent
 }
 
 // The job columns followed by the decision in full, only its "chosen" and "summary" members
+// (with the summary's coded parts, to render it in the reader's language; json_patch leaves
+// them out of decisions written before they existed)
 // (SQLite extracts them, so the rest is never parsed here), or NULL without reading
 // job_decisions at all.
 const std::string& job_columns(DecisionPart part) {
@@ -97,8 +99,9 @@ const std::string& job_columns(DecisionPart part) {
                                   " WHERE d.job_id = jobs.id)";
   static const std::string summary =
       std::string(kJobCols) +
-      ", (SELECT json_object('chosen', json_extract(d.decision_json, '$.chosen'),"
-      " 'summary', json_extract(d.decision_json, '$.summary'))"
+      ", (SELECT json_patch(json_object('chosen', json_extract(d.decision_json, '$.chosen'),"
+      " 'summary', json_extract(d.decision_json, '$.summary')),"
+      " json_object('summary_parts', json_extract(d.decision_json, '$.summary_parts')))"
       " FROM job_decisions d WHERE d.job_id = jobs.id)";
   static const std::string none = std::string(kJobCols) + ", NULL";
   switch (part) {

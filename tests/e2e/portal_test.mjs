@@ -496,6 +496,22 @@ const steps = [
     const list = await page.locator('main').innerText();
     expect(!english.test(list), `English on the Chinese Data page: ${english.exec(list)}`);
     await shot(page, '19-data-zh');
+    // A live quote in Chinese: the gateway writes its summary and every rejection reason in the
+    // portal's language (Accept-Language); only site names stay as registered.
+    await open(page, 'submit');
+    await page.locator('input[name="command"]').fill('python train.py');
+    await page.locator('select[name="accelerator_model"]').selectOption('A800');
+    await waitText(page.locator('#quote .summary'), /开始/);
+    const latin = /[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}/;
+    const quoteSummary = await page.locator('#quote .summary').textContent();
+    const afterName = quoteSummary.slice(quoteSummary.indexOf('：') + 1);
+    expect(!latin.test(afterName), `English in the Chinese quote summary: ${quoteSummary}`);
+    const reasons = await page.locator('#quote .rejections li').allTextContents();
+    expect(reasons.length > 0, 'no rejected sites explained in Chinese');
+    for (const r of reasons) {
+      const reason = r.slice(r.indexOf(': ') + 2);
+      expect(!latin.test(reason), `English in a Chinese rejection reason: ${r}`);
+    }
     await page.locator('#lang-switch').click();
     await waitText(page.locator('#nav a[data-nav="jobs"]'), /^Jobs$/);
   }],

@@ -70,6 +70,7 @@ std::string client_commands_help() {
 client environment:
   SUANWANG_SERVER    the gateway URL (default http://127.0.0.1:8080)
   SUANWANG_API_KEY   the API key (or --key-file FILE, or the config file)
+  LC_ALL, LANG       the language of the server's messages (zh_CN.UTF-8: Chinese, else English)
 
 )";
   return out + kExitCodeHelp;

@@ -668,6 +668,7 @@ Result<Api*> Session::api() {
   auto settings = resolve_settings(args_.get("--server"), args_.get("--key-file"), env_);
   if (!settings) return fail(settings.error());
   HttpClientOptions options;
+  options.accept_language = accept_language(env_);
   if (auto t = args_.get("--timeout")) {
     auto secs = parse_duration_s(*t, "--timeout");
     if (!secs) return fail(secs.error());

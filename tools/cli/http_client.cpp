@@ -172,6 +172,9 @@ Result<HttpReply> HttpClient::request(
   req.set(bhttp::field::user_agent, options_.user_agent);
   req.set(bhttp::field::accept, "application/json, application/problem+json");
   if (!key_.empty()) req.set(bhttp::field::authorization, "Bearer " + key_);
+  if (!options_.accept_language.empty()) {
+    req.set(bhttp::field::accept_language, options_.accept_language);
+  }
   for (const auto& [k, v] : headers) req.set(k, v);
   const bool has_body = !body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
   req.body() = std::move(body);
@@ -247,6 +250,9 @@ Result<HttpReply> HttpClient::download(
   req.set(bhttp::field::host, server_.host + ":" + std::to_string(server_.port));
   req.set(bhttp::field::user_agent, options_.user_agent);
   if (!key_.empty()) req.set(bhttp::field::authorization, "Bearer " + key_);
+  if (!options_.accept_language.empty()) {
+    req.set(bhttp::field::accept_language, options_.accept_language);
+  }
   for (const auto& [k, v] : headers) req.set(k, v);
   const std::string what = "GET " + server_.text() + std::string(target);
   // A fresh connection: a stale kept-alive one would cost a retry of a large body.

@@ -53,6 +53,7 @@ struct HttpClientOptions {
   std::chrono::milliseconds timeout{30'000};
   std::size_t body_limit = 32 * 1024 * 1024;
   std::string user_agent = "suanwang-cli";
+  std::string accept_language;  // sent when not empty: the language of the server's sentences
 };
 
 class HttpClient {

@@ -148,6 +148,19 @@ Result<fs::path> save_login(const EnvLookup& env, const std::string& server,
   return path;
 }
 
+std::string accept_language(const EnvLookup& env) {
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const auto v = env(name);
+    if (!v || v->empty()) continue;
+    // ll_CC.codeset@modifier -> ll-CC
+    std::string tag = v->substr(0, v->find_first_of(".@"));
+    for (char& c : tag) c = c == '_' ? '-' : c;
+    if (tag == "C" || tag == "POSIX" || tag.empty()) return "en";
+    return tag;
+  }
+  return "en";
+}
+
 Result<Settings> resolve_settings(const std::optional<std::string>& server_flag,
                                   const std::optional<std::string>& key_file_flag,
                                   const EnvLookup& env) {

@@ -29,6 +29,11 @@ struct Settings {
   std::string key_source;  // where the key came from, for messages ("SUANWANG_API_KEY", a path)
 };
 
+// The Accept-Language the CLI sends, from the POSIX locale variables in their order of
+// precedence (LC_ALL, LC_MESSAGES, LANG): "zh-CN" for zh_CN.UTF-8, "en" for C, POSIX or en_US.
+// The gateway answers in zh for any zh-*, else in en.
+std::string accept_language(const EnvLookup& env);
+
 // The config file's path, "" when neither XDG_CONFIG_HOME nor HOME is set.
 std::filesystem::path config_file_path(const EnvLookup& env);
 

@@ -10,6 +10,11 @@
 // Errors are thrown as ApiError, built from the gateway's application/problem+json
 // (RFC 9457): `detail` for humans, `code` for programs and `field` naming the request field
 // to blame, so forms can show the message beside that field.
+//
+// Every request says the portal's language (Accept-Language), so what the gateway writes for
+// people — errors, placement summaries and reasons, job events — comes in that language.
+
+import { lang } from './i18n.js';
 
 const KEY_STORE = 'suanwang.api_key';
 
@@ -78,9 +83,18 @@ function url(path, query) {
   return u.pathname + u.search;
 }
 
+// The portal's language switch as the gateway negotiates it (zh for any zh-*, else en).
+function acceptLanguage() {
+  return lang() === 'zh' ? 'zh-CN,zh;q=0.9' : 'en';
+}
+
 // One request; resolves to the parsed JSON body (null for 204), throws ApiError.
 export async function request(method, path, { body, query, signal, headers } = {}) {
-  const h = { Accept: 'application/json, application/problem+json', ...headers };
+  const h = {
+    Accept: 'application/json, application/problem+json',
+    'Accept-Language': acceptLanguage(),
+    ...headers,
+  };
   if (auth.key) h.Authorization = 'Bearer ' + auth.key;
   if (auth.csrf && method !== 'GET') h['X-CSRF-Token'] = auth.csrf;
   if (body !== undefined) h['Content-Type'] = 'application/json';
@@ -111,7 +125,7 @@ export async function request(method, path, { body, query, signal, headers } = {
 // The headers that authenticate a request made outside request() (tus uploads, downloads):
 // the key, or for a cookie session the CSRF token that unsafe methods need.
 export function authHeaders(method = 'GET') {
-  const h = {};
+  const h = { 'Accept-Language': acceptLanguage() };
   if (auth.key) h.Authorization = 'Bearer ' + auth.key;
   else if (auth.csrf && method !== 'GET' && method !== 'HEAD') h['X-CSRF-Token'] = auth.csrf;
   return h;

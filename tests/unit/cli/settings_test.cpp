@@ -132,3 +132,17 @@ TEST_CASE("no key, an unreadable key file or a bad config file are clear errors"
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("cli: Accept-Language follows LC_ALL, then LC_MESSAGES, then LANG", "[cli][settings]") {
+  CHECK(accept_language(env_of({})) == "en");
+  CHECK(accept_language(env_of({{"LANG", "zh_CN.UTF-8"}})) == "zh-CN");
+  CHECK(accept_language(env_of({{"LANG", "C.UTF-8"}})) == "en");
+  CHECK(accept_language(env_of({{"LANG", "POSIX"}})) == "en");
+  CHECK(accept_language(env_of({{"LANG", "en_US.UTF-8"}, {"LC_ALL", "zh_TW@stroke"}})) == "zh-TW");
+  CHECK(accept_language(env_of({{"LANG", "zh_CN.UTF-8"}, {"LC_MESSAGES", "en_GB"}})) == "en-GB");
+  CHECK(accept_language(env_of({{"LANG", "zh_CN.UTF-8"}, {"LC_ALL", ""}})) == "zh-CN");
+}
+
+}  // namespace

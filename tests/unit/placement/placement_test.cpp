@@ -4,8 +4,10 @@
 // Prices in these tests are binary fractions (0.125, 0.0625 ...) so that costs compare exactly.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <functional>
+#include <regex>
 
 #include "gateway/placement/placement.hpp"
 
@@ -211,6 +213,14 @@ TEST_CASE("each filter rejects with its documented reason code", "[placement][fi
       CHECK_THAT(d.summary, Contains("no site can run this job"));
       // The one reason, in words, leads the refusal.
       CHECK_THAT(d.summary, Contains("its reason: " + d.rejected[0].message));
+      // Coded too: the English is the en catalog's, and the zh catalog has no English sentence.
+      CHECK(d.rejected[0].text.code.rfind("reject." + std::string(c.code), 0) ==
+            0);
+      CHECK(i18n::render(d.rejected[0].text, i18n::Lang::en) == d.rejected[0].message);
+      CHECK(i18n::render(d.summary_parts, i18n::Lang::en) == d.summary);
+      const std::string zh = i18n::render(d.summary_parts, i18n::Lang::zh);
+      INFO(zh);
+      CHECK_FALSE(std::regex_search(zh, std::regex("[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}")));
     }
   }
 }
@@ -920,7 +930,27 @@ TEST_CASE("the decision as text is the document, in name order, and its brief is
   CHECK(j["ranked"][0]["score"].get<double>() == d.ranked[0].score);
   CHECK(j["ranked"][0]["queue_wait_s"].is_number_float());
   const Json brief = brief_json(d);
-  CHECK(brief == Json({{"chosen", j["chosen"]}, {"summary", d.summary}}));
+  CHECK(brief == Json({{"chosen", j["chosen"]},
+                       {"summary", d.summary},
+                       {"summary_parts", j["summary_parts"]}}));
+  // Each rejection and the summary carry their codes, and render in Chinese on request.
+  CHECK(j["rejected"][0]["reason_code"].get<std::string>().rfind("reject.", 0) == 0);
+  CHECK(j["summary_parts"][0]["code"] == "summary.chosen");
+  Json zh = j;
+  localize_decision(zh, i18n::Lang::zh);
+  CHECK(zh["summary"] == i18n::render(d.summary_parts, i18n::Lang::zh));
+  CHECK_THAT(zh["summary"].get<std::string>(), Contains("Site cheap："));
+  CHECK(zh["rejected"][0]["reason"] != j["rejected"][0]["reason"]);
+  Json en = j;
+  localize_decision(en, i18n::Lang::en);
+  CHECK(en == j);  // the English stored is the English rendered
+  // A decision stored before the codes keeps its English.
+  Json old = j;
+  old.erase("summary_parts");
+  old["rejected"][0].erase("reason_code");
+  localize_decision(old, i18n::Lang::zh);
+  CHECK(old["summary"] == j["summary"]);
+  CHECK(old["rejected"][0]["reason"] == j["rejected"][0]["reason"]);
 
   World none;
   none.add("off", kGZ).status = model::SiteStatus::offline;
@@ -995,3 +1025,24 @@ TEST_CASE("greenest places on the cleaner grid; green weighs nothing in the othe
   w.regions.clear();
   CHECK(w.decide(job("greenest")).ranked.front().site_id == "sh");
 }
+
+namespace {
+
+// A reject code without a catalog entry would render as its bare code in every language.
+TEST_CASE("every rejection code has its sentence in the en and zh catalogs", "[placement][i18n]") {
+  const auto en = i18n::codes(i18n::Lang::en);
+  const auto zh = i18n::codes(i18n::Lang::zh);
+  auto has = [](const std::vector<std::string>& codes, const std::string& code) {
+    return std::find(codes.begin(), codes.end(), code) != codes.end();
+  };
+  for (std::size_t k = 0; k < kRejectCodes; ++k) {
+    const std::string code =
+        "reject." + std::string(reject_code_name(static_cast<RejectCode>(k)));
+    INFO(code);
+    CHECK(has(en, code));
+    CHECK(has(zh, code));
+  }
+  CHECK(has(zh, "reject.too_large_accelerators"));
+}
+
+}  // namespace
