@@ -300,7 +300,8 @@ Result<JobSpec> parse_job_spec(const Json& body) {
   }
   if (const Json* interactive = r.get("interactive")) {
     if (!interactive->is_boolean()) {
-      return fail(Error::invalid("interactive", "interactive must be true or false"));
+      return fail(
+          Error::invalid_coded("interactive", {"json.not_bool", {{"field", "interactive"}}}));
     }
     s.interactive = interactive->get<bool>();
   }
