@@ -130,12 +130,7 @@ Workload to_workload(const std::vector<PaiPod>& pods,
     }
     WorkloadJob j;
     j.arrival_s = arrival;
-    double runtime = std::max(1.0, std::round(*p.deletion_s - *p.scheduled_s));
-    if (runtime > kTraceMaxWalltimeS) {
-      runtime = kTraceMaxWalltimeS;
-      ++m.clipped;
-    }
-    j.runtime_s = static_cast<int64_t>(runtime);
+    j.runtime_s = trace_runtime_s(*p.deletion_s - *p.scheduled_s, m.clipped);
     auto& s = j.spec;
     s.name = "pai-" + p.name;
     s.command = "run";
@@ -143,7 +138,8 @@ Workload to_workload(const std::vector<PaiPod>& pods,
     s.resources.memory_gb = std::max(1.0, std::ceil(p.memory_mib / 1024));
     const double ask = 1.5 + 2.5 * stable_uniform(p.name, 1);
     s.resources.walltime_s =
-        std::min(kTraceMaxWalltimeS, std::max(j.runtime_s, round_up_to(runtime * ask, 600)));
+        std::min(kTraceMaxWalltimeS,
+                 std::max(j.runtime_s, round_up_to(static_cast<double>(j.runtime_s) * ask, 600)));
     if (p.num_gpu > 0) {
       std::string pai_model;
       if (!p.gpu_spec.empty()) {

@@ -85,20 +85,17 @@ Workload to_workload(const std::vector<PhillyJob>& jobs, PhillyMapping& m) {
     j.id = pj.id;
     j.job_class = JobClass::training;
     j.arrival_s = arrival;
-    double runtime = std::max(1.0, std::round(pj.runtime_s));
-    if (runtime > kTraceMaxWalltimeS) {
-      runtime = kTraceMaxWalltimeS;
-      ++m.clipped;
-    }
-    j.runtime_s = static_cast<int64_t>(runtime);
+    j.runtime_s = trace_runtime_s(pj.runtime_s, m.clipped);
     auto& s = j.spec;
     s.name = "philly-" + pj.id;
     s.command = "run";
     const double ask = 1.2 + 0.8 * stable_uniform(pj.id, 4);
     s.resources.walltime_s = std::min<int64_t>(
         kTraceMaxWalltimeS,
-        std::max<int64_t>(j.runtime_s,
-                          (static_cast<int64_t>(std::ceil(runtime * ask)) + 3599) / 3600 * 3600));
+        std::max<int64_t>(
+            j.runtime_s,
+            (static_cast<int64_t>(std::ceil(static_cast<double>(j.runtime_s) * ask)) + 3599) /
+                3600 * 3600));
     s.resources.accelerators = model::AcceleratorNeed{philly_gpu_model(pj.id, pj.gpus), pj.gpus};
     s.resources.cpus = 4 * pj.gpus;
     s.resources.memory_gb = 32.0 * pj.gpus;

@@ -103,4 +103,13 @@ Workload scale_arrivals(const Workload& w, double factor, const std::string& pre
   return out;
 }
 
+int64_t trace_runtime_s(double seconds, std::size_t& clipped) {
+  double runtime = std::max(1.0, std::round(seconds));
+  if (runtime > static_cast<double>(kTraceMaxWalltimeS)) {
+    runtime = static_cast<double>(kTraceMaxWalltimeS);
+    ++clipped;
+  }
+  return static_cast<int64_t>(runtime);
+}
+
 }  // namespace suanwang::replay

@@ -22,6 +22,7 @@
 // accelerators were half idle, and queue every pool.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,6 +36,9 @@ inline constexpr double kSecondsPerDay = 86400;
 // The longest walltime the demo federation's sites accept (their max_walltime_s): trace jobs
 // longer than this are clipped to it.
 inline constexpr int64_t kTraceMaxWalltimeS = 7 * 86400;
+// A trace job's runtime in whole seconds (at least 1), clipped to kTraceMaxWalltimeS; a clip is
+// counted in `clipped`.
+int64_t trace_runtime_s(double seconds, std::size_t& clipped);
 
 // A 64-bit hash of key and salt (FNV-1a, then splitmix64's finaliser); stable across runs and
 // platforms.
