@@ -39,6 +39,7 @@ double round_estimate(double v) {
 
 Json usage_json(const services::UsageRecord& u) {
   return {{"job_id", u.job_id},
+          {"job_name", u.job_name},
           {"org_id", u.org_id},
           {"site_id", u.site_id},
           {"state", u.state},
@@ -77,7 +78,7 @@ std::string usage_csv(const std::vector<services::UsageRecord>& rows) {
   std::string out =
       "job_id,org_id,site_id,state,cpus,memory_gb,accelerator_model,accelerator_count,"
       "started_at,finished_at,seconds,billed_seconds,cpu_core_hour,memory_gb_hour,"
-      "accelerator_hour,cost_cny,energy_kwh,co2_kg\r\n";
+      "accelerator_hour,cost_cny,energy_kwh,co2_kg,job_name\r\n";
   for (const auto& u : rows) {
     char cost[32];
     std::snprintf(cost, sizeof cost, "%.2f", round_cny(u.cost_cny));
@@ -89,7 +90,8 @@ std::string usage_csv(const std::vector<services::UsageRecord>& rows) {
            std::to_string(u.billed_seconds) + "," + number(u.prices.value("cpu_core_hour", 0.0)) +
            "," + number(u.prices.value("memory_gb_hour", 0.0)) + "," +
            number(u.prices.value("accelerator_hour", 0.0)) + "," + cost + "," +
-           number(round_estimate(u.energy_kwh)) + "," + number(round_estimate(u.co2_kg)) + "\r\n";
+           number(round_estimate(u.energy_kwh)) + "," + number(round_estimate(u.co2_kg)) + "," +
+           csv_field(u.job_name) + "\r\n";
   }
   return out;
 }

@@ -13,6 +13,7 @@ namespace suanwang::model {
 
 struct UsageRecord {
   std::string job_id;
+  std::string job_name;  // read with the record (the job's spec), not stored in it
   std::string org_id;
   std::string site_id;      // "" when the job ended before reaching a site
   std::string site_org_id;  // the operator paid for it

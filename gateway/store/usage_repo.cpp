@@ -78,8 +78,12 @@ Result<void> insert_usage(Db& db, const UsageRecord& u) {
 
 Result<std::vector<UsageRecord>> list_usage(Db& db, const UsageFilter& f) {
   const Where w = where_of(f);
-  auto st = db.prepare(std::string("SELECT ") + kUsageCols + " FROM usage_records" + w.sql +
-                       " ORDER BY finished_at, job_id LIMIT " + std::to_string(f.limit));
+  // The job's name as its owner gave it, for a bill people read (a subquery: a join would make
+  // the filter's bare column names ambiguous).
+  auto st = db.prepare(std::string("SELECT ") + kUsageCols +
+                       ", (SELECT json_extract(j.spec_json, '$.name') FROM jobs j"
+                       " WHERE j.id = usage_records.job_id) FROM usage_records" +
+                       w.sql + " ORDER BY finished_at, job_id LIMIT " + std::to_string(f.limit));
   if (!st) return fail(st.error());
   bind_all(*st, w);
   std::vector<UsageRecord> out;
@@ -105,6 +109,7 @@ Result<std::vector<UsageRecord>> list_usage(Db& db, const UsageFilter& f) {
     u.cost_cny = st->real(14);
     u.energy_kwh = st->real(15);
     u.co2_kg = st->real(16);
+    if (auto name = st->opt_text(17)) u.job_name = std::move(*name);
     out.push_back(std::move(u));
   }
   return out;

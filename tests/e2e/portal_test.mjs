@@ -301,6 +301,17 @@ const steps = [
     // The usage report's estimated emissions and energy.
     await waitText(page.locator('[data-testid="usage-co2"] .stat-value'), /^\d[\d.,]* (g|kg|t) CO₂$/);
     await waitText(page.locator('[data-testid="usage-co2"] .stat-sub'), /Wh of electricity$/);
+    // The usage rows read like a bill: the job's name (its id on hover), and the whole report
+    // as CSV with a job_name column.
+    const firstJob = page.locator('table a[href^="#/jobs/"]').first();
+    await firstJob.waitFor({ timeout: WAIT });
+    const jobText = (await firstJob.textContent()).trim();
+    expect(jobText && !/^job_/.test(jobText) && /^job_/.test(await firstJob.getAttribute('title')),
+      `the usage row shows ${jobText}, not the job's name`);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#usage-csv').click()]);
+    const csvText = fs.readFileSync(await csv.path(), 'utf8');
+    expect(csvText.split('\r\n')[0].endsWith(',co2_kg,job_name') && csvText.split('\r\n').length > 2,
+      `the usage CSV: ${csvText.slice(0, 200)}`);
     await shot(page, '06-account');
   }],
 

@@ -80,6 +80,7 @@ TEST_CASE("usage totals equal the sum of job costs and settle to the operator",
   double items_sum = 0;
   for (const auto& item : u.at("items")) {
     items_sum += item.at("cost_cny").get<double>();
+    CHECK_FALSE(item.at("job_name").get<std::string>().empty());  // a bill names its jobs
     CHECK(item.at("site_id") == site);
     CHECK(item.at("prices").at("cpu_core_hour") == 36.0);
     if (item.at("job_id") == canceled) {
@@ -113,15 +114,16 @@ TEST_CASE("usage totals equal the sum of job costs and settle to the operator",
   std::string line;
   std::getline(lines, line);
   CHECK(line.starts_with("job_id,org_id,site_id,state"));
-  CHECK(line.ends_with(",cost_cny,energy_kwh,co2_kg\r"));
+  CHECK(line.ends_with(",cost_cny,energy_kwh,co2_kg,job_name\r"));
   int rows = 0;
   double csv_sum = 0;
   while (std::getline(lines, line)) {
     if (line.empty() || line == "\r") continue;
     ++rows;
-    // cost_cny is the third field from the end (energy_kwh and co2_kg follow it).
+    // cost_cny is the fourth field from the end (energy_kwh, co2_kg and job_name follow it;
+    // the test's job names have no commas).
     std::size_t end = line.size();
-    for (int k = 0; k < 2; ++k) end = line.rfind(',', end - 1);
+    for (int k = 0; k < 3; ++k) end = line.rfind(',', end - 1);
     const std::size_t begin = line.rfind(',', end - 1) + 1;
     csv_sum += std::stod(line.substr(begin, end - begin));
   }

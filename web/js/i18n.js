@@ -178,6 +178,7 @@ const en = {
   'account.budget': 'of a {budget} budget', 'account.budget_used': 'budget used',
   'account.name': 'Name', 'account.kind': 'Role', 'account.key': 'Signed in with key', 'account.user': 'Signed in as',
   'account.usage_unavailable': 'This gateway has no usage report yet.', 'account.usage_empty': 'No usage yet.',
+  'account.usage_billed': 'billed for {time}', 'account.usage_csv': 'Download CSV (every record)',
 
   'keys.title': 'API keys', 'keys.name': 'Name', 'keys.create': 'Create key', 'keys.list': 'Keys',
   'keys.none': 'No keys.', 'keys.prefix': 'Prefix', 'keys.last_used': 'Last used', 'keys.active': 'active',
@@ -194,7 +195,7 @@ const en = {
 
   'site.settlement_note': 'Earned from {jobs} finished jobs, by the org that ran them.',
   'site.period': 'Period', 'site.hours': 'Hours', 'site.granularity': 'Billing granularity',
-  'account.usage_cost': 'Charged', 'account.usage_jobs': 'Finished jobs', 'account.usage_hours': '{hours} billed hours',
+  'account.usage_cost': 'Charged', 'account.usage_jobs': 'Finished jobs',
   'account.billed': 'Billed', 'account.usage_newest': '{n} records shown; the totals cover all of them',
   'user_role.member': 'member', 'user_role.admin': 'org admin',
   'orgs.add_user': 'Add a user to {name}', 'orgs.email': 'Email', 'orgs.user_name': 'Name', 'orgs.password': 'Password',
@@ -469,6 +470,7 @@ const zh = {
   'account.budget': '预算 {budget}', 'account.budget_used': '预算已用',
   'account.name': '名称', 'account.kind': '角色', 'account.key': '登录所用密钥', 'account.user': '登录用户',
   'account.usage_unavailable': '此网关尚无用量报告。', 'account.usage_empty': '暂无用量。',
+  'account.usage_billed': '计费时长 {time}', 'account.usage_csv': '下载 CSV（全部记录）',
 
   'keys.title': 'API 密钥', 'keys.name': '名称', 'keys.create': '创建密钥', 'keys.list': '密钥',
   'keys.none': '没有密钥。', 'keys.prefix': '前缀', 'keys.last_used': '最近使用', 'keys.active': '有效',
@@ -485,7 +487,7 @@ const zh = {
 
   'site.settlement_note': '来自 {jobs} 个已完成作业，按运行作业的组织列出。',
   'site.period': '期间', 'site.hours': '小时', 'site.granularity': '计费粒度',
-  'account.usage_cost': '已计费', 'account.usage_jobs': '已完成作业', 'account.usage_hours': '计费 {hours} 小时',
+  'account.usage_cost': '已计费', 'account.usage_jobs': '已完成作业',
   'account.billed': '计费时长', 'account.usage_newest': '显示 {n} 条记录；合计涵盖全部',
   'user_role.member': '成员', 'user_role.admin': '组织管理员',
   'orgs.add_user': '为 {name} 添加用户', 'orgs.email': '邮箱', 'orgs.user_name': '姓名', 'orgs.password': '密码',

@@ -5,7 +5,7 @@
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import * as fmt from '../format.js';
-import { h, dl, meter, pageHeader, section, table, badge } from '../ui.js';
+import { h, dl, meter, pageHeader, section, table, badge, toast, errorText } from '../ui.js';
 
 export async function render(root, ctx) {
   const s = ctx.session;
@@ -58,18 +58,42 @@ export async function render(root, ctx) {
       h('div.cards',
         h('div.card.stat', h('div.stat-label', t('account.usage_cost')), h('div.stat-value', fmt.money(tt.cost_cny))),
         h('div.card.stat', h('div.stat-label', t('account.usage_jobs')), h('div.stat-value', fmt.num(tt.jobs)),
-          h('div.stat-sub', t('account.usage_hours', { hours: fmt.num(tt.billed_seconds / 3600, 1) }))),
+          h('div.stat-sub', t('account.usage_billed', { time: billed(tt.billed_seconds) }))),
         tt.co2_kg !== undefined ? h('div.card.stat', { dataset: { testid: 'usage-co2', co2Kg: String(tt.co2_kg) } },
           h('div.stat-label', t('account.usage_co2')), h('div.stat-value', fmt.co2(tt.co2_kg)),
           h('div.stat-sub', t('account.usage_energy', { energy: fmt.energy(tt.energy_kwh) }))) : null),
       usage.items.length ? table([
-        { label: t('col.job'), cell: (r) => h('a.mono.small', { href: `#/jobs/${encodeURIComponent(r.job_id)}` }, r.job_id) },
+        { label: t('col.job'), cell: (r) => h('a', { href: `#/jobs/${encodeURIComponent(r.job_id)}`, title: r.job_id }, r.job_name || r.job_id) },
         { label: t('col.state'), cell: (r) => badge(r.state) },
         { label: t('job.finished'), cell: (r) => fmt.time(r.finished_at) },
-        { label: t('account.billed'), class: 'num', cell: (r) => (r.billed_seconds > 0 ? fmt.duration(r.billed_seconds) : t('fmt.s', { n: 0 })) },
+        { label: t('account.billed'), class: 'num', cell: (r) => billed(r.billed_seconds) },
         { label: t('col.cost'), class: 'num', cell: (r) => fmt.money(r.cost_cny) },
         tt.co2_kg !== undefined ? { label: t('col.co2_short'), class: 'num', cell: (r) => h('span', { title: fmt.energy(r.energy_kwh) }, fmt.co2(r.co2_kg, { bare: true })) } : null,
       ].filter(Boolean), usage.items, { caption: usage.truncated ? t('account.usage_newest', { n: usage.items.length }) : null })
-        : h('p.muted', t('account.usage_empty')));
+        : h('p.muted', t('account.usage_empty')),
+      usage.items.length ? h('div.actions', csvButton()) : null);
   });
+}
+
+// Billed time as a bill says it: seconds for short jobs, not "0.0 hours".
+function billed(seconds) {
+  return seconds > 0 ? fmt.duration(seconds) : t('fmt.s', { n: 0 });
+}
+
+// The whole report (not only the rows shown) as the gateway's CSV.
+function csvButton() {
+  return h('button#usage-csv.secondary.small', {
+    type: 'button',
+    onclick: async (ev) => {
+      const btn = ev.currentTarget;
+      btn.disabled = true;
+      try {
+        await api.download('/api/v1/usage?format=csv', 'usage.csv');
+      } catch (e) {
+        toast(errorText(e));
+      } finally {
+        btn.disabled = false;
+      }
+    },
+  }, t('account.usage_csv'));
 }
