@@ -280,7 +280,7 @@ struct Decision {
 
 // The policy's weights, normalised to sum to 1. A named policy's latency weight holds only for an
 // interactive job (JobSpec::interactive); custom weights are taken as given.
-model::Weights weights_for(const model::Routing& routing, bool interactive = true);
+model::Weights weights_for(const model::Routing& routing, bool interactive);
 Decision decide(const Request& request, const Snapshot& snapshot);
 // The queue wait the site's own figures give `candidate` (a decision's, against `snapshot`)
 // for a job of `resources` timed at `runtime_s` (Decision::runtime_s): the queue estimate

@@ -33,23 +33,33 @@ model::JobSpec planner_overasked() {
   return j;
 }
 
+// One sim site "site_a" in region "r" behind a planner with `config`.
+struct PlannerWorld {
+  explicit PlannerWorld(Config c) : config(std::move(c)) {
+    geography.set({model::Region{"r", "R", "", "east", 0, 0}}, {});
+    REQUIRE(directory.upsert(sim_site("site_a")));
+  }
+  boost::asio::io_context io;
+  const adapters::AdapterRegistry registry = adapters::AdapterRegistry::builtin();
+  ManualClock clock;
+  std::ostringstream out;
+  Logger log{out};
+  testing::TempDir dir;
+  federation::SiteDirectory directory{io, registry, clock, dir.path(), std::chrono::seconds(1),
+                                      log};
+  federation::Geography geography;
+  Config config;
+  runtime::Planner planner{directory, geography, config, clock};
+};
+
 }  // namespace
 
 TEST_CASE("the planner scores an org's jobs with the runtimes it has seen them take",
           "[jobs][planner]") {
-  boost::asio::io_context io;
-  const auto registry = adapters::AdapterRegistry::builtin();
-  ManualClock clock;
-  std::ostringstream out;
-  Logger log(out);
-  testing::TempDir dir;
-  federation::SiteDirectory directory(io, registry, clock, dir.path(), std::chrono::seconds(1),
-                                      log);
-  federation::Geography geography;
-  geography.set({model::Region{"r", "R", "", "east", 0, 0}}, {});
-  Config config;
-  runtime::Planner planner(directory, geography, config, clock);
-  REQUIRE(directory.upsert(sim_site("site_a")));
+  PlannerWorld w{Config{}};
+  auto& clock = w.clock;
+  auto& directory = w.directory;
+  auto& planner = w.planner;
   model::SiteCapacity cap;
   cap.pools = {model::PoolCapacity{"cpu", 8, 8, 32, 32, {}, 0}};
   cap.observed_at = clock.now();
@@ -83,20 +93,12 @@ TEST_CASE("the planner scores an org's jobs with the runtimes it has seen them t
 
 TEST_CASE("the planner times a pool's queue by what the jobs it placed there waited",
           "[jobs][planner][queue]") {
-  boost::asio::io_context io;
-  const auto registry = adapters::AdapterRegistry::builtin();
-  ManualClock clock;
-  std::ostringstream out;
-  Logger log(out);
-  testing::TempDir dir;
-  federation::SiteDirectory directory(io, registry, clock, dir.path(), std::chrono::seconds(1),
-                                      log);
-  federation::Geography geography;
-  geography.set({model::Region{"r", "R", "", "east", 0, 0}}, {});
   Config config;
   config.learn_queue_waits = true;
-  runtime::Planner planner(directory, geography, config, clock);
-  REQUIRE(directory.upsert(sim_site("site_a")));
+  PlannerWorld w{config};
+  auto& clock = w.clock;
+  auto& directory = w.directory;
+  auto& planner = w.planner;
   auto report = [&] {  // a fresh report: all free, nothing queued
     model::SiteCapacity cap;
     cap.pools = {model::PoolCapacity{"cpu", 8, 8, 32, 32, {}, 0}};
