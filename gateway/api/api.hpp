@@ -138,8 +138,9 @@ void register_audit(http::Router& r, ApiContext& c);
 
 // Rate limits per key (or session) and per address: a 429 with Retry-After when over.
 std::optional<Response> admit(ApiContext& c, const RequestContext& rc);
-// A 429 problem with Retry-After (whole seconds, at least 1).
-Response too_many_requests(const RequestContext& rc, Millis retry_after, std::string detail);
+// A 429 problem with Retry-After (whole seconds, at least 1), in the caller's language: its
+// detail is the catalog's `detail_code`, given the wait as {seconds}.
+Response too_many_requests(const RequestContext& rc, Millis retry_after, std::string detail_code);
 // GET /metrics (registered by the App, which owns the registry).
 void register_metrics(http::Router& r, ApiContext& c, metrics::Registry& registry);
 

@@ -9,11 +9,11 @@
 
 namespace suanwang::api {
 
-Response too_many_requests(const RequestContext& rc, Millis retry_after, std::string detail) {
+Response too_many_requests(const RequestContext& rc, Millis retry_after, std::string detail_code) {
   const auto seconds = std::max<int64_t>(1, (retry_after.count() + 999) / 1000);
-  Response res = http::problem_response(
-      {Status::too_many_requests, "rate_limited", "Too many requests",
-       std::move(detail) + " (retry after " + std::to_string(seconds) + " s)"},
+  Response res = http::coded_problem_response(
+      Status::too_many_requests, "rate_limited",
+      {std::move(detail_code), {{"seconds", std::to_string(seconds)}}}, lang_of(rc),
       rc.request_id, rc.request.version());
   res.set(http::bhttp::field::retry_after, std::to_string(seconds));
   return res;
@@ -23,7 +23,7 @@ std::optional<Response> admit(ApiContext& c, const RequestContext& rc) {
   if (!rc.path.starts_with("/api/")) return std::nullopt;
   const TimePoint now = c.clock.now();
   if (auto wait = c.limits.per_address.take(rc.remote_address, now)) {
-    return too_many_requests(rc, *wait, "too many requests from this address");
+    return too_many_requests(rc, *wait, "http.rate_limited_address");
   }
   // The credential, hashed (the bucket table never holds a key): the bearer key, else the
   // session cookie. A 64-bit non-cryptographic hash is enough: keys and session tokens carry
@@ -35,7 +35,7 @@ std::optional<Response> admit(ApiContext& c, const RequestContext& rc) {
   if (!credential.empty()) {
     const std::string key = std::to_string(std::hash<std::string_view>{}(credential));
     if (auto wait = c.limits.per_key.take(key, now)) {
-      return too_many_requests(rc, *wait, "too many requests with this key");
+      return too_many_requests(rc, *wait, "http.rate_limited_key");
     }
   }
   return std::nullopt;

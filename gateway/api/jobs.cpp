@@ -19,10 +19,20 @@ Response decision_response(const RequestContext& rc, std::string text) {
   return res;
 }
 
-// A job as JSON with its placement summary in the caller's language.
+// A reason (a job's or an event's) in `lang`, with its coded parts for programs. Rows written
+// before reasons carried codes keep their stored English, and an empty `reason_parts`.
+void localize_reason(Json& j, const std::vector<i18n::Message>& parts, i18n::Lang lang) {
+  Json coded = Json::array();
+  for (const auto& m : parts) coded.push_back(i18n::message_json(m));
+  j["reason_parts"] = std::move(coded);
+  if (lang != i18n::Lang::en && !parts.empty()) j["reason"] = i18n::render(parts, lang);
+}
+
+// A job as JSON with its reason and placement summary in the caller's language.
 Json job_json(const RequestContext& rc, const model::JobRecord& job, bool as_operator = false) {
   Json j = model::to_json(job, as_operator);
   const i18n::Lang lang = lang_of(rc);
+  localize_reason(j, job.reason_parts, lang);
   const auto p = j.find("placement");
   if (lang == i18n::Lang::en || p == j.end() || !p->is_object()) return j;
   Json brief = job.decision;  // chosen, summary and summary_parts: small
@@ -121,8 +131,12 @@ Awaitable job_events(ApiContext& c, RequestContext& rc, const auth::Principal& w
   if (!page) co_return problem(rc, page.error());
   auto events = co_await c.services.jobs.events(who, rc.param("id"), *page);
   if (!events) co_return problem(rc, events.error());
-  co_return json(rc, Status::ok,
-                 page_json(*events, [](const model::JobEvent& e) { return model::to_json(e); }));
+  const i18n::Lang lang = lang_of(rc);
+  co_return json(rc, Status::ok, page_json(*events, [lang](const model::JobEvent& e) {
+                   Json j = model::to_json(e);
+                   localize_reason(j, e.reason_parts, lang);
+                   return j;
+                 }));
 }
 
 Awaitable job_logs(ApiContext& c, RequestContext& rc, const auth::Principal& who) {

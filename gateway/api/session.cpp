@@ -63,7 +63,7 @@ Awaitable create_session(ApiContext& c, RequestContext& rc) {
   auto wait = c.limits.login_failures_by_email.check(by_email, now);
   if (!wait) wait = c.limits.login_failures_by_address.check(by_address, now);
   if (wait) {
-    co_return too_many_requests(rc, *wait, "too many failed sign-ins; try again later");
+    co_return too_many_requests(rc, *wait, "http.sign_in_limited");
   }
   const services::Caller nobody(auth::Principal{}, rc.request_id, rc.remote_address);
   auto session = co_await c.services.sessions.login(nobody, email, std::move(*password));

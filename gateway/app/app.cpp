@@ -196,27 +196,14 @@ boost::asio::awaitable<http::Response> App::handle(http::RequestContext& rc) {
     rc.route = m.route->pattern;
     co_return co_await m.route->handler(rc);
   }
-  if (!m.allowed.empty()) {
-    std::string allow;
-    for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
-    auto res = http::problem_response(
-        {http::Status::method_not_allowed, "method_not_allowed", "Method not allowed",
-         std::string(rc.request.method_string()) + " is not allowed on " + std::string(rc.path) +
-             "; allowed: " + allow},
-        rc.request_id, rc.request.version());
-    res.set(http::bhttp::field::allow, allow);
-    co_return res;
-  }
+  if (!m.allowed.empty()) co_return http::method_not_allowed_response(rc, m.allowed);
   if (!rc.path.starts_with("/api/")) {
     if (auto file = static_files_->serve(rc.request, rc.path)) {
       rc.route = "static";  // one label for every file of the portal
       co_return std::move(*file);
     }
   }
-  co_return http::problem_response({http::Status::not_found, "not_found", "Not found",
-                                    "no route for " + std::string(rc.request.method_string()) +
-                                        " " + std::string(rc.path.substr(0, 256))},
-                                   rc.request_id, rc.request.version());
+  co_return http::no_route_response(rc);
 }
 
 Result<uint16_t> App::start() {

@@ -134,10 +134,9 @@ asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
     log_.error("handler threw", {{"request_id", request_id}, {"error", e.what()}});
   }
   if (!res) {
-    res = problem_response({Status::internal_server_error, "internal", "Internal error",
-                            "the server failed to handle this request; quote the request_id "
-                            "when reporting it"},
-                           request_id, req.version());
+    res = coded_problem_response(Status::internal_server_error, "internal",
+                                 {"http.handler_failed", {}}, request_lang(req), request_id,
+                                 req.version());
   }
   ctx.response_status = res->result_int();
   if (metrics_ != nullptr) record_metrics(ctx, res->result_int(), started);
@@ -209,18 +208,25 @@ bool client_gone(const beast::error_code& ec) {
          ec == asio::error::eof || ec == bhttp::error::partial_message;
 }
 
-Problem read_problem(const beast::error_code& ec, const ServerLimits& limits) {
+// The answer to a request that could not be read whole. `body_limit`: the limit of its route.
+// Only a body too large comes with a header read whole, so only it is answered in the
+// caller's language; the others in English.
+Response read_problem(const beast::error_code& ec, const ServerLimits& limits,
+                      const Request& header, uint64_t body_limit, const std::string& request_id) {
   if (ec == bhttp::error::body_limit) {
-    return {Status::payload_too_large, "payload_too_large", "Payload too large",
-            "the request body exceeds " + std::to_string(limits.body_bytes) + " bytes"};
+    return coded_problem_response(Status::payload_too_large, "payload_too_large",
+                                  {"http.body_too_large", {{"bytes", std::to_string(body_limit)}}},
+                                  request_lang(header), request_id);
   }
   if (ec == bhttp::error::header_limit) {
-    return {Status::request_header_fields_too_large, "header_too_large",
-            "Request header fields too large",
-            "the request header exceeds " + std::to_string(limits.header_bytes) + " bytes"};
+    return coded_problem_response(
+        Status::request_header_fields_too_large, "header_too_large",
+        {"http.header_too_large", {{"bytes", std::to_string(limits.header_bytes)}}},
+        i18n::Lang::en, request_id);
   }
-  return {Status::bad_request, "bad_request", "Bad request",
-          "malformed HTTP request: " + ec.message()};
+  return coded_problem_response(Status::bad_request, "bad_request",
+                                {"http.malformed", {{"error", ec.message()}}}, i18n::Lang::en,
+                                request_id);
 }
 
 using BodyParser = bhttp::request_parser<bhttp::buffer_body>;
@@ -296,13 +302,15 @@ class StreamReader final : public BodyReader {
     consumed_ += got;
     if (ec && ec != bhttp::error::need_buffer) {
       broken_ = true;
-      co_return fail(Error::unavailable("the request body was cut short after " +
-                                        std::to_string(consumed_) + " bytes: " + ec.message()));
+      co_return fail(Error::coded(
+          Errc::unavailable, "",
+          {"http.body_cut_short",
+           {{"bytes", std::to_string(consumed_)}, {"error", ec.message()}}}));
     }
     if (consumed_ > limit_) {
       broken_ = true;
-      co_return fail(Error{Errc::payload_too_large,
-                           "the request body exceeds " + std::to_string(limit_) + " bytes", ""});
+      co_return fail(Error::coded(Errc::payload_too_large, "",
+                                  {"http.body_too_large", {{"bytes", std::to_string(limit_)}}}));
     }
     co_return got;
   }
@@ -406,19 +414,15 @@ asio::awaitable<void> Server::serve_on(std::shared_ptr<Connection> conn, Stream&
     }
     if (ec) {
       // The request could not be read whole: answer once, then close the connection.
-      Problem p = read_problem(ec, limits_);
-      if (ec == bhttp::error::body_limit && stream_limit) {
-        p.detail = "the request body exceeds " + std::to_string(*stream_limit) + " bytes";
-      }
       const std::string rid = request_id_for(parser.get().base());
-      Response res = problem_response(p, rid);
+      Response res = read_problem(ec, limits_, req, stream_limit.value_or(limits_.body_bytes), rid);
       res.keep_alive(false);
       tcp_layer.expires_after(limits_.write_timeout);
       co_await bhttp::async_write(stream, res, kTuple);
       LogLine(log_, LogLevel::info, "access", LogChannel::routine)
           .add("request_id", rid)
           .add("remote", conn->remote)
-          .add("status", static_cast<int>(p.status))
+          .add("status", static_cast<int>(res.result_int()))
           .add("error", ec.message())
           .write();
       co_await linger(stream);

@@ -19,22 +19,29 @@
 #include <string>
 #include <variant>
 
+#include "gateway/core/i18n.hpp"
 #include "gateway/model/job.hpp"
 
 namespace suanwang::lifecycle {
 
 // ---- inputs: what happened to the job -------------------------------------------------------
 
+// Free text from outside (a site's error, a peer's message, an exit status) travels in inputs
+// as it came; our own words around it are coded (reason_parts below). An input may instead
+// carry its text already coded (`detail`: what the data mover writes itself), which then wins.
+
 // Placement chose `site_id` (the planner already holds its resources and counts it in flight).
 struct Placed {
   std::string site_id;
   std::string summary;  // the decision's one-line explanation
+  std::vector<i18n::Message> summary_parts;  // the same, coded (placement::Decision's)
 };
 // Placement found no site. `may_clear`: only for reasons that pass by themselves (full,
 // offline, draining, unreported sites), so the job may wait.
 struct NoSite {
   bool may_clear = false;
   std::string summary;
+  std::vector<i18n::Message> summary_parts;
 };
 struct SubmitAccepted {
   std::string remote_id;
@@ -72,6 +79,7 @@ struct Staged {
 // is left like one that refused).
 struct StagingFailed {
   std::string message;
+  std::vector<i18n::Message> detail;
 };
 // The outputs are back, stored and checked, as the dataset `dataset_id`.
 struct Collected {
@@ -82,6 +90,7 @@ struct Collected {
 };
 struct CollectFailed {
   std::string message;
+  std::vector<i18n::Message> detail;
 };
 
 using Input = std::variant<Placed, NoSite, SubmitAccepted, SubmitRefused, SubmitUnreachable,
@@ -93,6 +102,7 @@ using Input = std::variant<Placed, NoSite, SubmitAccepted, SubmitRefused, Submit
 struct Facts {
   model::JobState state = model::JobState::pending;
   std::string site_id;  // where it is placed (empty while pending)
+  std::string site_zh;  // its Chinese name for reasons (empty: site_id); see site_params
   int attempt = 0;      // placements so far
   bool cancel_requested = false;
   bool rerun = true;            // the job may run again elsewhere after a site lost it
@@ -102,6 +112,10 @@ struct Facts {
 };
 
 Facts facts_of(const model::JobRecord& job, int unreachable_submits = 0);
+
+// The parameters that name the job's site in a reason: `site` (en templates) and `site_zh` (zh
+// templates). The one place that decides how a reason names a site.
+i18n::Params site_params(const Facts& job);
 
 struct Limits {
   int max_attempts = 3;                         // placements of one job, at most
@@ -130,6 +144,9 @@ struct Outcome {
   model::JobState next = model::JobState::pending;
   std::optional<model::EventType> event;  // nullopt: nothing to record
   std::string reason;                     // the event's reason (why the job is where it is)
+  // The reason as coded parts, written one after another: i18n::render(reason_parts, en) is
+  // `reason`, and the API renders them in the reader's language. Empty only with no reason.
+  std::vector<i18n::Message> reason_parts;
   model::FailureKind failure = model::FailureKind::none;
   bool block_site = false;  // the site is blocked for this job; it leaves the site
   // Terminal outcomes only: the final cost is what the job used at the site's prices (true) or
@@ -144,8 +161,9 @@ struct Outcome {
 
 Outcome step(const Facts& job, const Input& input, const Limits& limits);
 
-// Writes an outcome's state, failure, attempt, blocked site and reason into `next` (a copy of
-// the job taken before the step). Times, exit codes and costs are the shell's to fill in.
+// Writes an outcome's state, failure, attempt, blocked site and reason (with its parts) into
+// `next` (a copy of the job taken before the step). Times, exit codes and costs are the
+// shell's to fill in.
 void apply(const Outcome& out, model::JobRecord& next);
 
 }  // namespace suanwang::lifecycle

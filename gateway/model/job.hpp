@@ -11,6 +11,7 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/enum_names.hpp"
+#include "gateway/core/i18n.hpp"
 #include "gateway/core/json.hpp"
 
 namespace suanwang::model {
@@ -210,7 +211,10 @@ struct JobRecord {
   std::optional<double> final_cost_cny;
   std::optional<int> exit_code;
   FailureKind failure = FailureKind::none;
-  std::string reason;  // why the job is in its state (latest event's reason)
+  std::string reason;  // why the job is in its state (latest event's reason), in English
+  // The same reason coded, to render in a reader's language (empty for rows written before
+  // migration 0011: the English then stands).
+  std::vector<i18n::Message> reason_parts;
   bool cancel_requested = false;
   std::string idempotency_key;
   std::string request_hash;
@@ -227,7 +231,8 @@ struct JobEvent {
   JobState state = JobState::pending;  // the state after this event
   std::string site_id;
   int attempt = 0;
-  std::string reason;
+  std::string reason;                        // in English
+  std::vector<i18n::Message> reason_parts;  // the same, coded (empty for old rows)
 };
 
 // `redact` hides the spec's env (an operator looking at a job on its site).

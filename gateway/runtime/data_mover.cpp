@@ -9,14 +9,29 @@ namespace suanwang::runtime {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// Our words (`code`) before a message from elsewhere: the English and its coded parts.
+template <class Failed>
+Failed failed(std::string code, i18n::Params params, std::string message) {
+  std::vector<i18n::Message> detail{{std::move(code), std::move(params)},
+                                    {"reason.text", {{"text", std::move(message)}}}};
+  std::string english = i18n::render(detail, i18n::Lang::en);
+  return Failed{std::move(english), std::move(detail)};
+}
+
+}  // namespace
+
 asio::awaitable<lifecycle::Input> DataMover::stage(const model::JobRecord& job) {
   std::vector<adapters::StageFile> files;
   for (const auto& in : job.spec.inputs) {
     if (!in.staged) continue;
     const std::string ds = in.dataset;
     auto listed = co_await store_.run([&](store::Db& db) { return store::list_dataset_files(db, ds); });
-    if (!listed) co_return lifecycle::StagingFailed{"cannot read dataset " + ds + ": " +
-                                                    listed.error().message};
+    if (!listed) {
+      co_return failed<lifecycle::StagingFailed>("reason.dataset_unreadable", {{"dataset", ds}},
+                                                 listed.error().message);
+    }
     for (const auto& f : *listed) {
       files.push_back({in.path + f.path, blobs_.blob_path(f.sha256).string(), f.size_bytes,
                        f.sha256});
@@ -64,7 +79,8 @@ asio::awaitable<lifecycle::Input> DataMover::collect(const model::JobRecord& job
     auto stored = co_await disk_.run([&] { return blobs_.adopt(local, std::nullopt, expected); });
     if (!stored) {
       std::filesystem::remove_all(into, ec);
-      co_return lifecycle::CollectFailed{f.path + ": " + stored.error().message};
+      co_return failed<lifecycle::CollectFailed>("reason.file_error", {{"path", f.path}},
+                                                 stored.error().message);
     }
     files.push_back({f.path, static_cast<int64_t>(stored->size), stored->sha256, clock_.now()});
     bytes += static_cast<int64_t>(stored->size);
@@ -87,7 +103,10 @@ asio::awaitable<lifecycle::Input> DataMover::collect(const model::JobRecord& job
       return ok();
     });
   });
-  if (!ins) co_return lifecycle::CollectFailed{"cannot record the outputs: " + ins.error().message};
+  if (!ins) {
+    co_return failed<lifecycle::CollectFailed>("reason.outputs_unrecorded", {},
+                                               ins.error().message);
+  }
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   co_return lifecycle::Collected{d.id, bytes, static_cast<int>(files.size()),

@@ -43,6 +43,13 @@ bool is_refusal(adapters::AdapterErrc c) {
   return c == E::refused || c == E::unsupported || c == E::invalid_config || c == E::not_found;
 }
 
+// What staging or collecting meets at a gateway without a data mover.
+template <class Failed>
+Failed no_data_plane() {
+  const i18n::Message m{"reason.no_data_plane", {}};
+  return Failed{i18n::render(m, i18n::Lang::en), {m}};
+}
+
 }  // namespace
 
 lifecycle::Input submit_failed(const adapters::AdapterError& e) {
@@ -418,7 +425,7 @@ void Dispatcher::spawn_collect(model::JobRecord job) {
 }
 
 asio::awaitable<void> Dispatcher::stage_then_submit(model::JobRecord job) {
-  lifecycle::Input in = lifecycle::StagingFailed{"this gateway has no data plane"};
+  lifecycle::Input in = no_data_plane<lifecycle::StagingFailed>();
   if (mover_ != nullptr) in = co_await mover_->stage(job);
   const auto facts = lifecycle::facts_of(job, submit_failures_[job.id]);
   auto out = lifecycle::step(facts, in, limits_);
@@ -431,7 +438,7 @@ asio::awaitable<void> Dispatcher::stage_then_submit(model::JobRecord job) {
 }
 
 asio::awaitable<void> Dispatcher::collect(model::JobRecord job) {
-  lifecycle::Input in = lifecycle::CollectFailed{"this gateway has no data plane"};
+  lifecycle::Input in = no_data_plane<lifecycle::CollectFailed>();
   if (mover_ != nullptr) in = co_await mover_->collect(job);
   auto out = lifecycle::step(lifecycle::facts_of(job), in, limits_);
   const Ending end{job.exit_code, job.started_at, job.finished_at};
@@ -449,7 +456,8 @@ void Dispatcher::spawn_submit(model::JobRecord job) {
 }
 
 asio::awaitable<bool> Dispatcher::transition(model::JobRecord& next, S from, E type,
-                                             std::string reason) {
+                                             std::string reason,
+                                             std::vector<i18n::Message> reason_parts) {
   if (!lifecycle::can_transition(from, next.state)) {
     // A bug in this file: log loudly and refuse to write it.
     log_.error("illegal job transition", {{"job", next.id},
@@ -460,7 +468,9 @@ asio::awaitable<bool> Dispatcher::transition(model::JobRecord& next, S from, E t
   const TimePoint now = clock_.now();
   next.updated_at = now;
   next.reason = reason;
-  model::JobEvent ev{0, now, type, next.state, next.site_id, next.attempt, std::move(reason)};
+  next.reason_parts = reason_parts;
+  model::JobEvent ev{0,           now,          type, next.state, next.site_id, next.attempt,
+                     std::move(reason), std::move(reason_parts)};
   auto applied = co_await store_.run(
       [&](store::Db& db) { return runtime::write_job_change(db, next, from, ev); });
   if (!applied) {
@@ -512,15 +522,17 @@ asio::awaitable<void> Dispatcher::place(model::JobRecord job) {
   lifecycle::Outcome out;
   if (decision.feasible()) {
     const auto& best = decision.ranked.front();
-    out = lifecycle::step(facts, lifecycle::Placed{best.site_id, decision.summary}, limits_);
+    out = lifecycle::step(
+        facts, lifecycle::Placed{best.site_id, decision.summary, decision.summary_parts}, limits_);
     if (out.next == S::placed) {
       next.site_id = best.site_id;
       next.remote_id.clear();
       next.estimated_cost_cny = best.total_cost_cny;
     }
   } else {
-    out =
-        lifecycle::step(facts, lifecycle::NoSite{decision.may_clear(), decision.summary}, limits_);
+    out = lifecycle::step(
+        facts, lifecycle::NoSite{decision.may_clear(), decision.summary, decision.summary_parts},
+        limits_);
   }
   if (out.event) next.decision = placement::to_json(decision);
   // planner_.place counted the job at the chosen site; if nothing is recorded (the job changed
@@ -568,7 +580,7 @@ asio::awaitable<bool> Dispatcher::execute(const model::JobRecord& job, lifecycle
     } else if (out.next == S::running && !next.started_at) {
       next.started_at = end.started_at.value_or(clock_.now());
     }
-    applied = co_await transition(next, from, *out.event, out.reason);
+    applied = co_await transition(next, from, *out.event, out.reason, out.reason_parts);
     if (!applied) co_return false;
   }
   const auto& fx = out.effects;

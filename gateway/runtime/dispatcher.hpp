@@ -117,7 +117,8 @@ class Dispatcher final : public JobListener {
   // Writes the transition; false when the job changed meanwhile (then nothing was written and
   // the job is read again before its next pass).
   boost::asio::awaitable<bool> transition(model::JobRecord& next, model::JobState from,
-                                          model::EventType type, std::string reason);
+                                          model::EventType type, std::string reason,
+                                          std::vector<i18n::Message> reason_parts);
   // Spawns `task` on the strand, counted in tasks_ so join() waits for it.
   void spawn(boost::asio::awaitable<void> task, std::function<void(std::exception_ptr)> done);
   // Keeps `job` as the working copy (dropping its decision), or forgets it once final.

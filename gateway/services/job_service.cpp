@@ -156,27 +156,33 @@ asio::awaitable<Result<SubmitOutcome>> JobService::submit(
   // every ranked and rejected site, is written straight to text below: building it as a JSON
   // tree and freeing it was a fifth of a submission's CPU.
   job.decision = placement::brief_json(decision);
+  const i18n::Message created{"event.created", {}};
   std::vector<model::JobEvent> events = {{0, now, model::EventType::created,
                                           model::JobState::pending, "", 0,
-                                          "submitted through the API"}};
+                                          i18n::render(created, i18n::Lang::en), {created}}};
   // The new job's first step in its lifecycle, as the dispatcher would take it.
   lifecycle::Facts fresh = lifecycle::facts_of(job);
   fresh.state = model::JobState::pending;
   if (waits) {
     // Nothing is held for it: its estimate, and the budget check, come when it is placed.
-    const auto out = lifecycle::step(fresh, lifecycle::NoSite{true, decision.summary},
-                                     runtime::Dispatcher::limits(config_));
+    const auto out =
+        lifecycle::step(fresh, lifecycle::NoSite{true, decision.summary, decision.summary_parts},
+                        runtime::Dispatcher::limits(config_));
     job.state = out.next;
     job.reason = out.reason;
+    job.reason_parts = out.reason_parts;
     events.front().reason = job.reason;
+    events.front().reason_parts = job.reason_parts;
   } else {
     const auto& best = decision.ranked.front();
-    const auto out = lifecycle::step(fresh, lifecycle::Placed{best.site_id, decision.summary},
-                                     runtime::Dispatcher::limits(config_));
+    const auto out = lifecycle::step(
+        fresh, lifecycle::Placed{best.site_id, decision.summary, decision.summary_parts},
+        runtime::Dispatcher::limits(config_));
     job.site_id = best.site_id;
     lifecycle::apply(out, job);
     job.estimated_cost_cny = best.total_cost_cny;
-    events.push_back({0, now, *out.event, job.state, best.site_id, job.attempt, out.reason});
+    events.push_back({0, now, *out.event, job.state, best.site_id, job.attempt, out.reason,
+                      out.reason_parts});
   }
   job.idempotency_key = idempotency_key;
   job.request_hash = request_hash;
@@ -266,7 +272,8 @@ asio::awaitable<Result<model::JobRecord>> JobService::cancel(const Caller& calle
         next.updated_at = now;
         next.finished_at = now;
         next.final_cost_cny = 0;
-        model::JobEvent ev{0, now, *out.event, next.state, next.site_id, next.attempt, out.reason};
+        model::JobEvent ev{0,          now,        *out.event, next.state, next.site_id,
+                           next.attempt, out.reason, out.reason_parts};
         auto applied = co_await store_.run([&](store::Db& db) -> Result<bool> {
           return db.transaction([&]() -> Result<bool> {
             auto a = runtime::write_job_change(db, next, from, ev);

@@ -14,12 +14,35 @@ constexpr const char* kJobCols =
     "id, org_id, spec_json, state, site_id, remote_id, attempt, blocked_sites_json,"
     " estimated_cost_cny, final_cost_cny, exit_code, failure, reason,"
     " cancel_requested, idempotency_key, request_hash, created_at, updated_at, started_at,"
-    " finished_at";
-constexpr int kDecisionCol = 20;  // read_job's column of the decision, after kJobCols
+    " finished_at, reason_parts";
+constexpr int kDecisionCol = 21;  // read_job's column of the decision, after kJobCols
 
 std::optional<int64_t> opt_ms(const std::optional<TimePoint>& t) {
   if (!t) return std::nullopt;
   return to_unix_ms(*t);
+}
+
+// A reason's coded parts as stored (migration 0011): a JSON array, NULL when there are none.
+std::optional<std::string> parts_text(const std::vector<i18n::Message>& parts) {
+  if (parts.empty()) return std::nullopt;
+  Json j = Json::array();
+  for (const auto& m : parts) j.push_back(i18n::message_json(m));
+  return j.dump();
+}
+
+// And back; a row without them (written before 0011), or unreadable ones, give none, and the
+// stored English stands.
+std::vector<i18n::Message> parts_of(const std::optional<std::string>& text) {
+  std::vector<i18n::Message> out;
+  if (!text) return out;
+  auto j = parse_json(*text, 8);
+  if (!j || !j->is_array()) return out;
+  for (const auto& m : *j) {
+    auto msg = i18n::message_from_json(m);
+    if (msg.empty()) return {};  // all or nothing: a partial reason would mislead
+    out.push_back(std::move(msg));
+  }
+  return out;
 }
 
 Result<model::JobRecord> read_job(const Statement& st) {
@@ -52,6 +75,7 @@ Result<model::JobRecord> read_job(const Statement& st) {
   j.updated_at = from_unix_ms(st.int64(17));
   if (auto v = st.opt_int64(18)) j.started_at = from_unix_ms(*v);
   if (auto v = st.opt_int64(19)) j.finished_at = from_unix_ms(*v);
+  j.reason_parts = parts_of(st.opt_text(20));
   if (auto d = st.opt_text(kDecisionCol)) {
     auto parsed = parse_json(*d, 64);
     if (parsed) j.decision = std::move(*parsed);
@@ -74,9 +98,10 @@ Result<std::vector<model::JobRecord>> read_jobs(Statement& st) {
 
 Result<void> append_event(Db& db, std::string_view job_id, const model::JobEvent& e) {
   auto st = db.prepare(
-      "INSERT INTO job_events (job_id, seq, at, type, state, site_id, attempt, reason)"
+      "INSERT INTO job_events (job_id, seq, at, type, state, site_id, attempt, reason,"
+      " reason_parts)"
       " VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = ?1),"
-      " ?2, ?3, ?4, ?5, ?6, ?7)");
+      " ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!st) return fail(st.error());
   st->bind(1, job_id)
       .bind(2, to_unix_ms(e.at))
@@ -84,7 +109,8 @@ Result<void> append_event(Db& db, std::string_view job_id, const model::JobEvent
       .bind(4, model::job_state_name(e.state))
       .bind(5, e.site_id)
       .bind(6, e.attempt)
-      .bind(7, e.reason);
+      .bind(7, e.reason)
+      .bind(8, parts_text(e.reason_parts));
   return st->run();
 }
 
@@ -152,7 +178,7 @@ Result<void> insert_job(Db& db, const model::JobRecord& j,
                         const JobMoney& money) {
   return db.transaction([&]() -> Result<void> {
     auto st = db.prepare(std::string("INSERT INTO jobs (") + kJobCols +
-                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!st) return fail(st.error());
     st->bind(1, j.id)
         .bind(2, j.org_id)
@@ -188,7 +214,8 @@ Result<void> insert_job(Db& db, const model::JobRecord& j,
     st->bind(17, to_unix_ms(j.created_at))
         .bind(18, to_unix_ms(j.updated_at))
         .bind(19, opt_ms(j.started_at))
-        .bind(20, opt_ms(j.finished_at));
+        .bind(20, opt_ms(j.finished_at))
+        .bind(21, parts_text(j.reason_parts));
     if (auto r = st->run(); !r) {
       // Only the (org, idempotency key) index makes a retry "already used"; any other
       // constraint failure is a bug or a race and keeps its own message.
@@ -215,7 +242,7 @@ Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expec
         "UPDATE jobs SET state = ?, site_id = ?, remote_id = ?, attempt = ?,"
         " blocked_sites_json = ?, estimated_cost_cny = ?, final_cost_cny = ?,"
         " exit_code = ?, failure = ?, reason = ?, cancel_requested = ?, updated_at = ?,"
-        " started_at = ?, finished_at = ? WHERE id = ? AND state = ?");
+        " started_at = ?, finished_at = ?, reason_parts = ? WHERE id = ? AND state = ?");
     if (!st) return fail(st.error());
     st->bind(1, model::job_state_name(j.state));
     if (j.site_id.empty())
@@ -240,8 +267,9 @@ Result<bool> update_job(Db& db, const model::JobRecord& j, model::JobState expec
         .bind(12, to_unix_ms(j.updated_at))
         .bind(13, opt_ms(j.started_at))
         .bind(14, opt_ms(j.finished_at))
-        .bind(15, j.id)
-        .bind(16, model::job_state_name(expected_state));
+        .bind(15, parts_text(j.reason_parts))
+        .bind(16, j.id)
+        .bind(17, model::job_state_name(expected_state));
     if (auto r = st->run(); !r) return fail(r.error());
     if (db.changes() == 0) return false;
     // A new placement brings a new decision; a record without one keeps the stored one.
@@ -290,7 +318,8 @@ Result<void> request_cancel(Db& db, std::string_view job_id, TimePoint at) {
     e.state = model::parse_job_state(st->text(0)).value_or(model::JobState::pending);
     e.site_id = st->text(1);
     e.attempt = static_cast<int>(st->int64(2));
-    e.reason = "cancellation requested by the owner";
+    e.reason_parts = {{"event.cancel_requested", {}}};
+    e.reason = i18n::render(e.reason_parts, i18n::Lang::en);
     if (auto r = st->run(); !r) return r;
     return append_event(db, job_id, e);
   });
@@ -392,7 +421,8 @@ Result<std::map<std::string, int64_t>> count_jobs_by_state(Db& db) {
 
 Result<std::vector<model::JobEvent>> list_job_events(Db& db, std::string_view job_id) {
   auto st = db.prepare(
-      "SELECT seq, at, type, state, site_id, attempt, reason FROM job_events WHERE job_id = ?"
+      "SELECT seq, at, type, state, site_id, attempt, reason, reason_parts FROM job_events"
+      " WHERE job_id = ?"
       " ORDER BY seq");
   if (!st) return fail(st.error());
   st->bind(1, job_id);
@@ -414,6 +444,7 @@ Result<std::vector<model::JobEvent>> list_job_events(Db& db, std::string_view jo
     e.site_id = st->text(4);
     e.attempt = static_cast<int>(st->int64(5));
     e.reason = st->text(6);
+    e.reason_parts = parts_of(st->opt_text(7));
     out.push_back(std::move(e));
   }
   return out;

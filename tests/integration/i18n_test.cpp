@@ -4,6 +4,8 @@
 #include <regex>
 #include <string>
 
+#include "gateway/core/i18n.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "integration/support/test_gateway.hpp"
@@ -37,6 +39,30 @@ const json* rejection_for(const json& decision, const std::string& code) {
     if (r.at("code") == code) return &r;
   }
   return nullptr;
+}
+
+// The reason's coded parts as the API gives them, rendered in `lang` here.
+std::string rendered_reason(const json& item, i18n::Lang lang) {
+  std::vector<i18n::Message> parts;
+  for (const auto& p : item.at("reason_parts")) parts.push_back(i18n::message_from_json(p));
+  return i18n::render(parts, lang);
+}
+
+// A reason read in Chinese: coded, the catalog's zh text, no English sentence (a site's name,
+// which is not translated yet, taken out first).
+void check_chinese_reason(const json& item, const std::string& site_name) {
+  INFO(item.dump());
+  REQUIRE_FALSE(item.at("reason_parts").empty());
+  const std::string reason = item.at("reason");
+  CHECK(reason == rendered_reason(item, i18n::Lang::zh));
+  CHECK(reason != rendered_reason(item, i18n::Lang::en));
+  std::string rest = reason;
+  if (!site_name.empty()) {
+    for (auto at = rest.find(site_name); at != std::string::npos; at = rest.find(site_name)) {
+      rest.erase(at, site_name.size());
+    }
+  }
+  CHECK_FALSE(has_english_words(rest));
 }
 
 }  // namespace
@@ -142,6 +168,136 @@ TEST_CASE("a quote's reasons and summary are in the caller's language", "[integr
     REQUIRE(r != nullptr);
     CHECK(r->at("reason") == "站点不提供 Ascend910B");
   }
+}
+
+TEST_CASE("a job's reason and its events' reasons are in the caller's language",
+          "[integration][i18n]") {
+  TempDir dir;
+  TestGateway gw(dir.path(), {.demo = true});
+  auto user = gw.client(gw.demo_key("demo-user"));
+  const std::string local_id = local_site_id(user);
+  REQUIRE_FALSE(local_id.empty());
+  const json body = {{"command", "echo hello"},
+                     {"resources", {{"cpus", 1}, {"walltime_s", 60}}},
+                     {"constraints", {{"sites", {local_id}}}}};
+  auto created = user.post("/api/v1/jobs", body, kChinese);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  const std::string id = created.json().at("id");
+  const std::string site_name = created.json().at("placement").at("site_name");
+  check_chinese_reason(created.json(), site_name);
+  wait_for_state(user, id, "succeeded");
+
+  auto job_zh = user.request("GET", "/api/v1/jobs/" + id, "", kChinese);
+  REQUIRE(job_zh.status == 200);
+  CHECK(job_zh.json().at("reason") == "退出码 0");
+  check_chinese_reason(job_zh.json(), site_name);
+  // In English, the stored sentence as it always was; the parts the same in both.
+  auto job_en = user.get("/api/v1/jobs/" + id);
+  CHECK(job_en.json().at("reason") == "exit code 0");
+  CHECK(job_en.json().at("reason_parts") == job_zh.json().at("reason_parts"));
+
+  auto events_zh = user.request("GET", "/api/v1/jobs/" + id + "/events", "", kChinese);
+  auto events_en = user.get("/api/v1/jobs/" + id + "/events");
+  REQUIRE(events_zh.status == 200);
+  const json zh = events_zh.json().at("items");
+  const json en = events_en.json().at("items");
+  REQUIRE(zh.size() == en.size());
+  std::vector<std::string> types;
+  for (std::size_t i = 0; i < zh.size(); ++i) {
+    types.push_back(zh[i].at("type"));
+    check_chinese_reason(zh[i], site_name);
+    CHECK(en[i].at("reason") == rendered_reason(en[i], i18n::Lang::en));
+  }
+  REQUIRE(types.size() >= 4);
+  CHECK(types.front() == "created");
+  CHECK(zh.front().at("reason") == "已通过 API 提交");
+  CHECK(en.front().at("reason") == "submitted through the API");
+  CHECK(types.back() == "succeeded");
+  for (std::size_t i = 0; i < zh.size(); ++i) {
+    if (types[i] == "started") CHECK(zh[i].at("reason") == "正在 " + local_id + " 上运行");
+    if (types[i] == "submitted") {
+      CHECK_THAT(zh[i].at("reason").get<std::string>(), Catch::StartsWith("站点已接受"));
+    }
+  }
+  // ?lang= works for a list of jobs too.
+  auto list = user.get("/api/v1/jobs?lang=zh");
+  REQUIRE(list.status == 200);
+  CHECK(list.json().at("items").at(0).at("reason") == "退出码 0");
+
+  SECTION("a cancellation's events are in Chinese") {
+    json sleeper = body;
+    sleeper["command"] = "sleep 30";
+    auto c = user.post("/api/v1/jobs", sleeper, kChinese);
+    REQUIRE(c.status == 201);
+    const std::string sid = c.json().at("id");
+    wait_for_state(user, sid, "running");
+    REQUIRE(user.post("/api/v1/jobs/" + sid + "/cancel", json::object()).status == 202);
+    wait_for_state(user, sid, "canceled");
+    auto ev = user.request("GET", "/api/v1/jobs/" + sid + "/events", "", kChinese);
+    bool requested = false;
+    for (const auto& e : ev.json().at("items")) {
+      check_chinese_reason(e, site_name);
+      if (e.at("type") == "cancel_requested") {
+        requested = true;
+        CHECK(e.at("reason") == "所有者已请求取消");
+      }
+      if (e.at("type") == "canceled") CHECK(e.at("reason") == "已按所有者的要求取消");
+    }
+    CHECK(requested);
+  }
+}
+
+TEST_CASE("the HTTP layer's own errors are in the caller's language", "[integration][i18n]") {
+  TempDir dir;
+  TestGateway gw(dir.path(), {.demo = true, .tweak = [](Config& c) {
+                                c.rate_limit_key_per_s = 1;
+                                c.rate_limit_key_burst = 30;
+                              }});
+  auto user = gw.client(gw.demo_key("demo-user"));
+  auto check_zh = [](const HttpResponse& r, int status, const std::string& code,
+                     const std::string& title, const std::string& detail) {
+    INFO(r.body);
+    CHECK(r.status == status);
+    CHECK_THAT(r.header("content-type"), Catch::StartsWith("application/problem+json"));
+    CHECK(r.header("content-language") == "zh");
+    const json p = r.json();
+    CHECK(p.at("message_code") == code);
+    CHECK(p.at("title") == title);
+    CHECK(p.at("detail") == detail);
+    CHECK_FALSE(has_english_words(p.at("title")));
+  };
+
+  auto missing = user.request("GET", "/api/v1/no-such-thing", "", kChinese);
+  check_zh(missing, 404, "http.no_route", "未找到", "没有与 GET /api/v1/no-such-thing 对应的接口");
+  auto by_param = user.get("/api/v1/no-such-thing?lang=zh");
+  CHECK(by_param.json().at("detail") == missing.json().at("detail"));
+  auto english = user.get("/api/v1/no-such-thing");
+  CHECK(english.json().at("detail") == "no route for GET /api/v1/no-such-thing");
+  CHECK(english.json().at("title") == "Not found");
+
+  auto wrong_method = user.request("DELETE", "/api/v1/jobs", "", kChinese);
+  check_zh(wrong_method, 405, "http.method_not_allowed", "不允许的请求方法",
+           "/api/v1/jobs 不支持 DELETE 方法；允许的方法：" + wrong_method.header("allow"));
+  CHECK_THAT(wrong_method.header("allow"), Catch::Contains("GET") && Catch::Contains("POST"));
+
+  std::map<std::string, std::string> big_headers = kChinese;
+  big_headers["Content-Type"] = "application/json";
+  const std::string big = "{\"command\": \"" + std::string(2 * 1024 * 1024, 'x') + "\"}";
+  auto too_large = user.request("POST", "/api/v1/jobs", big, big_headers);
+  const std::string limit = std::to_string(gw.app().config().max_body_bytes);
+  check_zh(too_large, 413, "http.body_too_large", "请求体过大", "请求体超过 " + limit + " 字节");
+
+  // Over the key's rate: a 429 with Retry-After, in Chinese.
+  HttpResponse limited;
+  for (int i = 0; i < 100 && limited.status != 429; ++i) {
+    limited = user.request("GET", "/api/v1/jobs", "", kChinese);
+  }
+  REQUIRE(limited.status == 429);
+  const std::string wait = limited.header("retry-after");
+  REQUIRE_FALSE(wait.empty());
+  check_zh(limited, 429, "http.rate_limited_key", "请求过多",
+           "使用此密钥的请求过多（请在 " + wait + " 秒后重试）");
 }
 
 }  // namespace suanwang::testing
