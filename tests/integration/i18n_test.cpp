@@ -234,9 +234,9 @@ TEST_CASE("a job's reason and its events' reasons are in the caller's language",
     wait_for_state(user, sid, "running");
     REQUIRE(user.post("/api/v1/jobs/" + sid + "/cancel", json::object()).status == 202);
     wait_for_state(user, sid, "canceled");
-    auto ev = user.request("GET", "/api/v1/jobs/" + sid + "/events", "", kChinese);
+    const json events = user.request("GET", "/api/v1/jobs/" + sid + "/events", "", kChinese).json();
     bool requested = false;
-    for (const auto& e : ev.json().at("items")) {
+    for (const auto& e : events.at("items")) {
       check_chinese_reason(e, site_name);
       if (e.at("type") == "cancel_requested") {
         requested = true;

@@ -398,3 +398,57 @@ TEST_CASE_METHOD(Fixture, "recent_successes returns the latest succeeded runs, o
 }
 
 }  // namespace
+
+TEST_CASE_METHOD(Fixture, "a reason's coded parts read back with it; rows without them read none",
+                 "[store][jobs][i18n]") {
+  const std::vector<i18n::Message> refused = {
+      {"reason.refused", {{"site", "site_x"}, {"site_zh", "站点X"}}},
+      {"reason.text", {{"text", "bad partition"}}}};
+  auto j = make_job("job_1");
+  j.reason = "site site_x refused the job: bad partition";
+  j.reason_parts = refused;
+  auto created = event("created", JobState::pending);
+  created.reason = "submitted through the API";
+  created.reason_parts = {{"event.created", {}}};
+  REQUIRE(insert_job(*db, j, {created}, JobMoney{}));
+
+  auto read = find_job(*db, "job_1");
+  REQUIRE(read);
+  REQUIRE(*read);
+  CHECK((*read)->reason == j.reason);
+  REQUIRE((*read)->reason_parts.size() == 2);
+  CHECK((*read)->reason_parts[0].code == "reason.refused");
+  CHECK((*read)->reason_parts[0].params == refused[0].params);
+  CHECK((*read)->reason_parts[1].params == refused[1].params);
+
+  // An update replaces them, and its event carries its own.
+  auto next = **read;
+  next.state = JobState::placed;
+  next.reason = "running at site_x";
+  next.reason_parts = {{"reason.running", {{"site", "site_x"}, {"site_zh", "站点X"}}}};
+  auto placed = event("placed", JobState::placed);
+  placed.reason = next.reason;
+  placed.reason_parts = next.reason_parts;
+  REQUIRE(*update_job(*db, next, JobState::pending, placed, JobMoney{}));
+  REQUIRE(request_cancel(*db, "job_1", from_unix_ms(1'700'000'005'000)));
+  auto after = find_job(*db, "job_1");
+  REQUIRE((*after)->reason_parts.size() == 1);
+  CHECK((*after)->reason_parts[0].code == "reason.running");
+  auto events = list_job_events(*db, "job_1");
+  REQUIRE(events);
+  REQUIRE(events->size() == 3);
+  CHECK((*events)[0].reason_parts.at(0).code == "event.created");
+  CHECK((*events)[1].reason_parts.at(0).code == "reason.running");
+  CHECK((*events)[2].reason == "cancellation requested by the owner");
+  REQUIRE((*events)[2].reason_parts.size() == 1);
+  CHECK((*events)[2].reason_parts[0].code == "event.cancel_requested");
+
+  // A row written before migration 0011 (NULL), or with unreadable parts, keeps its English.
+  REQUIRE(db->exec("UPDATE jobs SET reason_parts = NULL WHERE id = 'job_1'"));
+  REQUIRE(db->exec("UPDATE job_events SET reason_parts = '[{\"nocode\": 1}]' WHERE seq = 1"));
+  CHECK((*find_job(*db, "job_1"))->reason_parts.empty());
+  CHECK((*find_job(*db, "job_1"))->reason == "running at site_x");
+  auto old = list_job_events(*db, "job_1");
+  CHECK((*old)[0].reason_parts.empty());
+  CHECK((*old)[0].reason == "submitted through the API");
+}

@@ -237,10 +237,14 @@ TEST_CASE("migration 0004 backfills held_cny from the jobs in flight",
       db.exec("INSERT INTO orgs (id, name, kind, budget_cny, created_at) VALUES"
               " ('org_a', 'a', 'user', 100, 0), ('org_b', 'b', 'user', NULL, 0),"
               " ('org_c', 'c', 'user', NULL, 0)"));
-  REQUIRE(insert_job(db, job("job_1", "org_a", JobState::running, 2.5), {}));
-  REQUIRE(insert_job(db, job("job_2", "org_a", JobState::pending, 1.5), {}));
-  REQUIRE(insert_job(db, job("job_3", "org_a", JobState::succeeded, 50), {}));
-  REQUIRE(insert_job(db, job("job_4", "org_b", JobState::placed, 4.0), {}));
+  // (In SQL: today's insert_job writes columns later migrations added, such as 0011's.)
+  REQUIRE(db.exec(
+      "INSERT INTO jobs (id, org_id, spec_json, state, estimated_cost_cny, created_at,"
+      " updated_at) VALUES"
+      " ('job_1', 'org_a', '{\"command\": \"true\"}', 'running', 2.5, 0, 0),"
+      " ('job_2', 'org_a', '{\"command\": \"true\"}', 'pending', 1.5, 0, 0),"
+      " ('job_3', 'org_a', '{\"command\": \"true\"}', 'succeeded', 50, 0, 0),"
+      " ('job_4', 'org_b', '{\"command\": \"true\"}', 'placed', 4.0, 0, 0)"));
 
   REQUIRE(migrate(db, *all));
   CHECK(held(db, "org_a") == Approx(4.0));
