@@ -171,12 +171,15 @@ export const put = (path, body, opts = {}) => request('PUT', path, { ...opts, bo
 export const del = (path, opts = {}) => request('DELETE', path, opts);
 
 // For endpoints other work may not have added yet: the body, or null when the gateway has no
-// such route (404 without a problem code of an object, or 405). Other errors are thrown.
+// such route (a 404 whose message code says so, in any language, or a 405). Other errors are
+// thrown.
 export async function optional(path, query) {
   try {
     return await get(path, query);
   } catch (e) {
-    if (e instanceof ApiError && (e.status === 405 || (e.status === 404 && /^no route/.test(e.detail)))) {
+    const noRoute = e instanceof ApiError && e.status === 404 &&
+      (e.problem.message_code === 'http.no_route' || /^no route/.test(e.detail));
+    if (e instanceof ApiError && (e.status === 405 || noRoute)) {
       return null;
     }
     throw e;
