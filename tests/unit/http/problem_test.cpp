@@ -74,4 +74,39 @@ TEST_CASE("detail text that is not valid UTF-8 still yields valid JSON", "[http]
   CHECK(parse_json(res.body()));
 }
 
+TEST_CASE("the HTTP layer's own problems are coded and in the caller's language",
+          "[http][problem][i18n]") {
+  Request req{Verb::get, "/api/v1/nothing?page_size=3&lang=zh-CN", 11};
+  CHECK(request_lang(req) == i18n::Lang::zh);
+  req.target("/api/v1/nothing");
+  CHECK(request_lang(req) == i18n::Lang::en);
+  req.set(bhttp::field::accept_language, "zh-CN,zh;q=0.9,en;q=0.5");
+  CHECK(request_lang(req) == i18n::Lang::zh);
+  req.target("/api/v1/nothing?lang=en");  // the parameter wins (a link can carry it)
+  CHECK(request_lang(req) == i18n::Lang::en);
+  req.target("/api/v1/nothing?xlang=en&lang%3D=en");  // only the parameter named lang
+  CHECK(request_lang(req) == i18n::Lang::zh);
+
+  const Response zh = coded_problem_response(Status::payload_too_large, "payload_too_large",
+                                             {"http.body_too_large", {{"bytes", "1024"}}},
+                                             i18n::Lang::zh, "req_1");
+  CHECK(zh[bhttp::field::content_language] == "zh");
+  auto body = parse_json(zh.body());
+  REQUIRE(body);
+  CHECK((*body)["title"] == "请求体过大");
+  CHECK((*body)["detail"] == "请求体超过 1024 字节");
+  CHECK((*body)["message_code"] == "http.body_too_large");
+  CHECK((*body)["params"] == Json({{"bytes", "1024"}}));
+  const Response en = coded_problem_response(Status::method_not_allowed, "method_not_allowed",
+                                             {"http.method_not_allowed",
+                                              {{"method", "DELETE"},
+                                               {"path", "/x"},
+                                               {"allowed", "GET, POST"}}},
+                                             i18n::Lang::en, "req_2");
+  body = parse_json(en.body());
+  REQUIRE(body);
+  CHECK((*body)["title"] == "Method not allowed");
+  CHECK((*body)["detail"] == "DELETE is not allowed on /x; allowed: GET, POST");
+}
+
 }  // namespace
