@@ -213,7 +213,7 @@ struct JobRecord {
   FailureKind failure = FailureKind::none;
   std::string reason;  // why the job is in its state (latest event's reason), in English
   // The same reason coded, to render in a reader's language (empty for rows written before
-  // migration 0011: the English then stands).
+  // migration 0012: the English then stands).
   std::vector<i18n::Message> reason_parts;
   bool cancel_requested = false;
   std::string idempotency_key;

@@ -22,7 +22,7 @@ std::optional<int64_t> opt_ms(const std::optional<TimePoint>& t) {
   return to_unix_ms(*t);
 }
 
-// A reason's coded parts as stored (migration 0011): a JSON array, NULL when there are none.
+// A reason's coded parts as stored (migration 0012): a JSON array, NULL when there are none.
 std::optional<std::string> parts_text(const std::vector<i18n::Message>& parts) {
   if (parts.empty()) return std::nullopt;
   Json j = Json::array();
@@ -30,7 +30,7 @@ std::optional<std::string> parts_text(const std::vector<i18n::Message>& parts) {
   return j.dump();
 }
 
-// And back; a row without them (written before 0011), or unreadable ones, give none, and the
+// And back; a row without them (written before 0012), or unreadable ones, give none, and the
 // stored English stands.
 std::vector<i18n::Message> parts_of(const std::optional<std::string>& text) {
   std::vector<i18n::Message> out;

@@ -443,7 +443,7 @@ TEST_CASE_METHOD(Fixture, "a reason's coded parts read back with it; rows withou
   REQUIRE((*events)[2].reason_parts.size() == 1);
   CHECK((*events)[2].reason_parts[0].code == "event.cancel_requested");
 
-  // A row written before migration 0011 (NULL), or with unreadable parts, keeps its English.
+  // A row written before migration 0012 (NULL), or with unreadable parts, keeps its English.
   REQUIRE(db->exec("UPDATE jobs SET reason_parts = NULL WHERE id = 'job_1'"));
   REQUIRE(db->exec("UPDATE job_events SET reason_parts = '[{\"nocode\": 1}]' WHERE seq = 1"));
   CHECK((*find_job(*db, "job_1"))->reason_parts.empty());

@@ -237,7 +237,7 @@ TEST_CASE("migration 0004 backfills held_cny from the jobs in flight",
       db.exec("INSERT INTO orgs (id, name, kind, budget_cny, created_at) VALUES"
               " ('org_a', 'a', 'user', 100, 0), ('org_b', 'b', 'user', NULL, 0),"
               " ('org_c', 'c', 'user', NULL, 0)"));
-  // (In SQL: today's insert_job writes columns later migrations added, such as 0011's.)
+  // (In SQL: today's insert_job writes columns later migrations added, such as 0012's.)
   REQUIRE(db.exec(
       "INSERT INTO jobs (id, org_id, spec_json, state, estimated_cost_cny, created_at,"
       " updated_at) VALUES"
