@@ -2,7 +2,7 @@
 // GET /api/v1/jobs/{id}/decision share it): the summary, the chosen site's estimated energy and
 // emissions, the ranked sites with price, start, data moved, energy and CO2 and score, and why
 // every other site was rejected.
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 import * as fmt from './format.js';
 import { h, table } from './ui.js';
 
@@ -38,14 +38,14 @@ export function renderDecision(d, { detailed = false, regionName = (id) => id, r
     }
     cols.push({ label: t('col.score'), class: 'num', cell: (c) => c.score.toFixed(3) });
     parts.push(table(cols.filter(Boolean), d.ranked, {
-      caption: t('decision.ranked', { n: d.feasible_sites ?? d.ranked.length }),
+      caption: tn('decision.ranked', d.feasible_sites ?? d.ranked.length),
       rowAttrs: (c) => ({ class: c === d.ranked[0] ? 'chosen' : null, dataset: { site: c.site } }),
     }));
   }
   if (d.rejected && d.rejected.length) {
     const counts = Object.entries(d.rejected_by_code || {}).map(([code, n]) => `${t('reject.' + code, {}, code)} ×${n}`).join(' · ');
     parts.push(h('details.rejections', { open: true },
-      h('summary', t('decision.rejected', { n: d.rejected_sites ?? d.rejected.length }), counts ? h('span.muted.small', ' — ', counts) : null),
+      h('summary', tn('decision.rejected', d.rejected_sites ?? d.rejected.length), counts ? h('span.muted.small', ' — ', counts) : null),
       h('ul', d.rejected.map((r) => h('li', { dataset: { site: r.site, code: r.code } },
         h('strong', r.site_name), ': ', r.reason)))));
   }

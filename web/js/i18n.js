@@ -14,6 +14,7 @@ const en = {
   'nav.network': 'Network', 'nav.submit': 'New job', 'nav.jobs': 'Jobs', 'nav.sites': 'Sites',
   'nav.register': 'Register site', 'nav.orgs': 'Orgs', 'nav.keys': 'API keys', 'nav.matrix': 'Regions & network',
   'nav.account': 'Account',
+  'time.zone': 'Times in {offset}', 'time.zone_title': 'Every time in the portal is your local time: {zone}, {offset}.',
   'role.admin': 'admin', 'role.operator': 'operator', 'role.user': 'user',
   'action.sign_out': 'Sign out', 'action.retry': 'Try again',
   'state.loading': 'Loading…',
@@ -47,7 +48,7 @@ const en = {
   'network.history_title': 'Capacity over time', 'network.metric': 'Show', 'network.metric_used': 'in use',
   'network.metric_free': 'free', 'network.metric_total': 'total',
   'network.by_model': 'Accelerators by model', 'network.by_region': 'CPU cores by region',
-  'network.history_note': '{n} samples kept by the gateway since it started, one per capacity round.',
+  'network.history_note.one': '{n} sample kept by the gateway since it started, one per capacity round.', 'network.history_note.other': '{n} samples kept by the gateway since it started, one per capacity round.',
   'network.history_gathering': 'Gathering samples — the gateway takes one per capacity round.',
   'network.history_unavailable': 'This gateway does not keep capacity history.',
   'network.sites_title': 'Sites', 'network.sites_caption': 'Every site with its latest capacity report',
@@ -81,7 +82,7 @@ const en = {
 
   'decision.none': 'No site can run this job as asked — see why below.',
   'decision.policy': 'Policy {policy}: {weights}',
-  'decision.ranked': 'Feasible sites, best first ({n} in all)', 'decision.rejected': '{n} sites rejected',
+  'decision.ranked.one': 'Feasible sites, best first (1 in all)', 'decision.ranked.other': 'Feasible sites, best first ({n} in all)', 'decision.rejected.one': '{n} site rejected', 'decision.rejected.other': '{n} sites rejected',
   'decision.price_parts': 'compute {compute} + network {egress}',
   'decision.budget': 'The cheapest estimate, {cheapest}, is more than the org’s remaining budget, {remaining}.',
   'decision.credit': 'The cheapest estimate, {cheapest}, is more than the org’s available prepaid credit, {remaining}.',
@@ -93,7 +94,7 @@ const en = {
   'submit.resources': 'Resources', 'submit.cpus': 'CPU cores', 'submit.memory': 'Memory (GB)',
   'submit.walltime': 'Walltime (minutes)', 'submit.walltime_hint': 'The job is stopped when it is reached.',
   'submit.model': 'Accelerator model', 'submit.no_accelerator': 'None (CPU only)',
-  'submit.model_option': '{model} — {free} free of {total}, {sites} sites', 'submit.count': 'Accelerators',
+  'submit.model_option.one': '{model} — {free} free of {total}, {n} site', 'submit.model_option.other': '{model} — {free} free of {total}, {n} sites', 'submit.count': 'Accelerators',
   'submit.runtime': 'Expected runtime (minutes)', 'submit.runtime_hint': 'For cost and time estimates.', 'submit.runtime_default': 'the walltime',
   'submit.data': 'Data', 'submit.inputs': 'Inputs (your sealed datasets)', 'submit.no_datasets': 'Your org has no sealed datasets yet: upload files on the Data page and seal them.',
   'submit.output_region': 'Results to region', 'submit.no_output': 'Stay at the site', 'submit.output_size': 'Result size (GB)',
@@ -147,9 +148,9 @@ const en = {
   'site.cpu_util': 'CPU in use', 'site.mem_util': 'Memory in use', 'site.cores': '{used} of {total} cores',
   'site.accels': '{used} of {total} in use', 'site.pool': 'Pool', 'site.memory_free': 'Memory free',
   'site.pools_caption': 'Pools, as reported {age} ago', 'site.no_jobs': 'No jobs placed here yet.',
-  'site.jobs_newest': 'The newest {n}', 'site.jobs_count': 'Finished jobs', 'site.earned': 'Earned',
-  'site.earnings_note': 'Summed from the final costs of the {n} finished jobs on this site.',
-  'site.earnings_note_partial': 'Summed from the final costs of the newest {n} finished jobs on this site.',
+  'site.jobs_newest.one': 'The newest job', 'site.jobs_newest.other': 'The newest {n} jobs', 'site.jobs_count': 'Finished jobs', 'site.earned': 'Earned',
+  'site.earnings_note.one': 'Summed from the final cost of the 1 finished job on this site.', 'site.earnings_note.other': 'Summed from the final costs of the {n} finished jobs on this site.',
+  'site.earnings_note_partial.one': 'Summed from the final cost of the newest finished job on this site.', 'site.earnings_note_partial.other': 'Summed from the final costs of the newest {n} finished jobs on this site.',
 
   'site_new.title': 'Register a site', 'site_new.name': 'Name', 'site_new.pick_region': 'Choose a region',
   'site_new.adapter': 'How the gateway reaches it', 'site_new.adapter_type': 'Adapter',
@@ -184,6 +185,9 @@ const en = {
   'keys.none': 'No keys.', 'keys.prefix': 'Prefix', 'keys.last_used': 'Last used', 'keys.active': 'active',
   'keys.this_one': 'active (this session)', 'keys.revoked': 'revoked {time}', 'keys.revoke': 'Revoke',
   'keys.revoke_confirm': 'Revoke key “{name}”? Programs using it stop working.', 'keys.revoked_toast': 'Key revoked.',
+  'keys.copy': 'Copy the new key', 'keys.name_missing': 'Name the key, e.g. after the program that uses it.',
+  'copy.copy': 'Copy', 'copy.copied': 'Copied', 'copy.failed': 'Could not copy: select it and copy by hand',
+  'site_status.checking': 'checking',
   'keys.created': 'Key created.', 'keys.created_once': 'Copy it now: it is not shown again.',
 
   'orgs.title': 'Organisations', 'orgs.name': 'Name', 'orgs.budget': 'Budget (¥)', 'orgs.create': 'Create org',
@@ -193,10 +197,10 @@ const en = {
   'orgs.users_unavailable': 'This gateway has no user accounts yet; orgs sign in with API keys.',
   'orgs.no_users': '{name} has no users.',
 
-  'site.settlement_note': 'Earned from {jobs} finished jobs, by the org that ran them.',
+  'site.settlement_note.one': 'Earned from {n} finished job, by the org that ran it.', 'site.settlement_note.other': 'Earned from {n} finished jobs, by the org that ran them.',
   'site.period': 'Period', 'site.hours': 'Hours', 'site.granularity': 'Billing granularity',
   'account.usage_cost': 'Charged', 'account.usage_jobs': 'Finished jobs',
-  'account.billed': 'Billed', 'account.usage_newest': '{n} records shown; the totals cover all of them',
+  'account.billed': 'Billed', 'account.usage_newest.one': '{n} record shown; the totals cover all of them', 'account.usage_newest.other': '{n} records shown; the totals cover all of them',
   'user_role.member': 'member', 'user_role.admin': 'org admin',
   'orgs.add_user': 'Add a user to {name}', 'orgs.email': 'Email', 'orgs.user_name': 'Name', 'orgs.password': 'Password',
   'orgs.password_hint': 'At least 10 characters.', 'orgs.add': 'Add user', 'orgs.user_added': 'User added.',
@@ -244,7 +248,7 @@ const en = {
   'data.sealed_toast': '“{name}” is sealed.', 'data.delete_confirm': 'Delete dataset “{name}” and its files? Jobs already placed are not affected.',
   'data.deleted': 'Dataset “{name}” deleted.',
   'data.declared_no_files': 'A declared dataset has no files here.', 'data.no_files': 'This dataset has no files.',
-  'data.no_files_yet': 'No files yet: upload some above.', 'data.files_caption': 'Files: {n}',
+  'data.no_files_yet': 'No files yet: upload some above.', 'data.files_caption.one': '{n} file', 'data.files_caption.other': '{n} files',
   'data.col_path': 'Path', 'data.col_size': 'Size', 'data.copy': 'Copy', 'data.copy_sha': 'Copy the SHA-256',
   'data.copied': 'Copied.', 'data.copy_failed': 'Could not copy; select the text instead.',
   'data.download': 'Download', 'data.download_file': 'Download {path}',
@@ -258,16 +262,16 @@ const en = {
   'data.interrupted_unknown': '{total}; the gateway cannot be asked now',
   'data.interrupted_hint': 'Choose the same file again to continue from there, or discard the upload.',
   'data.discard': 'Discard',
-  'submit.input_files': '{name} — {size}, files: {files}', 'submit.input_dir': 'in folder',
+  'submit.input_files.one': '{name} — {size}, {n} file', 'submit.input_files.other': '{name} — {size}, {n} files', 'submit.input_dir': 'in folder',
   'submit.input_dir_for': 'Folder of {name} in the job’s directory',
-  'submit.open_datasets': 'Open datasets not listed here: {n} (only sealed ones can be inputs).', 'submit.seal_on_data': 'Seal them on the Data page',
+  'submit.open_datasets.one': '{n} open dataset is not listed here (only sealed ones can be inputs).', 'submit.open_datasets.other': '{n} open datasets are not listed here (only sealed ones can be inputs).', 'submit.seal_on_data': 'Seal them on the Data page',
   'submit.output_paths': 'Output files (globs)',
   'submit.output_paths_hint': 'Over the job’s directory, separated by commas or spaces: * matches within a name, ** across folders. When the job succeeds they are collected into a new sealed dataset.',
   'job.inputs': 'Inputs', 'job.output_paths': 'Outputs', 'job.outputs': 'Outputs',
   'job.outputs_pending': 'The job is {state}; when it succeeds, these files are collected into a dataset:',
   'job.outputs_none': 'The job wrote no file that matches its output globs.',
   'job.outputs_not_collected': 'No outputs: the job ended {state}.',
-  'job.outputs_in': 'Collected into the dataset', 'job.outputs_summary': '{size}, files: {n}',
+  'job.outputs_in': 'Collected into the dataset', 'job.outputs_summary.one': '{size}, {n} file', 'job.outputs_summary.other': '{size}, {n} files',
   'job.outputs_caption': 'Output files',
 
   // Energy and carbon (issue 21): estimates on quotes and jobs, hubs coloured by grid intensity.
@@ -306,6 +310,7 @@ const zh = {
   'nav.network': '算力网络', 'nav.submit': '提交作业', 'nav.jobs': '作业', 'nav.sites': '算力中心',
   'nav.register': '接入中心', 'nav.orgs': '组织', 'nav.keys': 'API 密钥', 'nav.matrix': '区域与网络',
   'nav.account': '账户',
+  'time.zone': '时间均为 {offset}', 'time.zone_title': '门户中的时间均为本地时间：{zone}，{offset}。',
   'role.admin': '管理员', 'role.operator': '运营方', 'role.user': '用户',
   'action.sign_out': '退出', 'action.retry': '重试',
   'state.loading': '加载中…',
@@ -339,7 +344,7 @@ const zh = {
   'network.history_title': '算力变化趋势', 'network.metric': '显示', 'network.metric_used': '已用',
   'network.metric_free': '空闲', 'network.metric_total': '总量',
   'network.by_model': '按加速卡型号', 'network.by_region': '按区域（CPU 核）',
-  'network.history_note': '网关自启动以来保留的 {n} 个采样，每轮容量刷新一个。',
+  'network.history_note.other': '网关自启动以来保留的 {n} 个采样，每轮容量刷新一个。',
   'network.history_gathering': '正在采样——网关每轮容量刷新采样一次。',
   'network.history_unavailable': '此网关不保留容量历史。',
   'network.sites_title': '算力中心', 'network.sites_caption': '所有中心及其最新容量上报',
@@ -373,7 +378,7 @@ const zh = {
 
   'decision.none': '没有中心能按要求运行此作业——原因见下。',
   'decision.policy': '策略：{policy}（{weights}）',
-  'decision.ranked': '可运行的中心，最优在前（共 {n} 个）', 'decision.rejected': '{n} 个中心被排除',
+  'decision.ranked.other': '可运行的中心，最优在前（共 {n} 个）', 'decision.rejected.other': '{n} 个中心被排除',
   'decision.price_parts': '计算 {compute} + 网络 {egress}',
   'decision.budget': '最便宜的估价 {cheapest} 超过组织剩余预算 {remaining}。',
   'decision.credit': '最便宜的估价 {cheapest} 超过组织可用预付余额 {remaining}。',
@@ -385,7 +390,7 @@ const zh = {
   'submit.resources': '资源', 'submit.cpus': 'CPU 核数', 'submit.memory': '内存（GB）',
   'submit.walltime': '运行时限（分钟）', 'submit.walltime_hint': '到时作业将被停止。',
   'submit.model': '加速卡型号', 'submit.no_accelerator': '不需要（仅 CPU）',
-  'submit.model_option': '{model} — 空闲 {free} / 共 {total}，{sites} 个中心', 'submit.count': '加速卡数量',
+  'submit.model_option.other': '{model} — 空闲 {free} / 共 {total}，{n} 个中心', 'submit.count': '加速卡数量',
   'submit.runtime': '预计运行时间（分钟）', 'submit.runtime_hint': '用于估算费用和时间。', 'submit.runtime_default': '同运行时限',
   'submit.data': '数据', 'submit.inputs': '输入（本组织已封存的数据集）', 'submit.no_datasets': '本组织还没有已封存的数据集：请在“数据”页上传文件并封存。',
   'submit.output_region': '结果送往区域', 'submit.no_output': '留在中心', 'submit.output_size': '结果大小（GB）',
@@ -439,9 +444,9 @@ const zh = {
   'site.cpu_util': 'CPU 使用率', 'site.mem_util': '内存使用率', 'site.cores': '已用 {used} / 共 {total} 核',
   'site.accels': '已用 {used} / 共 {total}', 'site.pool': '资源池', 'site.memory_free': '空闲内存',
   'site.pools_caption': '资源池，{age}前上报', 'site.no_jobs': '还没有作业分配到这里。',
-  'site.jobs_newest': '最新 {n} 个', 'site.jobs_count': '已完成作业', 'site.earned': '收入',
-  'site.earnings_note': '按本中心 {n} 个已完成作业的实际费用汇总。',
-  'site.earnings_note_partial': '按本中心最新 {n} 个已完成作业的实际费用汇总。',
+  'site.jobs_newest.other': '最新 {n} 个作业', 'site.jobs_count': '已完成作业', 'site.earned': '收入',
+  'site.earnings_note.other': '按本中心 {n} 个已完成作业的实际费用汇总。',
+  'site.earnings_note_partial.other': '按本中心最新 {n} 个已完成作业的实际费用汇总。',
 
   'site_new.title': '接入算力中心', 'site_new.name': '名称', 'site_new.pick_region': '选择区域',
   'site_new.adapter': '网关如何连接', 'site_new.adapter_type': '适配器',
@@ -476,6 +481,9 @@ const zh = {
   'keys.none': '没有密钥。', 'keys.prefix': '前缀', 'keys.last_used': '最近使用', 'keys.active': '有效',
   'keys.this_one': '有效（当前会话）', 'keys.revoked': '已于 {time} 吊销', 'keys.revoke': '吊销',
   'keys.revoke_confirm': '吊销密钥“{name}”？使用它的程序将无法访问。', 'keys.revoked_toast': '密钥已吊销。',
+  'keys.copy': '复制新密钥', 'keys.name_missing': '请为密钥命名，例如用使用它的程序名。',
+  'copy.copy': '复制', 'copy.copied': '已复制', 'copy.failed': '无法复制，请手动选中后复制',
+  'site_status.checking': '检测中',
   'keys.created': '密钥已创建。', 'keys.created_once': '请立即复制：它不会再次显示。',
 
   'orgs.title': '组织', 'orgs.name': '名称', 'orgs.budget': '预算（¥）', 'orgs.create': '创建组织',
@@ -485,10 +493,10 @@ const zh = {
   'orgs.users_unavailable': '此网关尚无用户账户；各组织以 API 密钥登录。',
   'orgs.no_users': '{name} 没有用户。',
 
-  'site.settlement_note': '来自 {jobs} 个已完成作业，按运行作业的组织列出。',
+  'site.settlement_note.other': '来自 {n} 个已完成作业，按运行作业的组织列出。',
   'site.period': '期间', 'site.hours': '小时', 'site.granularity': '计费粒度',
   'account.usage_cost': '已计费', 'account.usage_jobs': '已完成作业',
-  'account.billed': '计费时长', 'account.usage_newest': '显示 {n} 条记录；合计涵盖全部',
+  'account.billed': '计费时长', 'account.usage_newest.other': '显示 {n} 条记录；合计涵盖全部',
   'user_role.member': '成员', 'user_role.admin': '组织管理员',
   'orgs.add_user': '为 {name} 添加用户', 'orgs.email': '邮箱', 'orgs.user_name': '姓名', 'orgs.password': '密码',
   'orgs.password_hint': '至少 10 个字符。', 'orgs.add': '添加用户', 'orgs.user_added': '用户已添加。',
@@ -536,7 +544,7 @@ const zh = {
   'data.sealed_toast': '“{name}”已封存。', 'data.delete_confirm': '确定删除数据集“{name}”及其文件？已分配的作业不受影响。',
   'data.deleted': '数据集“{name}”已删除。',
   'data.declared_no_files': '登记数据集在此没有文件。', 'data.no_files': '此数据集没有文件。',
-  'data.no_files_yet': '还没有文件，请在上方上传。', 'data.files_caption': '共 {n} 个文件',
+  'data.no_files_yet': '还没有文件，请在上方上传。', 'data.files_caption.other': '共 {n} 个文件',
   'data.col_path': '路径', 'data.col_size': '大小', 'data.copy': '复制', 'data.copy_sha': '复制 SHA-256',
   'data.copied': '已复制。', 'data.copy_failed': '无法复制，请手动选中文本。',
   'data.download': '下载', 'data.download_file': '下载 {path}',
@@ -550,16 +558,16 @@ const zh = {
   'data.interrupted_unknown': '{total}；暂时无法向网关查询进度',
   'data.interrupted_hint': '重新选择同一文件即可从中断处继续，也可以放弃这次上传。',
   'data.discard': '放弃',
-  'submit.input_files': '{name} — {files} 个文件，{size}', 'submit.input_dir': '放在目录',
+  'submit.input_files.other': '{name} — {n} 个文件，{size}', 'submit.input_dir': '放在目录',
   'submit.input_dir_for': '{name} 在作业目录中的位置',
-  'submit.open_datasets': '未列出的未封存数据集：{n} 个（只有已封存的数据集才能作为输入）。', 'submit.seal_on_data': '前往“数据”页封存',
+  'submit.open_datasets.other': '未列出的未封存数据集：{n} 个（只有已封存的数据集才能作为输入）。', 'submit.seal_on_data': '前往“数据”页封存',
   'submit.output_paths': '输出文件（通配符）',
   'submit.output_paths_hint': '相对作业目录，用逗号或空格分隔：* 匹配文件名中的任意字符，** 可跨目录。作业成功后，这些文件会被回收到一个新的已封存数据集。',
   'job.inputs': '输入', 'job.output_paths': '输出', 'job.outputs': '输出',
   'job.outputs_pending': '作业当前状态为“{state}”；成功后将把以下文件回收到数据集：',
   'job.outputs_none': '作业没有写出与输出通配符匹配的文件。',
   'job.outputs_not_collected': '没有输出：作业结束时的状态为“{state}”。',
-  'job.outputs_in': '已回收到数据集', 'job.outputs_summary': '{n} 个文件，{size}',
+  'job.outputs_in': '已回收到数据集', 'job.outputs_summary.other': '{n} 个文件，{size}',
   'job.outputs_caption': '输出文件',
 
   'fmt.wh': '{n} 瓦时', 'fmt.kwh': '{n} 千瓦时', 'fmt.mwh': '{n} 兆瓦时',
@@ -623,8 +631,30 @@ export function t(key, vars = {}, fallback) {
   return s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined ? m : String(vars[k])));
 }
 
-// Both dictionaries must have the same keys (checked by the browser tests).
+// A counted phrase, singular or plural as the language wants it: looks up `key.one`,
+// `key.other` … by Intl.PluralRules (English: "1 job" / "2 jobs"; Chinese has one form, so
+// its dictionary has `key.other` only). `{n}` is the count, written with the language's digits
+// grouping unless vars.n says otherwise.
+const pluralRules = {};
+export function tn(key, count, vars = {}) {
+  const rules = (pluralRules[current] ??= new Intl.PluralRules(current === 'zh' ? 'zh-CN' : 'en-GB'));
+  const form = rules.select(Number(count));
+  const dict = dictionaries[current];
+  const full = dict[`${key}.${form}`] !== undefined ? `${key}.${form}` : `${key}.other`;
+  const n = vars.n ?? Number(count).toLocaleString(current === 'zh' ? 'zh-CN' : 'en-GB');
+  return t(full, { ...vars, n });
+}
+
+// Both dictionaries must have the same keys (checked by the browser tests); a plural phrase
+// counts as one key whatever forms each language has (`key.one` is English only).
 export function missingKeys() {
-  const a = Object.keys(en), b = Object.keys(zh);
-  return { zh: a.filter((k) => !(k in zh)), en: b.filter((k) => !(k in en)) };
+  const base = (d) => new Set(Object.keys(d).map((k) => (PLURAL_FORM.test(k) && isPlural(k) ? k.replace(PLURAL_FORM, '') : k)));
+  const a = base(en), b = base(zh);
+  return { zh: [...a].filter((k) => !b.has(k)), en: [...b].filter((k) => !a.has(k)) };
+}
+
+const PLURAL_FORM = /\.(zero|one|two|few|many|other)$/;
+// A key is a plural form when English has both its `.one` and `.other` forms.
+function isPlural(k) {
+  return en[k.replace(PLURAL_FORM, '') + '.other'] !== undefined && en[k.replace(PLURAL_FORM, '') + '.one'] !== undefined;
 }

@@ -3,7 +3,7 @@
 // the latest top-ups), and the usage report when the gateway offers GET /api/v1/usage, with the
 // estimated energy and emissions of the jobs it covers.
 import * as api from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import * as fmt from '../format.js';
 import { h, dl, meter, pageHeader, section, table, badge, toast, errorText } from '../ui.js';
 
@@ -69,7 +69,7 @@ export async function render(root, ctx) {
         { label: t('account.billed'), class: 'num', cell: (r) => billed(r.billed_seconds) },
         { label: t('col.cost'), class: 'num', cell: (r) => fmt.money(r.cost_cny) },
         tt.co2_kg !== undefined ? { label: t('col.co2_short'), class: 'num', cell: (r) => h('span', { title: fmt.energy(r.energy_kwh) }, fmt.co2(r.co2_kg, { bare: true })) } : null,
-      ].filter(Boolean), usage.items, { caption: usage.truncated ? t('account.usage_newest', { n: usage.items.length }) : null })
+      ].filter(Boolean), usage.items, { caption: usage.truncated ? tn('account.usage_newest', usage.items.length) : null })
         : h('p.muted', t('account.usage_empty')),
       usage.items.length ? h('div.actions', csvButton()) : null);
   });

@@ -3,7 +3,7 @@
 // with the scale beside it, charts of capacity over time by accelerator model and by region
 // (GET /api/v1/capacity/history), and every site with its live capacity. Refreshed every 5 s.
 import * as api from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import * as fmt from '../format.js';
 import { h, clear, append, loading, errorBox, empty, badge, meter, table, poll, pageHeader, choices, checkedValues } from '../ui.js';
 import { makeChart, palette, baseText } from '../charts.js';
@@ -69,7 +69,7 @@ export async function render(root, ctx) {
       historyNote.textContent = t('network.history_unavailable');
       return;
     }
-    historyNote.textContent = history.length < 2 ? t('network.history_gathering') : t('network.history_note', { n: history.length });
+    historyNote.textContent = history.length < 2 ? t('network.history_gathering') : tn('network.history_note', history.length);
     const value = (c) => (metric === 'free' ? c.free : metric === 'total' ? c.total : c.total - c.free);
     const models = [...new Set(history.flatMap((s) => Object.keys(s.national.accelerators)))].sort();
     const times = history.map((s) => new Date(s.at).getTime());

@@ -4,7 +4,7 @@
 // GET /api/v1/sites/{id}/settlement when the gateway has it, else summed from the final costs
 // of the finished jobs on the site, with the estimated energy and emissions of those jobs.
 import * as api from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import * as fmt from '../format.js';
 import { h, clear, loading, errorBox, empty, badge, meter, table, dl, poll, pageHeader, section, toast, errorText } from '../ui.js';
 import { drainButton } from './sites.js';
@@ -141,7 +141,7 @@ export async function render(root, ctx) {
       { label: t('col.org'), cell: (j) => h('span.mono.small', j.org_id) },
       { label: t('col.created'), cell: (j) => fmt.time(j.created_at) },
       { label: t('col.cost'), class: 'num', cell: (j) => fmt.money(j.final_cost_cny ?? j.estimated_cost_cny) },
-    ], page.items, { caption: page.next_page_token ? t('site.jobs_newest', { n: page.items.length }) : null }) : empty(t('site.no_jobs')));
+    ], page.items, { caption: page.next_page_token ? tn('site.jobs_newest', page.items.length) : null }) : empty(t('site.no_jobs')));
   }
 
   async function earnings() {
@@ -150,7 +150,7 @@ export async function render(root, ctx) {
       const rows = settlement.items || [];
       return h('div',
         h('p.big', { dataset: { testid: 'earnings-total' } }, fmt.money(settlement.totals?.earnings_cny ?? 0)),
-        h('p.muted.small', t('site.settlement_note', { jobs: fmt.num(settlement.totals?.jobs ?? 0) })),
+        h('p.muted.small', tn('site.settlement_note', settlement.totals?.jobs ?? 0)),
         settlement.totals && settlement.totals.co2_kg !== undefined && settlement.totals.jobs > 0 ? h('p', { dataset: { testid: 'settlement-co2' } },
           t('site.settlement_energy', { energy: fmt.energy(settlement.totals.energy_kwh), co2: fmt.co2(settlement.totals.co2_kg) })) : null,
         rows.length ? table([
@@ -178,7 +178,7 @@ export async function render(root, ctx) {
     }
     return h('div',
       h('p.big', { dataset: { testid: 'earnings-total' } }, fmt.money(total)),
-      h('p.muted.small', t(complete ? 'site.earnings_note' : 'site.earnings_note_partial', { n: finished })),
+      h('p.muted.small', tn(complete ? 'site.earnings_note' : 'site.earnings_note_partial', finished)),
       byOrg.size ? table([
         { label: t('col.org'), cell: (r) => h('span.mono.small', r.org_id) },
         { label: t('site.jobs_count'), class: 'num', cell: (r) => fmt.num(r.jobs) },

@@ -4,7 +4,7 @@
 // dataset, region and site constraints, routing policy — with a live quote beside it
 // (POST /api/v1/quotes, debounced) and submit (POST /api/v1/jobs with an Idempotency-Key).
 import * as api from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import * as fmt from '../format.js';
 import { h, clear, field, choices, checkedValues, showError, showFieldErrors, clearErrors, loading, errorText, debounce, pageHeader, toast, empty } from '../ui.js';
 import { renderDecision } from '../decision.js';
@@ -32,7 +32,7 @@ export async function render(root, ctx) {
     model: h('select', { name: 'accelerator_model' },
       h('option', { value: '' }, t('submit.no_accelerator')),
       Object.entries(capacity.by_accelerator).sort().map(([m, a]) => h('option', { value: m },
-        t('submit.model_option', { model: m, free: fmt.num(a.free), total: fmt.num(a.total), sites: a.sites })))),
+        tn('submit.model_option', a.sites, { model: m, free: fmt.num(a.free), total: fmt.num(a.total) })))),
     count: num({ name: 'accelerator_count', min: 1, step: 1, value: 1, disabled: true }),
     site: h('select', { name: 'site' }, h('option', { value: '' }, t('submit.any_site')),
       sites.items.map((s) => h('option', { value: s.id }, `${s.name} — ${regionName(regions, s.region)}`))),
@@ -70,7 +70,7 @@ export async function render(root, ctx) {
   const inputRows = usable.map((d) => {
     const box = h('input', { type: 'checkbox', value: d.id });
     const label = d.kind === 'files'
-      ? t('submit.input_files', { name: d.name, files: fmt.num(d.file_count), size: fmt.bytes(d.size_bytes) })
+      ? tn('submit.input_files', d.file_count, { name: d.name, size: fmt.bytes(d.size_bytes) })
       : `${d.name} (${fmt.bytes(d.size_bytes)}; ${d.replicas.map((r) => regionName(regions, r.region)).join(', ')})`;
     const dir = d.kind === 'files'
       ? h('input.mono.input-dir', { type: 'text', value: DEFAULT_INPUT_DIR, disabled: true, spellcheck: 'false', autocomplete: 'off', 'aria-label': t('submit.input_dir_for', { name: d.name }) })
@@ -83,7 +83,7 @@ export async function render(root, ctx) {
   });
   const inputs = h('fieldset.field.inputs', { dataset: { field: 'inputs' } }, h('legend', t('submit.inputs')),
     inputRows.length ? inputRows.map((r) => r.row) : h('p.muted.small', t('submit.no_datasets')),
-    openCount ? h('p.muted.small', t('submit.open_datasets', { n: openCount }), ' ', h('a', { href: '#/data' }, t('submit.seal_on_data'))) : null,
+    openCount ? h('p.muted.small', tn('submit.open_datasets', openCount), ' ', h('a', { href: '#/data' }, t('submit.seal_on_data'))) : null,
     h('p.field-error', { 'aria-live': 'polite' }));
 
   const commandField = field({ label: t('submit.command'), name: 'command', control: c.command, hint: t('submit.command_hint'), wide: true });
