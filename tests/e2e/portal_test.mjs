@@ -423,7 +423,7 @@ const steps = [
     await open(page, 'submit');
     await page.locator(`.input-row[data-dataset-id="${data.id}"]`).waitFor({ timeout: WAIT });
     expect(await page.locator(`.input-row[data-dataset-id="${data.openId}"]`).count() === 0, 'an open dataset is offered as an input');
-    await waitText(page.locator('fieldset.inputs'), /Open datasets not listed here: 1 /);
+    await waitText(page.locator('fieldset.inputs'), /1 open dataset is not listed here /);
     await page.locator(`.input-row[data-dataset-id="${data.id}"] input[type=checkbox]`).check();
     await page.getByLabel('Output files (globs)').fill('*.txt');
     await page.locator('fieldset.inputs').scrollIntoViewIfNeeded();

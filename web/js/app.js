@@ -18,6 +18,7 @@ const routes = [
   { path: 'sites', page: () => import('./pages/sites.js'), roles: ['operator', 'admin'], nav: 'nav.sites' },
   { path: 'sites/new', page: () => import('./pages/site_new.js'), roles: ['operator', 'admin'], nav: 'nav.register', navRoles: ['operator'] },
   { path: 'sites/:id', page: () => import('./pages/site.js'), roles: null },
+  { path: 'sites/:id/edit', page: () => import('./pages/site_edit.js'), roles: ['operator', 'admin'] },
   { path: 'orgs', page: () => import('./pages/orgs.js'), roles: ['admin'], nav: 'nav.orgs' },
   { path: 'keys', page: () => import('./pages/keys.js'), roles: null, nav: 'nav.keys' },
   { path: 'network-matrix', page: () => import('./pages/matrix.js'), roles: ['admin'], nav: 'nav.matrix' },

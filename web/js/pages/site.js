@@ -6,7 +6,7 @@
 import * as api from '../api.js';
 import { t, tn } from '../i18n.js';
 import * as fmt from '../format.js';
-import { h, clear, loading, errorBox, empty, badge, meter, table, dl, poll, pageHeader, section, toast, errorText } from '../ui.js';
+import { h, clear, loading, errorBox, empty, badge, meter, table, dl, poll, pageHeader, section, toast, errorText, isTerminal } from '../ui.js';
 import { drainButton } from './sites.js';
 
 export async function render(root, ctx) {
@@ -28,10 +28,11 @@ export async function render(root, ctx) {
   const owner = ctx.session.role === 'admin' || site.org_id === ctx.session.org_id;
 
   const head = h('div');
+  const refusal = h('div', { 'aria-live': 'polite' });
   const capBox = h('div', loading());
   const jobsBox = h('div', loading());
   const earnBox = h('div', loading());
-  root.append(head,
+  root.append(head, refusal,
     h('div.job-grid',
       h('section.panel', { 'aria-labelledby': 'about-title' }, h('h2#about-title', t('site.about')), about()),
       h('section.panel', { 'aria-labelledby': 'price-title' }, h('h2#price-title', t('site.pricing')), prices())),
@@ -40,31 +41,44 @@ export async function render(root, ctx) {
     h('section.panel', { 'aria-labelledby': 'sjobs-title' }, h('h2#sjobs-title', owner ? t('site.jobs') : t('site.your_jobs')), jobsBox));
 
   function drawHead() {
-    clear(head).append(pageHeader(site.name, badge(site.status, 'site_status'),
+    clear(head).append(pageHeader(fmt.displayName(site), badge(site.status, 'site_status'),
+      owner ? h('a.button.secondary.small#edit-site', { href: `#/sites/${encodeURIComponent(id)}/edit` }, t('site_edit.edit')) : null,
       owner ? drainButton(site, async () => { site = await api.get(`/api/v1/sites/${encodeURIComponent(id)}`); drawHead(); }) : null,
-      owner ? h('button.danger.small', { type: 'button', onclick: removeSite }, t('site.delete')) : null));
+      owner ? h('button.danger.small#delete-site', { type: 'button', onclick: removeSite }, t('site.delete')) : null));
   }
 
-  // The gateway refuses while the site has active jobs, and says how many: shown as it says it.
+  // The gateway refuses (409) while the site has active jobs and says how many: its reason is
+  // shown as it says it, with the jobs themselves, so the operator knows what to wait for.
   async function removeSite(ev) {
-    if (!confirm(t('site.delete_confirm', { name: site.name }))) return;
-    ev.target.disabled = true;
+    const name = fmt.displayName(site);
+    if (!confirm(t('site.delete_confirm', { name }))) return;
+    const btn = ev.currentTarget;
+    btn.disabled = true;
+    clear(refusal);
     try {
       await api.del(`/api/v1/sites/${encodeURIComponent(id)}`);
-      toast(t('site.deleted', { name: site.name }));
+      toast(t('site.deleted', { name }));
       ctx.navigate('sites');
     } catch (e) {
-      toast(errorText(e));
-      ev.target.disabled = false;
+      btn.disabled = false;
+      if (e.status !== 409) { toast(errorText(e)); return; }
+      const active = (await api.get('/api/v1/jobs', { site: id, page_size: 100 }).catch(() => ({ items: [] }))).items
+        .filter((j) => !isTerminal(j.state));
+      refusal.append(h('div.delete-refused', { role: 'alert', dataset: { testid: 'delete-refused' } },
+        h('p', h('strong', t('site.delete_refused')), ' ', errorText(e)),
+        active.length ? [h('p.small', tn('site.delete_active_jobs', active.length)),
+          h('ul', active.map((j) => h('li', { dataset: { job: j.id } }, h('a', { href: `#/jobs/${encodeURIComponent(j.id)}` }, j.name), ' ',
+            badge(j.state), ' ', h('span.mono.small.muted', j.id))))] : null,
+        h('p.small.muted', t('site.delete_hint'))));
     }
   }
 
   function about() {
     return dl([
       [t('job.id'), h('span.mono', site.id)],
-      [t('col.region'), region ? `${region.name} — ${region.hub}` : site.region],
+      [t('col.region'), region ? [fmt.displayName(region), fmt.hubName(region)].filter(Boolean).join(' — ') : site.region],
       [t('col.kind'), t('site_kind.' + site.kind)],
-      [t('col.adapter'), site.adapter.type + (site.adapter.endpoint ? ` · ${site.adapter.endpoint}` : '')],
+      [t('col.adapter'), [t('adapter.' + site.adapter.type, {}, site.adapter.type), site.adapter.endpoint ? h('span.mono.small', ` · ${site.adapter.endpoint}`) : null]],
       [t('col.org'), h('span.mono.small', site.org_id)],
       [t('site.max_walltime'), fmt.duration(site.policy.max_walltime_s)],
       [t('site.max_in_flight'), fmt.num(site.policy.max_in_flight)],
