@@ -32,8 +32,8 @@ export async function render(root, ctx) {
     api.all('/api/v1/sites').then((r) => r.items), api.all('/api/v1/regions').then((r) => r.items),
     api.all('/api/v1/datasets').then((r) => r.items).catch(() => [])]);
   const datasetName = (did) => datasets.find((d) => d.id === did)?.name || did;
-  const regionName = (rid) => regions.find((r) => r.id === rid)?.name || rid;
-  const siteName = (sid) => sites.find((s) => s.id === sid)?.name || sid;
+  const regionName = (rid) => fmt.displayName(regions.find((r) => r.id === rid)) || rid;
+  const siteName = (sid) => fmt.displayName(sites.find((s) => s.id === sid)) || sid;
 
   const head = h('div');
   const facts = h('div');

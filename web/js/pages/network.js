@@ -121,10 +121,13 @@ export async function render(root, ctx) {
     mapBox.setAttribute('aria-label', description);
     // The hubs' dots in pixels, for the labels to keep clear of (the projection changes when
     // the map is zoomed or panned, and the labels are placed again then).
-    const dots = () => data.map((d) => {
-      const [x, y] = mapChart.convertToPixel({ geoIndex: 0 }, [d.value[0], d.value[1]]) || [NaN, NaN];
+    // (Mid-resize the projection may not be ready: the dots are then left out, not guessed.)
+    const dots = () => data.flatMap((d) => {
+      let xy = null;
+      try { xy = mapChart.convertToPixel({ geoIndex: 0 }, [d.value[0], d.value[1]]); } catch { xy = null; }
+      if (!xy || !Number.isFinite(xy[0])) return [];
       const r = (12 + 26 * Math.sqrt(d.value[3] / maxCpus)) / 2;
-      return { x: x - r, y: y - r, width: 2 * r, height: 2 * r };
+      return [{ x: xy[0] - r, y: xy[1] - r, width: 2 * r, height: 2 * r }];
     });
     let placed = [];
     let obstacles = [];

@@ -35,14 +35,14 @@ export async function render(root, ctx) {
         tn('submit.model_option', a.sites, { model: m, free: fmt.num(a.free), total: fmt.num(a.total) })))),
     count: num({ name: 'accelerator_count', min: 1, step: 1, value: 1, disabled: true }),
     site: h('select', { name: 'site' }, h('option', { value: '' }, t('submit.any_site')),
-      sites.items.map((s) => h('option', { value: s.id }, `${s.name} — ${regionName(regions, s.region)}`))),
+      sites.items.map((s) => h('option', { value: s.id }, `${fmt.displayName(s)} — ${regionName(regions, s.region)}`))),
     maxPrice: num({ name: 'max_price_cny', min: 0, step: 'any' }),
     outRegion: h('select', { name: 'output_region' }, h('option', { value: '' }, t('submit.no_output')),
-      regions.items.map((r) => h('option', { value: r.id }, r.name))),
+      regions.items.map((r) => h('option', { value: r.id }, fmt.displayName(r)))),
     outSize: num({ name: 'output_gb', min: 0, step: 'any', placeholder: '0' }),
     outPaths: h('input.mono', { type: 'text', name: 'output_paths', placeholder: '*.txt, model/*.pt', autocomplete: 'off', spellcheck: 'false' }),
     from: h('select', { name: 'submitter_region' }, h('option', { value: '' }, t('submit.from_unknown')),
-      regions.items.map((r) => h('option', { value: r.id }, r.name))),
+      regions.items.map((r) => h('option', { value: r.id }, fmt.displayName(r)))),
   };
   const mode = choices({
     legend: t('submit.what'), name: 'mode', value: 'command',
@@ -60,7 +60,7 @@ export async function render(root, ctx) {
   });
   const allowed = choices({
     legend: t('submit.regions'), name: 'constraints.regions', type: 'checkbox',
-    options: regions.items.map((r) => ({ value: r.id, label: r.name })), onchange: () => changed(),
+    options: regions.items.map((r) => ({ value: r.id, label: fmt.displayName(r) })), onchange: () => changed(),
   });
   // Inputs: sealed datasets of files (staged into the job's directory, under the folder given
   // beside each) and declared ones (weighed by placement, not staged). Open datasets cannot be
@@ -291,5 +291,5 @@ function newKey() {
 }
 
 function regionName(regions, id) {
-  return regions.items.find((r) => r.id === id)?.name || id;
+  return fmt.displayName(regions.items.find((r) => r.id === id)) || id;
 }
