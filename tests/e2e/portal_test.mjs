@@ -170,7 +170,7 @@ async function latinSentences(page) {
         if (el.style && typeof el.style.text === 'string' && !el.ignore && !el.invisible) texts.push(el.style.text);
       }
     }
-    const run = /\b[A-Za-z]+(?:['’][a-z]+)?\b(?:[\s,.;:()&'’–-]+\b[A-Za-z]+(?:['’][a-z]+)?\b){2,}/g;
+    const run = /\b[A-Za-z]+(?:['’][a-z]+)?\b(?:[\s,.;:()&'’–-]+\b[A-Za-z]+(?:['’][a-z]+)?\b){2,}\)?/g;
     const out = new Set();
     for (const raw of texts) {
       const text = raw

@@ -130,7 +130,7 @@ export async function render(root, ctx) {
     capBox.append(
       h('div.cards',
         h('div.card.stat', h('div.stat-label', t('site.cpu_util')), h('div.stat-value', fmt.percent(tt.cpus.total - tt.cpus.free, tt.cpus.total)),
-          meter(tt.cpus.total - tt.cpus.free, tt.cpus.total, t('site.cpu_util')), h('div.stat-sub', t('site.cores', { used: fmt.num(tt.cpus.total - tt.cpus.free), total: fmt.num(tt.cpus.total) }))),
+          meter(tt.cpus.total - tt.cpus.free, tt.cpus.total, t('site.cpu_util')), h('div.stat-sub', tn('site.cores', tt.cpus.total, { used: fmt.num(tt.cpus.total - tt.cpus.free) }))),
         h('div.card.stat', h('div.stat-label', t('site.mem_util')), h('div.stat-value', fmt.percent(tt.memory_gb.total - tt.memory_gb.free, tt.memory_gb.total)),
           meter(tt.memory_gb.total - tt.memory_gb.free, tt.memory_gb.total, t('site.mem_util')), h('div.stat-sub', `${fmt.gb(tt.memory_gb.total - tt.memory_gb.free)} / ${fmt.gb(tt.memory_gb.total)}`)),
         models.map(([m, a]) => h('div.card.stat', h('div.stat-label', m), h('div.stat-value', fmt.percent(a.total - a.free, a.total)),
