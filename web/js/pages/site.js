@@ -1,6 +1,7 @@
 // One site: what it is and costs, the figures its energy and emissions are estimated with (its
 // operator's PUE and power, else the defaults; its region's grid), its capacity and utilisation per pool (refreshed), the jobs
-// placed on it, drain/undrain (its operator and admins) and its earnings — from
+// placed on it, edit (site_edit.js), drain/undrain and delete — a refused delete shows the
+// gateway's reason and the jobs still active there — (its operator and admins) and its earnings — from
 // GET /api/v1/sites/{id}/settlement when the gateway has it, else summed from the final costs
 // of the finished jobs on the site, with the estimated energy and emissions of those jobs.
 import * as api from '../api.js';
