@@ -536,7 +536,7 @@ const zh = {
   'site.delete_active_jobs.other': '以下 {n} 个作业仍在该中心运行或排队：',
   'site.delete_hint': '请先暂停接收该中心的新作业（排空），等这些作业结束（或取消它们）后再删除。',
 
-  'account.earnings': '我的中心收入', 'account.earned': '已收入',
+  'account.earnings': '我的中心收入', 'account.earned': '累计收入',
   'account.earned_sub.other': '{sites}共 {n} 个已完成作业',
   'account.sites_count.other': '{n} 个中心',
   'account.title': '账户', 'account.org': '组织', 'account.usage': '用量',
@@ -551,7 +551,7 @@ const zh = {
   'keys.none': '没有密钥。', 'keys.prefix': '前缀', 'keys.last_used': '最近使用', 'keys.active': '有效',
   'keys.this_one': '有效（当前会话）', 'keys.revoked': '已于 {time} 吊销', 'keys.revoke': '吊销',
   'keys.revoke_confirm': '吊销密钥“{name}”？使用它的程序将无法访问。', 'keys.revoked_toast': '密钥已吊销。',
-  'keys.copy': '复制新密钥', 'keys.name_missing': '请为密钥命名，例如用使用它的程序名。',
+  'keys.copy': '复制新密钥', 'keys.name_missing': '请为密钥命名，例如以使用它的程序命名。',
   'copy.copy': '复制', 'copy.copied': '已复制', 'copy.failed': '无法复制，请手动选中后复制',
   'site_status.checking': '检测中',
   'keys.created': '密钥已创建。', 'keys.created_once': '请立即复制：它不会再次显示。',
