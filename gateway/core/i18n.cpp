@@ -95,7 +95,16 @@ std::string fill(std::string_view t, const Params& params, Lang lang) {
     const auto colon = spec.find(':');
     const auto name = spec.substr(0, colon);
     const auto kind = colon == std::string_view::npos ? std::string_view() : spec.substr(colon + 1);
-    if (const std::string* v = find_param(params, name)) {
+    // In zh, a parameter NAME given also as NAME_zh (a site's Chinese name) takes that value.
+    const std::string* v = nullptr;
+    if (lang == Lang::zh) {
+      std::string zh_name(name);
+      zh_name += "_zh";
+      v = find_param(params, zh_name);
+      if (v != nullptr && v->empty()) v = nullptr;
+    }
+    if (v == nullptr) v = find_param(params, name);
+    if (v != nullptr) {
       out += format_param(*v, kind, lang);
     } else {
       out.append(t.substr(open, close - open + 1));

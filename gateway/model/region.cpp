@@ -64,7 +64,7 @@ Result<std::vector<Region>> parse_regions(const Json& body) {
     JsonReader r((*arr)[i], path);
     if (auto v = r.expect_object(); !v) return fail(v.error());
     if (auto v = r.reject_unknown(
-            {"id", "name", "hub", "side", "lat", "lon", "carbon_g_per_kwh", "green_share",
+            {"id", "name", "name_zh", "hub", "side", "lat", "lon", "carbon_g_per_kwh", "green_share",
              "pue_target"}); !v) {
       return fail(v.error());
     }
@@ -82,6 +82,9 @@ Result<std::vector<Region>> parse_regions(const Json& body) {
     auto name = r.string("name", 128);
     if (!name) return fail(name.error());
     reg.name = *name;
+    auto name_zh = r.opt_string("name_zh", 128);
+    if (!name_zh) return fail(name_zh.error());
+    reg.name_zh = name_zh->value_or("");
     auto hub = r.opt_string("hub", 128);
     if (!hub) return fail(hub.error());
     reg.hub = hub->value_or("");
@@ -111,6 +114,7 @@ Result<std::vector<Region>> parse_regions(const Json& body) {
 Json to_json(const Region& r) {
   Json j = {{"id", r.id},     {"name", r.name}, {"hub", r.hub},
             {"side", r.side}, {"lat", r.lat},   {"lon", r.lon}};
+  if (!r.name_zh.empty()) j["name_zh"] = r.name_zh;
   if (r.carbon_g_per_kwh) j["carbon_g_per_kwh"] = *r.carbon_g_per_kwh;
   if (r.green_share) j["green_share"] = *r.green_share;
   if (r.pue_target) j["pue_target"] = *r.pue_target;

@@ -110,13 +110,16 @@ Result<Site> parse_site(const Json& body) {
   JsonReader r(body, "");
   if (auto v = r.expect_object(); !v) return fail(v.error());
   if (auto v = r.reject_unknown(
-          {"name", "region", "kind", "adapter", "pricing", "policy", "energy"}); !v) {
+          {"name", "name_zh", "region", "kind", "adapter", "pricing", "policy", "energy"}); !v) {
     return fail(v.error());
   }
   Site s;
   auto name = r.string("name", 128);
   if (!name) return fail(name.error());
   s.name = *name;
+  auto name_zh = r.opt_string("name_zh", 128);
+  if (!name_zh) return fail(name_zh.error());
+  s.name_zh = name_zh->value_or("");
   auto region = r.string("region", 63);
   if (!region) return fail(region.error());
   s.region = *region;
@@ -164,7 +167,7 @@ Json to_json(const SitePolicy& p) {
 }
 
 Json site_to_stored_json(const Site& s) {
-  return {{"name", s.name},
+  Json j = {{"name", s.name},
           {"region", s.region},
           {"kind", site_kind_name(s.kind)},
           {"adapter",
@@ -175,6 +178,8 @@ Json site_to_stored_json(const Site& s) {
           {"pricing", to_json(s.pricing)},
           {"policy", to_json(s.policy)},
           {"energy", to_json(s.energy)}};
+  if (!s.name_zh.empty()) j["name_zh"] = s.name_zh;
+  return j;
 }
 
 Json site_to_json(const Site& s, bool detailed) {
@@ -190,6 +195,7 @@ Json site_to_json(const Site& s, bool detailed) {
             {"energy", to_json(s.energy)},
             {"created_at", format_rfc3339(s.created_at)},
             {"updated_at", format_rfc3339(s.updated_at)}};
+  if (!s.name_zh.empty()) j["name_zh"] = s.name_zh;
   j["adapter"] = {{"type", s.adapter.type}};
   if (detailed) {
     j["adapter"]["endpoint"] = s.adapter.endpoint;

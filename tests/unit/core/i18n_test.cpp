@@ -77,6 +77,20 @@ TEST_CASE("i18n: {name:kind} translates a word and {name:duration} formats secon
         "results would arrive soon, after constraints.deadline");
 }
 
+TEST_CASE("i18n: in zh a parameter's _zh form wins when given and not empty", "[core][i18n]") {
+  const i18n::Params named{{"site", "Gui'an Data Center Cluster"},
+                           {"site_zh", "贵安数据中心集群"},
+                           {"cost", "¥1.00"},
+                           {"start", "0"}};
+  CHECK(i18n::render("summary.chosen", named, Lang::zh) == "贵安数据中心集群：¥1.00，立即开始");
+  CHECK(i18n::render("summary.chosen", named, Lang::en) ==
+        "Gui'an Data Center Cluster: ¥1.00, starts now");
+  i18n::Params unnamed = named;
+  unnamed[1].second.clear();  // no Chinese name: the one name in both languages
+  CHECK(i18n::render("summary.chosen", unnamed, Lang::zh) ==
+        "Gui'an Data Center Cluster：¥1.00，立即开始");
+}
+
 TEST_CASE("i18n: render never fails: unknown codes and missing parameters show as written",
           "[core][i18n]") {
   CHECK(i18n::render("no.such.code", {{"a", "1"}}, Lang::zh) == "no.such.code a=1");

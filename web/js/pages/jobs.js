@@ -52,7 +52,7 @@ export async function render(root, ctx) {
         ctx.session.role !== 'operator' && !token ? h('a.button', { href: '#/submit' }, t('nav.submit')) : null));
     } else {
       const cols = [
-        { label: t('col.job'), cell: (j) => h('a', { href: `#/jobs/${encodeURIComponent(j.id)}` }, h('strong', j.name), h('br'), h('span.muted.small.mono', j.id)) },
+        { label: t('col.job'), cell: (j) => h('a', { href: `#/jobs/${encodeURIComponent(j.id)}` }, h('strong', { translate: 'no' }, j.name), h('br'), h('span.muted.small.mono', j.id)) },
         { label: t('col.state'), cell: (j) => badge(j.state) },
         { label: t('col.site'), cell: (j) => (j.site ? siteName(j.site) : '—') },
         { label: t('col.created'), cell: (j) => fmt.time(j.created_at) },

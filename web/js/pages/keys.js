@@ -24,7 +24,7 @@ export async function render(root, ctx) {
     const keys = await api.all('/api/v1/api-keys', { org_id: orgSel.value });
     if (!keys.items.length) return empty(t('keys.none'));
     return table([
-      { label: t('keys.name'), cell: (k) => h('strong', k.name) },
+      { label: t('keys.name'), cell: (k) => h('strong', { translate: 'no' }, k.name) },
       { label: t('keys.prefix'), cell: (k) => h('code', k.prefix + '…') },
       { label: t('col.created'), cell: (k) => fmt.time(k.created_at) },
       { label: t('keys.last_used'), cell: (k) => fmt.time(k.last_used_at) },

@@ -54,7 +54,7 @@ export async function render(root, ctx) {
     const orgs = (await api.all('/api/v1/orgs')).items;
     if (!orgs.length) return empty(t('orgs.none'));
     return table([
-      { label: t('orgs.name'), cell: (o) => h('span', h('strong', o.name), h('br'), h('span.mono.small.muted', o.id)) },
+      { label: t('orgs.name'), cell: (o) => h('span', h('strong', { translate: 'no' }, o.name), h('br'), h('span.mono.small.muted', o.id)) },
       { label: t('account.kind'), cell: (o) => h('span', { class: `role role-${o.kind}` }, t('role.' + o.kind)) },
       { label: t('orgs.budget'), class: 'num', cell: (o) => (o.budget_cny === null ? t('account.no_limit') : fmt.money(o.budget_cny)) },
       { label: t('orgs.credit'), class: 'num', cell: (o) => (o.prepaid ? fmt.money(o.credit_cny) : h('span.muted', t('orgs.invoiced'))) },
