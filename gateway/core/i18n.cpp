@@ -68,9 +68,24 @@ std::string duration(std::string_view value, Lang lang) {
   return render("duration.h", {{"n", fmt("%.1f", s / 3600)}}, lang);
 }
 
+// A count of bytes as people read it: exact below 10 000 ("1000 B"), else in decimal units with
+// one decimal ("10.7 GB"); the same symbols in both languages.
+std::string bytes(std::string_view value) {
+  const std::string v(value);
+  char* end = nullptr;
+  const double b = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size()) return v;
+  if (b < 1e4) return fmt("%.0f B", b);
+  if (b < 1e6) return fmt("%.1f KB", b / 1e3);
+  if (b < 1e9) return fmt("%.1f MB", b / 1e6);
+  if (b < 1e12) return fmt("%.1f GB", b / 1e9);
+  return fmt("%.1f TB", b / 1e12);
+}
+
 std::string format_param(std::string_view value, std::string_view kind, Lang lang) {
   if (kind.empty()) return std::string(value);
   if (kind == "duration") return duration(value, lang);
+  if (kind == "bytes") return bytes(value);
   std::string code(kind);
   code += '.';
   code += value;

@@ -36,17 +36,25 @@ Result<Pricing> parse_pricing(const Json& j) {
   p.billing_granularity_s = gran->value_or(1);
   if (const Json* g = r.get("gpu_hour")) {
     if (!g->is_object()) {
-      return fail(Error::invalid("pricing.gpu_hour",
-                                 "pricing.gpu_hour must be an object of model -> CNY per hour"));
+      return fail(Error::invalid_coded("pricing.gpu_hour", {"site.gpu_hour_object", {}}));
     }
-    if (g->size() > 64) return fail(Error::invalid("pricing.gpu_hour", "at most 64 models"));
+    if (g->size() > 64) {
+      return fail(Error::invalid_coded(
+          "pricing.gpu_hour",
+          {"json.too_many_items", {{"field", "pricing.gpu_hour"}, {"max", "64"}}}));
+    }
     for (const auto& [model, price] : g->items()) {
       const std::string f = "pricing.gpu_hour." + model;
       if (!valid_accelerator_model(model)) {
-        return fail(Error::invalid(f, "'" + model + "' is not a valid accelerator model name"));
+        return fail(Error::invalid_coded(
+            f, {"site.accelerator_model_name", {{"field", f}, {"model", model.substr(0, 64)}}}));
       }
       if (!price.is_number() || price.get<double>() < 0 || price.get<double>() > kMaxPrice) {
-        return fail(Error::invalid(f, f + " must be a price between 0 and 1000000 CNY"));
+        return fail(Error::invalid_coded(f, {"site.gpu_price",
+                                             {{"field", f},
+                                              {"model", model},
+                                              {"max", "1000000"},
+                                              {"value", price.dump().substr(0, 32)}}}));
       }
       p.gpu_hour[model] = price.get<double>();
     }
@@ -92,13 +100,13 @@ Result<SiteAdapterSettings> parse_adapter(const Json& j) {
   a.endpoint = ep->value_or("");
   if (const Json* o = r.get("options")) {
     if (!o->is_object()) {
-      return fail(Error::invalid("adapter.options", "adapter.options must be an object"));
+      return fail(JsonReader(*o, "adapter.options.").expect_object().error());
     }
     a.options = *o;
   }
   if (const Json* c = r.get("credentials")) {
     if (!c->is_object()) {
-      return fail(Error::invalid("adapter.credentials", "adapter.credentials must be an object"));
+      return fail(JsonReader(*c, "adapter.credentials.").expect_object().error());
     }
     a.credentials = *c;
   }
@@ -126,15 +134,21 @@ Result<Site> parse_site(const Json& body) {
   auto kind = r.opt_string("kind", 16);
   if (!kind) return fail(kind.error());
   const auto site_kind = parse_site_kind(kind->value_or("general"));
-  if (!site_kind) return fail(Error::invalid("kind", "kind must be one of hpc, ai, general"));
+  if (!site_kind) {
+    return fail(Error::invalid_coded("kind", {"site.kind", {{"kind", kind->value_or("")}}}));
+  }
   s.kind = *site_kind;
   const Json* adapter = r.get("adapter");
-  if (adapter == nullptr) return fail(Error::invalid("adapter", "adapter is required"));
+  if (adapter == nullptr) {
+    return fail(Error::invalid_coded("adapter", {"json.required", {{"field", "adapter"}}}));
+  }
   auto a = parse_adapter(*adapter);
   if (!a) return fail(a.error());
   s.adapter = std::move(*a);
   const Json* pricing = r.get("pricing");
-  if (pricing == nullptr) return fail(Error::invalid("pricing", "pricing is required"));
+  if (pricing == nullptr) {
+    return fail(Error::invalid_coded("pricing", {"json.required", {{"field", "pricing"}}}));
+  }
   auto p = parse_pricing(*pricing);
   if (!p) return fail(p.error());
   s.pricing = std::move(*p);

@@ -54,9 +54,7 @@ Result<void> replace_regions(Db& db, const std::vector<model::Region>& regions) 
       if (!*row) break;
       const std::string id = used->text(0);
       if (!keep.contains(id)) {
-        return fail(Error{Errc::conflict,
-                          "region '" + id + "' is still used by a site or a network link",
-                          "regions"});
+        return fail(Error::coded(Errc::conflict, "regions", {"region.in_use", {{"region", id}}}));
       }
     }
     auto upsert = db.prepare(
