@@ -220,13 +220,21 @@ asio::awaitable<Result<void>> SiteService::remove(const Caller& caller, const st
   const AuditEntry deleted = audit_.entry(caller, "site.delete", "site", id, v->site.org_id);
   auto del = co_await store_.run([&](store::Db& db) {
     return db.transaction([&]() -> Result<void> {
-      auto active = store::count_active_jobs_on_site(db, id);
+      auto active = store::active_jobs_on_site(db, id, 5);
       if (!active) return fail(active.error());
-      if (*active > 0) {
+      if (active->count > 0) {
+        // Named, so that the operator knows which jobs to wait for (the oldest five).
+        std::string listed;
+        for (const auto& job : active->first_ids) listed += (listed.empty() ? "" : ", ") + job;
+        if (active->count > static_cast<int64_t>(active->first_ids.size())) listed += ", …";
         return fail(Error::coded(
             Errc::conflict, "",
-            {*active == 1 ? "site.delete_active_one" : "site.delete_active",
-             {{"id", id}, {"name", v->site.name}, {"jobs", std::to_string(*active)}}}));
+            {active->count == 1 ? "site.delete_active_one" : "site.delete_active",
+             {{"id", id},
+              {"name", v->site.name},
+              {"name_zh", v->site.name_zh},
+              {"jobs", std::to_string(active->count)},
+              {"job_ids", listed}}}));
       }
       if (auto r = store::delete_site(db, id, now); !r) return r;
       return store::insert_audit(db, deleted);
