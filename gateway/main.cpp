@@ -40,7 +40,9 @@ options:
   --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080; port 0 picks one)
   --data-dir DIR       database, keys and site work dirs (default ./var)
   --demo               create the demo federation on first start (10 hub sites + this machine)
-  --config FILE        JSON config file; flags given here override it
+  --config FILE        JSON config file; flags given here override it (every key, with
+                       its default: etc/suanwang.example.json or --print-config)
+  --print-config       print the configuration these options make, as a config file, and exit
   --web-dir DIR        portal files to serve (default: the first of <binary's dir>/web,
                        <binary's dir>/../share/suanwang/web, the source tree's web/)
   --log-level LEVEL    debug, info, warn or error (default info)
@@ -79,6 +81,7 @@ int usage_error(const std::string& msg, const char* usage) {
 
 int serve(const std::vector<std::string>& args) {
   suanwang::Config config;
+  bool print_config = false;
   // The config file is applied first, so that flags override it wherever they appear.
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--config") {
@@ -99,6 +102,8 @@ int serve(const std::vector<std::string>& args) {
       config.demo = true;
     } else if (a == "--config") {
       ++i;
+    } else if (a == "--print-config") {
+      print_config = true;
     } else if (a == "--listen" || a == "--data-dir" || a == "--web-dir" || a == "--log-level" ||
                a == "--log-format" || a == "--log-file" || a == "--tls-cert" || a == "--tls-key" ||
                a == "--master-key-file" || a == "--previous-master-key-file") {
@@ -119,6 +124,10 @@ int serve(const std::vector<std::string>& args) {
     } else {
       return usage_error("unknown option '" + a + "'", kServeUsage);
     }
+  }
+  if (print_config) {
+    std::cout << suanwang::config_to_json(config).dump(2) << "\n";
+    return 0;
   }
 
   // Signals are taken by sigwait in this thread only; the I/O threads never see them.

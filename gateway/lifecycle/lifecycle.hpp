@@ -113,8 +113,9 @@ struct Facts {
 
 Facts facts_of(const model::JobRecord& job, int unreachable_submits = 0);
 
-// The parameters that name the job's site in a reason: `site` (en templates) and `site_zh` (zh
-// templates). The one place that decides how a reason names a site.
+// The parameters that name the job's site in a reason: `site`, and `site_zh`, which a zh
+// template's {site} shows instead (i18n::render). The one place that decides how a reason names
+// a site.
 i18n::Params site_params(const Facts& job);
 
 struct Limits {
