@@ -181,7 +181,10 @@ std::optional<model::Site> SiteDirectory::record_failure(const std::string& site
   auto next = l.site.status;
   if (l.consecutive_failures >= until_offline) {
     next = model::SiteStatus::offline;
-  } else if (l.consecutive_failures >= until_degraded) {
+  } else if (l.consecutive_failures >= until_degraded &&
+             l.site.status != model::SiteStatus::checking) {
+    // A site never heard from stays `checking` until it answers or is found offline: `degraded`
+    // would say it is still eligible, with no report to place on.
     next = model::SiteStatus::degraded;
   }
   if (next == l.site.status) return std::nullopt;
