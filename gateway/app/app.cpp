@@ -125,7 +125,7 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
         a->io_, *a->job_service_, *a->directory_, *a->store_, a->clock_, a->log_,
         DemoLoadSettings{*a->boot_.demo_load_org_id, a->config_.demo_load_seed,
                          a->config_.demo_load_jobs_per_minute, a->config_.demo_load_max_in_flight,
-                         a->config_.demo_load_keep_jobs});
+                         a->config_.demo_load_keep_jobs, a->config_.demo_load_time_scale});
   }
   a->site_service_ =
       std::make_unique<services::SiteService>(*a->store_, *a->directory_, a->geography_,

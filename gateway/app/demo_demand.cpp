@@ -25,9 +25,9 @@ uint64_t job_seed(uint64_t seed, uint64_t n) {
 
 }  // namespace
 
-DemoDemand::DemoDemand(uint64_t seed, int jobs_per_minute)
-    : seed_(seed), per_second_(jobs_per_minute / 60.0), rng_(seed) {
-  assert(jobs_per_minute > 0);
+DemoDemand::DemoDemand(uint64_t seed, int jobs_per_minute, double time_scale)
+    : seed_(seed), per_second_(jobs_per_minute / 60.0), time_scale_(time_scale), rng_(seed) {
+  assert(jobs_per_minute > 0 && time_scale >= 1);
 }
 
 double DemoDemand::uniform() {
@@ -51,11 +51,11 @@ DemoJob DemoDemand::next() {
   s.command = "demo-load " + out.kind;
   const int64_t runtime_s =
       std::clamp(static_cast<int64_t>(std::llround(static_cast<double>(drawn.runtime_s) /
-                                                   kTimeScale)),
+                                                   time_scale_)),
                  kMinRuntimeS, kMaxRuntimeS);
   s.expected_runtime_s = runtime_s;
   s.resources.walltime_s =
-      std::max(round_up(static_cast<double>(s.resources.walltime_s) / kTimeScale, 60),
+      std::max(round_up(static_cast<double>(s.resources.walltime_s) / time_scale_, 60),
                round_up(static_cast<double>(runtime_s + 60), 60));
   if (auto& acc = s.resources.accelerators; acc && acc->count > kMaxAccelerators) {
     acc->count = kMaxAccelerators;
@@ -63,11 +63,11 @@ DemoJob DemoDemand::next() {
     s.resources.memory_gb = 32.0 * acc->count;
   }
   for (auto& in : s.inputs) {
-    in.size_bytes = static_cast<int64_t>(static_cast<double>(in.size_bytes) / kTimeScale);
+    in.size_bytes = static_cast<int64_t>(static_cast<double>(in.size_bytes) / time_scale_);
   }
   if (s.outputs) {
     s.outputs->size_bytes =
-        static_cast<int64_t>(static_cast<double>(s.outputs->size_bytes) / kTimeScale);
+        static_cast<int64_t>(static_cast<double>(s.outputs->size_bytes) / time_scale_);
   }
   s.routing.policy = route < 0.5    ? model::RoutingPolicy::balanced
                      : route < 0.7  ? model::RoutingPolicy::cheapest

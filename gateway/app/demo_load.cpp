@@ -22,7 +22,7 @@ DemoLoad::DemoLoad(asio::io_context& io, services::JobService& jobs,
       clock_(clock),
       log_(log),
       settings_(std::move(settings)),
-      demand_(settings_.seed, settings_.jobs_per_minute),
+      demand_(settings_.seed, settings_.jobs_per_minute, settings_.time_scale),
       timer_(strand_, clock),
       joined_(strand_, asio::steady_timer::time_point::max()) {
   who_.org_id = settings_.org_id;

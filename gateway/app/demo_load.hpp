@@ -44,6 +44,7 @@ struct DemoLoadSettings {
   int jobs_per_minute = 3;
   int max_in_flight = 10;
   int keep_jobs = 200;
+  int time_scale = 30;  // the generator's runtimes run this many times faster
 };
 
 class DemoLoad {

@@ -39,6 +39,7 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                                  "demo_load_jobs_per_minute",
                                  "demo_load_max_in_flight",
                                  "demo_load_keep_jobs",
+                                 "demo_load_time_scale",
                                  "io_threads",
                                  "log_level",
                                  "log_format",
@@ -164,7 +165,8 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                    int_field("demo_load_seed", c.demo_load_seed, 0, int64_t{1} << 53),
                    int_field("demo_load_jobs_per_minute", c.demo_load_jobs_per_minute, 1, 600),
                    int_field("demo_load_max_in_flight", c.demo_load_max_in_flight, 1, 1000),
-                   int_field("demo_load_keep_jobs", c.demo_load_keep_jobs, 0, 1'000'000)}) {
+                   int_field("demo_load_keep_jobs", c.demo_load_keep_jobs, 0, 1'000'000),
+                   int_field("demo_load_time_scale", c.demo_load_time_scale, 1, 1'000'000)}) {
     if (!res) return res;
   }
   for (auto [key, dest] :
@@ -220,6 +222,7 @@ Json config_to_json(const Config& c) {
           {"demo_load_jobs_per_minute", c.demo_load_jobs_per_minute},
           {"demo_load_max_in_flight", c.demo_load_max_in_flight},
           {"demo_load_keep_jobs", c.demo_load_keep_jobs},
+          {"demo_load_time_scale", c.demo_load_time_scale},
           {"io_threads", c.io_threads},
           {"log_level", c.log_level},
           {"log_format", c.log_format},

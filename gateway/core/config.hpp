@@ -30,6 +30,7 @@ struct Config {
   int demo_load_jobs_per_minute = 3;
   int demo_load_max_in_flight = 10;
   int demo_load_keep_jobs = 200;
+  int demo_load_time_scale = 30;  // an hour of the generator's runtime runs 3600/30 s
   int io_threads = 2;
   std::string log_level = "info";
   // Logs (gateway/core/logging.hpp): the terminal (stderr) in "text" (short lines for people;

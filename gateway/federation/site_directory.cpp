@@ -206,7 +206,12 @@ std::optional<model::Site> SiteDirectory::record_success(const std::string& site
   l.consecutive_failures = 0;
   l.last_error.clear();
   if (l.site.drained || l.site.status == model::SiteStatus::online) return std::nullopt;
-  log_.info("site healthy again", {{"site", site_id}});
+  if (l.site.status == model::SiteStatus::checking) {
+    // Every new site's first report (eleven at the demo's first start): not news.
+    log_.debug("site reported for the first time: online", {{"site", site_id}});
+  } else {
+    log_.info("site healthy again", {{"site", site_id}});
+  }
   version_.fetch_add(1, std::memory_order_acq_rel);
   l.site.status = model::SiteStatus::online;
   l.site.updated_at = clock_.now();

@@ -25,6 +25,7 @@ TEST_CASE("the demo load submits to emulated sites only, bounded, and deletes it
                                 c.demo_load_jobs_per_minute = 600;  // throttled by the bound
                                 c.demo_load_max_in_flight = kMaxInFlight;
                                 c.demo_load_keep_jobs = kKeep;
+                                c.demo_load_time_scale = 100000;  // every job runs 5 s
                               }});
   REQUIRE(gw.app().demo_load() != nullptr);
   auto admin = gw.client(gw.admin_key());
@@ -32,7 +33,8 @@ TEST_CASE("the demo load submits to emulated sites only, bounded, and deletes it
   const std::string local = local_site_id(admin);
   REQUIRE_FALSE(local.empty());
   std::set<std::string> sims;
-  for (const auto& s : admin.get("/api/v1/sites?page_size=500").json().at("items")) {
+  const json sites = admin.get("/api/v1/sites?page_size=500").json();
+  for (const auto& s : sites.at("items")) {
     if (s.at("adapter").at("type") == "sim") sims.insert(s.at("id").get<std::string>());
   }
   REQUIRE(sims.size() == 10);
@@ -47,7 +49,8 @@ TEST_CASE("the demo load submits to emulated sites only, bounded, and deletes it
         auto r = admin.get("/api/v1/jobs?page_size=500");
         REQUIRE(r.status == 200);
         int unfinished = 0, held = 0;
-        for (const auto& j : r.json().at("items")) {
+        const json jobs = r.json();
+        for (const auto& j : jobs.at("items")) {
           if (j.at("org_id") == demo_user_org) continue;
           const std::string id = j.at("id");
           if (load_org.empty()) load_org = j.at("org_id");
@@ -100,7 +103,8 @@ TEST_CASE("the demo load runs only with --demo and not when switched off",
     CHECK(gw.app().demo_load() == nullptr);
     auto orgs = gw.client(gw.admin_key()).get("/api/v1/orgs?page_size=500");
     REQUIRE(orgs.status == 200);
-    for (const auto& o : orgs.json().at("items")) CHECK(o.at("name") != "demo-load");
+    const json list = orgs.json();
+    for (const auto& o : list.at("items")) CHECK(o.at("name") != "demo-load");
   }
 }
 

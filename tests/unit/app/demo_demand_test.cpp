@@ -65,3 +65,21 @@ TEST_CASE("the demo's background jobs come at the rate asked, in the documented 
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("the demo's time scale compresses runtimes, within their bounds",
+          "[app][demo_load]") {
+  suanwang::app::DemoDemand real_time(3, 3, 1), demo(3, 3, 30), instant(3, 3, 1e6);
+  int shorter = 0;
+  for (int i = 0; i < 200; ++i) {
+    const auto r = real_time.next(), d = demo.next(), x = instant.next();
+    CHECK(r.kind == d.kind);  // the same jobs, only faster
+    CHECK(*d.spec.expected_runtime_s <= *r.spec.expected_runtime_s);
+    shorter += *d.spec.expected_runtime_s < *r.spec.expected_runtime_s;
+    CHECK(*x.spec.expected_runtime_s == DemoDemand::kMinRuntimeS);
+  }
+  CHECK(shorter > 100);
+}
+
+}  // namespace

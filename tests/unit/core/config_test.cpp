@@ -136,6 +136,7 @@ TEST_CASE("config_to_json and apply_config_json round-trip every field", "[core]
   c.demo_load_jobs_per_minute = 12;
   c.demo_load_max_in_flight = 4;
   c.demo_load_keep_jobs = 50;
+  c.demo_load_time_scale = 600;
   c.io_threads = 8;
   c.log_level = "warn";
   c.log_format = "json";
