@@ -151,14 +151,14 @@ TEST_CASE("Store::open reports a database it cannot open", "[store][migrations]"
 
 namespace {
 
-TEST_CASE("migration 0012 keeps every site and its sealed credentials, and allows checking",
+TEST_CASE("migration 0013 keeps every site and its sealed credentials, and allows checking",
           "[store][migrations]") {
   auto db = Db::open(":memory:");
   REQUIRE(db);
   auto all = embedded_migrations();
   REQUIRE(all);
   std::vector<Migration> before, after;
-  for (const auto& m : *all) (m.version < 12 ? before : after).push_back(m);
+  for (const auto& m : *all) (m.version < 13 ? before : after).push_back(m);
   REQUIRE_FALSE(after.empty());
   REQUIRE(after.front().name == "site_checking");
   REQUIRE(migrate(**db, before));
