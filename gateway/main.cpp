@@ -45,7 +45,9 @@ options:
                        demo_load_max_in_flight (10) unfinished, its newest demo_load_keep_jobs
                        (200) finished jobs kept (config keys: demo_load, demo_load_seed,
                        demo_load_jobs_per_minute, ...); no effect without --demo
-  --config FILE        JSON config file; flags given here override it
+  --config FILE        JSON config file; flags given here override it (every key, with
+                       its default: etc/suanwang.example.json or --print-config)
+  --print-config       print the configuration these options make, as a config file, and exit
   --web-dir DIR        portal files to serve (default: the first of <binary's dir>/web,
                        <binary's dir>/../share/suanwang/web, the source tree's web/)
   --log-level LEVEL    debug, info, warn or error (default info)
@@ -84,6 +86,7 @@ int usage_error(const std::string& msg, const char* usage) {
 
 int serve(const std::vector<std::string>& args) {
   suanwang::Config config;
+  bool print_config = false;
   // The config file is applied first, so that flags override it wherever they appear.
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--config") {
@@ -110,6 +113,8 @@ int serve(const std::vector<std::string>& args) {
         return usage_error("--demo-load takes on or off", kServeUsage);
       }
       config.demo_load = *v == "on";
+    } else if (a == "--print-config") {
+      print_config = true;
     } else if (a == "--listen" || a == "--data-dir" || a == "--web-dir" || a == "--log-level" ||
                a == "--log-format" || a == "--log-file" || a == "--tls-cert" || a == "--tls-key" ||
                a == "--master-key-file" || a == "--previous-master-key-file") {
@@ -130,6 +135,10 @@ int serve(const std::vector<std::string>& args) {
     } else {
       return usage_error("unknown option '" + a + "'", kServeUsage);
     }
+  }
+  if (print_config) {
+    std::cout << suanwang::config_to_json(config).dump(2) << "\n";
+    return 0;
   }
 
   // Signals are taken by sigwait in this thread only; the I/O threads never see them.

@@ -41,12 +41,9 @@ Result<bool> may_set_prepaid(const model::OrgMoney& m, bool prepaid) {
   if (credit.has_value() == prepaid) return false;
   // Half a fen either way is zero: balances are sums of two-decimal amounts and job costs.
   if (credit && std::abs(*credit) >= 0.005) {
-    return fail(Error::conflict(
-        *credit > 0 ? "the prepaid balance is " + cny_text(*credit) +
-                          "; it must be used or refunded (a negative credit entry) before the "
-                          "account is closed"
-                    : "the prepaid balance is " + cny_text(*credit) +
-                          " (owed); it must be settled by a top-up before the account is closed"));
+    return fail(Error::coded(Errc::conflict, "prepaid",
+                             {*credit > 0 ? "credit.close_with_balance" : "credit.close_owed",
+                              {{"balance", cny_text(*credit)}}}));
   }
   return true;
 }
@@ -54,17 +51,17 @@ Result<bool> may_set_prepaid(const model::OrgMoney& m, bool prepaid) {
 Result<double> balance_after_entry(const model::OrgMoney& m, double amount_cny) {
   const auto available = credit_left_cny(m);
   if (!available) {
-    return fail(
-        Error::conflict("the org has no prepaid account (PATCH the org with "
-                        "\"prepaid\": true to open one)"));
+    return fail(Error::coded(Errc::conflict, "", {"credit.no_account", {}}));
   }
   // Compared in whole fen: a balance left with a fraction of a fen by job charges can still be
   // refunded to (nearly) zero and the account closed.
   if (amount_cny < 0 && -amount_cny > *available + 0.005) {
-    return fail(Error::conflict(
-        "a correction of " + cny_text(amount_cny) + " would take back more than the " +
-        cny_text(std::max(0.0, *available)) + " available (balance " + cny_text(*m.credit_cny) +
-        ", held for jobs in flight " + cny_text(m.held_cny) + ")"));
+    return fail(Error::coded(Errc::conflict, "amount_cny",
+                             {"credit.correction_too_large",
+                              {{"amount", cny_text(amount_cny)},
+                               {"available", cny_text(std::max(0.0, *available))},
+                               {"balance", cny_text(*m.credit_cny)},
+                               {"held", cny_text(m.held_cny)}}}));
   }
   return *m.credit_cny + amount_cny;
 }

@@ -38,6 +38,7 @@ std::string capacity_document(ApiContext& c) {
               {"region", v.site.region},
               {"status", model::site_status_name(v.site.status)},
               {"drained", v.site.drained}};
+    if (!v.site.name_zh.empty()) s["name_zh"] = v.site.name_zh;
     if (!v.capacity) {
       s["age_s"] = nullptr;
       s["stale"] = true;

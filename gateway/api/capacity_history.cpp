@@ -19,7 +19,10 @@ Awaitable capacity_history(ApiContext& c, RequestContext& rc, const auth::Princi
   TimePoint since{};
   if (auto v = rc.query_param("since")) {
     auto t = parse_rfc3339(*v);
-    if (!t) co_return problem(rc, Error::invalid("since", "since must be an RFC 3339 time"));
+    if (!t) {
+      co_return problem(rc,
+                        Error::invalid_coded("since", {"usage.time_format", {{"field", "since"}}}));
+    }
     since = *t;
   }
   const std::size_t max = c.capacity_history.max_samples();

@@ -6,6 +6,8 @@
 //         PATCH /api/v1/orgs/{id} {"prepaid": true|false}; jobs are charged as they end.
 #include "gateway/api/api.hpp"
 
+#include "gateway/services/not_found.hpp"
+
 namespace suanwang::api {
 namespace {
 
@@ -25,7 +27,7 @@ Json cny_or_null(std::optional<double> v) {
 
 Awaitable get_credit(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
   const std::string id = rc.param("id");
-  if (!who.owns(id)) co_return problem(rc, Error::not_found("no org " + id));
+  if (!who.owns(id)) co_return problem(rc, services::no_org(id));
   auto page = page_request(rc);
   if (!page) co_return problem(rc, page.error());
   auto account = co_await c.services.orgs.credit(who, id, *page);

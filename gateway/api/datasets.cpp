@@ -36,14 +36,20 @@ class RequestBytes final : public data::ByteSource {
   http::BodyReader& reader_;
 };
 
+// A Range that no byte of the file is in (416; the file's size tells the client what is there).
+Error range_outside(uint64_t size) {
+  return Error::invalid_coded("Range", {"dataset.range_outside", {{"size", std::to_string(size)}}});
+}
+
 Result<int64_t> header_int(const RequestContext& rc, std::string_view name) {
   const auto v = rc.header(name);
   int64_t n = -1;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (v.empty() || ec != std::errc() || end != v.data() + v.size() || n < 0) {
-    return fail(Error::invalid(std::string(name),
-                               std::string(name) + " must be a non-negative integer, not '" +
-                                   std::string(v.substr(0, 32)) + "'"));
+    return fail(Error::invalid_coded(
+        std::string(name),
+        {"upload.header_integer",
+         {{"header", std::string(name)}, {"value", std::string(v.substr(0, 32))}}}));
   }
   return n;
 }
@@ -124,7 +130,7 @@ Result<std::optional<ByteRange>> parse_range(std::string_view h, uint64_t size) 
   if (a.empty()) {
     auto suffix = num(b);
     if (!suffix) return std::optional<ByteRange>{};
-    if (*suffix == 0 || size == 0) return fail(Error::invalid("Range", "unsatisfiable range"));
+    if (*suffix == 0 || size == 0) return fail(range_outside(size));
     const uint64_t n = std::min(*suffix, size);
     return std::optional<ByteRange>{ByteRange{size - n, n}};
   }
@@ -136,7 +142,7 @@ Result<std::optional<ByteRange>> parse_range(std::string_view h, uint64_t size) 
     if (!l || *l < *first) return std::optional<ByteRange>{};
     last = std::min(*l, last);
   }
-  if (*first >= size) return fail(Error::invalid("Range", "unsatisfiable range"));
+  if (*first >= size) return fail(range_outside(size));
   return std::optional<ByteRange>{ByteRange{*first, last - *first + 1}};
 }
 
@@ -190,8 +196,7 @@ Awaitable get_file(ApiContext& c, RequestContext& rc, const auth::Principal& who
   if (if_range.empty() || if_range == etag) {
     auto r = parse_range(rc.header("Range"), size);
     if (!r) {
-      auto res = problem(rc, Error::invalid("Range", "the range is outside the file's " +
-                                                         std::to_string(size) + " bytes"));
+      auto res = problem(rc, range_outside(size));
       res.result(Status::range_not_satisfiable);
       res.set(http::bhttp::field::content_range, "bytes */" + std::to_string(size));
       co_return res;
@@ -234,8 +239,8 @@ Result<std::optional<data::Digest>> declared_digest(const RequestContext& rc) {
     if (v.starts_with(':') && v.ends_with(':') && v.size() >= 2) v = v.substr(1, v.size() - 2);
     auto d = data::digest_from_base64(v);
     if (!d) {
-      return fail(Error::invalid(std::string(name),
-                                 std::string(name) + " holds no valid base64 SHA-256"));
+      return fail(Error::invalid_coded(std::string(name),
+                                       {"upload.digest_header", {{"header", std::string(name)}}}));
     }
     return std::optional<data::Digest>{*d};
   }
@@ -272,8 +277,9 @@ std::optional<Response> tus_version_refused(const RequestContext& rc) {
   const auto v = rc.header("Tus-Resumable");
   if (v == kTusVersion) return std::nullopt;
   Response res = tus_problem(
-      rc, Error::invalid("Tus-Resumable", "Tus-Resumable must be 1.0.0, not '" +
-                                              std::string(v.substr(0, 16)) + "'"));
+      rc, Error::invalid_coded("Tus-Resumable", {"upload.tus_version",
+                                                 {{"version", std::string(kTusVersion)},
+                                                  {"value", std::string(v.substr(0, 16))}}}));
   res.result(Status::precondition_failed);
   res.set("Tus-Version", kTusVersion);
   return res;
@@ -304,8 +310,8 @@ Result<std::map<std::string, std::string>> parse_metadata(std::string_view h) {
     if (sp != std::string_view::npos) {
       auto v = security::base64_decode(pair.substr(sp + 1));
       if (!v) {
-        return fail(Error::invalid("Upload-Metadata",
-                                   "Upload-Metadata: the value of '" + key + "' is not base64"));
+        return fail(Error::invalid_coded("Upload-Metadata",
+                                         {"upload.metadata_base64", {{"key", key.substr(0, 64)}}}));
       }
       value = std::move(*v);
     }
@@ -317,9 +323,8 @@ Result<std::map<std::string, std::string>> parse_metadata(std::string_view h) {
 Awaitable create_upload(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
   if (auto refused = tus_version_refused(rc)) co_return std::move(*refused);
   if (!rc.header("Upload-Defer-Length").empty()) {
-    co_return tus_problem(rc, Error::invalid("Upload-Defer-Length",
-                                             "uploads of unknown length are not supported; "
-                                             "send Upload-Length"));
+    co_return tus_problem(rc,
+                          Error::invalid_coded("Upload-Defer-Length", {"upload.defer_length", {}}));
   }
   auto length = header_int(rc, "Upload-Length");
   if (!length) co_return tus_problem(rc, length.error());
@@ -337,9 +342,8 @@ Awaitable create_upload(ApiContext& c, RequestContext& rc, const auth::Principal
     }
   }
   if (path.empty()) {
-    co_return tus_problem(rc, Error::invalid("Upload-Metadata",
-                                             "Upload-Metadata must name the file: path or "
-                                             "filename (base64)"));
+    co_return tus_problem(rc,
+                          Error::invalid_coded("Upload-Metadata", {"upload.metadata_path", {}}));
   }
   auto checked = data::check_file_path(path, "Upload-Metadata path");
   if (!checked) co_return tus_problem(rc, checked.error());
@@ -388,9 +392,10 @@ Awaitable patch_upload(ApiContext& c, RequestContext& rc, const auth::Principal&
   if (auto refused = tus_version_refused(rc)) co_return std::move(*refused);
   const auto mt = http::parse_media_type(rc.header("Content-Type"));
   if (!mt || mt->essence() != "application/offset+octet-stream") {
-    co_return tus_problem(rc, Error{Errc::unsupported_media,
-                                    "a PATCH body must be application/offset+octet-stream",
-                                    "Content-Type"});
+    co_return tus_problem(
+        rc, Error::coded(Errc::unsupported_media, "Content-Type",
+                         {"upload.patch_media_type",
+                          {{"type", std::string(rc.header("Content-Type").substr(0, 64))}}}));
   }
   auto offset = header_int(rc, "Upload-Offset");
   if (!offset) co_return tus_problem(rc, offset.error());
@@ -399,15 +404,17 @@ Awaitable patch_upload(ApiContext& c, RequestContext& rc, const auth::Principal&
     const auto sp = h.find(' ');
     const auto algo = h.substr(0, sp);
     if (algo != "sha256") {
-      co_return tus_problem(rc, Error::invalid("Upload-Checksum",
-                                               "Upload-Checksum: only sha256 is supported, not '" +
-                                                   std::string(algo.substr(0, 16)) + "'"));
+      co_return tus_problem(
+          rc, Error::invalid_coded(
+                  "Upload-Checksum",
+                  {"upload.checksum_algorithm", {{"algorithm", std::string(algo.substr(0, 16))}}}));
     }
     checksum = sp == std::string_view::npos ? std::nullopt
                                             : data::digest_from_base64(h.substr(sp + 1));
     if (!checksum) {
-      co_return tus_problem(rc, Error::invalid("Upload-Checksum",
-                                               "Upload-Checksum holds no valid base64 SHA-256"));
+      co_return tus_problem(
+          rc, Error::invalid_coded("Upload-Checksum",
+                                   {"upload.digest_header", {{"header", "Upload-Checksum"}}}));
     }
   }
   RequestBytes body(*rc.body_reader);

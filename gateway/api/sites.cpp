@@ -35,7 +35,7 @@ Json site_json(const ApiContext& c, const auth::Principal& who, const federation
 
 Awaitable create_site(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
   if (!who.is_operator() && !who.is_admin()) {
-    co_return problem(rc, Error::forbidden("only operator orgs register sites"));
+    co_return problem(rc, Error::coded(Errc::forbidden, "", {"site.operators_only", {}}));
   }
   auto body = json_body(c, rc);
   if (!body) co_return problem(rc, body.error());

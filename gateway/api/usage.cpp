@@ -17,12 +17,13 @@ Result<std::optional<TimePoint>> time_param(const RequestContext& rc, const char
   const bool in_range =
       v->size() >= 4 && v->compare(0, 4, "1970") >= 0 && v->compare(0, 4, "2200") <= 0;
   if (!in_range) {
-    return fail(Error::invalid(name, std::string(name) + " must be a time from 1970 to 2200"));
+    return fail(Error::invalid_coded(std::string(name),
+                                     {"usage.time_range", {{"field", std::string(name)}}}));
   }
   auto t = parse_rfc3339(*v);
   if (!t) {
-    return fail(Error::invalid(
-        name, std::string(name) + " must be an RFC 3339 time, e.g. 2026-11-01T00:00:00Z"));
+    return fail(Error::invalid_coded(std::string(name),
+                                     {"usage.time_format", {{"field", std::string(name)}}}));
   }
   return std::optional<TimePoint>{*t};
 }
@@ -112,7 +113,9 @@ Awaitable get_usage(ApiContext& c, RequestContext& rc, const auth::Principal& wh
   f.limit = static_cast<int>(limit->value_or(10000));
   const auto format = rc.query_param("format");
   if (format && *format != "csv" && *format != "json") {
-    co_return problem(rc, Error::invalid("format", "format must be json or csv"));
+    co_return problem(
+        rc, Error::invalid_coded(
+                "format", {"usage.format", {{"format", std::string(format->substr(0, 32))}}}));
   }
   const bool csv =
       format ? *format == "csv" : rc.header("Accept").find("text/csv") != std::string_view::npos;

@@ -3,6 +3,8 @@
 // answer 404.
 #include "gateway/api/api.hpp"
 
+#include "gateway/services/not_found.hpp"
+
 namespace suanwang::api {
 namespace {
 
@@ -25,7 +27,7 @@ Awaitable create_user(ApiContext& c, RequestContext& rc, const auth::Principal& 
 
 Awaitable list_users(ApiContext& c, RequestContext& rc, const auth::Principal& who) {
   const std::string org_id = rc.param("id");
-  if (!who.owns(org_id)) co_return problem(rc, Error::not_found("no org " + org_id));
+  if (!who.owns(org_id)) co_return problem(rc, services::no_org(org_id));
   auto page = page_request(rc);
   if (!page) co_return problem(rc, page.error());
   auto users = co_await c.services.users.list(who, org_id, *page);

@@ -68,9 +68,24 @@ std::string duration(std::string_view value, Lang lang) {
   return render("duration.h", {{"n", fmt("%.1f", s / 3600)}}, lang);
 }
 
+// A count of bytes as people read it: exact below 10 000 ("1000 B"), else in decimal units with
+// one decimal ("10.7 GB"); the same symbols in both languages.
+std::string bytes(std::string_view value) {
+  const std::string v(value);
+  char* end = nullptr;
+  const double b = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size()) return v;
+  if (b < 1e4) return fmt("%.0f B", b);
+  if (b < 1e6) return fmt("%.1f KB", b / 1e3);
+  if (b < 1e9) return fmt("%.1f MB", b / 1e6);
+  if (b < 1e12) return fmt("%.1f GB", b / 1e9);
+  return fmt("%.1f TB", b / 1e12);
+}
+
 std::string format_param(std::string_view value, std::string_view kind, Lang lang) {
   if (kind.empty()) return std::string(value);
   if (kind == "duration") return duration(value, lang);
+  if (kind == "bytes") return bytes(value);
   std::string code(kind);
   code += '.';
   code += value;
@@ -95,7 +110,16 @@ std::string fill(std::string_view t, const Params& params, Lang lang) {
     const auto colon = spec.find(':');
     const auto name = spec.substr(0, colon);
     const auto kind = colon == std::string_view::npos ? std::string_view() : spec.substr(colon + 1);
-    if (const std::string* v = find_param(params, name)) {
+    // In zh, a parameter NAME given also as NAME_zh (a site's Chinese name) takes that value.
+    const std::string* v = nullptr;
+    if (lang == Lang::zh) {
+      std::string zh_name(name);
+      zh_name += "_zh";
+      v = find_param(params, zh_name);
+      if (v != nullptr && v->empty()) v = nullptr;
+    }
+    if (v == nullptr) v = find_param(params, name);
+    if (v != nullptr) {
       out += format_param(*v, kind, lang);
     } else {
       out.append(t.substr(open, close - open + 1));

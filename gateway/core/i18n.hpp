@@ -15,7 +15,7 @@ namespace suanwang::i18n {
 enum class Lang { en, zh };
 
 // Parameters by name, in the order written. Values are already formatted (numbers, money,
-// sizes), except those a template formats itself ({name:duration}, {name:kind}).
+// sizes), except those a template formats itself ({name:duration}, {name:bytes}, {name:kind}).
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 // One coded sentence (or part of one). An empty code means "no coded form".
@@ -36,8 +36,11 @@ Lang negotiate(std::string_view accept_language, std::string_view lang_param = {
 // The template of `code` in `lang` with its parameters filled in. A code missing in zh falls
 // back to en; a code missing in both renders as the code itself with its parameters, so a
 // mistake shows up as an odd sentence, never as an error. Templates name parameters as
-// {name}, or {name:duration} (seconds -> "in 5 s" / "5 秒后"), or {name:kind} (the value
-// translated through the code "kind.value", itself when there is none).
+// {name}, or {name:duration} (seconds -> "in 5 s" / "5 秒后"), or {name:bytes} (a count of
+// bytes -> "1000 B", "10.7 GB"), or {name:kind} (the value translated through the code
+// "kind.value", itself when there is none). In zh, {name} takes the value of a non-empty
+// parameter "name_zh" when there is one (names with a Chinese form: sites, regions), so one
+// set of parameters serves both languages.
 std::string render(std::string_view code, const Params& params, Lang lang) noexcept;
 std::string render(const Message& m, Lang lang) noexcept;
 // Parts written one after another (a summary built of several coded pieces).

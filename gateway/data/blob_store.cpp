@@ -18,8 +18,8 @@ namespace {
 Error disk_error(std::string_view what, const fs::path& p, int err) {
   // A full disk is the one failure the client can act on (507 names it).
   if (err == ENOSPC || err == EDQUOT) {
-    return Error{Errc::insufficient_storage,
-                 "the gateway's storage is full (" + std::string(what) + ")", ""};
+    return Error::coded(Errc::insufficient_storage, "",
+                        {"quota.disk_full", {{"operation", std::string(what)}}});
   }
   return Error::internal(std::string(what) + " " + p.string() + ": " + std::strerror(err));
 }
@@ -180,8 +180,9 @@ Result<BlobInfo> BlobStore::adopt(const fs::path& file, std::optional<Digest> kn
   }
   if (expected && digest_hex(*expected) != info.sha256) {
     fs::remove(file, ec);
-    return fail(Error::invalid("sha256", "the bytes' SHA-256 is " + info.sha256 +
-                                             ", not the expected " + digest_hex(*expected)));
+    return fail(Error::invalid_coded(
+        "sha256", {"upload.sha256_mismatch",
+                   {{"actual", info.sha256}, {"expected", digest_hex(*expected)}}}));
   }
   const fs::path dest = blob_path(info.sha256);
   if (fs::is_regular_file(dest, ec)) {

@@ -61,8 +61,8 @@ asio::awaitable<Result<Received>> receive_to_file(ByteSource& body, FileAppender
   Filled filled = co_await fill(body, current);
   while (filled.n > 0) {
     if (got.bytes + filled.n > limit) {
-      co_return fail(Error{Errc::payload_too_large,
-                           "the body passes " + std::to_string(limit) + " bytes", ""});
+      co_return fail(Error::coded(Errc::payload_too_large, "",
+                                  {"upload.body_too_long", {{"limit", std::to_string(limit)}}}));
     }
     const std::span<const char> piece(current.data(), filled.n);
     auto storing = disk.run([&] { return store_piece(out, piece, digests); });

@@ -21,29 +21,31 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return n;
 }
 
+// A bad path, coded (path.*) with the field it came in.
+Error bad_path(const std::string& field, const char* code, i18n::Params more = {}) {
+  i18n::Params params{{"field", field}};
+  for (auto& p : more) params.push_back(std::move(p));
+  return Error::invalid_coded(field, {code, std::move(params)});
+}
+
 Result<std::string> check(std::string_view path, std::string_view field, bool allow_glob) {
   const std::string f(field);
-  if (path.empty()) return fail(Error::invalid(f, f + " must not be empty"));
+  if (path.empty()) return fail(bad_path(f, "path.empty"));
   if (path.size() > kMaxPathBytes) {
-    return fail(Error::invalid(f, f + " is longer than " + std::to_string(kMaxPathBytes) +
-                                      " bytes"));
+    return fail(bad_path(f, "path.too_long", {{"max", std::to_string(kMaxPathBytes)}}));
   }
-  if (path.front() == '/') {
-    return fail(Error::invalid(f, f + " must be relative (it starts with '/')"));
-  }
+  if (path.front() == '/') return fail(bad_path(f, "path.absolute"));
   for (std::size_t i = 0; i < path.size();) {
     const auto c = static_cast<unsigned char>(path[i]);
-    if (c == 0) return fail(Error::invalid(f, f + " contains a NUL byte"));
-    if (c < 0x20 || c == 0x7F) {
-      return fail(Error::invalid(f, f + " contains a control character"));
-    }
-    if (c == '\\') return fail(Error::invalid(f, f + " contains a backslash; use '/'"));
+    const std::string offset = std::to_string(i);
+    if (c == 0) return fail(bad_path(f, "path.nul_byte", {{"offset", offset}}));
+    if (c < 0x20 || c == 0x7F) return fail(bad_path(f, "path.control_char", {{"offset", offset}}));
+    if (c == '\\') return fail(bad_path(f, "path.backslash"));
     if (!allow_glob && (c == '*' || c == '?')) {
-      return fail(Error::invalid(f, f + " contains '" + std::string(1, static_cast<char>(c)) +
-                                        "', which file names here may not"));
+      return fail(bad_path(f, "path.wildcard", {{"char", std::string(1, static_cast<char>(c))}}));
     }
     const std::size_t n = utf8_length(path, i);
-    if (n == 0) return fail(Error::invalid(f, f + " is not valid UTF-8"));
+    if (n == 0) return fail(bad_path(f, "path.not_utf8", {{"offset", offset}}));
     i += n;
   }
   std::size_t start = 0;
@@ -52,16 +54,16 @@ Result<std::string> check(std::string_view path, std::string_view field, bool al
     const std::string_view seg =
         path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (seg.empty()) {
-      return fail(Error::invalid(
-          f, f + (slash == std::string_view::npos ? " must not end with '/'"
-                                                  : " contains an empty segment ('//')")));
+      return fail(bad_path(
+          f, slash == std::string_view::npos ? "path.trailing_slash" : "path.empty_segment"));
     }
     if (seg == "." || seg == "..") {
-      return fail(Error::invalid(f, f + " must not contain '" + std::string(seg) + "' segments"));
+      return fail(bad_path(f, "path.dot_segment", {{"segment", std::string(seg)}}));
     }
     if (seg.size() > kMaxSegmentBytes) {
-      return fail(Error::invalid(f, f + " has a name longer than " +
-                                        std::to_string(kMaxSegmentBytes) + " bytes"));
+      return fail(bad_path(
+          f, "path.segment_too_long",
+          {{"max", std::to_string(kMaxSegmentBytes)}, {"name", std::string(seg.substr(0, 32))}}));
     }
     if (slash == std::string_view::npos) break;
     start = slash + 1;

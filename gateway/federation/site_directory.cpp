@@ -60,7 +60,9 @@ Result<void> SiteDirectory::upsert(const model::Site& site) {
   ctx.seed = std::hash<std::string>{}(site.id);
   auto adapter = registry_.create(to_adapter_config(site.adapter), ctx);
   if (!adapter) {
-    return fail(Error::invalid("adapter", "adapter: " + adapter.error().message));
+    return fail(Error::invalid_coded(
+        "adapter",
+        {"site.adapter_invalid", {{"field", "adapter"}, {"error", adapter.error().message}}}));
   }
   live->adapter = std::move(*adapter);
   live->description = live->adapter->describe();

@@ -21,10 +21,12 @@ Result<Dataset> parse_dataset(const Json& body) {
   d.size_bytes = *size;
   const Json* reps = r.get("replicas");
   if (reps == nullptr || !reps->is_array() || reps->empty()) {
-    return fail(
-        Error::invalid("replicas", "replicas must be a non-empty array of {region} or {site}"));
+    return fail(Error::invalid_coded("replicas", {"dataset.replicas", {}}));
   }
-  if (reps->size() > 64) return fail(Error::invalid("replicas", "at most 64 replicas"));
+  if (reps->size() > 64) {
+    return fail(Error::invalid_coded(
+        "replicas", {"json.too_many_items", {{"field", "replicas"}, {"max", "64"}}}));
+  }
   for (std::size_t i = 0; i < reps->size(); ++i) {
     const std::string path = "replicas[" + std::to_string(i) + "].";
     JsonReader rr((*reps)[i], path);
@@ -35,7 +37,8 @@ Result<Dataset> parse_dataset(const Json& body) {
     auto site = rr.opt_string("site", 64);
     if (!site) return fail(site.error());
     if (!*region && !*site) {
-      return fail(Error::invalid(path + "region", path + "region or " + path + "site is required"));
+      return fail(
+          Error::invalid_coded(path + "region", {"dataset.replica_place", {{"prefix", path}}}));
     }
     d.replicas.push_back({region->value_or(""), site->value_or("")});
   }

@@ -84,16 +84,22 @@ Result<SiteEnergy> parse_site_energy(const Json& body, const std::string& path) 
   if (const Json* a = r.get("accelerator_w")) {
     const std::string field = path + ".accelerator_w";
     if (!a->is_object()) {
-      return fail(Error::invalid(field, field + " must be an object of model -> watts"));
+      return fail(Error::invalid_coded(field, {"energy.accelerator_w_object", {{"field", field}}}));
     }
-    if (a->size() > 64) return fail(Error::invalid(field, "at most 64 models"));
+    if (a->size() > 64) {
+      return fail(
+          Error::invalid_coded(field, {"json.too_many_items", {{"field", field}, {"max", "64"}}}));
+    }
     for (const auto& [m, w] : a->items()) {
       const std::string f = field + "." + m;
       if (!valid_accelerator_model(m)) {
-        return fail(Error::invalid(f, "'" + m + "' is not a valid accelerator model name"));
+        return fail(Error::invalid_coded(
+            f, {"site.accelerator_model_name", {{"field", f}, {"model", m.substr(0, 64)}}}));
       }
       if (!w.is_number() || w.get<double>() <= 0 || w.get<double>() > 5000) {
-        return fail(Error::invalid(f, f + " must be a board power between 0 and 5000 W"));
+        return fail(Error::invalid_coded(
+            f, {"energy.board_power",
+                {{"field", f}, {"max", "5000"}, {"value", w.dump().substr(0, 32)}}}));
       }
       e.accelerator_w[m] = w.get<double>();
     }

@@ -54,9 +54,12 @@ Result<std::vector<Region>> parse_regions(const Json& body) {
   const Json* arr = &body;
   if (body.is_object() && body.contains("regions")) arr = &body["regions"];
   if (!arr->is_array()) {
-    return fail(Error::invalid("regions", "regions must be an array of region objects"));
+    return fail(Error::invalid_coded("regions", {"region.array", {}}));
   }
-  if (arr->size() > 1000) return fail(Error::invalid("regions", "at most 1000 regions"));
+  if (arr->size() > 1000) {
+    return fail(Error::invalid_coded(
+        "regions", {"json.too_many_items", {{"field", "regions"}, {"max", "1000"}}}));
+  }
   std::vector<Region> out;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < arr->size(); ++i) {
@@ -64,7 +67,7 @@ Result<std::vector<Region>> parse_regions(const Json& body) {
     JsonReader r((*arr)[i], path);
     if (auto v = r.expect_object(); !v) return fail(v.error());
     if (auto v = r.reject_unknown(
-            {"id", "name", "hub", "side", "lat", "lon", "carbon_g_per_kwh", "green_share",
+            {"id", "name", "name_zh", "hub", "side", "lat", "lon", "carbon_g_per_kwh", "green_share",
              "pue_target"}); !v) {
       return fail(v.error());
     }
@@ -72,16 +75,19 @@ Result<std::vector<Region>> parse_regions(const Json& body) {
     auto id = r.string("id", 63);
     if (!id) return fail(id.error());
     if (!valid_slug(*id)) {
-      return fail(
-          Error::invalid(path + "id", path + "id must be lowercase letters, digits and '-'"));
+      return fail(Error::invalid_coded(path + "id",
+                                       {"region.id_slug", {{"field", path + "id"}, {"id", *id}}}));
     }
     if (!seen.insert(*id).second) {
-      return fail(Error::invalid(path + "id", "region '" + *id + "' is listed twice"));
+      return fail(Error::invalid_coded(path + "id", {"region.duplicate", {{"region", *id}}}));
     }
     reg.id = *id;
     auto name = r.string("name", 128);
     if (!name) return fail(name.error());
     reg.name = *name;
+    auto name_zh = r.opt_string("name_zh", 128);
+    if (!name_zh) return fail(name_zh.error());
+    reg.name_zh = name_zh->value_or("");
     auto hub = r.opt_string("hub", 128);
     if (!hub) return fail(hub.error());
     reg.hub = hub->value_or("");
@@ -111,6 +117,7 @@ Result<std::vector<Region>> parse_regions(const Json& body) {
 Json to_json(const Region& r) {
   Json j = {{"id", r.id},     {"name", r.name}, {"hub", r.hub},
             {"side", r.side}, {"lat", r.lat},   {"lon", r.lon}};
+  if (!r.name_zh.empty()) j["name_zh"] = r.name_zh;
   if (r.carbon_g_per_kwh) j["carbon_g_per_kwh"] = *r.carbon_g_per_kwh;
   if (r.green_share) j["green_share"] = *r.green_share;
   if (r.pue_target) j["pue_target"] = *r.pue_target;
@@ -120,8 +127,11 @@ Json to_json(const Region& r) {
 Result<std::vector<NetworkLink>> parse_links(const Json& body, const std::vector<Region>& known) {
   const Json* arr = &body;
   if (body.is_object() && body.contains("links")) arr = &body["links"];
-  if (!arr->is_array()) return fail(Error::invalid("links", "links must be an array"));
-  if (arr->size() > 100000) return fail(Error::invalid("links", "at most 100000 links"));
+  if (!arr->is_array()) return fail(Error::invalid_coded("links", {"network.links_array", {}}));
+  if (arr->size() > 100000) {
+    return fail(Error::invalid_coded(
+        "links", {"json.too_many_items", {{"field", "links"}, {"max", "100000"}}}));
+  }
   auto is_known = [&](const std::string& id) {
     return std::any_of(known.begin(), known.end(), [&](const Region& r) { return r.id == id; });
   };
@@ -140,10 +150,17 @@ Result<std::vector<NetworkLink>> parse_links(const Json& body, const std::vector
     if (!a) return fail(a.error());
     auto b = r.string("b", 63);
     if (!b) return fail(b.error());
-    if (!is_known(*a)) return fail(Error::invalid(path + "a", "unknown region '" + *a + "'"));
-    if (!is_known(*b)) return fail(Error::invalid(path + "b", "unknown region '" + *b + "'"));
+    if (!is_known(*a)) {
+      return fail(Error::invalid_coded(
+          path + "a", {"region.unknown", {{"field", path + "a"}, {"region", *a}}}));
+    }
+    if (!is_known(*b)) {
+      return fail(Error::invalid_coded(
+          path + "b", {"region.unknown", {{"field", path + "b"}, {"region", *b}}}));
+    }
     if (!seen.insert(ordered(*a, *b)).second) {
-      return fail(Error::invalid(path + "a", "link " + *a + " <-> " + *b + " is listed twice"));
+      return fail(
+          Error::invalid_coded(path + "a", {"network.link_duplicate", {{"a", *a}, {"b", *b}}}));
     }
     l.a = *a;
     l.b = *b;

@@ -27,6 +27,7 @@ struct Region {
   // The PUE its data centers are held to (the hub's published target); the default of a site
   // whose operator gives none.
   std::optional<double> pue_target;
+  std::string name_zh;  // "贵安"; empty when none (then `name` is shown in both languages)
 };
 
 struct NetworkLink {

@@ -36,17 +36,25 @@ Result<Pricing> parse_pricing(const Json& j) {
   p.billing_granularity_s = gran->value_or(1);
   if (const Json* g = r.get("gpu_hour")) {
     if (!g->is_object()) {
-      return fail(Error::invalid("pricing.gpu_hour",
-                                 "pricing.gpu_hour must be an object of model -> CNY per hour"));
+      return fail(Error::invalid_coded("pricing.gpu_hour", {"site.gpu_hour_object", {}}));
     }
-    if (g->size() > 64) return fail(Error::invalid("pricing.gpu_hour", "at most 64 models"));
+    if (g->size() > 64) {
+      return fail(Error::invalid_coded(
+          "pricing.gpu_hour",
+          {"json.too_many_items", {{"field", "pricing.gpu_hour"}, {"max", "64"}}}));
+    }
     for (const auto& [model, price] : g->items()) {
       const std::string f = "pricing.gpu_hour." + model;
       if (!valid_accelerator_model(model)) {
-        return fail(Error::invalid(f, "'" + model + "' is not a valid accelerator model name"));
+        return fail(Error::invalid_coded(
+            f, {"site.accelerator_model_name", {{"field", f}, {"model", model.substr(0, 64)}}}));
       }
       if (!price.is_number() || price.get<double>() < 0 || price.get<double>() > kMaxPrice) {
-        return fail(Error::invalid(f, f + " must be a price between 0 and 1000000 CNY"));
+        return fail(Error::invalid_coded(f, {"site.gpu_price",
+                                             {{"field", f},
+                                              {"model", model},
+                                              {"max", "1000000"},
+                                              {"value", price.dump().substr(0, 32)}}}));
       }
       p.gpu_hour[model] = price.get<double>();
     }
@@ -92,13 +100,13 @@ Result<SiteAdapterSettings> parse_adapter(const Json& j) {
   a.endpoint = ep->value_or("");
   if (const Json* o = r.get("options")) {
     if (!o->is_object()) {
-      return fail(Error::invalid("adapter.options", "adapter.options must be an object"));
+      return fail(JsonReader(*o, "adapter.options.").expect_object().error());
     }
     a.options = *o;
   }
   if (const Json* c = r.get("credentials")) {
     if (!c->is_object()) {
-      return fail(Error::invalid("adapter.credentials", "adapter.credentials must be an object"));
+      return fail(JsonReader(*c, "adapter.credentials.").expect_object().error());
     }
     a.credentials = *c;
   }
@@ -110,28 +118,37 @@ Result<Site> parse_site(const Json& body) {
   JsonReader r(body, "");
   if (auto v = r.expect_object(); !v) return fail(v.error());
   if (auto v = r.reject_unknown(
-          {"name", "region", "kind", "adapter", "pricing", "policy", "energy"}); !v) {
+          {"name", "name_zh", "region", "kind", "adapter", "pricing", "policy", "energy"}); !v) {
     return fail(v.error());
   }
   Site s;
   auto name = r.string("name", 128);
   if (!name) return fail(name.error());
   s.name = *name;
+  auto name_zh = r.opt_string("name_zh", 128);
+  if (!name_zh) return fail(name_zh.error());
+  s.name_zh = name_zh->value_or("");
   auto region = r.string("region", 63);
   if (!region) return fail(region.error());
   s.region = *region;
   auto kind = r.opt_string("kind", 16);
   if (!kind) return fail(kind.error());
   const auto site_kind = parse_site_kind(kind->value_or("general"));
-  if (!site_kind) return fail(Error::invalid("kind", "kind must be one of hpc, ai, general"));
+  if (!site_kind) {
+    return fail(Error::invalid_coded("kind", {"site.kind", {{"kind", kind->value_or("")}}}));
+  }
   s.kind = *site_kind;
   const Json* adapter = r.get("adapter");
-  if (adapter == nullptr) return fail(Error::invalid("adapter", "adapter is required"));
+  if (adapter == nullptr) {
+    return fail(Error::invalid_coded("adapter", {"json.required", {{"field", "adapter"}}}));
+  }
   auto a = parse_adapter(*adapter);
   if (!a) return fail(a.error());
   s.adapter = std::move(*a);
   const Json* pricing = r.get("pricing");
-  if (pricing == nullptr) return fail(Error::invalid("pricing", "pricing is required"));
+  if (pricing == nullptr) {
+    return fail(Error::invalid_coded("pricing", {"json.required", {{"field", "pricing"}}}));
+  }
   auto p = parse_pricing(*pricing);
   if (!p) return fail(p.error());
   s.pricing = std::move(*p);
@@ -164,7 +181,7 @@ Json to_json(const SitePolicy& p) {
 }
 
 Json site_to_stored_json(const Site& s) {
-  return {{"name", s.name},
+  Json j = {{"name", s.name},
           {"region", s.region},
           {"kind", site_kind_name(s.kind)},
           {"adapter",
@@ -175,6 +192,8 @@ Json site_to_stored_json(const Site& s) {
           {"pricing", to_json(s.pricing)},
           {"policy", to_json(s.policy)},
           {"energy", to_json(s.energy)}};
+  if (!s.name_zh.empty()) j["name_zh"] = s.name_zh;
+  return j;
 }
 
 Json site_to_json(const Site& s, bool detailed) {
@@ -190,6 +209,7 @@ Json site_to_json(const Site& s, bool detailed) {
             {"energy", to_json(s.energy)},
             {"created_at", format_rfc3339(s.created_at)},
             {"updated_at", format_rfc3339(s.updated_at)}};
+  if (!s.name_zh.empty()) j["name_zh"] = s.name_zh;
   j["adapter"] = {{"type", s.adapter.type}};
   if (detailed) {
     j["adapter"]["endpoint"] = s.adapter.endpoint;

@@ -66,6 +66,7 @@ struct Site {
   std::string id;
   std::string org_id;
   std::string name;
+  std::string name_zh;  // its Chinese name; empty when none (then `name` in both languages)
   std::string region;
   SiteKind kind = SiteKind::general;
   SiteAdapterSettings adapter;

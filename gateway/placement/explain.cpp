@@ -143,6 +143,7 @@ std::vector<i18n::Message> summary_parts(const Decision& d, const ExplainFacts& 
   std::vector<i18n::Message> parts;
   parts.push_back({"summary.chosen",
                    {{"site", best.site_name},
+                    {"site_zh", best.site_name_zh},
                     {"cost", cny(best.total_cost_cny)},
                     {"start", fmt("%.3f", best.start_s)}}});
   if (best.bytes_moved > 0) {
@@ -210,8 +211,9 @@ std::string to_json_text(const Candidate& c) {
       .member("rtt_ms", c.rtt_ms)
       .member("score", c.score)
       .member("site", c.site_id)
-      .member("site_name", c.site_name)
-      .member("start_s", c.start_s)
+      .member("site_name", c.site_name);
+  if (!c.site_name_zh.empty()) w.member("site_name_zh", c.site_name_zh);
+  w.member("start_s", c.start_s)
       .member("transfer_in_s", c.transfer_in_s)
       .member("transfer_out_s", c.transfer_out_s)
       .end_object();
@@ -243,7 +245,9 @@ std::string to_json_text(const Decision& d) {
         .member("reason", r.message)
         .member("reason_code", r.text.code);
     write_params(w, "reason_params", r.text.params);
-    w.member("site", r.site_id).member("site_name", r.site_name).end_object();
+    w.member("site", r.site_id).member("site_name", r.site_name);
+    if (!r.site_name_zh.empty()) w.member("site_name_zh", r.site_name_zh);
+    w.end_object();
   }
   w.end_array();
   // The counts by code, in name order; codes with none are left out.

@@ -519,6 +519,7 @@ Candidate to_candidate(const Scored& c, const Ranking& r, const Snapshot& snap) 
   out.site_index = c.site;
   out.site_id = st.site->id;
   out.site_name = st.site->name;
+  out.site_name_zh = st.site->name_zh;
   out.region = st.site->region;
   out.pool = st.capacity->pools[static_cast<std::size_t>(c.pool)].name;
   out.compute_cost_cny = c.compute;
@@ -639,7 +640,7 @@ Decision decide(const Request& req, const Snapshot& snap) {
       const model::Site& s = *snap.sites[i].site;
       auto text = rejection_text(code, s, job, detail);
       std::string english = i18n::render(text, i18n::Lang::en);
-      d.rejected.push_back({s.id, s.name, code, std::move(english), std::move(text)});
+      d.rejected.push_back({s.id, s.name, s.name_zh, code, std::move(english), std::move(text)});
     }
   };
 

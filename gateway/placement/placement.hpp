@@ -218,6 +218,7 @@ struct Request {
 struct Rejection {
   std::string site_id;
   std::string site_name;
+  std::string site_name_zh;  // empty when the site has no Chinese name
   RejectCode code = RejectCode::blocked;
   std::string message;  // a sentence, in English
   i18n::Message text;   // the same as a catalog code and parameters (rendered per caller)
@@ -227,6 +228,7 @@ struct Candidate {
   std::size_t site_index = 0;  // into Snapshot::sites
   std::string site_id;
   std::string site_name;
+  std::string site_name_zh;  // empty when the site has no Chinese name
   std::string region;
   std::string pool;  // where the job fits (now if it can)
   double compute_cost_cny = 0;

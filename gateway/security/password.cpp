@@ -71,7 +71,8 @@ int small_int(std::string_view s) {
 
 Result<void> check_password_policy(std::string_view password) {
   if (password.size() < 10 || password.size() > 256) {
-    return fail(Error::invalid("password", "password must be 10 to 256 characters"));
+    return fail(Error::invalid_coded("password",
+                                     {"user.password_length", {{"min", "10"}, {"max", "256"}}}));
   }
   return ok();
 }

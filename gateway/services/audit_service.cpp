@@ -3,6 +3,8 @@
 
 #include <limits>
 
+#include "gateway/services/not_found.hpp"
+
 namespace suanwang::services {
 
 namespace asio = boost::asio;
@@ -41,7 +43,7 @@ asio::awaitable<Result<Page<AuditEntry>>> AuditService::list(const auth::Princip
   store::AuditFilter f;
   f.org_id = std::move(org_id);
   if (!f.org_id && !who.is_admin()) f.org_id = who.org_id;
-  if (f.org_id && !who.owns(*f.org_id)) co_return fail(Error::not_found("no org " + *f.org_id));
+  if (f.org_id && !who.owns(*f.org_id)) co_return fail(no_org(*f.org_id));
   f.action = std::move(action);
   if (page.token) {
     auto before = page_detail::parse_key(*page.token, static_cast<int64_t*>(nullptr));

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "gateway/data/body_receiver.hpp"
+#include "gateway/services/not_found.hpp"
 #include "gateway/store/audit_repo.hpp"
 
 namespace suanwang::services {
@@ -19,7 +20,7 @@ asio::awaitable<Result<model::Dataset>> DatasetService::create(const Caller& cal
   if (d->kind == model::DatasetKind::files) {
     if (!caller.who.is_user() && !caller.who.is_admin()) {
       // Operators run sites; data belongs to the orgs that submit work.
-      co_return fail(Error::forbidden("only user orgs keep datasets of files"));
+      co_return fail(Error::coded(Errc::forbidden, "kind", {"dataset.files_need_user_org", {}}));
     }
   }
   for (std::size_t i = 0; i < d->replicas.size(); ++i) {
@@ -28,17 +29,20 @@ asio::awaitable<Result<model::Dataset>> DatasetService::create(const Caller& cal
     if (!r.site.empty()) {
       auto v = directory_.view(r.site);
       if (!v) {
-        co_return fail(
-            Error{Errc::unprocessable, f + ".site: unknown site '" + r.site + "'", f + ".site"});
+        co_return fail(Error::coded(Errc::unprocessable, f + ".site",
+                                    {"site.unknown", {{"field", f + ".site"}, {"site", r.site}}}));
       }
       if (!r.region.empty() && r.region != v->site.region) {
-        co_return fail(Error::invalid(
-            f + ".region", f + ".region does not match the site's region " + v->site.region));
+        co_return fail(Error::invalid_coded(
+            f + ".region",
+            {"dataset.region_mismatch",
+             {{"field", f + ".region"}, {"region", r.region}, {"site_region", v->site.region}}}));
       }
       r.region = v->site.region;
     } else if (!geography_.has_region(r.region)) {
-      co_return fail(Error{Errc::unprocessable, f + ".region: unknown region '" + r.region + "'",
-                           f + ".region"});
+      co_return fail(
+          Error::coded(Errc::unprocessable, f + ".region",
+                       {"region.unknown", {{"field", f + ".region"}, {"region", r.region}}}));
     }
   }
   d->id = ids_.next("ds");
@@ -74,7 +78,7 @@ asio::awaitable<Result<model::Dataset>> DatasetService::find(const auth::Princip
                                                              const std::string& id) {
   auto d = co_await store_.run([&](store::Db& db) { return store::find_dataset(db, id); });
   if (!d) co_return fail(d.error());
-  if (!*d || !who.owns((*d)->org_id)) co_return fail(Error::not_found("no dataset " + id));
+  if (!*d || !who.owns((*d)->org_id)) co_return fail(no_dataset(id));
   co_return std::move(**d);
 }
 
@@ -87,7 +91,7 @@ asio::awaitable<Result<void>> DatasetService::remove(const Caller& caller, const
     return db.transaction([&]() -> Result<void> {
       auto d = store::find_dataset(db, id);
       if (!d) return fail(d.error());
-      if (!*d || !who.owns((*d)->org_id)) return fail(Error::not_found("no dataset " + id));
+      if (!*d || !who.owns((*d)->org_id)) return fail(no_dataset(id));
       if (auto r = store::delete_dataset(db, (*d)->org_id, id, now); !r) return fail(r.error());
       AuditEntry e = deleted;
       e.object_org_id = (*d)->org_id;
@@ -109,7 +113,7 @@ Result<model::Dataset> own_dataset(store::Db& db, const auth::Principal& who,
                                    const std::string& id) {
   auto d = store::find_dataset(db, id);
   if (!d) return fail(d.error());
-  if (!*d || (*d)->org_id != who.org_id) return fail(Error::not_found("no dataset " + id));
+  if (!*d || (*d)->org_id != who.org_id) return fail(no_dataset(id));
   return std::move(**d);
 }
 
@@ -118,11 +122,10 @@ Result<model::Dataset> open_files_dataset(store::Db& db, const auth::Principal& 
   auto d = own_dataset(db, who, id);
   if (!d) return d;
   if (d->kind != model::DatasetKind::files) {
-    return fail(Error::conflict("dataset " + id +
-                                " is declared (a size and regions); it holds no files"));
+    return fail(Error::coded(Errc::conflict, "", {"dataset.declared", {{"id", id}}}));
   }
   if (d->sealed_at) {
-    return fail(Error::conflict("dataset " + id + " is sealed; its files cannot change"));
+    return fail(Error::coded(Errc::conflict, "", {"dataset.sealed", {{"id", id}}}));
   }
   return d;
 }
@@ -132,10 +135,10 @@ Result<model::Dataset> open_files_dataset(store::Db& db, const auth::Principal& 
 Result<void> DatasetService::check_room(store::Db& db, const std::string& org_id, int64_t more,
                                         const std::string& field) const {
   if (more > limits_.max_upload_bytes) {
-    return fail(Error{Errc::payload_too_large,
-                      "the file is " + std::to_string(more) + " bytes; one file may be at most " +
-                          std::to_string(limits_.max_upload_bytes) + " bytes",
-                      field});
+    return fail(Error::coded(
+        Errc::payload_too_large, field,
+        {"quota.file_too_large",
+         {{"size", std::to_string(more)}, {"max", std::to_string(limits_.max_upload_bytes)}}}));
   }
   auto used = store::org_storage_used(db, org_id);
   if (!used) return fail(used.error());
@@ -143,11 +146,12 @@ Result<void> DatasetService::check_room(store::Db& db, const std::string& org_id
   if (!own) return fail(own.error());
   const int64_t quota = own->value_or(limits_.storage_quota_bytes);
   if (*used + more > quota) {
-    return fail(Error{Errc::insufficient_storage,
-                      "the org's storage quota is " + std::to_string(quota) + " bytes and " +
-                          std::to_string(*used) + " are used; " + std::to_string(more) +
-                          " more do not fit",
-                      field});
+    return fail(Error::coded(Errc::insufficient_storage, field,
+                             {"quota.storage_full",
+                              {{"quota", std::to_string(quota)},
+                               {"used", std::to_string(*used)},
+                               {"size", std::to_string(more)},
+                               {"free", std::to_string(std::max<int64_t>(0, quota - *used))}}}));
   }
   return ok();
 }
@@ -157,9 +161,7 @@ asio::awaitable<Result<model::Dataset>> DatasetService::outputs_of(const auth::P
   auto d = co_await store_.run([&](store::Db& db) { return store::find_job_outputs(db, job_id); });
   if (!d) co_return fail(d.error());
   if (!*d || (*d)->org_id != who.org_id) {
-    co_return fail(Error::not_found("job " + job_id +
-                                    " has no collected outputs (yet): a job's outputs are "
-                                    "collected when it succeeds and names outputs.paths"));
+    co_return fail(Error::coded(Errc::not_found, "", {"dataset.no_outputs", {{"job", job_id}}}));
   }
   co_return std::move(**d);
 }
@@ -185,7 +187,10 @@ asio::awaitable<Result<DatasetService::OpenFile>> DatasetService::open_file(
     if (!d) return fail(d.error());
     auto file = store::find_dataset_file(db, id, path);
     if (!file) return fail(file.error());
-    if (!*file) return fail(Error::not_found("dataset " + id + " has no file '" + path + "'"));
+    if (!*file) {
+      return fail(
+          Error::coded(Errc::not_found, "path", {"dataset.no_file", {{"id", id}, {"path", path}}}));
+    }
     return std::move(**file);
   });
   if (!f) co_return fail(f.error());
@@ -204,9 +209,7 @@ asio::awaitable<Result<model::DatasetFile>> DatasetService::put_file(
     std::optional<data::Digest> expected) {
   const auto declared = body.declared_length();
   if (!declared) {
-    co_return fail(Error{Errc::invalid_argument,
-                         "a PUT needs a Content-Length; send files of unknown length with tus",
-                         "Content-Length"});
+    co_return fail(Error::invalid_coded("Content-Length", {"upload.content_length_required", {}}));
   }
   const auto length = static_cast<int64_t>(*declared);
   auto room = co_await store_.run([&](store::Db& db) -> Result<void> {
@@ -241,9 +244,9 @@ asio::awaitable<Result<model::DatasetFile>> DatasetService::put_file(
   const int64_t got = static_cast<int64_t>(out->position());
   out.reset();
   if (failed && got != length) {
-    failed = fail(Error::invalid("Content-Length", "the body held " + std::to_string(got) +
-                                                       " bytes, not the declared " +
-                                                       std::to_string(length)));
+    failed = fail(Error::invalid_coded(
+        "Content-Length",
+        {"upload.body_short", {{"got", std::to_string(got)}, {"length", std::to_string(length)}}}));
   }
   if (!failed) {
     std::error_code ec;
@@ -288,13 +291,16 @@ asio::awaitable<Result<model::Dataset>> DatasetService::seal(const Caller& calle
       if (!ups->empty()) {
         std::string names;
         for (const auto& u : *ups) {
-          names += (names.empty() ? "" : ", ") + u.path + " (" + std::to_string(u.offset) + " of " +
-                   std::to_string(u.length) + " bytes)";
+          // Numbers and a slash read the same in every language.
+          names += (names.empty() ? "" : ", ") + u.path + " (" + std::to_string(u.offset) + "/" +
+                   std::to_string(u.length) + " B)";
         }
-        return fail(Error::conflict("uploads are still under way: " + names +
-                                    "; finish or cancel them first"));
+        return fail(Error::coded(Errc::conflict, "",
+                                 {"dataset.uploads_under_way", {{"id", id}, {"uploads", names}}}));
       }
-      if (d->file_count == 0) return fail(Error::conflict("dataset " + id + " has no files yet"));
+      if (d->file_count == 0) {
+        return fail(Error::coded(Errc::conflict, "", {"dataset.no_files", {{"id", id}}}));
+      }
       if (auto s = store::seal_dataset(db, id, now); !s) return fail(s.error());
       if (auto a = store::insert_audit(db, sealed); !a) return fail(a.error());
       d->sealed_at = now;

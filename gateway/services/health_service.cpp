@@ -9,7 +9,7 @@ namespace asio = boost::asio;
 
 asio::awaitable<Result<Readiness>> HealthService::readiness() {
   auto db = co_await store_.run([&](store::Db& d) { return d.ping(); });
-  if (!db) co_return fail(Error::unavailable("the database is not answering"));
+  if (!db) co_return fail(Error::coded(Errc::unavailable, "", {"health.database", {}}));
   Readiness out;
   const auto views = directory_.snapshot();
   out.sites = views->size();

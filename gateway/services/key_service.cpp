@@ -5,6 +5,7 @@
 
 #include "gateway/auth/api_key.hpp"
 #include "gateway/core/json.hpp"
+#include "gateway/services/not_found.hpp"
 
 namespace suanwang::services {
 
@@ -22,11 +23,11 @@ asio::awaitable<Result<CreatedKey>> KeyService::create(const Caller& caller,
   auto org_id = r.opt_string("org_id", 64);
   if (!org_id) co_return fail(org_id.error());
   const std::string org = org_id->value_or(who.org_id);
-  if (!who.owns(org)) co_return fail(Error::not_found("no org " + org));
+  if (!who.owns(org)) co_return fail(no_org(org));
   // A signed-in user's keys are the user's own (named keys, revoked with the user); an org
   // member may only make keys for itself.
   if (!who.is_admin() && !who.is_org_admin() && who.user_id.empty()) {
-    co_return fail(Error::forbidden("this key may not create keys"));
+    co_return fail(Error::coded(Errc::forbidden, "", {"key.may_not_create", {}}));
   }
   auto key = auth::generate_api_key(random_);
   ApiKeyRecord rec{ids_.next("key"), org, *name, key.prefix, clock_.now(), {}, {}};
@@ -37,7 +38,7 @@ asio::awaitable<Result<CreatedKey>> KeyService::create(const Caller& caller,
     return db.transaction([&]() -> Result<void> {
       auto exists = store::find_org(db, org);
       if (!exists) return fail(exists.error());
-      if (!*exists) return fail(Error::not_found("no org " + org));
+      if (!*exists) return fail(no_org(org));
       if (auto i = store::insert_api_key(db, rec, key.hash); !i) return i;
       return store::insert_audit(db, created);
     });
@@ -50,7 +51,7 @@ asio::awaitable<Result<Page<ApiKeyRecord>>> KeyService::list(const auth::Princip
                                                              std::optional<std::string> org_id,
                                                              const PageRequest& page) {
   const std::string org = org_id.value_or(who.org_id);
-  if (!who.owns(org)) co_return fail(Error::not_found("no org " + org));
+  if (!who.owns(org)) co_return fail(no_org(org));
   auto keys = co_await store_.run([&](store::Db& db) { return store::list_api_keys(db, org); });
   if (!keys) co_return fail(keys.error());
   // Members see their own keys; org admins and platform admins every key of the org.
@@ -82,11 +83,11 @@ asio::awaitable<Result<void>> KeyService::revoke(const Caller& caller, const std
         const bool own = std::any_of(mine->begin(), mine->end(), [&](const ApiKeyRecord& k) {
           return k.id == id && k.user_id && *k.user_id == who.user_id;
         });
-        if (!own) return fail(Error::not_found("no active key " + id));
+        if (!own) return fail(Error::coded(Errc::not_found, "", {"key.not_found", {{"id", id}}}));
       }
       auto r = store::revoke_api_key(db, org, id, now);
       if (!r) return fail(r.error());
-      if (!*r) return fail(Error::not_found("no active key " + id));
+      if (!*r) return fail(Error::coded(Errc::not_found, "", {"key.not_found", {{"id", id}}}));
       AuditEntry entry = revoked;
       entry.object_org_id = org;
       return store::insert_audit(db, entry);

@@ -20,7 +20,9 @@ Result<Page<model::Region>> NetworkService::regions(const PageRequest& page) con
 
 asio::awaitable<Result<std::vector<model::Region>>> NetworkService::replace_regions(
     const Caller& caller, const Result<Json>& body) {
-  if (!caller.who.is_admin()) co_return fail(Error::forbidden("only admins change regions"));
+  if (!caller.who.is_admin()) {
+    co_return fail(Error::coded(Errc::forbidden, "", {"region.admins_only", {}}));
+  }
   if (!body) co_return fail(body.error());
   auto regions = model::parse_regions(*body);
   if (!regions) co_return fail(regions.error());
@@ -39,7 +41,9 @@ asio::awaitable<Result<std::vector<model::Region>>> NetworkService::replace_regi
 
 asio::awaitable<Result<std::shared_ptr<const model::Network>>> NetworkService::replace_links(
     const Caller& caller, const Result<Json>& body) {
-  if (!caller.who.is_admin()) co_return fail(Error::forbidden("only admins change the network"));
+  if (!caller.who.is_admin()) {
+    co_return fail(Error::coded(Errc::forbidden, "", {"network.admins_only", {}}));
+  }
   if (!body) co_return fail(body.error());
   auto links = model::parse_links(*body, *geography_.regions());
   if (!links) co_return fail(links.error());

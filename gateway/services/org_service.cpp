@@ -6,6 +6,7 @@
 #include "gateway/accounting/spending.hpp"
 #include "gateway/core/json.hpp"
 #include "gateway/services/credit_service.hpp"
+#include "gateway/services/not_found.hpp"
 
 namespace suanwang::services {
 
@@ -38,7 +39,7 @@ Json org_audit_detail(const model::Org& o) {
 Result<OrgAccount> read_account(store::Db& db, const std::string& id) {
   auto org = store::find_org(db, id);
   if (!org) return fail(org.error());
-  if (!*org) return fail(Error::not_found("no org " + id));
+  if (!*org) return fail(no_org(id));
   OrgAccount out{std::move(**org), std::nullopt};
   if (auto b = store::find_org_money(db, id); b && *b) out.money = BudgetState(**b);
   return out;
@@ -48,7 +49,9 @@ Result<OrgAccount> read_account(store::Db& db, const std::string& id) {
 
 asio::awaitable<Result<model::Org>> OrgService::create(const Caller& caller,
                                                        const Result<Json>& body) {
-  if (!caller.who.is_admin()) co_return fail(Error::forbidden("only admins create orgs"));
+  if (!caller.who.is_admin()) {
+    co_return fail(Error::coded(Errc::forbidden, "", {"org.create_admin_only", {}}));
+  }
   if (!body) co_return fail(body.error());
   JsonReader r(*body, "");
   if (auto v = r.expect_object(); !v) co_return fail(v.error());
@@ -58,7 +61,7 @@ asio::awaitable<Result<model::Org>> OrgService::create(const Caller& caller,
   auto kind = r.string("kind", 16);
   if (!kind) co_return fail(kind.error());
   auto k = model::parse_org_kind(*kind);
-  if (!k) co_return fail(Error::invalid("kind", "kind must be operator, user or admin"));
+  if (!k) co_return fail(Error::invalid_coded("kind", {"org.kind", {{"kind", *kind}}}));
   auto budget = r.opt_number("budget_cny", 0, 1e12);
   if (!budget) co_return fail(budget.error());
   model::Org org{ids_.next("org"), *name, *k, *budget, clock_.now()};
@@ -97,30 +100,29 @@ asio::awaitable<Result<Page<OrgAccount>>> OrgService::list(const auth::Principal
 
 asio::awaitable<Result<OrgAccount>> OrgService::find(const auth::Principal& who,
                                                      const std::string& id) {
-  if (!who.owns(id)) co_return fail(Error::not_found("no org " + id));
+  if (!who.owns(id)) co_return fail(no_org(id));
   co_return co_await store_.run([&](store::Db& db) { return read_account(db, id); });
 }
 
 asio::awaitable<Result<void>> OrgService::exists(const std::string& id) {
   auto org = co_await store_.run([&](store::Db& db) { return store::find_org(db, id); });
   if (!org) co_return fail(org.error());
-  if (!*org) co_return fail(Error::not_found("no org " + id));
+  if (!*org) co_return fail(no_org(id));
   co_return ok();
 }
 
 asio::awaitable<Result<OrgAccount>> OrgService::update(const Caller& caller, const std::string& id,
                                                        const Result<Json>& body) {
-  if (!caller.who.owns(id)) co_return fail(Error::not_found("no org " + id));
+  if (!caller.who.owns(id)) co_return fail(no_org(id));
   if (!caller.who.is_admin()) {
-    co_return fail(Error::forbidden("only admins change budgets and prepaid accounts"));
+    co_return fail(Error::coded(Errc::forbidden, "", {"org.update_admin_only", {}}));
   }
   if (!body) co_return fail(body.error());
   JsonReader r(*body, "");
   if (auto v = r.expect_object(); !v) co_return fail(v.error());
   if (auto v = r.reject_unknown({"budget_cny", "prepaid"}); !v) co_return fail(v.error());
   if (!r.has("budget_cny") && !r.has("prepaid")) {
-    co_return fail(
-        Error::invalid("budget_cny", "budget_cny (null removes it) or prepaid is required"));
+    co_return fail(Error::invalid_coded("budget_cny", {"org.update_empty", {}}));
   }
   std::optional<double> budget;
   if (r.has("budget_cny") && !(*body)["budget_cny"].is_null()) {
@@ -157,7 +159,7 @@ asio::awaitable<Result<OrgAccount>> OrgService::update(const Caller& caller, con
       if (set_budget) {
         auto changed = store::set_budget(db, id, budget);
         if (!changed) return fail(changed.error());
-        if (!*changed) return fail(Error::not_found("no org " + id));
+        if (!*changed) return fail(no_org(id));
         if (auto a = store::insert_audit(db, budget_entry); !a) return fail(a.error());
       }
       return read_account(db, id);
@@ -169,13 +171,13 @@ asio::awaitable<Result<OrgAccount>> OrgService::update(const Caller& caller, con
 asio::awaitable<Result<CreditAccount>> OrgService::credit(const auth::Principal& who,
                                                           const std::string& id,
                                                           const PageRequest& page) {
-  if (!who.owns(id)) co_return fail(Error::not_found("no org " + id));
+  if (!who.owns(id)) co_return fail(no_org(id));
   if (page.token && !is_valid_id(*page.token, "cre")) co_return fail(malformed_page_token());
   const int limit = page.size + 1;  // one more than asked: is there a next page?
   auto account = co_await store_.run([&](store::Db& db) -> Result<CreditAccount> {
     auto state = store::find_org_money(db, id);
     if (!state) return fail(state.error());
-    if (!*state) return fail(Error::not_found("no org " + id));
+    if (!*state) return fail(no_org(id));
     auto rows = store::list_credit_entries(db, id, page.token, limit);
     if (!rows) return fail(rows.error());
     return CreditAccount{
@@ -189,9 +191,9 @@ asio::awaitable<Result<CreditAccount>> OrgService::credit(const auth::Principal&
 asio::awaitable<Result<CreditEntry>> OrgService::add_credit(const Caller& caller,
                                                             const std::string& id,
                                                             const Result<Json>& body) {
-  if (!caller.who.owns(id)) co_return fail(Error::not_found("no org " + id));
+  if (!caller.who.owns(id)) co_return fail(no_org(id));
   if (!caller.who.is_admin()) {
-    co_return fail(Error::forbidden("only platform admins record prepaid credit"));
+    co_return fail(Error::coded(Errc::forbidden, "", {"credit.admin_only", {}}));
   }
   if (!body) co_return fail(body.error());
   JsonReader r(*body, "");
@@ -202,15 +204,12 @@ asio::awaitable<Result<CreditEntry>> OrgService::add_credit(const Caller& caller
   // Money is kept in fen: an amount with a fraction of a fen is a typo, not a payment.
   const double fen = *amount * 100.0;
   if (*amount == 0 || std::abs(fen - std::round(fen)) > 1e-6) {
-    co_return fail(Error::invalid("amount_cny",
-                                  "amount_cny must be a non-zero amount in yuan with at most two "
-                                  "decimals (negative for a correction)"));
+    co_return fail(Error::invalid_coded("amount_cny", {"credit.amount", {}}));
   }
   auto note = r.opt_string("note", kMaxCreditNoteBytes);
   if (!note) co_return fail(note.error());
   if (*amount < 0 && note->value_or("").empty()) {
-    co_return fail(
-        Error::invalid("note", "a correction (a negative amount) needs a note saying why"));
+    co_return fail(Error::invalid_coded("note", {"credit.correction_note", {}}));
   }
   CreditEntry e;
   e.id = ids_.next("cre");

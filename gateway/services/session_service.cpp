@@ -27,7 +27,7 @@ asio::awaitable<Result<NewSession>> SessionService::login(const Caller& caller, 
     Caller nobody{auth::Principal{}, caller.request_id, caller.remote};
     AuditEntry refused = audit_.entry(nobody, "session.login_failed", "user", uid, org);
     co_await audit_.record(std::move(refused));
-    co_return fail(Error{Errc::unauthenticated, "wrong email or password", {}});
+    co_return fail(Error::coded(Errc::unauthenticated, "", {"session.wrong_password", {}}));
   }
   const auto& l = **login;
   const TimePoint now = clock_.now();
@@ -58,12 +58,13 @@ asio::awaitable<Result<void>> SessionService::logout(const Caller& caller,
                                                      const std::string& scope) {
   const auth::Principal& who = caller.who;
   if (scope != "this" && scope != "all") {
-    co_return fail(Error::invalid("scope", "scope must be 'this' or 'all'"));
+    co_return fail(
+        Error::invalid_coded("scope", {"session.scope", {{"scope", scope.substr(0, 32)}}}));
   }
   const TimePoint now = clock_.now();
   if (scope == "all") {
     if (who.user_id.empty()) {
-      co_return fail(Error::invalid("scope", "an org-level API key has no sessions"));
+      co_return fail(Error::invalid_coded("scope", {"session.org_key_no_sessions", {}}));
     }
     const std::string uid = who.user_id;
     const AuditEntry ended =
@@ -81,8 +82,7 @@ asio::awaitable<Result<void>> SessionService::logout(const Caller& caller,
     co_return ok();
   }
   if (who.session_id.empty()) {
-    co_return fail(Error::invalid(
-        "scope", "API keys have no session to end; revoke the key, or use scope=all"));
+    co_return fail(Error::invalid_coded("scope", {"session.key_no_session", {}}));
   }
   const std::string sid = who.session_id;
   const AuditEntry ended = audit_.entry(caller, "session.logout", "session", sid, who.org_id);

@@ -1,6 +1,8 @@
 // The sites of the federation (see site_service.hpp).
 #include "gateway/services/site_service.hpp"
 
+#include "gateway/core/json.hpp"
+#include "gateway/services/not_found.hpp"
 #include "gateway/store/job_repo.hpp"
 #include "gateway/store/site_repo.hpp"
 
@@ -37,13 +39,15 @@ asio::awaitable<Result<void>> SiteService::admit(std::string site_id) {
   if (!checked) {
     const std::string field =
         checked.error().field.empty() ? "adapter" : "adapter." + checked.error().field;
-    co_return fail(Error::invalid(field, field + ": " + checked.error().message));
+    co_return fail(Error::invalid_coded(
+        field, {"site.check_failed", {{"field", field}, {"error", checked.error().message}}}));
   }
   adapters::Description described;
   auto h = co_await directory_.call(
       site_id, [&](adapters::SiteAdapter& a) { return health_described(a, described); });
   if (!h && h.error().code == adapters::AdapterErrc::invalid_config) {
-    co_return fail(Error::invalid("adapter", "adapter: " + h.error().message));
+    co_return fail(Error::invalid_coded(
+        "adapter", {"site.check_failed", {{"field", "adapter"}, {"error", h.error().message}}}));
   }
   if (!described.adapter.empty()) directory_.record_description(site_id, std::move(described));
   if (h && h->reachable) {
@@ -58,18 +62,19 @@ Result<model::Site> SiteService::validate(const Json& doc) const {
   auto site = model::parse_site(doc);
   if (!site) return site;
   if (!geography_.has_region(site->region)) {
-    return fail(
-        Error{Errc::unprocessable, "region: unknown region '" + site->region + "'", "region"});
+    return fail(Error::coded(Errc::unprocessable, "region",
+                             {"region.unknown", {{"field", "region"}, {"region", site->region}}}));
   }
   if (auto v = registry_.validate(federation::to_adapter_config(site->adapter)); !v) {
-    return fail(Error::invalid("adapter", v.error().message));
+    return fail(Error::invalid_coded(
+        "adapter", {"site.adapter_invalid", {{"field", "adapter"}, {"error", v.error().message}}}));
   }
   return site;
 }
 
 Result<federation::SiteView> SiteService::current(const std::string& id) const {
   auto v = directory_.view(id);
-  if (!v) return fail(Error::not_found("no site " + id));
+  if (!v) return fail(no_site(id));
   return std::move(*v);
 }
 
@@ -82,7 +87,8 @@ Result<federation::SiteView> SiteService::owned(const auth::Principal& who,
   auto v = current(id);
   if (!v) return v;
   if (!who.owns(v->site.org_id)) {
-    return fail(Error::forbidden("site " + id + " belongs to another operator"));
+    return fail(Error::coded(Errc::forbidden, "",
+                             {"site.not_yours", {{"id", id}, {"name", v->site.name}}}));
   }
   return v;
 }
@@ -90,7 +96,7 @@ Result<federation::SiteView> SiteService::owned(const auth::Principal& who,
 asio::awaitable<Result<federation::SiteView>> SiteService::create(const Caller& caller,
                                                                   const Json& doc) {
   if (!caller.who.is_operator() && !caller.who.is_admin()) {
-    co_return fail(Error::forbidden("only operator orgs register sites"));
+    co_return fail(Error::coded(Errc::forbidden, "", {"site.operators_only", {}}));
   }
   auto site = validate(doc);
   if (!site) co_return fail(site.error());
@@ -161,11 +167,12 @@ asio::awaitable<Result<federation::SiteView>> SiteService::patch(const Caller& c
                                                                  const Json& patch) {
   auto v = owned(caller.who, id);
   if (!v) co_return fail(v.error());
-  if (!patch.is_object()) co_return fail(Error::invalid("", "the body must be a JSON object"));
+  if (auto o = JsonReader(patch, "").expect_object(); !o) co_return fail(o.error());
   const bool adapter_patched = patch.contains("adapter");
   for (const auto& [k, val] : patch.items()) {
     if (k == "id" || k == "org_id" || k == "status" || k == "created_at" || k == "updated_at") {
-      co_return fail(Error::invalid(k, k + " cannot be changed (use drain/undrain for status)"));
+      co_return fail(Error::invalid_coded(
+          k, {k == "status" ? "site.status_fixed" : "site.field_fixed", {{"field", k}}}));
     }
   }
   Json doc = model::site_to_stored_json(v->site);
@@ -213,11 +220,21 @@ asio::awaitable<Result<void>> SiteService::remove(const Caller& caller, const st
   const AuditEntry deleted = audit_.entry(caller, "site.delete", "site", id, v->site.org_id);
   auto del = co_await store_.run([&](store::Db& db) {
     return db.transaction([&]() -> Result<void> {
-      auto active = store::count_active_jobs_on_site(db, id);
+      auto active = store::active_jobs_on_site(db, id, 5);
       if (!active) return fail(active.error());
-      if (*active > 0) {
-        return fail(Error::conflict("site " + id + " still has " + std::to_string(*active) +
-                                    " active jobs; drain it and wait for them to finish"));
+      if (active->count > 0) {
+        // Named, so that the operator knows which jobs to wait for (the oldest five).
+        std::string listed;
+        for (const auto& job : active->first_ids) listed += (listed.empty() ? "" : ", ") + job;
+        if (active->count > static_cast<int64_t>(active->first_ids.size())) listed += ", …";
+        return fail(Error::coded(
+            Errc::conflict, "",
+            {active->count == 1 ? "site.delete_active_one" : "site.delete_active",
+             {{"id", id},
+              {"name", v->site.name},
+              {"name_zh", v->site.name_zh},
+              {"jobs", std::to_string(active->count)},
+              {"job_ids", listed}}}));
       }
       if (auto r = store::delete_site(db, id, now); !r) return r;
       return store::insert_audit(db, deleted);

@@ -5,6 +5,7 @@
 
 #include "gateway/data/blob_store.hpp"
 #include "gateway/data/body_receiver.hpp"
+#include "gateway/services/not_found.hpp"
 #include "gateway/store/audit_repo.hpp"
 #include "gateway/store/dataset_repo.hpp"
 
@@ -16,7 +17,9 @@ Result<model::Upload> UploadService::own_upload(store::Db& db, const auth::Princ
                                                 const std::string& id) const {
   auto u = store::find_upload(db, id);
   if (!u) return fail(u.error());
-  if (!*u || (*u)->org_id != who.org_id) return fail(Error::not_found("no upload " + id));
+  if (!*u || (*u)->org_id != who.org_id) {
+    return fail(Error::coded(Errc::not_found, "", {"upload.not_found", {{"id", id}}}));
+  }
   return std::move(**u);
 }
 
@@ -42,12 +45,12 @@ asio::awaitable<Result<model::Upload>> UploadService::create(const Caller& calle
       auto d = store::find_dataset(db, dataset_id);
       if (!d) return fail(d.error());
       if (!*d || (*d)->org_id != caller.who.org_id) {
-        return fail(Error::not_found("no dataset " + dataset_id));
+        return fail(no_dataset(dataset_id));
       }
       if ((*d)->kind != model::DatasetKind::files || (*d)->sealed_at) {
-        return fail(Error::conflict("dataset " + dataset_id +
-                                    ((*d)->sealed_at ? " is sealed; its files cannot change"
-                                                     : " is declared; it holds no files")));
+        return fail(Error::coded(
+            Errc::conflict, "",
+            {(*d)->sealed_at ? "dataset.sealed" : "dataset.declared", {{"id", dataset_id}}}));
       }
       // The whole length is taken from the quota now, so a full quota refuses the upload
       // before a byte is written, never half-way.
@@ -85,10 +88,10 @@ asio::awaitable<Result<model::Upload>> UploadService::append(const Caller& calle
   model::Upload u = std::move(*found);
   if (!u.sha256.empty()) co_return co_await finish(u);
   if (offset != u.offset) {
-    co_return fail(Error{Errc::conflict,
-                         "Upload-Offset is " + std::to_string(offset) + " but " +
-                             std::to_string(u.offset) + " bytes are committed; resume from there",
-                         "Upload-Offset"});
+    co_return fail(Error::coded(
+        Errc::conflict, "Upload-Offset",
+        {"upload.wrong_offset",
+         {{"offset", std::to_string(offset)}, {"committed", std::to_string(u.offset)}}}));
   }
   // One writer at a time; the running digest is taken for the duration.
   std::optional<data::Sha256> hash;
@@ -96,7 +99,7 @@ asio::awaitable<Result<model::Upload>> UploadService::append(const Caller& calle
     std::lock_guard lock(mu_);
     Running& r = running_[id];
     if (r.busy) {
-      co_return fail(Error::conflict("another request is writing upload " + id + " now"));
+      co_return fail(Error::coded(Errc::conflict, "", {"upload.busy", {{"id", id}}}));
     }
     r.busy = true;
     if (r.hash && r.offset == u.offset) hash = std::move(r.hash);
@@ -140,10 +143,10 @@ asio::awaitable<Result<model::Upload>> UploadService::append(const Caller& calle
   if (!received) {
     (void)out->truncate(static_cast<uint64_t>(u.offset));
     if (received.error().code != Errc::payload_too_large) co_return fail(received.error());
-    co_return fail(Error{Errc::payload_too_large,
-                         "the body passes the upload's length: " + std::to_string(u.length) +
-                             " bytes, of which " + std::to_string(u.offset) + " are committed",
-                         "Content-Length"});
+    co_return fail(Error::coded(
+        Errc::payload_too_large, "Content-Length",
+        {"upload.past_length",
+         {{"length", std::to_string(u.length)}, {"committed", std::to_string(u.offset)}}}));
   }
   const int64_t got = static_cast<int64_t>(received->bytes);
   const std::optional<Error> broken = received->broken;
@@ -160,10 +163,10 @@ asio::awaitable<Result<model::Upload>> UploadService::append(const Caller& calle
   }
   if (piece_hash && piece_hash->digest() != *checksum) {
     (void)out->truncate(static_cast<uint64_t>(u.offset));
-    co_return fail(Error{Errc::checksum_mismatch,
-                         "the body's SHA-256 is " + data::digest_base64(piece_hash->digest()) +
-                             ", not the Upload-Checksum " + data::digest_base64(*checksum),
-                         "Upload-Checksum"});
+    co_return fail(Error::coded(Errc::checksum_mismatch, "Upload-Checksum",
+                                {"upload.checksum_mismatch",
+                                 {{"actual", data::digest_base64(piece_hash->digest())},
+                                  {"expected", data::digest_base64(*checksum)}}}));
   }
   out.reset();
   const int64_t to = u.offset + got;
@@ -175,7 +178,9 @@ asio::awaitable<Result<model::Upload>> UploadService::append(const Caller& calle
     return store::advance_upload(db, id, u.offset, to, d);
   });
   if (!moved) co_return fail(moved.error());
-  if (!*moved) co_return fail(Error::conflict("upload " + id + " was changed by another request"));
+  if (!*moved) {
+    co_return fail(Error::coded(Errc::conflict, "", {"upload.changed", {{"id", id}}}));
+  }
   {
     std::lock_guard lock(mu_);
     Running& r = running_[id];

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "gateway/core/json.hpp"
+#include "gateway/services/not_found.hpp"
 #include "gateway/store/org_repo.hpp"
 
 namespace suanwang::services {
@@ -25,9 +26,9 @@ bool valid_email(std::string_view e) {
 // The org named in the path when the caller may manage its members; not_found for another
 // org's.
 Result<void> may_manage(const auth::Principal& who, const std::string& org_id) {
-  if (!who.owns(org_id)) return fail(Error::not_found("no org " + org_id));
+  if (!who.owns(org_id)) return fail(no_org(org_id));
   if (!who.is_admin() && !who.is_org_admin()) {
-    return fail(Error::forbidden("only the org's admins manage its members"));
+    return fail(Error::coded(Errc::forbidden, "", {"user.admins_only", {}}));
   }
   return ok();
 }
@@ -40,7 +41,7 @@ asio::awaitable<Result<UserRecord>> UserService::create(const Caller& caller,
   if (auto m = may_manage(caller.who, org_id); !m) co_return fail(m.error());
   auto org = co_await store_.run([&](store::Db& db) { return store::find_org(db, org_id); });
   if (!org) co_return fail(org.error());
-  if (!*org) co_return fail(Error::not_found("no org " + org_id));
+  if (!*org) co_return fail(no_org(org_id));
   if (!body) co_return fail(body.error());
   JsonReader r(*body, "");
   if (auto v = r.expect_object(); !v) co_return fail(v.error());
@@ -51,7 +52,9 @@ asio::awaitable<Result<UserRecord>> UserService::create(const Caller& caller,
   if (!email) co_return fail(email.error());
   std::string e = *email;
   for (auto& ch : e) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (!valid_email(e)) co_return fail(Error::invalid("email", "email is not an address"));
+  if (!valid_email(e)) {
+    co_return fail(Error::invalid_coded("email", {"user.email", {{"email", e.substr(0, 64)}}}));
+  }
   auto password = r.string("password", 256);
   if (!password) co_return fail(password.error());
   if (auto p = security::check_password_policy(*password); !p) co_return fail(p.error());
@@ -61,7 +64,7 @@ asio::awaitable<Result<UserRecord>> UserService::create(const Caller& caller,
   if (!role) co_return fail(role.error());
   const std::string rl = role->value_or("member");
   if (rl != "admin" && rl != "member") {
-    co_return fail(Error::invalid("role", "role must be admin or member"));
+    co_return fail(Error::invalid_coded("role", {"user.role", {{"role", rl.substr(0, 32)}}}));
   }
   auto hash = co_await passwords_.hash(*password);
   if (!hash) co_return fail(hash.error());
@@ -81,7 +84,7 @@ asio::awaitable<Result<UserRecord>> UserService::create(const Caller& caller,
 asio::awaitable<Result<Page<UserRecord>>> UserService::list(const auth::Principal& who,
                                                             const std::string& org_id,
                                                             const PageRequest& page) {
-  if (!who.owns(org_id)) co_return fail(Error::not_found("no org " + org_id));
+  if (!who.owns(org_id)) co_return fail(no_org(org_id));
   auto users = co_await store_.run([&](store::Db& db) { return store::list_users(db, org_id); });
   if (!users) co_return fail(users.error());
   co_return page_of(std::move(*users), page,
@@ -98,7 +101,9 @@ asio::awaitable<Result<void>> UserService::disable(const Caller& caller, const s
     return db.transaction([&]() -> Result<std::vector<std::string>> {
       auto done = store::disable_user(db, org_id, user_id, now);
       if (!done) return fail(done.error());
-      if (!*done) return fail(Error::not_found("no user " + user_id));
+      if (!*done) {
+        return fail(Error::coded(Errc::not_found, "", {"user.not_found", {{"id", user_id}}}));
+      }
       if (auto a = store::insert_audit(db, disabled); !a) return fail(a.error());
       auto all = store::list_api_keys(db, org_id);
       if (!all) return fail(all.error());

@@ -95,7 +95,8 @@ Result<void> insert_dataset(Db& db, const model::Dataset& d) {
       .bind(9, job);
   auto r = st->run();
   if (!r && r.error().code == Errc::conflict) {
-    return fail(Error{Errc::already_exists, "a dataset named '" + d.name + "' exists", "name"});
+    return fail(
+        Error::coded(Errc::already_exists, "name", {"dataset.name_taken", {{"name", d.name}}}));
   }
   return r;
 }
@@ -257,9 +258,7 @@ Result<void> insert_upload(Db& db, const model::Upload& u) {
       .bind(9, to_unix_ms(u.expires_at));
   auto r = st->run();
   if (!r && r.error().code == Errc::conflict) {
-    return fail(Error{Errc::conflict,
-                      "an upload to '" + u.path + "' is already under way in this dataset",
-                      "path"});
+    return fail(Error::coded(Errc::conflict, "path", {"upload.path_busy", {{"path", u.path}}}));
   }
   return r;
 }

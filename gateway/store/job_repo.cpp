@@ -363,14 +363,21 @@ Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, std::string_view 
   return read_jobs(*st);
 }
 
-Result<int64_t> count_active_jobs_on_site(Db& db, std::string_view site_id) {
+Result<ActiveJobsOnSite> active_jobs_on_site(Db& db, std::string_view site_id, int listed) {
   auto st = db.prepare(
-      "SELECT COUNT(*) FROM jobs WHERE site_id = ? AND state IN "
-      "('placed','staging','submitted','running','collecting')");
+      "SELECT id, COUNT(*) OVER () FROM jobs WHERE site_id = ? AND state IN "
+      "('placed','staging','submitted','running','collecting') ORDER BY id LIMIT ?");
   if (!st) return fail(st.error());
-  st->bind(1, site_id);
-  if (auto r = st->step(); !r) return fail(r.error());
-  return st->int64(0);
+  st->bind(1, site_id).bind(2, static_cast<int64_t>(std::max(listed, 1)));
+  ActiveJobsOnSite out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    out.count = st->int64(1);
+    if (static_cast<int>(out.first_ids.size()) < listed) out.first_ids.push_back(st->text(0));
+  }
+  return out;
 }
 
 Result<std::map<std::string, int64_t>> count_jobs_by_state(Db& db) {

@@ -90,9 +90,14 @@ Result<std::vector<model::JobRecord>> list_jobs(Db& db, const JobFilter& filter)
 Result<std::vector<model::JobRecord>> list_active_jobs(Db& db, std::string_view after_id,
                                                        int limit);
 Result<std::vector<model::JobEvent>> list_job_events(Db& db, std::string_view job_id);
-// Jobs placed on the site and not finished yet (placed, submitted or running): what keeps a
-// site from being removed.
-Result<int64_t> count_active_jobs_on_site(Db& db, std::string_view site_id);
+// Jobs placed on the site and not finished yet (placed, staging, submitted, running or
+// collecting): what keeps a site from being removed. Their number, and the ids of the oldest
+// `listed` of them (to name them).
+struct ActiveJobsOnSite {
+  int64_t count = 0;
+  std::vector<std::string> first_ids;
+};
+Result<ActiveJobsOnSite> active_jobs_on_site(Db& db, std::string_view site_id, int listed);
 // Stored jobs by state name (states without jobs are absent).
 Result<std::map<std::string, int64_t>> count_jobs_by_state(Db& db);
 

@@ -7,7 +7,7 @@ namespace suanwang::store {
 
 Result<std::vector<model::Region>> load_regions(Db& db) {
   auto st = db.prepare(
-      "SELECT id, name, hub, side, lat, lon, carbon_g_per_kwh, green_share, pue_target"
+      "SELECT id, name, hub, side, lat, lon, carbon_g_per_kwh, green_share, pue_target, name_zh"
       " FROM regions"
       " ORDER BY id");
   if (!st) return fail(st.error());
@@ -20,6 +20,7 @@ Result<std::vector<model::Region>> load_regions(Db& db) {
     r.carbon_g_per_kwh = st->opt_real(6);
     r.green_share = st->opt_real(7);
     r.pue_target = st->opt_real(8);
+    r.name_zh = st->text(9);
     out.push_back(std::move(r));
   }
   return out;
@@ -53,23 +54,22 @@ Result<void> replace_regions(Db& db, const std::vector<model::Region>& regions) 
       if (!*row) break;
       const std::string id = used->text(0);
       if (!keep.contains(id)) {
-        return fail(Error{Errc::conflict,
-                          "region '" + id + "' is still used by a site or a network link",
-                          "regions"});
+        return fail(Error::coded(Errc::conflict, "regions", {"region.in_use", {{"region", id}}}));
       }
     }
     auto upsert = db.prepare(
         "INSERT INTO regions (id, name, hub, side, lat, lon, carbon_g_per_kwh, green_share,"
-        " pue_target) VALUES (?,?,?,?,?,?,?,?,?)"
+        " pue_target, name_zh) VALUES (?,?,?,?,?,?,?,?,?,?)"
         " ON CONFLICT(id) DO UPDATE SET name=excluded.name, hub=excluded.hub,"
         " side=excluded.side, lat=excluded.lat, lon=excluded.lon,"
         " carbon_g_per_kwh=excluded.carbon_g_per_kwh, green_share=excluded.green_share,"
-        " pue_target=excluded.pue_target");
+        " pue_target=excluded.pue_target, name_zh=excluded.name_zh");
     if (!upsert) return fail(upsert.error());
     for (const auto& r : regions) {
       upsert->bind(1, r.id).bind(2, r.name).bind(3, r.hub).bind(4, r.side).bind(5, r.lat).bind(
           6, r.lon);
       upsert->bind(7, r.carbon_g_per_kwh).bind(8, r.green_share).bind(9, r.pue_target);
+      upsert->bind(10, r.name_zh);
       if (auto e = upsert->run(); !e) return fail(e.error());
     }
     auto all = load_regions(db);

@@ -76,7 +76,8 @@ Result<void> insert_org(Db& db, const model::Org& org) {
       .bind(5, to_unix_ms(org.created_at));
   auto r = st->run();
   if (!r && r.error().code == Errc::conflict) {
-    return fail(Error{Errc::already_exists, "an org named '" + org.name + "' exists", "name"});
+    return fail(
+        Error::coded(Errc::already_exists, "name", {"org.name_taken", {{"name", org.name}}}));
   }
   return r;
 }

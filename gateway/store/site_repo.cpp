@@ -63,7 +63,7 @@ Result<void> insert_site(Db& db, const model::Site& s, const SealedCredentials& 
   auto r = st->run();
   if (!r && r.error().code == Errc::conflict) {
     return fail(
-        Error{Errc::already_exists, "this org already has a site named '" + s.name + "'", "name"});
+        Error::coded(Errc::already_exists, "name", {"site.name_taken", {{"name", s.name}}}));
   }
   return r;
 }
@@ -89,7 +89,7 @@ Result<void> write_site(Db& db, const model::Site& s, const SealedCredentials* c
   auto r = st->run();
   if (!r && r.error().code == Errc::conflict) {
     return fail(
-        Error{Errc::already_exists, "this org already has a site named '" + s.name + "'", "name"});
+        Error::coded(Errc::already_exists, "name", {"site.name_taken", {{"name", s.name}}}));
   }
   return r;
 }

@@ -41,7 +41,8 @@ Result<void> insert_user(Db& db, const UserRecord& u, std::string_view password_
       .bind(7, to_unix_ms(u.created_at));
   auto r = st->run();
   if (!r && r.error().code == Errc::conflict) {
-    return fail(Error{Errc::already_exists, "that email is already registered", "email"});
+    return fail(
+        Error::coded(Errc::already_exists, "email", {"user.email_taken", {{"email", u.email}}}));
   }
   return r;
 }

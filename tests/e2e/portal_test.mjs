@@ -114,6 +114,75 @@ async function signIn(page, key) {
   await page.locator('#nav').waitFor({ timeout: WAIT });
 }
 
+// The map's hub labels as ECharts drew them: their text and pixel box.
+async function mapLabelBoxes(page) {
+  return page.evaluate(async () => {
+    const echarts = await import('/vendor/echarts.esm.min.mjs');
+    const chart = echarts.getInstanceByDom(document.querySelector('.chart.map'));
+    const out = [];
+    for (const el of chart.getZr().storage.getDisplayList(true)) {
+      if (!el.style || typeof el.style.text !== 'string' || !el.style.text || el.ignore || el.invisible) continue;
+      const r = el.getBoundingRect().clone();
+      r.applyTransform(el.getComputedTransform());
+      out.push({ text: el.style.text, x: r.x, y: r.y, w: r.width, h: r.height });
+    }
+    return out;
+  });
+}
+
+// The pairs of boxes that overlap, as "A / B".
+function overlapping(boxes) {
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) out.push(`${a.text} / ${b.text}`);
+    }
+  }
+  return out;
+}
+
+// Waits until the page has no loading state left, then a little for its polls to draw.
+async function settle(page) {
+  await page.waitForFunction(() => !document.querySelector('main .state.loading'), null, { timeout: WAIT });
+  await page.waitForTimeout(700);
+}
+
+// The runs of three or more Latin-script words in the visible text of the page (top bar and
+// main, and the labels the map draws on its canvas), ids, URLs, emails, code and things marked
+// translate="no" aside. A word has no digit in it: model names (A800, Ascend910B) are not words.
+async function latinSentences(page) {
+  return page.evaluate(async () => {
+    const skip = 'code, pre, kbd, samp, script, style, textarea, option, .mono, [translate="no"]';
+    const texts = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest(skip) || !n.textContent.trim()) continue;
+      if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+      texts.push(n.textContent);
+    }
+    const map = document.querySelector('.chart.map');
+    if (map) {
+      const echarts = await import('/vendor/echarts.esm.min.mjs');
+      const chart = echarts.getInstanceByDom(map);
+      for (const el of chart ? chart.getZr().storage.getDisplayList(true) : []) {
+        if (el.style && typeof el.style.text === 'string' && !el.ignore && !el.invisible) texts.push(el.style.text);
+      }
+    }
+    const run = /\b[A-Za-z]+(?:['’][a-z]+)?\b(?:[\s,.;:()&'’–-]+\b[A-Za-z]+(?:['’][a-z]+)?\b){2,}\)?/g;
+    const out = new Set();
+    for (const raw of texts) {
+      const text = raw
+        .replace(/https?:\/\/\S+/g, ' | ')
+        .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' | ')
+        .replace(/\b[a-z]+_[0-9a-z]{6,}\b/g, ' | ');
+      for (const m of text.matchAll(run)) out.add(m[0].trim());
+    }
+    return [...out];
+  });
+}
+
 // Opens a portal page afresh (a hash change alone does not re-render the page on view).
 async function open(page, route) {
   await page.goto(base + '/#/' + route);
@@ -211,6 +280,23 @@ const steps = [
     expect(await item.getAttribute('data-carbon') === '140.4', `Chengdu's intensity: ${await item.getAttribute('data-carbon')}`);
     expect(await item.getAttribute('data-fill') === chengdu, 'the region list swatch is not the map hub\'s colour');
     await waitText(item.locator('.region-energy'), /140 g CO₂\/kWh · 70% renewables · PUE ≤ 1\.25/);
+    // Every region is listed beside the map, those without a site too, and every hub on the map
+    // has its label, none overlapping another (as drawn: the label boxes ECharts rendered).
+    const regions = (await api(keys.user, 'GET', '/api/v1/regions')).items;
+    const listed = await page.locator('#map-sites li.region-item').evaluateAll((lis) => lis.map((li) => li.dataset.region));
+    const unlisted = regions.filter((r) => !listed.includes(r.id)).map((r) => r.id);
+    expect(!unlisted.length, `regions missing from the list beside the map: ${unlisted}`);
+    const boxes = await mapLabelBoxes(page);
+    expect(boxes.length === regions.filter((r) => r.lat !== null && r.lat !== undefined).length,
+      `${boxes.length} labels on the map for ${regions.length} regions: ${boxes.map((b) => b.text)}`);
+    const overlaps = overlapping(boxes);
+    expect(!overlaps.length, `map labels overlap: ${overlaps.join('; ')}`);
+    // Zoomed in, the labels are placed again, still apart.
+    await page.locator('.chart.map').hover();
+    await page.mouse.wheel(0, -300);
+    await page.waitForTimeout(600);
+    const zoomed = overlapping(await mapLabelBoxes(page));
+    expect(!zoomed.length, `map labels overlap after zooming: ${zoomed.join('; ')}`);
     // Coloured by load instead, and back.
     await page.getByRole('radio', { name: 'CPU load' }).check();
     await page.locator('[data-testid="map-legend"][data-scale="load"]').waitFor();
@@ -260,6 +346,7 @@ const steps = [
 
   ['a job on the local site is placed, succeeds, and its output is in the logs view', async (page) => {
     const id = await submitLocalJob(page, { name: 'e2e-hello', command: 'echo hello-from-the-e2e-test; echo done' });
+    data.helloJob = id;
     await page.locator('main [data-state="succeeded"]').first().waitFor({ timeout: 90000 });
     await waitText(page.locator('#log'), /hello-from-the-e2e-test/);
     await page.locator('#log[data-eof="true"]').waitFor({ timeout: WAIT });
@@ -423,7 +510,7 @@ const steps = [
     await open(page, 'submit');
     await page.locator(`.input-row[data-dataset-id="${data.id}"]`).waitFor({ timeout: WAIT });
     expect(await page.locator(`.input-row[data-dataset-id="${data.openId}"]`).count() === 0, 'an open dataset is offered as an input');
-    await waitText(page.locator('fieldset.inputs'), /Open datasets not listed here: 1 /);
+    await waitText(page.locator('fieldset.inputs'), /1 open dataset is not listed here /);
     await page.locator(`.input-row[data-dataset-id="${data.id}"] input[type=checkbox]`).check();
     await page.getByLabel('Output files (globs)').fill('*.txt');
     await page.locator('fieldset.inputs').scrollIntoViewIfNeeded();
@@ -471,6 +558,22 @@ const steps = [
     await page.goto(base + '/#/network');
     const missing = await page.evaluate(async () => (await import('/js/i18n.js')).missingKeys());
     expect(!missing.zh.length && !missing.en.length, `untranslated keys: ${JSON.stringify(missing)}`);
+    // Counted phrases: singular and plural in English, one form (and no stray "s") in Chinese.
+    const counted = await page.evaluate(async () => {
+      const i18n = await import('/js/i18n.js');
+      const out = {};
+      for (const l of ['en', 'zh']) {
+        i18n.setLang(l);
+        out[l] = [0, 1, 2, 1000].map((n) => i18n.tn('decision.rejected', n));
+      }
+      i18n.setLang('en');
+      return out;
+    });
+    expect(counted.en.join('|') === '0 sites rejected|1 site rejected|2 sites rejected|1,000 sites rejected', `English counts: ${counted.en}`);
+    expect(counted.zh.join('|') === '0 个中心被排除|1 个中心被排除|2 个中心被排除|1,000 个中心被排除', `Chinese counts: ${counted.zh}`);
+    // The time zone of every time shown is named in the shell, on every page.
+    await waitText(page.locator('#tz-note'), /^Times in UTC\+8$/);
+    expect((await page.locator('#tz-note').getAttribute('title')).includes('Asia/Shanghai'), 'the time zone note does not name the zone');
     await waitText(page.locator('#nav a[data-nav="jobs"]'), /^Jobs$/);
     await page.locator('#lang-switch').click();
     await waitText(page.locator('#nav a[data-nav="jobs"]'), /^作业$/);
@@ -572,7 +675,8 @@ const steps = [
     await row.getByRole('button', { name: 'Undrain' }).click();
     await row.getByRole('button', { name: 'Drain' }).waitFor({ timeout: WAIT });
     // Delete it from its page: gone from the list and from the API.
-    await row.getByRole('link', { name: 'E2E Lanzhou Test Center' }).click();
+    // (The list is redrawn every 5 s: the site's page is opened from its link's address.)
+    await open(page, (await row.getByRole('link', { name: 'E2E Lanzhou Test Center' }).getAttribute('href')).slice(2));
     await waitText(page.locator('main h1'), /E2E Lanzhou Test Center/);
     const siteId = decodeURIComponent(page.url().split('/').pop());
     page.once('dialog', (d) => d.accept());
@@ -580,6 +684,111 @@ const steps = [
     await page.waitForURL(/#\/sites$/, { timeout: WAIT });
     const gone = await fetch(`${base}/api/v1/sites/${siteId}`, { headers: { Authorization: `Bearer ${keys.operator}` } });
     expect(gone.status === 404, `a deleted site answers 404, not ${gone.status}`);
+  }],
+
+  ['the new-site form starts each adapter from its own defaults and shows every local error at once', async (page) => {
+    await open(page, 'sites/new');
+    await page.locator('form.site-form').waitFor({ timeout: WAIT });
+    const gpuModels = () => page.locator('.row.gpu input[name="gpu_model"]').evaluateAll((els) => els.map((e) => e.value));
+    expect((await gpuModels()).join() === 'A800', `the emulated site's accelerator prices: ${await gpuModels()}`);
+    await page.getByLabel('Adapter').selectOption('slurm');
+    expect((await gpuModels()).length === 0, `the Slurm form keeps another adapter's accelerator prices: ${await gpuModels()}`);
+    expect(await page.getByLabel('CPU core-hour').inputValue() === '', 'the Slurm form starts with the emulated site\'s CPU price');
+    expect(await page.locator('input[name="pool_name"]').count() === 0, 'the Slurm form shows emulated pools');
+    await page.getByLabel('Adapter').selectOption('local');
+    expect((await gpuModels()).length === 0, `the local form keeps accelerator prices: ${await gpuModels()}`);
+    // Nothing is sent while a field is wrong; every wrong field says so beside itself, in its unit.
+    await page.getByLabel('Adapter').selectOption('slurm');
+    let posted = 0;
+    const count = (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/sites')) posted++; };
+    page.on('request', count);
+    await page.getByLabel('slurmrestd URL').fill('slurm.example:6820');
+    await page.getByLabel('Max walltime (hours)').fill('0');
+    await page.getByRole('button', { name: 'Register site' }).click();
+    const errorOf = (f) => page.locator(`[data-field="${f}"] .field-error`).first();
+    await waitText(errorOf('name'), /name/);
+    await waitText(errorOf('region'), /region/);
+    await waitText(errorOf('adapter.endpoint'), /http:\/\//);
+    await waitText(errorOf('adapter.options.partition'), /partition/);
+    await waitText(errorOf('pricing.cpu_core_hour'), /¥/);
+    await waitText(errorOf('policy.max_walltime_s'), /Hours/);
+    expect(await page.getByLabel('slurmrestd URL').getAttribute('aria-invalid') === 'true', 'the endpoint is not marked invalid');
+    page.off('request', count);
+    expect(posted === 0, `the form was sent with ${posted} wrong fields`);
+    await shot(page, '20-site-new-errors');
+  }],
+
+  ['an operator edits a site, a bad value is shown beside its field, and a refused delete names the active jobs', async (page) => {
+    const site = await api(keys.operator, 'POST', '/api/v1/sites', {
+      name: 'E2E Edit Center', region: 'cn-nx-zhongwei', kind: 'hpc',
+      adapter: { type: 'sim', options: { pools: [{ name: 'cpu', cpus: 64, memory_gb: 256 }], lose_rate: 0 } },
+      pricing: { cpu_core_hour: 0.05, gpu_hour: {} }, policy: { max_in_flight: 100 } });
+    await open(page, `sites/${site.id}`);
+    await page.locator('#edit-site').click();
+    await page.waitForURL(new RegExp(`#/sites/${site.id}/edit$`));
+    expect(await page.getByLabel(/^Name$/).inputValue() === 'E2E Edit Center', 'the edit form is not filled with the site');
+    expect(await page.getByLabel('Adapter').isDisabled(), 'the adapter type of a registered site can be changed');
+    await page.getByLabel(/^Name$/).fill('E2E Edited Center');
+    await page.getByLabel('Max jobs in flight').fill('250');
+    await page.getByLabel('CPU core-hour').fill('0.08');
+    await page.getByLabel('PUE', { exact: true }).fill('5');
+    await page.getByLabel('Max jobs in flight').press('Tab');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await waitText(page.locator('[data-field="energy.pue"] .field-error'), /PUE from 1 to 3/);
+    expect(await page.getByLabel('PUE', { exact: true }).getAttribute('aria-invalid') === 'true', 'the PUE is not marked invalid');
+    await shot(page, '21-site-edit-error');
+    // What only the gateway can judge (the org has a site of that name): its problem lands beside the name.
+    await page.getByLabel('PUE', { exact: true }).fill('1.2');
+    await page.getByLabel(/^Name$/).fill(localSite.name);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await waitText(page.locator('[data-field="name"] .field-error'), /already has a site named/);
+    expect(await page.locator('[data-field="energy.pue"] .field-error').textContent() === '', 'the fixed PUE still shows its error');
+    await page.getByLabel(/^Name$/).fill('E2E Edited Center');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(new RegExp(`#/sites/${site.id}$`), { timeout: WAIT });
+    await waitText(page.locator('main h1'), /^E2E Edited Center$/);
+    const after = await api(keys.operator, 'GET', `/api/v1/sites/${site.id}`);
+    expect(after.name === 'E2E Edited Center' && after.policy.max_in_flight === 250 && after.pricing.cpu_core_hour === 0.08 && after.energy.pue === 1.2,
+      `the site after editing: ${JSON.stringify({ name: after.name, policy: after.policy, pricing: after.pricing, energy: after.energy })}`);
+    expect(after.adapter.options.lose_rate === 0 && after.adapter.options.pools.length === 1 && after.region === 'cn-nx-zhongwei',
+      `the edit lost what the form does not show: ${JSON.stringify(after.adapter.options)}`);
+    // A job running there: delete is refused, and the page names the job.
+    const deadline = Date.now() + WAIT;
+    while (!(await api(keys.operator, 'GET', `/api/v1/sites/${site.id}`)).capacity) {
+      expect(Date.now() < deadline, 'the new site never reported its capacity');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const job = await api(keys.user, 'POST', '/api/v1/jobs', { name: 'e2e-blocks-delete', command: 'sleep 600',
+      resources: { cpus: 1, memory_gb: 1, walltime_s: 3600 }, expected_runtime_s: 3000, constraints: { sites: [site.id] } });
+    page.once('dialog', (d) => d.accept());
+    await page.locator('#delete-site').click();
+    const refused = page.locator('[data-testid="delete-refused"]');
+    await refused.waitFor({ timeout: WAIT });
+    await refused.locator(`li[data-job="${job.id}"] a`, { hasText: 'e2e-blocks-delete' }).waitFor();
+    await waitText(refused, /active jobs/);
+    await shot(page, '22-site-delete-refused');
+    await api(keys.user, 'POST', `/api/v1/jobs/${job.id}/cancel`);
+    const until = Date.now() + 60000;
+    while ((await api(keys.user, 'GET', `/api/v1/jobs/${job.id}`)).state !== 'canceled') {
+      expect(Date.now() < until, 'the blocking job was not canceled');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    page.once('dialog', (d) => d.accept());
+    await page.locator('#delete-site').click();
+    await page.waitForURL(/#\/sites$/, { timeout: WAIT });
+  }],
+
+  ['an operator\'s account shows what its sites earned', async (page) => {
+    await open(page, 'account');
+    const earned = page.locator('[data-testid="earned"] .stat-value');
+    await earned.waitFor({ timeout: WAIT });
+    expect(/^¥\d[\d,]*\.\d\d$/.test((await earned.textContent()).trim()), `earned is not money: ${await earned.textContent()}`);
+    await page.locator(`[data-testid="earnings"] tr[data-site="${localSite.id}"]`).waitFor({ timeout: WAIT });
+    // The local site ran the user's jobs: what the table says it earned is what its settlement says.
+    const st = await api(keys.operator, 'GET', `/api/v1/sites/${localSite.id}/settlement`);
+    const cell = await page.locator(`[data-testid="earnings"] tr[data-site="${localSite.id}"] td.num`).last().textContent();
+    expect(Number(cell.replace(/[¥,]/g, '')) === Math.round(st.totals.earnings_cny * 100) / 100, `the local site earned ${cell}, its settlement says ${st.totals.earnings_cny}`);
+    await shot(page, '23-operator-account');
   }],
 
   ['an admin sees orgs, keys, regions and the network matrix', async (page) => {
@@ -602,6 +811,18 @@ const steps = [
     await shot(page, '12-admin-network');
     await page.goto(base + '/#/keys');
     await page.locator('main table tbody tr').first().waitFor({ timeout: WAIT });
+    // A new key is shown once, with a copy button that puts exactly it on the clipboard.
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await waitText(page.locator('[data-field="name"] .field-error'), /Name the key/);
+    await page.getByLabel('Name', { exact: true }).fill('e2e-copy');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.locator('#new-key').textContent({ timeout: WAIT })).trim();
+    expect(/^sw_/.test(secret), `the new key: ${secret}`);
+    const copy = page.getByRole('button', { name: 'Copy the new key' });
+    await copy.click();
+    await waitText(copy, /^Copied$/);
+    const clip = await page.evaluate(() => navigator.clipboard.readText());
+    expect(clip === secret, `the clipboard holds ${clip}, not the new key`);
     // demo-user now sees its prepaid balance and the top-up on its account page.
     await signIn(page, keys.user);
     await page.goto(base + '/#/account');
@@ -609,6 +830,42 @@ const steps = [
     await waitText(page.locator('main table caption'), /top-ups/);
     await waitText(page.locator('main table'), /e2e bank ref/);
     await shot(page, '13-account-credit');
+  }],
+
+  ['in 中文 every page reads in Chinese: no English sentence in what is shown', async (page) => {
+    // Every page of every role, in Chinese; what a page shows must not contain a run of three or
+    // more Latin-script words. Not counted: ids (site_…, job_…), URLs, emails, names with digits
+    // (A800, Ascend910B), code, command lines and logs (code, pre, .mono) and what is marked
+    // translate="no". Server-written text counts too: it is shown to the user.
+    const pages = {
+      user: ['network', 'submit', 'jobs', `jobs/${data.helloJob}`, 'data', `data/${data.id}`, 'keys', 'account'],
+      operator: ['sites', `sites/${localSite.id}`, `sites/${localSite.id}/edit`, 'sites/new', 'jobs', 'account'],
+      admin: ['orgs', 'network-matrix', 'sites', 'keys'],
+    };
+    const found = [];
+    for (const [role, routes] of Object.entries(pages)) {
+      await signIn(page, keys[role]);
+      await page.evaluate(() => localStorage.setItem('suanwang.lang', 'zh'));
+      for (const route of routes) {
+        await open(page, route);
+        await waitText(page.locator('#nav a[data-nav="jobs"]'), /^作业$/);
+        await settle(page);
+        if (route === 'submit') {
+          await page.locator('input[name="command"]').fill('python train.py');
+          await page.locator('select[name="accelerator_model"]').selectOption('A800');
+          await page.locator('#quote .rejections li').first().waitFor({ timeout: WAIT });
+        }
+        if (route.startsWith('jobs/')) await page.locator('.timeline li').first().waitFor({ timeout: WAIT });
+        if (route === 'orgs') {
+          await page.locator('tr', { hasText: 'demo-user' }).getByRole('button', { name: '用户' }).click();
+          await settle(page);
+        }
+        for (const text of await latinSentences(page)) found.push(`${role} #/${route}: “${text}”`);
+      }
+    }
+    await page.evaluate(() => localStorage.setItem('suanwang.lang', 'en'));
+    await signIn(page, keys.user);
+    expect(!found.length, `English in 中文 mode (${found.length}):\n${found.join('\n')}`);
   }],
 ];
 
@@ -649,6 +906,7 @@ try {
       '--disable-dev-shm-usage', '--metrics-recording-only', '--mute-audio'],
   });
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   // Works offline: every request must go to the gateway itself.
   await context.route('**/*', (route) => {
     const u = new URL(route.request().url());

@@ -38,7 +38,9 @@ TEST_CASE("a site with an active job is not deleted; once the job ends it is",
   auto refused = op.del("/api/v1/sites/" + f.site_id);
   INFO(refused.body);
   CHECK(refused.status == 409);
-  CHECK_THAT(refused.json().value("detail", ""), Catch::Contains("active jobs"));
+  CHECK_THAT(refused.json().value("detail", ""),
+             Catch::Contains("while it has active jobs: 1 is still active (" + id + ");"));
+  CHECK(refused.json().at("params").at("job_ids") == id);
   CHECK(op.get("/api/v1/sites/" + f.site_id).status == 200);
 
   REQUIRE(user.post("/api/v1/jobs/" + id + "/cancel", json::object()).status == 202);

@@ -219,6 +219,7 @@ Result<ExitCode> run_usage(Session& s) {
     s.io().out << a->raw << "\n";
     return ExitCode::ok;
   }
+  const SiteNames sites = best_effort_site_names(**api);
   Table t({"JOB", "SITE", "STATE", "RESOURCES", "SECONDS", "COST CNY"},
           {Align::left, Align::left, Align::left, Align::left, Align::right, Align::right});
   for (const auto& u : a->body.at("items")) {
@@ -232,7 +233,12 @@ Result<ExitCode> run_usage(Session& s) {
       res += ", " + std::to_string(r.value("accelerator_count", 0)) + "x" +
              text_of(r, "accelerator_model");
     }
-    t.add_row({text_of(u, "job_id"), text_of(u, "site_id"), text_of(u, "state"), res,
+    // Jobs by name (their id when unnamed), sites by name: a bill, not a log.
+    const std::string job_name = text_of(u, "job_name");
+    const std::string site_id = text_of(u, "site_id");
+    const auto site = sites.find(site_id);
+    t.add_row({job_name.empty() ? text_of(u, "job_id") : job_name,
+               site == sites.end() ? site_id : site->second, text_of(u, "state"), res,
                num(u, "seconds"), num(u, "cost_cny")});
   }
   s.io().out << (t.rows() == 0 ? std::string("No usage in this period.\n") : t.render());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "tools/cli/commands.hpp"
+#include "tools/cli/views.hpp"
 
 namespace suanwang::cli {
 
@@ -11,6 +12,10 @@ Result<ExitCode> run_site(Session& s);
 Result<ExitCode> run_keys(Session& s);
 Result<ExitCode> run_usage(Session& s);
 Result<ExitCode> run_login(Session& s);
+
+// Site names for showing jobs and usage; empty when the sites cannot be listed (ids are shown
+// then).
+SiteNames best_effort_site_names(Api& api);
 
 // The site named by id or by name (exact, else case-insensitive); not_found lists the names.
 Result<Json> find_site(Api& api, const std::string& name_or_id);

@@ -180,12 +180,6 @@ Result<std::string> page_query(const ParsedArgs& args) {
   return q;
 }
 
-// Site names for showing jobs; empty when the sites cannot be listed (ids are shown then).
-SiteNames best_effort_site_names(Api& api) {
-  auto a = api.get_all("/api/v1/sites");
-  return a ? site_names(a->body) : SiteNames{};
-}
-
 Result<ExitCode> run_sites(Session& s) {
   std::string target = "/api/v1/sites";
   if (auto r = s.args().get("--region")) target += "?region=" + url_encode(*r);
@@ -243,19 +237,24 @@ Result<ExitCode> run_submit(Session& s) {
     return ExitCode::unsatisfiable;
   }
   const bool wait = s.args().has("--wait");
+  const bool quiet = s.args().has("--quiet");
+  const std::string id = str_of(a->body, "id");
   if (s.json() && !wait) {
     print_raw(s.io().out, a->raw);
     return ExitCode::ok;
   }
-  if (!s.json()) s.io().out << render_submitted(a->body) << std::flush;
+  if (quiet) {
+    s.io().out << id << "\n" << std::flush;
+  } else if (!s.json()) {
+    s.io().out << render_submitted(a->body) << std::flush;
+  }
   if (!wait) return ExitCode::ok;
 
-  const std::string id = str_of(a->body, "id");
-  auto end = wait_for_end(**api, id, s.json() ? nullptr : &s.io().err);
+  auto end = wait_for_end(**api, id, s.json() || quiet ? nullptr : &s.io().err);
   if (!end) return fail(end.error());
   if (s.json()) {
     print_raw(s.io().out, end->raw);
-  } else {
+  } else if (!quiet) {  // quiet: the id was all that was asked for; the exit code says the rest
     // The job's output first (its first MiB; `suanwang logs` has all of it), then how it ended.
     if (auto logs = (*api)->get(job_path(id, "/logs") + "?offset=0&max_bytes=1048576")) {
       const std::string data = str_of(logs->body, "data");
@@ -441,10 +440,11 @@ Result<ExitCode> run_top_up(Session& s) {
 constexpr std::array<OptionSpec, 0> kNoOptions{};
 constexpr std::array kSitesOptions = {OptionSpec{"--region", 0, true}};
 constexpr auto kSubmitOptions = [] {
-  std::array<OptionSpec, kJobOptions.size() + 2> a{};
+  std::array<OptionSpec, kJobOptions.size() + 3> a{};
   std::copy(kJobOptions.begin(), kJobOptions.end(), a.begin());
   a[kJobOptions.size()] = OptionSpec{"--wait"};
   a[kJobOptions.size() + 1] = OptionSpec{"--idempotency-key", 0, true};
+  a[kJobOptions.size() + 2] = OptionSpec{"--quiet", 'q'};
   return a;
 }();
 constexpr std::array kJobsOptions = {OptionSpec{"--state", 0, true}, OptionSpec{"--limit", 0, true},
@@ -469,16 +469,19 @@ run it and why, and the one-line summary. Exits 6 when no site can run the job.
 
 constexpr const char* kSubmitUsage =
     R"(usage: suanwang submit (--command CMD | --script FILE | -f JOB.json) [job options]
-                       [--wait] [--idempotency-key KEY]
+                       [--wait] [--quiet] [--idempotency-key KEY]
 
 Submit a job. The gateway places it on the best site now and prints where it went.
 
   --wait                   poll until the job ends, print its output; exit 0 only if it
                            succeeded (else 8)
+  -q, --quiet              print only the job's id (with --wait: nothing more; the exit code
+                           says how it ended), for JOB=$(suanwang submit -q ...)
   --idempotency-key KEY    make retries safe: the same key and body return the first job
 
   suanwang submit --name hello --command "echo hello" --walltime 60 --wait
   suanwang submit -f job.json --policy cheapest
+  JOB=$(suanwang submit -q --command "sort n.txt > sorted.txt" --output sorted.txt --wait)
 )";
 
 constexpr const char* kJobsUsage =
@@ -662,6 +665,11 @@ constexpr std::array kCommands = {
 };
 
 }  // namespace
+
+SiteNames best_effort_site_names(Api& api) {
+  auto a = api.get_all("/api/v1/sites");
+  return a ? site_names(a->body) : SiteNames{};
+}
 
 Result<Api*> Session::api() {
   if (api_) return api_.get();

@@ -4,6 +4,7 @@
 import * as api from './api.js';
 import { t, lang, setLang, onLangChange } from './i18n.js';
 import { h, clear, errorBox, loading } from './ui.js';
+import { utcOffset, zoneName } from './format.js';
 
 // Route table: pattern, page module, roles that see it (null = everyone signed in), its
 // navigation label and, when narrower than `roles`, the roles whose navigation shows it.
@@ -17,6 +18,7 @@ const routes = [
   { path: 'sites', page: () => import('./pages/sites.js'), roles: ['operator', 'admin'], nav: 'nav.sites' },
   { path: 'sites/new', page: () => import('./pages/site_new.js'), roles: ['operator', 'admin'], nav: 'nav.register', navRoles: ['operator'] },
   { path: 'sites/:id', page: () => import('./pages/site.js'), roles: null },
+  { path: 'sites/:id/edit', page: () => import('./pages/site_edit.js'), roles: ['operator', 'admin'] },
   { path: 'orgs', page: () => import('./pages/orgs.js'), roles: ['admin'], nav: 'nav.orgs' },
   { path: 'keys', page: () => import('./pages/keys.js'), roles: null, nav: 'nav.keys' },
   { path: 'network-matrix', page: () => import('./pages/matrix.js'), roles: ['admin'], nav: 'nav.matrix' },
@@ -70,6 +72,9 @@ function renderShell() {
           }, t(r.nav))))))
       : h('span.spacer'),
     h('div.top-right',
+      // Every time the portal shows is the browser's local time: said once, on every page.
+      h('span#tz-note.tz', { title: t('time.zone_title', { zone: zoneName() || utcOffset(), offset: utcOffset() }) },
+        t('time.zone', { offset: utcOffset() })),
       h('button#lang-switch.ghost', {
         type: 'button',
         lang: lang() === 'zh' ? 'en' : 'zh-CN',

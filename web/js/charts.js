@@ -30,7 +30,10 @@ export const palette = ['#2f6fde', '#e0683a', '#1f9e89', '#9b59b6', '#d4a017', '
 export async function makeChart(el, ctx, { renderer = 'canvas' } = {}) {
   const echarts = await echartsReady();
   const chart = echarts.init(el, null, { renderer, locale: lang() === 'zh' ? 'ZH' : 'EN' });
-  const ro = new ResizeObserver(() => { if (!chart.isDisposed()) chart.resize(); });
+  // A box with no size (the page is being left, or hidden) has nothing to lay out.
+  const ro = new ResizeObserver(() => {
+    if (!chart.isDisposed() && el.isConnected && el.clientWidth > 0 && el.clientHeight > 0) chart.resize();
+  });
   ro.observe(el);
   ctx.onCleanup(() => { ro.disconnect(); chart.dispose(); });
   return chart;

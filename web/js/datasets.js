@@ -2,7 +2,7 @@
 // (sealed, open, declared), sizes, the file table (path, size, SHA-256 with a copy button,
 // download) and loading the vendored tus-js-client, which the upload panel needs.
 import * as api from './api.js';
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 import * as fmt from './format.js';
 import { h, badge, table, toast, errorText } from './ui.js';
 
@@ -20,7 +20,7 @@ export function status(ds) {
 // Sizes as people read them, with the exact byte count on hover; 0 is "0 B", not "none".
 export function size(n) {
   if (n === null || n === undefined) return '—';
-  return h('span', { title: t('data.bytes_exact', { n: fmt.num(n) }), dataset: { bytes: String(n) } },
+  return h('span', { title: tn('data.bytes_exact', n), dataset: { bytes: String(n) } },
     Number(n) === 0 ? '0 B' : fmt.bytes(n));
 }
 

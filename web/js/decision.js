@@ -2,7 +2,7 @@
 // GET /api/v1/jobs/{id}/decision share it): the summary, the chosen site's estimated energy and
 // emissions, the ranked sites with price, start, data moved, energy and CO2 and score, and why
 // every other site was rejected.
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 import * as fmt from './format.js';
 import { h, table } from './ui.js';
 
@@ -25,7 +25,7 @@ export function renderDecision(d, { detailed = false, regionName = (id) => id, r
   if (d.ranked && d.ranked.length) {
     const cols = [
       detailed ? { label: '#', class: 'num', cell: (c) => String(d.ranked.indexOf(c) + 1) } : null,
-      { label: t('col.site'), cell: (c) => h('span', h('strong', c.site_name), h('br'), h('span.muted.small', regionName(c.region))) },
+      { label: t('col.site'), cell: (c) => h('span', h('strong', siteLabel(c)), h('br'), h('span.muted.small', regionName(c.region))) },
       { label: t('col.price'), class: 'num', cell: (c) => h('span', { title: t('decision.price_parts', { compute: fmt.money(c.compute_cost_cny), egress: fmt.money(c.egress_cost_cny) }) }, fmt.money(c.estimated_cost_cny)) },
       { label: t('col.starts'), class: 'num', cell: (c) => fmt.startsIn(c.start_s) },
       { label: t('col.result'), class: 'num', cell: (c) => fmt.duration(c.result_s) },
@@ -38,16 +38,16 @@ export function renderDecision(d, { detailed = false, regionName = (id) => id, r
     }
     cols.push({ label: t('col.score'), class: 'num', cell: (c) => c.score.toFixed(3) });
     parts.push(table(cols.filter(Boolean), d.ranked, {
-      caption: t('decision.ranked', { n: d.feasible_sites ?? d.ranked.length }),
+      caption: tn('decision.ranked', d.feasible_sites ?? d.ranked.length),
       rowAttrs: (c) => ({ class: c === d.ranked[0] ? 'chosen' : null, dataset: { site: c.site } }),
     }));
   }
   if (d.rejected && d.rejected.length) {
     const counts = Object.entries(d.rejected_by_code || {}).map(([code, n]) => `${t('reject.' + code, {}, code)} ×${n}`).join(' · ');
     parts.push(h('details.rejections', { open: true },
-      h('summary', t('decision.rejected', { n: d.rejected_sites ?? d.rejected.length }), counts ? h('span.muted.small', ' — ', counts) : null),
+      h('summary', tn('decision.rejected', d.rejected_sites ?? d.rejected.length), counts ? h('span.muted.small', ' — ', counts) : null),
       h('ul', d.rejected.map((r) => h('li', { dataset: { site: r.site, code: r.code } },
-        h('strong', r.site_name), ': ', r.reason)))));
+        h('strong', siteLabel(r)), ': ', r.reason)))));
   }
   if (d.budget) {
     const key = d.budget.limit === 'prepaid credit' ? 'decision.credit' : 'decision.budget';
@@ -72,9 +72,9 @@ function energyLine(d, region) {
       h('strong.co2', fmt.co2(c.co2_kg)), ' · ', h('span.kwh', fmt.energy(c.energy_kwh)),
       basis ? h('span.muted.small', ' — ', basis) : null),
     r && r.carbon_g_per_kwh !== undefined && r.carbon_g_per_kwh !== null
-      ? h('p.muted.small', t('decision.grid', { region: r.name, intensity: fmt.intensity(r.carbon_g_per_kwh) })) : null,
+      ? h('p.muted.small', t('decision.grid', { region: fmt.displayName(r), intensity: fmt.intensity(r.carbon_g_per_kwh) })) : null,
     greener ? h('p.muted.small', { dataset: { testid: 'greener' } }, t('decision.greener', {
-      site: greener.site_name, co2: fmt.co2(greener.co2_kg), pct: Math.round(100 * (1 - greener.co2_kg / c.co2_kg)),
+      site: siteLabel(greener), co2: fmt.co2(greener.co2_kg), pct: Math.round(100 * (1 - greener.co2_kg / c.co2_kg)),
     })) : null);
 }
 
@@ -86,4 +86,9 @@ function co2Cell(c, region, detailed) {
     ? t('decision.co2_title', { intensity: fmt.intensity(r.carbon_g_per_kwh) }) : null;
   if (!detailed) return h('span', { title: [fmt.co2(c.co2_kg), fmt.energy(c.energy_kwh), grid].filter(Boolean).join(' · ') }, fmt.co2(c.co2_kg, { bare: true }));
   return h('span', { title: grid }, fmt.co2(c.co2_kg), h('br'), h('span.muted.small', fmt.energy(c.energy_kwh)));
+}
+
+// A candidate's site name in the portal's language (`site_name_zh` when the gateway gives one).
+function siteLabel(c) {
+  return fmt.displayName({ name: c.site_name, name_zh: c.site_name_zh });
 }

@@ -1,5 +1,6 @@
 // format.js — numbers, money, times and sizes as people read them, in the current language.
-// Money is CNY with two decimals; times are shown in the browser's local time zone.
+// Money is CNY with two decimals; times are shown in the browser's local time zone, which the
+// shell names on every page (zoneNote()). Sites and regions are named in the portal's language.
 import { lang, t } from './i18n.js';
 
 const locale = () => (lang() === 'zh' ? 'zh-CN' : 'en-GB');
@@ -30,6 +31,36 @@ export function time(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+// The browser's UTC offset at `at` (default now): "UTC+8", "UTC+5:30", "UTC".
+export function utcOffset(at = new Date()) {
+  const m = -at.getTimezoneOffset();
+  if (!m) return 'UTC';
+  const a = Math.abs(m);
+  return `UTC${m > 0 ? '+' : '−'}${Math.floor(a / 60)}${a % 60 ? ':' + String(a % 60).padStart(2, '0') : ''}`;
+}
+
+// The IANA zone the times are shown in ("Asia/Shanghai"), or '' when the browser does not say.
+export function zoneName() {
+  try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch { return ''; }
+}
+
+// A site's or a region's name in the portal's language: `name_zh` in Chinese when the gateway
+// gives one, else `name` (registered names need not have a Chinese form).
+export function displayName(obj) {
+  if (!obj) return '';
+  return lang() === 'zh' && obj.name_zh ? obj.name_zh : obj.name;
+}
+
+// A region's hub ("长三角 Yangtze River Delta" in the catalogue): `hub_zh` / `hub_en` when the
+// gateway splits them, else the part of the bilingual name in the portal's language.
+export function hubName(region) {
+  if (!region || !region.hub) return '';
+  if (lang() === 'zh' && region.hub_zh) return region.hub_zh;
+  const m = /^([\u3000-\u9fff\uff00-\uffef]+)\s+(.+)$/.exec(region.hub);
+  if (!m) return region.hub;
+  return lang() === 'zh' ? m[1] : m[2];
 }
 
 export function clock(iso) {

@@ -155,49 +155,95 @@ export function clearErrors(form) {
   for (const e of form.querySelectorAll('.form-error')) e.remove();
 }
 
-// Shows several errors at once, each beside its field ({field, message}); focuses the first.
+// Shows several errors at once, each beside its field ({field, message}, or {el, message} for
+// a control without an API name, e.g. a row of a list); errors whose field is not on the form
+// go at its top. Focuses the first marked control.
 export function showFieldErrors(form, errors) {
   clearErrors(form);
   let first = null;
-  for (const { field: name, message } of errors) {
-    const box = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
-    if (!box) continue;
+  const loose = [];
+  for (const { field: name, el, message } of errors) {
+    const box = el ? el.closest('.field, [data-field]') : findBox(form, name);
+    if (!box) { loose.push(message); continue; }
     const slot = box.querySelector(':scope > .field-error') || box.querySelector('.field-error');
-    if (slot) slot.textContent = message;
-    const control = box.querySelector('input, select, textarea');
+    if (slot) slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
+    const control = el || box.querySelector('input, select, textarea');
     if (control) {
       control.setAttribute('aria-invalid', 'true');
       first = first || control;
     }
   }
+  if (loose.length) form.prepend(h('div.form-error', { role: 'alert' }, loose.join(' ')));
   if (first) first.focus();
+  return errors.length;
 }
 
-// Shows an API error beside the field its problem names: the exact field path, else its
-// nearest named parent ("resources.accelerators.model" → "resources.accelerators" →
-// "resources"), else at the top of the form. Focuses the field. Returns the element used.
-export function showError(form, err) {
-  clearErrors(form);
-  const msg = errorText(err);
-  let path = err instanceof ApiError ? err.field : null;
+// The box of an API field path: the exact path, else its nearest named parent
+// ("resources.accelerators.model" → "resources.accelerators" → "resources").
+function findBox(form, path) {
   while (path) {
     const box = form.querySelector(`[data-field="${CSS.escape(path)}"]`);
-    if (box) {
-      const slot = box.querySelector(':scope > .field-error') || box.querySelector('.field-error');
-      slot.textContent = msg;
-      const control = box.querySelector('input, select, textarea');
-      if (control) {
-        control.setAttribute('aria-invalid', 'true');
-        control.focus();
-      }
-      return box;
-    }
+    if (box) return box;
     const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
     path = cut > 0 ? path.slice(0, cut) : '';
   }
-  const top = h('div.form-error', { role: 'alert' }, errorText(err));
+  return null;
+}
+
+// Shows an API error beside the field its problem names (`field`, or each of `errors`
+// [{field, detail|message}] when the gateway lists several), else at the top of the form.
+// Focuses the field. Returns the element used.
+export function showError(form, err) {
+  clearErrors(form);
+  const many = err instanceof ApiError && Array.isArray(err.problem?.errors) ? err.problem.errors : null;
+  if (many && many.length) {
+    showFieldErrors(form, many.map((e) => ({ field: e.field || e.pointer || '', message: e.detail || e.message || errorText(err) })));
+    return form.querySelector('[aria-invalid="true"]') || form.querySelector('.form-error');
+  }
+  const msg = errorText(err);
+  const box = err instanceof ApiError && err.field ? findBox(form, err.field) : null;
+  if (box) {
+    const slot = box.querySelector(':scope > .field-error') || box.querySelector('.field-error');
+    slot.textContent = msg;
+    const control = box.querySelector('input, select, textarea');
+    if (control) {
+      control.setAttribute('aria-invalid', 'true');
+      control.focus();
+    }
+    return box;
+  }
+  const top = h('div.form-error', { role: 'alert' }, msg);
   form.prepend(top);
   return top;
+}
+
+// A button that copies `text()` to the clipboard (navigator.clipboard, else a hidden textarea
+// and execCommand for plain-http origins), then says "Copied" for a moment.
+export function copyButton(text, { label = t('copy.copy'), ariaLabel } = {}) {
+  const btn = h('button.secondary.small.copy', { type: 'button', 'aria-label': ariaLabel || label }, label);
+  btn.addEventListener('click', async () => {
+    const value = typeof text === 'function' ? text() : text;
+    let ok = false;
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(value);
+        ok = true;
+      }
+    } catch { /* fall back below */ }
+    if (!ok) {
+      const area = h('textarea', { readonly: true, 'aria-hidden': 'true', style: 'position:fixed;left:-9999px;top:0' });
+      area.value = value;
+      document.body.append(area);
+      area.select();
+      try { ok = document.execCommand('copy'); } catch { ok = false; }
+      area.remove();
+    }
+    btn.textContent = ok ? t('copy.copied') : t('copy.failed');
+    btn.dataset.copied = String(ok);
+    clearTimeout(btn.timer);
+    btn.timer = setTimeout(() => { btn.textContent = label; delete btn.dataset.copied; }, 2500);
+  });
+  return btn;
 }
 
 export function toast(text) {

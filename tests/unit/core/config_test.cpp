@@ -233,3 +233,25 @@ TEST_CASE("load_config_file reads a JSON file and names the file in errors", "[c
 }
 
 }  // namespace
+
+TEST_CASE("the example config names every setting, loads, and keeps the defaults it does not "
+          "change", "[core][config]") {
+  const std::string path = std::string(SUANWANG_TEST_DATA_DIR) + "/../../etc/suanwang.example.json";
+  std::ifstream in(path);
+  REQUIRE(in);
+  const Json example = Json::parse(in);
+  const Json defaults = config_to_json(Config{});
+  std::vector<std::string> example_keys, default_keys;
+  for (const auto& [k, v] : example.items()) example_keys.push_back(k);
+  for (const auto& [k, v] : defaults.items()) default_keys.push_back(k);
+  CHECK(example_keys == default_keys);  // a new setting belongs in the example too
+  Config c;
+  REQUIRE(load_config_file(c, path));
+  // What an operator of a real center changes first; the rest are the defaults.
+  std::vector<std::string> changed;
+  const Json loaded = config_to_json(c);
+  for (const auto& [k, v] : loaded.items()) {
+    if (defaults[k] != v) changed.push_back(k);
+  }
+  CHECK(changed == std::vector<std::string>{"data_dir", "listen", "log_file"});
+}

@@ -77,6 +77,36 @@ TEST_CASE("i18n: {name:kind} translates a word and {name:duration} formats secon
         "results would arrive soon, after constraints.deadline");
 }
 
+TEST_CASE("i18n: in zh a parameter's _zh form wins when given and not empty", "[core][i18n]") {
+  const i18n::Params named{{"site", "Gui'an Data Center Cluster"},
+                           {"site_zh", "贵安数据中心集群"},
+                           {"cost", "¥1.00"},
+                           {"start", "0"}};
+  CHECK(i18n::render("summary.chosen", named, Lang::zh) == "贵安数据中心集群：¥1.00，立即开始");
+  CHECK(i18n::render("summary.chosen", named, Lang::en) ==
+        "Gui'an Data Center Cluster: ¥1.00, starts now");
+  i18n::Params unnamed = named;
+  unnamed[1].second.clear();  // no Chinese name: the one name in both languages
+  CHECK(i18n::render("summary.chosen", unnamed, Lang::zh) ==
+        "Gui'an Data Center Cluster：¥1.00，立即开始");
+}
+
+TEST_CASE("i18n: {name:bytes} shows a byte count as people read it", "[core][i18n]") {
+  const i18n::Params p{{"quota", "1000"}, {"used", "999"}, {"size", "10700000000"}, {"free", "1"}};
+  CHECK(i18n::render("quota.storage_full", p, Lang::en) ==
+        "the org's storage quota is 1000 B and 999 B are used; 10.7 GB more do not fit "
+        "(free: 1 B)");
+  CHECK(i18n::render("quota.storage_full", p, Lang::zh) ==
+        "组织的存储配额为 1000 B，已用 999 B，剩余 1 B；放不下新增的 10.7 GB");
+  const auto size = [](const char* n) {
+    return i18n::render("quota.file_too_large", {{"size", n}, {"max", "9999"}}, Lang::en);
+  };
+  CHECK(size("12345") == "the file is 12.3 KB; one file may be at most 9999 B");
+  CHECK(size("2500000") == "the file is 2.5 MB; one file may be at most 9999 B");
+  CHECK(size("3000000000000") == "the file is 3.0 TB; one file may be at most 9999 B");
+  CHECK(size("lots") == "the file is lots; one file may be at most 9999 B");  // shown as it is
+}
+
 TEST_CASE("i18n: render never fails: unknown codes and missing parameters show as written",
           "[core][i18n]") {
   CHECK(i18n::render("no.such.code", {{"a", "1"}}, Lang::zh) == "no.such.code a=1");

@@ -162,3 +162,16 @@ TEST_CASE("link JSON round-trips through parse_links", "[model][region]") {
 }
 
 }  // namespace
+
+TEST_CASE("a region's Chinese name is optional, kept and shown", "[model][region]") {
+  auto r = parse_regions(Json{{"regions",
+                               {{{"id", "cn-gz-guian"}, {"name", "Gui'an"}, {"name_zh", "贵安"}},
+                                {{"id", "cn-cy-chengdu"}, {"name", "Chengdu"}}}}});
+  REQUIRE(r);
+  CHECK((*r)[0].name_zh == "贵安");
+  CHECK(to_json((*r)[0])["name_zh"] == "贵安");
+  CHECK_FALSE(to_json((*r)[1]).contains("name_zh"));
+  auto bad = parse_regions(Json{{"regions", {{{"id", "x"}, {"name", "X"}, {"name_zh", 3}}}}});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().field == "regions[0].name_zh");
+}

@@ -2,6 +2,8 @@
 // secrecy of adapter credentials.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "gateway/model/site.hpp"
 
 namespace {
@@ -195,3 +197,33 @@ TEST_CASE("the shown form never contains credentials", "[model][site]") {
 }
 
 }  // namespace
+
+TEST_CASE("a site's Chinese name is kept, stored and shown; the examples in etc/ parse",
+          "[model][site]") {
+  Json body = design_body();
+  body["name_zh"] = "贵安智算中心";
+  auto s = parse_site(body);
+  REQUIRE(s);
+  CHECK(s->name_zh == "贵安智算中心");
+  CHECK(site_to_json(*s, false)["name_zh"] == "贵安智算中心");
+  auto again = parse_site(site_to_stored_json(*s));
+  REQUIRE(again);
+  CHECK(again->name_zh == "贵安智算中心");
+  // Without one, none is shown (the portal then shows `name` in both languages).
+  auto plain = parse_site(design_body());
+  REQUIRE(plain);
+  CHECK_FALSE(site_to_json(*plain, false).contains("name_zh"));
+  body["name_zh"] = std::string(129, 'x');
+  auto long_name = parse_site(body);
+  REQUIRE_FALSE(long_name);
+  CHECK(long_name.error().field == "name_zh");
+
+  for (const char* file : {"site-sim.json", "site-local.json", "site-slurm.json", "site-peer.json"}) {
+    INFO(file);
+    std::ifstream in(std::string(SUANWANG_TEST_DATA_DIR) + "/../../etc/examples/" + file);
+    REQUIRE(in);
+    auto example = parse_site(Json::parse(in));
+    REQUIRE(example);
+    CHECK_FALSE(example->name_zh.empty());
+  }
+}

@@ -1,9 +1,10 @@
 // The caller's org: who they are, its budget and spending so far (GET /api/v1/orgs/{id}:
 // spent, held, remaining), its prepaid credit when it pays in advance (balance, available and
 // the latest top-ups), and the usage report when the gateway offers GET /api/v1/usage, with the
-// estimated energy and emissions of the jobs it covers.
+// estimated energy and emissions of the jobs it covers. An operator org's account leads with
+// what its sites earned (GET /api/v1/sites/{id}/settlement for each of its sites).
 import * as api from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import * as fmt from '../format.js';
 import { h, dl, meter, pageHeader, section, table, badge, toast, errorText } from '../ui.js';
 
@@ -11,7 +12,10 @@ export async function render(root, ctx) {
   const s = ctx.session;
   const orgBox = h('div');
   const usageBox = h('div');
+  const earnBox = h('div');
+  const operator = s.role === 'operator';
   root.append(pageHeader(t('account.title')),
+    operator ? h('section.panel', { 'aria-labelledby': 'earn-title', dataset: { testid: 'earnings' } }, h('h2#earn-title', t('account.earnings')), earnBox) : null,
     h('div.job-grid',
       h('section.panel', { 'aria-labelledby': 'org-title' }, h('h2#org-title', t('account.org')), orgBox),
       h('section.panel', { 'aria-labelledby': 'usage-title' }, h('h2#usage-title', t('account.usage')), usageBox)));
@@ -50,6 +54,26 @@ export async function render(root, ctx) {
       ]));
   });
 
+  if (operator) section(earnBox, async () => {
+    const mine = (await api.all('/api/v1/sites')).items.filter((x) => x.org_id === s.org_id);
+    const rows = await Promise.all(mine.map(async (site) => {
+      const st = await api.optional(`/api/v1/sites/${encodeURIComponent(site.id)}/settlement`);
+      return { site, totals: st ? st.totals || {} : null };
+    }));
+    const known = rows.filter((r) => r.totals);
+    const sum = (k) => known.reduce((a, r) => a + (Number(r.totals[k]) || 0), 0);
+    return h('div',
+      h('div.cards',
+        h('div.card.stat', { dataset: { testid: 'earned' } }, h('div.stat-label', t('account.earned')), h('div.stat-value', fmt.money(sum('earnings_cny'))),
+          h('div.stat-sub', tn('account.earned_sub', sum('jobs'), { sites: tn('account.sites_count', mine.length) })))),
+      mine.length ? table([
+        { label: t('col.site'), cell: (r) => h('a', { href: `#/sites/${encodeURIComponent(r.site.id)}` }, fmt.displayName(r.site)) },
+        { label: t('col.status'), cell: (r) => badge(r.site.status, 'site_status') },
+        { label: t('site.jobs_count'), class: 'num', cell: (r) => (r.totals ? fmt.num(r.totals.jobs) : '—') },
+        { label: t('site.earned'), class: 'num', cell: (r) => (r.totals ? fmt.money(r.totals.earnings_cny) : '—') },
+      ], rows, { rowAttrs: (r) => ({ dataset: { site: r.site.id } }) }) : h('p.muted', t('sites.none')));
+  });
+
   section(usageBox, async () => {
     const usage = await api.optional('/api/v1/usage', { limit: 20 });
     if (!usage) return h('p.muted', t('account.usage_unavailable'));
@@ -69,7 +93,7 @@ export async function render(root, ctx) {
         { label: t('account.billed'), class: 'num', cell: (r) => billed(r.billed_seconds) },
         { label: t('col.cost'), class: 'num', cell: (r) => fmt.money(r.cost_cny) },
         tt.co2_kg !== undefined ? { label: t('col.co2_short'), class: 'num', cell: (r) => h('span', { title: fmt.energy(r.energy_kwh) }, fmt.co2(r.co2_kg, { bare: true })) } : null,
-      ].filter(Boolean), usage.items, { caption: usage.truncated ? t('account.usage_newest', { n: usage.items.length }) : null })
+      ].filter(Boolean), usage.items, { caption: usage.truncated ? tn('account.usage_newest', usage.items.length) : null })
         : h('p.muted', t('account.usage_empty')),
       usage.items.length ? h('div.actions', csvButton()) : null);
   });

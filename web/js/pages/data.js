@@ -24,7 +24,7 @@ export async function render(root, ctx) {
     if (!list.items.length) return empty(t('data.none'));
     const newest = [...list.items].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
     const cols = [
-      { label: t('data.name'), cell: (d) => h('a', { href: `#/data/${encodeURIComponent(d.id)}` }, h('strong', d.name), h('br'), h('span.muted.small.mono', d.id)) },
+      { label: t('data.name'), cell: (d) => h('a', { href: `#/data/${encodeURIComponent(d.id)}` }, h('strong', { translate: 'no' }, d.name), h('br'), h('span.muted.small.mono', d.id)) },
       { label: t('data.files'), class: 'num', cell: (d) => (d.kind === 'files' ? fmt.num(d.file_count) : '—') },
       { label: t('data.size'), class: 'num', cell: (d) => size(d.size_bytes) },
       { label: t('col.state'), cell: (d) => status(d) },

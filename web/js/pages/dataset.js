@@ -6,7 +6,7 @@
 // the same file again continues at the gateway's committed offset instead of starting over;
 // the page lists such unfinished uploads.
 import * as api from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import * as fmt from '../format.js';
 import { h, clear, errorText, dl, pageHeader, section, empty, toast } from '../ui.js';
 import { datasetPath, status, size, fileTable, loadTus } from '../datasets.js';
@@ -85,7 +85,7 @@ export async function render(root, ctx) {
       const files = await api.all(datasetPath(id) + '/files');
       if (!ctx.active) return null;
       if (!files.items.length) return empty(ds.sealed ? t('data.no_files') : t('data.no_files_yet'));
-      return fileTable(id, files.items, { caption: t('data.files_caption', { n: files.items.length }) });
+      return fileTable(id, files.items, { caption: tn('data.files_caption', files.items.length) });
     });
   }
 

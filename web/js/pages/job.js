@@ -4,7 +4,7 @@
 // downloads, and cancel. Polls while the job is live.
 // Another org's job answers 404 and is shown as not found, like one that never existed.
 import * as api from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import * as fmt from '../format.js';
 import { h, append, clear, loading, errorBox, errorText, badge, dl, poll, pageHeader, isTerminal, toast, empty } from '../ui.js';
 import { renderDecision } from '../decision.js';
@@ -32,8 +32,8 @@ export async function render(root, ctx) {
     api.all('/api/v1/sites').then((r) => r.items), api.all('/api/v1/regions').then((r) => r.items),
     api.all('/api/v1/datasets').then((r) => r.items).catch(() => [])]);
   const datasetName = (did) => datasets.find((d) => d.id === did)?.name || did;
-  const regionName = (rid) => regions.find((r) => r.id === rid)?.name || rid;
-  const siteName = (sid) => sites.find((s) => s.id === sid)?.name || sid;
+  const regionName = (rid) => fmt.displayName(regions.find((r) => r.id === rid)) || rid;
+  const siteName = (sid) => fmt.displayName(sites.find((s) => s.id === sid)) || sid;
 
   const head = h('div');
   const facts = h('div');
@@ -151,7 +151,7 @@ export async function render(root, ctx) {
     const ds = out.dataset;
     clear(outputsBox).append(
       h('p', t('job.outputs_in'), ' ', h('a#outputs-dataset', { href: `#/data/${encodeURIComponent(ds.id)}`, dataset: { dataset: ds.id } }, h('strong', ds.name)),
-        h('span.muted.small', ' · ', t('job.outputs_summary', { n: out.files.length, size: fmt.bytes(ds.size_bytes) }))),
+        h('span.muted.small', ' · ', tn('job.outputs_summary', out.files.length, { size: fmt.bytes(ds.size_bytes) }))),
       out.files.length ? fileTable(ds.id, out.files, { caption: t('job.outputs_caption') }) : empty(t('job.outputs_none')));
   }
 

@@ -12,13 +12,13 @@ const PAGE_SIZE = 20;
 export async function render(root, ctx) {
   const sites = (await api.all('/api/v1/sites')).items;
   if (!ctx.active) return;
-  const siteName = (id) => sites.find((s) => s.id === id)?.name || id;
+  const siteName = (id) => fmt.displayName(sites.find((s) => s.id === id)) || id;
   const mySites = ctx.session.role === 'operator' ? sites.filter((s) => s.org_id === ctx.session.org_id) : sites;
 
   const stateSel = h('select', { name: 'state' }, h('option', { value: '' }, t('jobs.any_state')),
     STATES.map((s) => h('option', { value: s }, t('state.' + s))));
   const siteSel = h('select', { name: 'site' }, h('option', { value: '' }, t('jobs.any_site')),
-    mySites.map((s) => h('option', { value: s.id }, s.name)));
+    mySites.map((s) => h('option', { value: s.id }, fmt.displayName(s))));
   const listBox = h('div', loading());
   const pager = h('nav.pager', { 'aria-label': t('jobs.pages') });
   const live = h('span.muted.small.live', { 'aria-live': 'off' });
@@ -52,7 +52,7 @@ export async function render(root, ctx) {
         ctx.session.role !== 'operator' && !token ? h('a.button', { href: '#/submit' }, t('nav.submit')) : null));
     } else {
       const cols = [
-        { label: t('col.job'), cell: (j) => h('a', { href: `#/jobs/${encodeURIComponent(j.id)}` }, h('strong', j.name), h('br'), h('span.muted.small.mono', j.id)) },
+        { label: t('col.job'), cell: (j) => h('a', { href: `#/jobs/${encodeURIComponent(j.id)}` }, h('strong', { translate: 'no' }, j.name), h('br'), h('span.muted.small.mono', j.id)) },
         { label: t('col.state'), cell: (j) => badge(j.state) },
         { label: t('col.site'), cell: (j) => (j.site ? siteName(j.site) : '—') },
         { label: t('col.created'), cell: (j) => fmt.time(j.created_at) },

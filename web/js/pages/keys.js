@@ -3,7 +3,7 @@
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import * as fmt from '../format.js';
-import { h, clear, field, showError, clearErrors, pageHeader, section, table, empty, toast, errorText } from '../ui.js';
+import { h, clear, field, showError, showFieldErrors, clearErrors, pageHeader, section, table, empty, toast, errorText, copyButton } from '../ui.js';
 
 export async function render(root, ctx) {
   const admin = ctx.session.role === 'admin';
@@ -24,7 +24,7 @@ export async function render(root, ctx) {
     const keys = await api.all('/api/v1/api-keys', { org_id: orgSel.value });
     if (!keys.items.length) return empty(t('keys.none'));
     return table([
-      { label: t('keys.name'), cell: (k) => h('strong', k.name) },
+      { label: t('keys.name'), cell: (k) => h('strong', { translate: 'no' }, k.name) },
       { label: t('keys.prefix'), cell: (k) => h('code', k.prefix + '…') },
       { label: t('col.created'), cell: (k) => fmt.time(k.created_at) },
       { label: t('keys.last_used'), cell: (k) => fmt.time(k.last_used_at) },
@@ -44,6 +44,10 @@ export async function render(root, ctx) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
+    if (!name.value.trim()) {
+      showFieldErrors(form, [{ field: 'name', message: t('keys.name_missing') }]);
+      return;
+    }
     try {
       const body = { name: name.value.trim() };
       if (admin) body.org_id = orgSel.value;
@@ -51,7 +55,8 @@ export async function render(root, ctx) {
       name.value = '';
       clear(created).append(h('div.card.secret', { role: 'status' },
         h('p', h('strong', t('keys.created')), ' ', t('keys.created_once')),
-        h('code.secret-value', k.key)));
+        h('div.secret-row', h('code#new-key.secret-value', { translate: 'no' }, k.key),
+          copyButton(k.key, { ariaLabel: t('keys.copy') }))));
       load();
     } catch (e) {
       showError(form, e);

@@ -47,8 +47,8 @@ export async function render(root, ctx) {
       regions = (await api.all('/api/v1/regions')).items;
       return table([
         { label: t('matrix.id'), cell: (r) => h('code', r.id) },
-        { label: t('matrix.name'), cell: (r) => r.name },
-        { label: t('matrix.hub'), cell: (r) => r.hub },
+        { label: t('matrix.name'), cell: (r) => fmt.displayName(r) },
+        { label: t('matrix.hub'), cell: (r) => fmt.hubName(r) },
         { label: t('matrix.side'), cell: (r) => (r.side ? t('side.' + r.side, {}, r.side) : '—') },
         { label: t('matrix.coords'), class: 'num', cell: (r) => `${r.lat.toFixed(2)}, ${r.lon.toFixed(2)}` },
         { label: t('network.carbon'), class: 'num', cell: (r) => (r.carbon_g_per_kwh !== undefined && r.carbon_g_per_kwh !== null ? fmt.intensity(r.carbon_g_per_kwh) : '—') },
@@ -61,15 +61,15 @@ export async function render(root, ctx) {
       if (!regions.length) regions = (await api.all('/api/v1/regions')).items;
       for (const sel of [c.a, c.b]) {
         const keep = sel.value;
-        clear(sel).append(...regions.map((r) => h('option', { value: r.id }, r.name)));
+        clear(sel).append(...regions.map((r) => h('option', { value: r.id }, fmt.displayName(r))));
         if (keep) sel.value = keep;
       }
       if (!c.rtt.value) { c.b.selectedIndex = Math.min(1, regions.length - 1); fillLink(); }
       const maxRtt = Math.max(1, ...network.links.map((l) => l.rtt_ms));
       return h('div.table-wrap', h('table.matrix',
         h('caption', t('matrix.caption')),
-        h('thead', h('tr', h('td'), regions.map((r) => h('th', { scope: 'col' }, h('span.vert', r.name))))),
-        h('tbody', regions.map((ra) => h('tr', h('th', { scope: 'row' }, ra.name), regions.map((rb) => {
+        h('thead', h('tr', h('td'), regions.map((r) => h('th', { scope: 'col' }, h('span.vert', fmt.displayName(r)))))),
+        h('tbody', regions.map((ra) => h('tr', h('th', { scope: 'row' }, fmt.displayName(ra)), regions.map((rb) => {
           const l = linkOf(ra.id, rb.id);
           if (!l) return h('td.muted', { title: t('matrix.default') }, '·');
           const level = Math.min(1, l.rtt_ms / maxRtt);

@@ -3,7 +3,7 @@
 // with the scale beside it, charts of capacity over time by accelerator model and by region
 // (GET /api/v1/capacity/history), and every site with its live capacity. Refreshed every 5 s.
 import * as api from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import * as fmt from '../format.js';
 import { h, clear, append, loading, errorBox, empty, badge, meter, table, poll, pageHeader, choices, checkedValues } from '../ui.js';
 import { makeChart, palette, baseText } from '../charts.js';
@@ -69,7 +69,7 @@ export async function render(root, ctx) {
       historyNote.textContent = t('network.history_unavailable');
       return;
     }
-    historyNote.textContent = history.length < 2 ? t('network.history_gathering') : t('network.history_note', { n: history.length });
+    historyNote.textContent = history.length < 2 ? t('network.history_gathering') : tn('network.history_note', history.length);
     const value = (c) => (metric === 'free' ? c.free : metric === 'total' ? c.total : c.total - c.free);
     const models = [...new Set(history.flatMap((s) => Object.keys(s.national.accelerators)))].sort();
     const times = history.map((s) => new Date(s.at).getTime());
@@ -91,7 +91,7 @@ export async function render(root, ctx) {
       series: models.map((m) => line(m, history.map((s, i) => [times[i], s.national.accelerators[m] ? value(s.national.accelerators[m]) : 0]))),
     }, true);
     const regionIds = [...new Set(history.flatMap((s) => Object.keys(s.by_region)))].sort();
-    const name = (id) => regions.find((r) => r.id === id)?.name || id;
+    const name = (id) => fmt.displayName(regions.find((r) => r.id === id)) || id;
     rChart.setOption({
       ...common,
       series: regionIds.map((id) => line(name(id), history.map((s, i) => [times[i], s.by_region[id] ? value(s.by_region[id].cpus) : 0]), 'cpus')),
@@ -112,13 +112,35 @@ export async function render(root, ctx) {
       const total = cap ? cap.cpus.total : 0;
       const load = cap && total ? Math.round((100 * (total - cap.cpus.free)) / total) : 0;
       const fill = by === 'load' ? rampColour(SCALES.load, load) : carbonColour(e.region.carbon_g_per_kwh);
-      return { name: e.region.name, id: e.region.id, value: [e.region.lon, e.region.lat, load, total], entry: e, cap, itemStyle: { color: fill } };
+      return { name: fmt.displayName(e.region), id: e.region.id, value: [e.region.lon, e.region.lat, load, total], entry: e, cap, itemStyle: { color: fill } };
     });
     const maxCpus = Math.max(1, ...data.map((d) => d.value[3]));
     const description = t('network.map_description', {
-      regions: data.map((d) => `${d.name} (${d.entry.sites.map((s) => s.name).join(', ') || t('network.no_sites')}; ${t('network.load')} ${d.value[2]}%; ${hasFigure(d.entry.region.carbon_g_per_kwh) ? fmt.intensity(d.entry.region.carbon_g_per_kwh) : t('network.no_carbon')})`).join('; '),
+      regions: data.map((d) => `${d.name} (${d.entry.sites.map((s) => fmt.displayName(s)).join(', ') || t('network.no_sites')}; ${t('network.load')} ${d.value[2]}%; ${hasFigure(d.entry.region.carbon_g_per_kwh) ? fmt.intensity(d.entry.region.carbon_g_per_kwh) : t('network.no_carbon')})`).join('; '),
     });
     mapBox.setAttribute('aria-label', description);
+    // The hubs' dots in pixels, for the labels to keep clear of (the projection changes when
+    // the map is zoomed or panned, and the labels are placed again then).
+    // (Mid-resize the projection may not be ready: the dots are then left out, not guessed.)
+    const dots = () => data.flatMap((d) => {
+      let xy = null;
+      try { xy = mapChart.convertToPixel({ geoIndex: 0 }, [d.value[0], d.value[1]]); } catch { xy = null; }
+      if (!xy || !Number.isFinite(xy[0])) return [];
+      const r = (12 + 26 * Math.sqrt(d.value[3] / maxCpus)) / 2;
+      return [{ x: xy[0] - r, y: xy[1] - r, width: 2 * r, height: 2 * r }];
+    });
+    let placed = [];
+    let obstacles = [];
+    let lastIndex = Infinity;
+    const placeLabels = (p) => {
+      if (p.dataIndex <= lastIndex) { placed = []; obstacles = dots(); }
+      lastIndex = p.dataIndex;
+      const box = placeLabel(p.rect, p.labelRect, placed, obstacles, { width: mapChart.getWidth(), height: mapChart.getHeight() });
+      placed.push(box.rect);
+      const out = { x: box.rect.x, y: box.rect.y, align: 'left', verticalAlign: 'top' };
+      if (box.far) out.labelLinePoints = box.line;
+      return out;
+    };
     mapChart.setOption({
       textStyle: baseText, animation: false,
       aria: { enabled: true, label: { description } },
@@ -128,8 +150,8 @@ export async function render(root, ctx) {
           if (!p.data || !p.data.entry) return p.name;
           const d = p.data;
           const cap = d.cap;
-          const lines = [`<strong>${esc(d.name)}</strong> <span style="color:#6b7588">${esc(d.entry.region.hub || '')}</span>`];
-          for (const s of d.entry.sites) lines.push(`● ${esc(s.name)} — ${esc(t('site_status.' + s.status))}`);
+          const lines = [`<strong>${esc(d.name)}</strong> <span style="color:#6b7588">${esc(fmt.hubName(d.entry.region))}</span>`];
+          for (const s of d.entry.sites) lines.push(`● ${esc(fmt.displayName(s))} — ${esc(t('site_status.' + s.status))}`);
           if (cap) {
             lines.push(`${esc(t('network.cpu_cores'))}: ${fmt.num(cap.cpus.free)} / ${fmt.num(cap.cpus.total)} ${esc(t('network.free'))}`);
             const acc = fmt.accelerators(cap.accelerators, true);
@@ -150,8 +172,11 @@ export async function render(root, ctx) {
       series: [{
         type: 'scatter', coordinateSystem: 'geo', data,
         symbolSize: (v) => 12 + 26 * Math.sqrt(v[3] / maxCpus),
-        labelLayout: { hideOverlap: true },
-        label: { show: true, position: 'right', formatter: (p) => `${p.name} ·${p.data.entry.sites.length}`, fontSize: 11, color: '#3a4458' },
+        // Every hub keeps its label: each is moved to the first free spot around its dot, or
+        // further out with a leader line, rather than hidden behind a neighbour's.
+        labelLayout: placeLabels,
+        labelLine: { show: true, lineStyle: { color: '#8a94a6', width: 1 } },
+        label: { show: true, position: 'right', formatter: (p) => (p.data.entry.sites.length ? `${p.name} ·${p.data.entry.sites.length}` : p.name), fontSize: 11, color: '#3a4458' },
         itemStyle: { borderColor: '#fff', borderWidth: 1.5, opacity: 0.9 },
         emphasis: { scale: 1.2 },
       }],
@@ -166,13 +191,13 @@ export async function render(root, ctx) {
         return h('li.region-item', { dataset: { region: e.region.id, carbon: hasFigure(carbon) ? String(carbon) : '', fill: carbonColour(carbon) } },
           h('div.region-name',
             h('span.swatch', { style: `background:${carbonColour(carbon)}`, title: hasFigure(carbon) ? fmt.intensity(carbon) : t('network.no_carbon'), 'aria-hidden': 'true' }),
-            h('strong', e.region.name), ' ', h('span.muted.small', e.region.hub || '')),
+            h('strong', fmt.displayName(e.region)), ' ', h('span.muted.small', fmt.hubName(e.region))),
           facts.length ? h('div.region-energy.small.muted', facts.map(([k, , short], i) => [i ? ' · ' : null, h('span', { title: k }, short)])) : null,
           cap ? h('div.region-load', meter(cap.cpus.total - cap.cpus.free, cap.cpus.total, t('network.load')),
             h('span.small', `${fmt.num(cap.cpus.free)} / ${fmt.num(cap.cpus.total)} ${t('network.cores_free')}`)) : null,
           h('ul.site-names', e.sites.length ? e.sites.map((s) => h('li',
             h('span.dot', { class: `dot dot-${s.status}`, title: t('site_status.' + s.status) }),
-            h('a', { href: `#/sites/${encodeURIComponent(s.id)}` }, s.name))) : h('li.muted', t('network.no_sites'))));
+            h('a', { href: `#/sites/${encodeURIComponent(s.id)}` }, fmt.displayName(s)))) : h('li.muted', t('network.no_sites'))));
       })));
   }
 
@@ -208,9 +233,9 @@ export async function render(root, ctx) {
   function drawSites(sites) {
     clear(sitesBox);
     if (!sites.length) { sitesBox.append(empty(t('network.no_sites'))); return; }
-    const regionName = (id) => regions.find((r) => r.id === id)?.name || id;
+    const regionName = (id) => fmt.displayName(regions.find((r) => r.id === id)) || id;
     sitesBox.append(table([
-      { label: t('col.site'), cell: (s) => h('a', { href: `#/sites/${encodeURIComponent(s.id)}` }, s.name) },
+      { label: t('col.site'), cell: (s) => h('a', { href: `#/sites/${encodeURIComponent(s.id)}` }, fmt.displayName(s)) },
       { label: t('col.region'), cell: (s) => regionName(s.region) },
       { label: t('col.kind'), class: 'nowrap', cell: (s) => t('site_kind.' + s.kind) },
       { label: t('col.grid_carbon'), class: 'num', cell: (s) => {
@@ -251,6 +276,41 @@ export async function render(root, ctx) {
     if (first) clear(cards).append(errorBox(e));
     else updated.textContent = t('network.refresh_failed');
   });
+}
+
+// Where a hub's label goes: the first spot around its dot (right, left, above, below, the
+// corners) that overlaps no label placed before it and no other dot, else further out to the
+// right or left in steps of a line, with a leader line back to the dot. `dot` and `label` are
+// ECharts rects (x, y, width, height) in pixels. Answers {rect, far, line}.
+export function placeLabel(dot, label, placed, obstacles, bounds) {
+  const w = label.width, hgt = label.height, gap = 4;
+  const cx = dot.x + dot.width / 2, cy = dot.y + dot.height / 2, r = dot.width / 2;
+  const near = [
+    [cx + r + gap, cy - hgt / 2], [cx - r - gap - w, cy - hgt / 2],
+    [cx - w / 2, cy - r - gap - hgt], [cx - w / 2, cy + r + gap],
+    [cx + r, cy - r - hgt], [cx + r, cy + r], [cx - r - w, cy - r - hgt], [cx - r - w, cy + r],
+  ];
+  const far = [];
+  for (let k = 1; k <= 8; k++) {
+    for (const dy of [-k, k]) {
+      far.push([cx + r + 3 * gap, cy - hgt / 2 + dy * (hgt + 3)]);
+      far.push([cx - r - 3 * gap - w, cy - hgt / 2 + dy * (hgt + 3)]);
+    }
+  }
+  const hits = (a, b, m = 2) => a.x < b.x + b.width + m && b.x < a.x + a.width + m && a.y < b.y + b.height + m && b.y < a.y + a.height + m;
+  const inside = (a) => a.x >= 0 && a.y >= 0 && a.x + a.width <= bounds.width && a.y + a.height <= bounds.height;
+  const own = (o) => Math.abs(o.x + o.width / 2 - cx) < 0.5 && Math.abs(o.y + o.height / 2 - cy) < 0.5;
+  const free = (a, strict) => !placed.some((p) => hits(a, p)) && (!strict || !obstacles.some((o) => !own(o) && hits(a, o, 0)));
+  const tries = [...near.map((xy) => [xy, false]), ...far.map((xy) => [xy, true])];
+  for (const strict of [true, false]) {
+    for (const [[x, y], isFar] of tries) {
+      const rect = { x, y, width: w, height: hgt };
+      if (!inside(rect) || !free(rect, strict)) continue;
+      const edgeX = x > cx ? x : x + w;
+      return { rect, far: isFar, line: [[cx, cy], [edgeX, y + hgt / 2], [edgeX, y + hgt / 2]] };
+    }
+  }
+  return { rect: { x: near[0][0], y: near[0][1], width: w, height: hgt }, far: false, line: null };
 }
 
 function card(label, value, sub, extra) {

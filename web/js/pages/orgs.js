@@ -4,7 +4,7 @@
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import * as fmt from '../format.js';
-import { h, clear, field, showError, clearErrors, pageHeader, section, table, empty, toast, errorText } from '../ui.js';
+import { h, clear, field, showError, showFieldErrors, clearErrors, pageHeader, section, table, empty, toast, errorText } from '../ui.js';
 
 export async function render(root, ctx) {
   const listBox = h('div');
@@ -23,6 +23,7 @@ export async function render(root, ctx) {
   const setBudget = async (o) => {
     const v = prompt(t('orgs.budget_prompt', { name: o.name }), o.budget_cny ?? '');
     if (v === null) return;
+    if (v.trim() !== '' && !(Number(v) >= 0)) { toast(t('orgs.err_budget')); return; }
     try {
       await api.patch(`/api/v1/orgs/${encodeURIComponent(o.id)}`, { budget_cny: v.trim() === '' ? null : Number(v) });
       toast(t('orgs.budget_set'));
@@ -40,6 +41,7 @@ export async function render(root, ctx) {
       }
       const v = prompt(t('orgs.top_up_prompt', { name: o.name, balance: fmt.money(o.credit_cny ?? 0) }), '');
       if (v === null || v.trim() === '') return;
+      if (!Number.isFinite(Number(v)) || Number(v) === 0) { toast(t('orgs.err_amount')); return; }
       const note = prompt(t('orgs.top_up_note'), '');
       if (note === null) return;
       const e = await api.post(`/api/v1/orgs/${id}/credit`, { amount_cny: Number(v), note: note.trim() });
@@ -52,7 +54,7 @@ export async function render(root, ctx) {
     const orgs = (await api.all('/api/v1/orgs')).items;
     if (!orgs.length) return empty(t('orgs.none'));
     return table([
-      { label: t('orgs.name'), cell: (o) => h('span', h('strong', o.name), h('br'), h('span.mono.small.muted', o.id)) },
+      { label: t('orgs.name'), cell: (o) => h('span', h('strong', { translate: 'no' }, o.name), h('br'), h('span.mono.small.muted', o.id)) },
       { label: t('account.kind'), cell: (o) => h('span', { class: `role role-${o.kind}` }, t('role.' + o.kind)) },
       { label: t('orgs.budget'), class: 'num', cell: (o) => (o.budget_cny === null ? t('account.no_limit') : fmt.money(o.budget_cny)) },
       { label: t('orgs.credit'), class: 'num', cell: (o) => (o.prepaid ? fmt.money(o.credit_cny) : h('span.muted', t('orgs.invoiced'))) },
@@ -83,6 +85,10 @@ export async function render(root, ctx) {
     add.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       clearErrors(add);
+      const errs = [];
+      if (!/^[^@\s]+@[^@\s]+$/.test(c.email.value.trim())) errs.push({ field: 'email', message: t('signin.email_invalid') });
+      if (c.password.value.length < 10) errs.push({ field: 'password', message: t('orgs.err_password') });
+      if (errs.length) { showFieldErrors(add, errs); return; }
       try {
         await api.post(`/api/v1/orgs/${encodeURIComponent(o.id)}/users`,
           { email: c.email.value.trim(), password: c.password.value, name: c.name.value.trim(), role: c.role.value });
@@ -108,6 +114,10 @@ export async function render(root, ctx) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
+    const errs = [];
+    if (!name.value.trim()) errs.push({ field: 'name', message: t('orgs.err_name') });
+    if (budget.value.trim() !== '' && !(budget.valueAsNumber >= 0)) errs.push({ field: 'budget_cny', message: t('orgs.err_budget') });
+    if (errs.length) { showFieldErrors(form, errs); return; }
     const body = { name: name.value.trim(), kind: kind.value };
     if (budget.value.trim() !== '') body.budget_cny = budget.valueAsNumber;
     try {

@@ -3,7 +3,7 @@
 // tells the portal the caller's org and role.
 import * as api from '../api.js';
 import { t } from '../i18n.js';
-import { h, field, showError, clearErrors } from '../ui.js';
+import { h, field, showError, showFieldErrors, clearErrors } from '../ui.js';
 
 export function render(root, { onSignedIn }) {
   const reason = sessionStorage.getItem('suanwang.signed_out_reason');
@@ -20,7 +20,13 @@ export function render(root, { onSignedIn }) {
   pwForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(pwForm);
-    if (!email.value.trim()) return showError(pwForm, new api.ApiError(400, { detail: t('signin.email_missing'), field: 'email' }));
+    // Both fields checked at once, before anything is sent.
+    const errs = [];
+    const address = email.value.trim();
+    if (!address) errs.push({ field: 'email', message: t('signin.email_missing') });
+    else if (!/^[^@\s]+@[^@\s]+$/.test(address)) errs.push({ field: 'email', message: t('signin.email_invalid') });
+    if (!password.value) errs.push({ field: 'password', message: t('signin.password_missing') });
+    if (errs.length) return showFieldErrors(pwForm, errs);
     pwSubmit.disabled = true;
     try {
       const session = await api.signInWithPassword(email.value.trim(), password.value);

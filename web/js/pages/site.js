@@ -1,12 +1,13 @@
 // One site: what it is and costs, the figures its energy and emissions are estimated with (its
 // operator's PUE and power, else the defaults; its region's grid), its capacity and utilisation per pool (refreshed), the jobs
-// placed on it, drain/undrain (its operator and admins) and its earnings — from
+// placed on it, edit (site_edit.js), drain/undrain and delete — a refused delete shows the
+// gateway's reason and the jobs still active there — (its operator and admins) and its earnings — from
 // GET /api/v1/sites/{id}/settlement when the gateway has it, else summed from the final costs
 // of the finished jobs on the site, with the estimated energy and emissions of those jobs.
 import * as api from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import * as fmt from '../format.js';
-import { h, clear, loading, errorBox, empty, badge, meter, table, dl, poll, pageHeader, section, toast, errorText } from '../ui.js';
+import { h, clear, loading, errorBox, empty, badge, meter, table, dl, poll, pageHeader, section, toast, errorText, isTerminal } from '../ui.js';
 import { drainButton } from './sites.js';
 
 export async function render(root, ctx) {
@@ -28,10 +29,11 @@ export async function render(root, ctx) {
   const owner = ctx.session.role === 'admin' || site.org_id === ctx.session.org_id;
 
   const head = h('div');
+  const refusal = h('div', { 'aria-live': 'polite' });
   const capBox = h('div', loading());
   const jobsBox = h('div', loading());
   const earnBox = h('div', loading());
-  root.append(head,
+  root.append(head, refusal,
     h('div.job-grid',
       h('section.panel', { 'aria-labelledby': 'about-title' }, h('h2#about-title', t('site.about')), about()),
       h('section.panel', { 'aria-labelledby': 'price-title' }, h('h2#price-title', t('site.pricing')), prices())),
@@ -40,31 +42,44 @@ export async function render(root, ctx) {
     h('section.panel', { 'aria-labelledby': 'sjobs-title' }, h('h2#sjobs-title', owner ? t('site.jobs') : t('site.your_jobs')), jobsBox));
 
   function drawHead() {
-    clear(head).append(pageHeader(site.name, badge(site.status, 'site_status'),
+    clear(head).append(pageHeader(fmt.displayName(site), badge(site.status, 'site_status'),
+      owner ? h('a.button.secondary.small#edit-site', { href: `#/sites/${encodeURIComponent(id)}/edit` }, t('site_edit.edit')) : null,
       owner ? drainButton(site, async () => { site = await api.get(`/api/v1/sites/${encodeURIComponent(id)}`); drawHead(); }) : null,
-      owner ? h('button.danger.small', { type: 'button', onclick: removeSite }, t('site.delete')) : null));
+      owner ? h('button.danger.small#delete-site', { type: 'button', onclick: removeSite }, t('site.delete')) : null));
   }
 
-  // The gateway refuses while the site has active jobs, and says how many: shown as it says it.
+  // The gateway refuses (409) while the site has active jobs and says how many: its reason is
+  // shown as it says it, with the jobs themselves, so the operator knows what to wait for.
   async function removeSite(ev) {
-    if (!confirm(t('site.delete_confirm', { name: site.name }))) return;
-    ev.target.disabled = true;
+    const name = fmt.displayName(site);
+    if (!confirm(t('site.delete_confirm', { name }))) return;
+    const btn = ev.currentTarget;
+    btn.disabled = true;
+    clear(refusal);
     try {
       await api.del(`/api/v1/sites/${encodeURIComponent(id)}`);
-      toast(t('site.deleted', { name: site.name }));
+      toast(t('site.deleted', { name }));
       ctx.navigate('sites');
     } catch (e) {
-      toast(errorText(e));
-      ev.target.disabled = false;
+      btn.disabled = false;
+      if (e.status !== 409) { toast(errorText(e)); return; }
+      const active = (await api.get('/api/v1/jobs', { site: id, page_size: 100 }).catch(() => ({ items: [] }))).items
+        .filter((j) => !isTerminal(j.state));
+      refusal.append(h('div.delete-refused', { role: 'alert', dataset: { testid: 'delete-refused' } },
+        h('p', h('strong', t('site.delete_refused')), ' ', errorText(e)),
+        active.length ? [h('p.small', tn('site.delete_active_jobs', active.length)),
+          h('ul', active.map((j) => h('li', { dataset: { job: j.id } }, h('a', { href: `#/jobs/${encodeURIComponent(j.id)}` }, j.name), ' ',
+            badge(j.state), ' ', h('span.mono.small.muted', j.id))))] : null,
+        h('p.small.muted', t('site.delete_hint'))));
     }
   }
 
   function about() {
     return dl([
       [t('job.id'), h('span.mono', site.id)],
-      [t('col.region'), region ? `${region.name} — ${region.hub}` : site.region],
+      [t('col.region'), region ? [fmt.displayName(region), fmt.hubName(region)].filter(Boolean).join(' — ') : site.region],
       [t('col.kind'), t('site_kind.' + site.kind)],
-      [t('col.adapter'), site.adapter.type + (site.adapter.endpoint ? ` · ${site.adapter.endpoint}` : '')],
+      [t('col.adapter'), [t('adapter.' + site.adapter.type, {}, site.adapter.type), site.adapter.endpoint ? h('span.mono.small', ` · ${site.adapter.endpoint}`) : null]],
       [t('col.org'), h('span.mono.small', site.org_id)],
       [t('site.max_walltime'), fmt.duration(site.policy.max_walltime_s)],
       [t('site.max_in_flight'), fmt.num(site.policy.max_in_flight)],
@@ -116,7 +131,7 @@ export async function render(root, ctx) {
     capBox.append(
       h('div.cards',
         h('div.card.stat', h('div.stat-label', t('site.cpu_util')), h('div.stat-value', fmt.percent(tt.cpus.total - tt.cpus.free, tt.cpus.total)),
-          meter(tt.cpus.total - tt.cpus.free, tt.cpus.total, t('site.cpu_util')), h('div.stat-sub', t('site.cores', { used: fmt.num(tt.cpus.total - tt.cpus.free), total: fmt.num(tt.cpus.total) }))),
+          meter(tt.cpus.total - tt.cpus.free, tt.cpus.total, t('site.cpu_util')), h('div.stat-sub', tn('site.cores', tt.cpus.total, { used: fmt.num(tt.cpus.total - tt.cpus.free) }))),
         h('div.card.stat', h('div.stat-label', t('site.mem_util')), h('div.stat-value', fmt.percent(tt.memory_gb.total - tt.memory_gb.free, tt.memory_gb.total)),
           meter(tt.memory_gb.total - tt.memory_gb.free, tt.memory_gb.total, t('site.mem_util')), h('div.stat-sub', `${fmt.gb(tt.memory_gb.total - tt.memory_gb.free)} / ${fmt.gb(tt.memory_gb.total)}`)),
         models.map(([m, a]) => h('div.card.stat', h('div.stat-label', m), h('div.stat-value', fmt.percent(a.total - a.free, a.total)),
@@ -141,7 +156,7 @@ export async function render(root, ctx) {
       { label: t('col.org'), cell: (j) => h('span.mono.small', j.org_id) },
       { label: t('col.created'), cell: (j) => fmt.time(j.created_at) },
       { label: t('col.cost'), class: 'num', cell: (j) => fmt.money(j.final_cost_cny ?? j.estimated_cost_cny) },
-    ], page.items, { caption: page.next_page_token ? t('site.jobs_newest', { n: page.items.length }) : null }) : empty(t('site.no_jobs')));
+    ], page.items, { caption: page.next_page_token ? tn('site.jobs_newest', page.items.length) : null }) : empty(t('site.no_jobs')));
   }
 
   async function earnings() {
@@ -150,7 +165,7 @@ export async function render(root, ctx) {
       const rows = settlement.items || [];
       return h('div',
         h('p.big', { dataset: { testid: 'earnings-total' } }, fmt.money(settlement.totals?.earnings_cny ?? 0)),
-        h('p.muted.small', t('site.settlement_note', { jobs: fmt.num(settlement.totals?.jobs ?? 0) })),
+        h('p.muted.small', tn('site.settlement_note', settlement.totals?.jobs ?? 0)),
         settlement.totals && settlement.totals.co2_kg !== undefined && settlement.totals.jobs > 0 ? h('p', { dataset: { testid: 'settlement-co2' } },
           t('site.settlement_energy', { energy: fmt.energy(settlement.totals.energy_kwh), co2: fmt.co2(settlement.totals.co2_kg) })) : null,
         rows.length ? table([
@@ -178,7 +193,7 @@ export async function render(root, ctx) {
     }
     return h('div',
       h('p.big', { dataset: { testid: 'earnings-total' } }, fmt.money(total)),
-      h('p.muted.small', t(complete ? 'site.earnings_note' : 'site.earnings_note_partial', { n: finished })),
+      h('p.muted.small', tn(complete ? 'site.earnings_note' : 'site.earnings_note_partial', finished)),
       byOrg.size ? table([
         { label: t('col.org'), cell: (r) => h('span.mono.small', r.org_id) },
         { label: t('site.jobs_count'), class: 'num', cell: (r) => fmt.num(r.jobs) },

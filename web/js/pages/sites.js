@@ -8,7 +8,7 @@ import { h, clear, loading, errorBox, empty, badge, meter, table, poll, pageHead
 export async function render(root, ctx) {
   const regions = (await api.all('/api/v1/regions')).items;
   if (!ctx.active) return;
-  const regionName = (id) => regions.find((r) => r.id === id)?.name || id;
+  const regionName = (id) => fmt.displayName(regions.find((r) => r.id === id)) || id;
   const box = h('div', loading());
   const mine = ctx.session.role === 'operator';
   root.append(pageHeader(mine ? t('sites.title_mine') : t('sites.title_all'),
@@ -24,9 +24,9 @@ export async function render(root, ctx) {
       return;
     }
     box.append(table([
-      { label: t('col.site'), cell: (s) => h('a', { href: `#/sites/${encodeURIComponent(s.id)}` }, h('strong', s.name), h('br'), h('span.muted.small.mono', s.id)) },
+      { label: t('col.site'), cell: (s) => h('a', { href: `#/sites/${encodeURIComponent(s.id)}` }, h('strong', fmt.displayName(s)), h('br'), h('span.muted.small.mono', s.id)) },
       { label: t('col.region'), cell: (s) => regionName(s.region) },
-      { label: t('col.adapter'), cell: (s) => s.adapter.type },
+      { label: t('col.adapter'), cell: (s) => h('span.mono', { translate: 'no' }, s.adapter.type) },
       { label: t('col.status'), cell: (s) => badge(s.status, 'site_status') },
       { label: t('col.cpus_free'), class: 'num', cell: (s) => (s.capacity ? `${fmt.num(s.capacity.cpus.free)} / ${fmt.num(s.capacity.cpus.total)}` : '—') },
       { label: t('col.load'), cell: (s) => (s.capacity ? meter(s.capacity.cpus.total - s.capacity.cpus.free, s.capacity.cpus.total, t('network.load')) : '—') },
@@ -47,7 +47,7 @@ export function drainButton(site, after) {
       ev.target.disabled = true;
       try {
         await api.post(`/api/v1/sites/${encodeURIComponent(site.id)}/${draining ? 'undrain' : 'drain'}`);
-        toast(t(draining ? 'sites.undrained' : 'sites.drained', { name: site.name }));
+        toast(t(draining ? 'sites.undrained' : 'sites.drained', { name: fmt.displayName(site) }));
         await after();
       } catch (e) {
         toast(errorText(e));

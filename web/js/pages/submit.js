@@ -4,7 +4,7 @@
 // dataset, region and site constraints, routing policy — with a live quote beside it
 // (POST /api/v1/quotes, debounced) and submit (POST /api/v1/jobs with an Idempotency-Key).
 import * as api from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 import * as fmt from '../format.js';
 import { h, clear, field, choices, checkedValues, showError, showFieldErrors, clearErrors, loading, errorText, debounce, pageHeader, toast, empty } from '../ui.js';
 import { renderDecision } from '../decision.js';
@@ -32,17 +32,17 @@ export async function render(root, ctx) {
     model: h('select', { name: 'accelerator_model' },
       h('option', { value: '' }, t('submit.no_accelerator')),
       Object.entries(capacity.by_accelerator).sort().map(([m, a]) => h('option', { value: m },
-        t('submit.model_option', { model: m, free: fmt.num(a.free), total: fmt.num(a.total), sites: a.sites })))),
+        tn('submit.model_option', a.sites, { model: m, free: fmt.num(a.free), total: fmt.num(a.total) })))),
     count: num({ name: 'accelerator_count', min: 1, step: 1, value: 1, disabled: true }),
     site: h('select', { name: 'site' }, h('option', { value: '' }, t('submit.any_site')),
-      sites.items.map((s) => h('option', { value: s.id }, `${s.name} — ${regionName(regions, s.region)}`))),
+      sites.items.map((s) => h('option', { value: s.id }, `${fmt.displayName(s)} — ${regionName(regions, s.region)}`))),
     maxPrice: num({ name: 'max_price_cny', min: 0, step: 'any' }),
     outRegion: h('select', { name: 'output_region' }, h('option', { value: '' }, t('submit.no_output')),
-      regions.items.map((r) => h('option', { value: r.id }, r.name))),
+      regions.items.map((r) => h('option', { value: r.id }, fmt.displayName(r)))),
     outSize: num({ name: 'output_gb', min: 0, step: 'any', placeholder: '0' }),
     outPaths: h('input.mono', { type: 'text', name: 'output_paths', placeholder: '*.txt, model/*.pt', autocomplete: 'off', spellcheck: 'false' }),
     from: h('select', { name: 'submitter_region' }, h('option', { value: '' }, t('submit.from_unknown')),
-      regions.items.map((r) => h('option', { value: r.id }, r.name))),
+      regions.items.map((r) => h('option', { value: r.id }, fmt.displayName(r)))),
   };
   const mode = choices({
     legend: t('submit.what'), name: 'mode', value: 'command',
@@ -60,7 +60,7 @@ export async function render(root, ctx) {
   });
   const allowed = choices({
     legend: t('submit.regions'), name: 'constraints.regions', type: 'checkbox',
-    options: regions.items.map((r) => ({ value: r.id, label: r.name })), onchange: () => changed(),
+    options: regions.items.map((r) => ({ value: r.id, label: fmt.displayName(r) })), onchange: () => changed(),
   });
   // Inputs: sealed datasets of files (staged into the job's directory, under the folder given
   // beside each) and declared ones (weighed by placement, not staged). Open datasets cannot be
@@ -70,7 +70,7 @@ export async function render(root, ctx) {
   const inputRows = usable.map((d) => {
     const box = h('input', { type: 'checkbox', value: d.id });
     const label = d.kind === 'files'
-      ? t('submit.input_files', { name: d.name, files: fmt.num(d.file_count), size: fmt.bytes(d.size_bytes) })
+      ? tn('submit.input_files', d.file_count, { name: d.name, size: fmt.bytes(d.size_bytes) })
       : `${d.name} (${fmt.bytes(d.size_bytes)}; ${d.replicas.map((r) => regionName(regions, r.region)).join(', ')})`;
     const dir = d.kind === 'files'
       ? h('input.mono.input-dir', { type: 'text', value: DEFAULT_INPUT_DIR, disabled: true, spellcheck: 'false', autocomplete: 'off', 'aria-label': t('submit.input_dir_for', { name: d.name }) })
@@ -83,7 +83,7 @@ export async function render(root, ctx) {
   });
   const inputs = h('fieldset.field.inputs', { dataset: { field: 'inputs' } }, h('legend', t('submit.inputs')),
     inputRows.length ? inputRows.map((r) => r.row) : h('p.muted.small', t('submit.no_datasets')),
-    openCount ? h('p.muted.small', t('submit.open_datasets', { n: openCount }), ' ', h('a', { href: '#/data' }, t('submit.seal_on_data'))) : null,
+    openCount ? h('p.muted.small', tn('submit.open_datasets', openCount), ' ', h('a', { href: '#/data' }, t('submit.seal_on_data'))) : null,
     h('p.field-error', { 'aria-live': 'polite' }));
 
   const commandField = field({ label: t('submit.command'), name: 'command', control: c.command, hint: t('submit.command_hint'), wide: true });
@@ -291,5 +291,5 @@ function newKey() {
 }
 
 function regionName(regions, id) {
-  return regions.items.find((r) => r.id === id)?.name || id;
+  return fmt.displayName(regions.items.find((r) => r.id === id)) || id;
 }
