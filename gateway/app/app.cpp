@@ -2,6 +2,7 @@
 #include "gateway/app/app.hpp"
 
 #include <future>
+#include <set>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -120,12 +121,21 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   a->job_service_ =
       std::make_unique<services::JobService>(*a->store_, *a->planner_, *a->directory_, a->ids_,
                                              a->clock_, *a->dispatcher_, a->config_, audit);
-  if (a->boot_.demo_load_org_id) {
+  if (a->boot_.demo_load_org_id && a->boot_.demo_operator_org_id) {
+    // Its sites: the demo federation's emulated centers, as they are at start-up (a site an
+    // operator registers meanwhile, to try it out, is left to them).
+    std::set<std::string> demo_sims;
+    for (const auto& s : *sites) {
+      if (s.org_id == *a->boot_.demo_operator_org_id && s.adapter.type == "sim") {
+        demo_sims.insert(s.id);
+      }
+    }
     a->demo_load_ = std::make_unique<DemoLoad>(
         a->io_, *a->job_service_, *a->directory_, *a->store_, a->clock_, a->log_,
-        DemoLoadSettings{*a->boot_.demo_load_org_id, a->config_.demo_load_seed,
-                         a->config_.demo_load_jobs_per_minute, a->config_.demo_load_max_in_flight,
-                         a->config_.demo_load_keep_jobs, a->config_.demo_load_time_scale});
+        DemoLoadSettings{*a->boot_.demo_load_org_id, std::move(demo_sims),
+                         a->config_.demo_load_seed, a->config_.demo_load_jobs_per_minute,
+                         a->config_.demo_load_max_in_flight, a->config_.demo_load_keep_jobs,
+                         a->config_.demo_load_time_scale});
   }
   a->site_service_ =
       std::make_unique<services::SiteService>(*a->store_, *a->directory_, a->geography_,

@@ -71,6 +71,7 @@ Result<void> seed_demo(store::Db& db, const std::filesystem::path& data_dir, IdG
   auto op =
       ensure_org(db, (*fed)["orgs"]["operator"], model::OrgKind::operator_, ids, random, clock);
   if (!op) return fail(op.error());
+  out.demo_operator_org_id = op->org.id;
   auto sites = store::list_sites(db);
   if (!sites) return fail(sites.error());
   const bool have_sites = std::any_of(sites->begin(), sites->end(),

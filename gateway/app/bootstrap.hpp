@@ -25,6 +25,7 @@ struct BootstrapResult {
   std::optional<std::string> demo_user_email;
   bool created_admin = false;
   std::optional<std::string> demo_load_org_id;  // set with demo and demo_load
+  std::optional<std::string> demo_operator_org_id;  // set with demo
 };
 
 Result<BootstrapResult> bootstrap(store::Store& store, const std::filesystem::path& data_dir,

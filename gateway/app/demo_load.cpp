@@ -74,10 +74,12 @@ asio::awaitable<void> DemoLoad::loop() {
 }
 
 asio::awaitable<DemoLoad::Outcome> DemoLoad::arrive(model::JobSpec spec) {
-  // The emulated sites only: the `local` site runs real processes on this machine.
+  // The demo's emulated sites still registered: the `local` site runs real processes here.
   std::vector<std::string> sims;
   for (const auto& v : *directory_.snapshot()) {
-    if (v.site.adapter.type == "sim") sims.push_back(v.site.id);
+    if (v.site.adapter.type == "sim" && settings_.sites.contains(v.site.id)) {
+      sims.push_back(v.site.id);
+    }
   }
   const std::string org = settings_.org_id;
   const int64_t keep = settings_.keep_jobs;

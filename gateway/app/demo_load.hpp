@@ -6,8 +6,9 @@
 //              usage and bill hold only what the demo user did; admins see its jobs, and the
 //              demo operator sees them on its sites, as any customer's
 //   how        through JobService::submit, as the API does (placement, holds, the dispatcher),
-//              with constraints.sites = the emulated (`sim`) sites: never the `local` site,
-//              which runs real processes on this machine. Not audited: no one acted.
+//              with constraints.sites = the demo federation's emulated (`sim`) sites as they
+//              were at start-up: never the `local` site, which runs real processes on this
+//              machine, nor a site an operator registers meanwhile. Not audited: no one acted.
 //   bounded    an arrival finds demo_load_max_in_flight of its jobs unfinished: it is skipped
 //              (the load throttles itself when the federation is slow). After each arrival the
 //              org's finished jobs beyond the newest demo_load_keep_jobs are deleted with their
@@ -20,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -39,7 +41,8 @@
 namespace suanwang::app {
 
 struct DemoLoadSettings {
-  std::string org_id;  // the demo-load org's
+  std::string org_id;           // the demo-load org's
+  std::set<std::string> sites;  // the emulated sites it may use (those still registered)
   uint64_t seed = 1;
   int jobs_per_minute = 3;
   int max_in_flight = 10;

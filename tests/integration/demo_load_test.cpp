@@ -1,6 +1,7 @@
 // The demo's background load (`serve --demo`, app/demo_load.hpp): the org demo-load submits
 // jobs through the job service to the emulated sites only, never more than its bound unfinished,
 // keeps only its newest finished jobs, and leaves the demo user's own list alone.
+#include <fstream>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -38,6 +39,12 @@ TEST_CASE("the demo load submits to emulated sites only, bounded, and deletes it
     if (s.at("adapter").at("type") == "sim") sims.insert(s.at("id").get<std::string>());
   }
   REQUIRE(sims.size() == 10);
+  // An operator's own sim site, registered while the load runs, is left to them.
+  std::ifstream example(std::string(SUANWANG_TEST_DATA_DIR) + "/../../etc/examples/site-sim.json");
+  auto mine_site = gw.client(gw.demo_key("demo-operator")).post("/api/v1/sites", json::parse(example));
+  INFO(mine_site.body);
+  REQUIRE(mine_site.status == 201);
+  const std::string operators_own = mine_site.json().at("id");
 
   // Watch the demo-load org's jobs until more of them have been seen than may be kept at once
   // and some have finished: every look finds the bounds kept.
@@ -56,7 +63,9 @@ TEST_CASE("the demo load submits to emulated sites only, bounded, and deletes it
           if (load_org.empty()) load_org = j.at("org_id");
           INFO(j.dump());
           CHECK(j.at("org_id") == load_org);  // one org: demo-load
-          CHECK(j.at("spec").at("constraints").at("sites").size() == sims.size());
+          const json& allowed = j.at("spec").at("constraints").at("sites");
+          CHECK(allowed.size() == sims.size());
+          for (const auto& s : allowed) CHECK(s != operators_own);
           if (j.contains("site") && j.at("site").is_string()) {
             CHECK(sims.contains(j.at("site").get<std::string>()));
             CHECK(j.at("site") != local);
