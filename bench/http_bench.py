@@ -105,7 +105,8 @@ class Gateway:
         args = [binary, "serve", "--listen", f"127.0.0.1:{self.port}", "--data-dir", data_dir,
                 "--config", cfg, "--log-file", os.path.join(data_dir, "gateway-log.jsonl")]
         if demo:
-            args.append("--demo")
+            # Without the demo's background load: its jobs would be in the measured figures.
+            args += ["--demo", "--demo-load", "off"]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.log)
         self.url = f"http://127.0.0.1:{self.port}"
         wait_http(self.url + "/healthz", 300)

@@ -40,6 +40,11 @@ options:
   --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080; port 0 picks one)
   --data-dir DIR       database, keys and site work dirs (default ./var)
   --demo               create the demo federation on first start (10 hub sites + this machine)
+  --demo-load on|off   with --demo: a light, seeded background demand (default on) from the
+                       org demo-load on the emulated sites, a few jobs a minute, at most
+                       demo_load_max_in_flight (10) unfinished, its newest demo_load_keep_jobs
+                       (200) finished jobs kept (config keys: demo_load, demo_load_seed,
+                       demo_load_jobs_per_minute, ...); no effect without --demo
   --config FILE        JSON config file; flags given here override it (every key, with
                        its default: etc/suanwang.example.json or --print-config)
   --print-config       print the configuration these options make, as a config file, and exit
@@ -102,6 +107,12 @@ int serve(const std::vector<std::string>& args) {
       config.demo = true;
     } else if (a == "--config") {
       ++i;
+    } else if (a == "--demo-load") {
+      const std::string* v = value();
+      if (v == nullptr || (*v != "on" && *v != "off")) {
+        return usage_error("--demo-load takes on or off", kServeUsage);
+      }
+      config.demo_load = *v == "on";
     } else if (a == "--print-config") {
       print_config = true;
     } else if (a == "--listen" || a == "--data-dir" || a == "--web-dir" || a == "--log-level" ||

@@ -1,6 +1,8 @@
 // GET /api/v1/capacity: national totals, by region, by accelerator model, and per site with
-// the age of its report. Stale reports are listed but not counted in the totals; each total
-// carries the age of the oldest report in it (oldest_report_age_s).
+// the age of its report. Stale reports, offline and checking sites are listed but not counted
+// in the totals, and a drained site's capacity is not counted as free
+// (federation/counted_capacity.hpp); each total carries the age of the oldest report in it
+// (oldest_report_age_s). A site's own entry shows its report as it is.
 //
 // The document is the same for every caller, so it is rendered once per change of the site
 // directory and served as text until the next change, or for at most kReuseFor; its ages are
@@ -8,6 +10,7 @@
 // site's object is built, written out and dropped), since a JSON tree of 10,000 sites with
 // their pools takes about a hundred megabytes where its text takes a tenth of that.
 #include "gateway/api/api.hpp"
+#include "gateway/federation/counted_capacity.hpp"
 
 namespace suanwang::api {
 namespace {
@@ -58,12 +61,15 @@ std::string capacity_document(ApiContext& c) {
     s["est_queue_wait_s"] = v.capacity->est_queue_wait_s;
     s["queued_work_core_s"] = v.capacity->queued_work_core_s;
     add_site(s);
-    if (stale || v.site.status == model::SiteStatus::offline) continue;
-    national.add(*v.capacity);
+    // The totals count as counted_capacity() says: not stale, offline or checking sites, nor
+    // a drained site's free capacity.
+    const auto counted = federation::counted_capacity(v, now, c.config.capacity_stale_after);
+    if (stale || !counted) continue;
+    national.add(*counted);
     national_age = std::max(national_age, age);
-    by_region[v.site.region].add(*v.capacity);
+    by_region[v.site.region].add(*counted);
     region_age[v.site.region] = std::max(region_age[v.site.region], age);
-    for (const auto& [m, a] : v.capacity->accelerators()) {
+    for (const auto& [m, a] : counted->accelerators()) {
       Json& e = by_model[m];
       if (e.is_null()) e = {{"total", 0}, {"free", 0}, {"sites", 0}, {"oldest_report_age_s", 0.0}};
       e["total"] = e["total"].get<int>() + a.total;

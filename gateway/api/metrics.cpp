@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "gateway/federation/counted_capacity.hpp"
 #include "gateway/metrics/registry.hpp"
 
 namespace suanwang::api {
@@ -14,17 +15,17 @@ namespace {
 void federation_families(ApiContext& c, std::string& out) {
   const TimePoint now = c.clock.now();
   std::map<std::string, int> by_status;
-  for (const char* s : {"online", "degraded", "offline"}) by_status[s] = 0;
+  for (const auto& [s, name] : model::kSiteStatusNames.entries()) by_status[std::string(name)] = 0;
   std::map<std::string, model::CapacityTotals> by_region;
   std::map<std::pair<std::string, std::string>, model::AcceleratorCapacity> by_model;
   const auto site_views = c.directory.snapshot();
   for (const auto& v : *site_views) {
     by_status[model::site_status_name(v.site.status)] += 1;
-    // Only reports the placement engine trusts count, as in GET /api/v1/capacity.
-    if (!v.capacity || v.site.status == model::SiteStatus::offline) continue;
-    if (now - v.capacity->observed_at > c.config.capacity_stale_after) continue;
-    by_region[v.site.region].add(*v.capacity);
-    for (const auto& [m, a] : v.capacity->accelerators()) {
+    // Counted as in GET /api/v1/capacity (federation/counted_capacity.hpp).
+    const auto counted = federation::counted_capacity(v, now, c.config.capacity_stale_after);
+    if (!counted) continue;
+    by_region[v.site.region].add(*counted);
+    for (const auto& [m, a] : counted->accelerators()) {
       auto& e = by_model[{v.site.region, m}];
       e.total += a.total;
       e.free += a.free;
@@ -46,10 +47,10 @@ void federation_families(ApiContext& c, std::string& out) {
   }
   const std::vector<std::string> region_labels{"region", "kind"};
   metrics::write_gauge_family(out, "suanwang_capacity_cpus",
-                              "CPU cores reported by online sites with fresh reports, by region.",
+                              "CPU cores of sites with fresh reports (a drained site has none free), by region.",
                               region_labels, cpus);
   metrics::write_gauge_family(out, "suanwang_capacity_memory_bytes",
-                              "Memory reported by online sites with fresh reports, by region.",
+                              "Memory of sites with fresh reports (a drained site has none free), by region.",
                               region_labels, memory);
   std::vector<metrics::Sample> accel;
   for (const auto& [key, a] : by_model) {
@@ -59,7 +60,8 @@ void federation_families(ApiContext& c, std::string& out) {
   const std::vector<std::string> model_labels{"region", "model", "kind"};
   metrics::write_gauge_family(
       out, "suanwang_capacity_accelerators",
-      "Accelerators reported by online sites with fresh reports, by region and model.",
+      "Accelerators of sites with fresh reports (a drained site has none free), by region "
+      "and model.",
       model_labels, accel);
 }
 

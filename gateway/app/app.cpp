@@ -2,6 +2,7 @@
 #include "gateway/app/app.hpp"
 
 #include <future>
+#include <set>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -56,8 +57,8 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   if (!secrets) return fail(secrets.error());
   a->secrets_ = std::move(secrets->box);
   a->vault_ = std::make_unique<services::SiteVault>(a->secrets_.get(), a->random_);
-  auto boot = bootstrap(*a->store_, a->config_.data_dir, a->config_.demo, a->ids_, a->random_,
-                        a->clock_, a->log_);
+  auto boot = bootstrap(*a->store_, a->config_.data_dir, a->config_.demo, a->config_.demo_load,
+                        a->ids_, a->random_, a->clock_, a->log_);
   if (!boot) return fail(boot.error());
   a->boot_ = *boot;
 
@@ -120,6 +121,22 @@ Result<std::unique_ptr<App>> App::create(Config config, Logger& log, const Clock
   a->job_service_ =
       std::make_unique<services::JobService>(*a->store_, *a->planner_, *a->directory_, a->ids_,
                                              a->clock_, *a->dispatcher_, a->config_, audit);
+  if (a->boot_.demo_load_org_id && a->boot_.demo_operator_org_id) {
+    // Its sites: the demo federation's emulated centers, as they are at start-up (a site an
+    // operator registers meanwhile, to try it out, is left to them).
+    std::set<std::string> demo_sims;
+    for (const auto& s : *sites) {
+      if (s.org_id == *a->boot_.demo_operator_org_id && s.adapter.type == "sim") {
+        demo_sims.insert(s.id);
+      }
+    }
+    a->demo_load_ = std::make_unique<DemoLoad>(
+        a->io_, *a->job_service_, *a->directory_, *a->store_, a->clock_, a->log_,
+        DemoLoadSettings{*a->boot_.demo_load_org_id, std::move(demo_sims),
+                         a->config_.demo_load_seed, a->config_.demo_load_jobs_per_minute,
+                         a->config_.demo_load_max_in_flight, a->config_.demo_load_keep_jobs,
+                         a->config_.demo_load_time_scale});
+  }
   a->site_service_ =
       std::make_unique<services::SiteService>(*a->store_, *a->directory_, a->geography_,
                                               a->registry_, a->ids_, a->clock_, audit, *a->vault_);
@@ -224,6 +241,7 @@ Result<uint16_t> App::start() {
       boost::asio::detached);
   aggregator_->start();
   dispatcher_->start();
+  if (demo_load_) demo_load_->start();
   for (int i = 0; i < config_.io_threads; ++i) {
     threads_.emplace_back([this] { io_.run(); });
   }
@@ -239,6 +257,14 @@ Result<uint16_t> App::start() {
 
 void App::stop() {
   if (stopping_.exchange(true) || threads_.empty()) return;
+  // The demo load first: its arrival under way finishes while the dispatcher still runs.
+  if (demo_load_) {
+    demo_load_->stop();
+    auto ended = boost::asio::co_spawn(io_, demo_load_->join(), boost::asio::use_future);
+    if (ended.wait_for(config_.shutdown_grace) != std::future_status::ready) {
+      log_.warn("demo load still submitting at shutdown; stopping anyway");
+    }
+  }
   aggregator_->stop();
   dispatcher_->stop();
   // The server's graceful stop runs on the io threads; wait for it, bounded by its own grace.

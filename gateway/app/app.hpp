@@ -12,6 +12,7 @@
 #include "adapters/registry.hpp"
 #include "gateway/api/api.hpp"
 #include "gateway/app/bootstrap.hpp"
+#include "gateway/app/demo_load.hpp"
 #include "gateway/auth/authenticator.hpp"
 #include "gateway/core/config.hpp"
 #include "gateway/federation/capacity_aggregator.hpp"
@@ -54,6 +55,8 @@ class App {
   runtime::Dispatcher& dispatcher() { return *dispatcher_; }
   federation::CapacityAggregator& aggregator() { return *aggregator_; }
   federation::SiteDirectory& directory() { return *directory_; }
+  // The demo's background load; null without --demo or with --demo-load off.
+  DemoLoad* demo_load() { return demo_load_.get(); }
   store::Store& store() { return *store_; }
   services::DatasetService& datasets() { return *dataset_service_; }
   // Site credentials in and out of the store (sealed under the master key).
@@ -103,6 +106,7 @@ class App {
   std::unique_ptr<services::UsageService> usage_service_;
   std::unique_ptr<services::NetworkService> network_service_;
   std::unique_ptr<services::HealthService> health_service_;
+  std::unique_ptr<DemoLoad> demo_load_;  // with --demo and the demo load on
   std::unique_ptr<api::ApiContext> api_context_;
   http::Router router_;
   std::filesystem::path web_dir_;

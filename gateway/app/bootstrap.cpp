@@ -21,6 +21,8 @@ namespace {
 
 using security::write_private_file;
 
+constexpr const char* kDemoLoadOrg = "demo-load";
+
 struct OrgWithKey {
   model::Org org;
   std::string key;  // empty when the org existed already
@@ -69,6 +71,7 @@ Result<void> seed_demo(store::Db& db, const std::filesystem::path& data_dir, IdG
   auto op =
       ensure_org(db, (*fed)["orgs"]["operator"], model::OrgKind::operator_, ids, random, clock);
   if (!op) return fail(op.error());
+  out.demo_operator_org_id = op->org.id;
   auto sites = store::list_sites(db);
   if (!sites) return fail(sites.error());
   const bool have_sites = std::any_of(sites->begin(), sites->end(),
@@ -82,6 +85,7 @@ Result<void> seed_demo(store::Db& db, const std::filesystem::path& data_dir, IdG
       site->id = ids.next("site");
       site->org_id = op->org.id;
       site->created_at = site->updated_at = clock.now();
+      site->status = model::SiteStatus::checking;  // as a registered site: until it reports
       // The demo federation's sites carry no credentials: nothing to seal.
       if (auto r = store::insert_site(db, *site, store::SealedCredentials{}); !r) return r;
     }
@@ -120,11 +124,21 @@ Result<void> seed_demo(store::Db& db, const std::filesystem::path& data_dir, IdG
   return suanwang::ok();
 }
 
+// The org the demo's background load submits as: a user org without keys or users.
+Result<std::string> ensure_demo_load_org(store::Db& db, IdGenerator& ids, const Clock& clock) {
+  auto found = store::find_org_by_name(db, kDemoLoadOrg);
+  if (!found) return fail(found.error());
+  if (*found) return (*found)->id;
+  model::Org org{ids.next("org"), kDemoLoadOrg, model::OrgKind::user, std::nullopt, clock.now()};
+  if (auto r = store::insert_org(db, org); !r) return fail(r.error());
+  return org.id;
+}
+
 }  // namespace
 
 Result<BootstrapResult> bootstrap(store::Store& store, const std::filesystem::path& data_dir,
-                                  bool demo, IdGenerator& ids, Random& random, const Clock& clock,
-                                  Logger& log) {
+                                  bool demo, bool demo_load, IdGenerator& ids, Random& random,
+                                  const Clock& clock, Logger& log) {
   return store.blocking([&](store::Db& db) -> Result<BootstrapResult> {
     BootstrapResult out;
     auto r = db.transaction([&]() -> Result<void> {
@@ -152,7 +166,13 @@ Result<BootstrapResult> bootstrap(store::Store& store, const std::filesystem::pa
         log.info("bootstrap: created the admin org and key",
                  {{"key_source", from_env ? "SUANWANG_ADMIN_KEY" : "admin.key file"}});
       }
-      if (demo) return seed_demo(db, data_dir, ids, random, clock, out);
+      if (!demo) return suanwang::ok();
+      if (auto e = seed_demo(db, data_dir, ids, random, clock, out); !e) return e;
+      if (demo_load) {
+        auto org = ensure_demo_load_org(db, ids, clock);
+        if (!org) return fail(org.error());
+        out.demo_load_org_id = *org;
+      }
       return suanwang::ok();
     });
     if (!r) return fail(r.error());

@@ -34,6 +34,12 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                                  "data_dir",
                                  "web_dir",
                                  "demo",
+                                 "demo_load",
+                                 "demo_load_seed",
+                                 "demo_load_jobs_per_minute",
+                                 "demo_load_max_in_flight",
+                                 "demo_load_keep_jobs",
+                                 "demo_load_time_scale",
                                  "io_threads",
                                  "log_level",
                                  "log_format",
@@ -92,6 +98,10 @@ Result<void> apply_config_json(Config& c, const Json& j) {
     return fail(d.error());
   else if (*d)
     c.demo = **d;
+  if (auto d = r.opt_bool("demo_load"); !d)
+    return fail(d.error());
+  else if (*d)
+    c.demo_load = **d;
   if (auto d = r.opt_bool("learn_queue_waits"); !d)
     return fail(d.error());
   else if (*d)
@@ -151,7 +161,12 @@ Result<void> apply_config_json(Config& c, const Json& j) {
                    ms_field("upload_ttl_ms", c.upload_ttl, 1000, int64_t{365} * 86'400'000),
                    ms_field("transfer_timeout_ms", c.transfer_timeout, 1000, 7 * 86'400'000LL),
                    int_field("log_file_max_bytes", c.log_file_max_bytes, 4096, 1LL << 40),
-                   int_field("log_file_keep", c.log_file_keep, 0, 1000)}) {
+                   int_field("log_file_keep", c.log_file_keep, 0, 1000),
+                   int_field("demo_load_seed", c.demo_load_seed, 0, int64_t{1} << 53),
+                   int_field("demo_load_jobs_per_minute", c.demo_load_jobs_per_minute, 1, 600),
+                   int_field("demo_load_max_in_flight", c.demo_load_max_in_flight, 1, 1000),
+                   int_field("demo_load_keep_jobs", c.demo_load_keep_jobs, 0, 1'000'000),
+                   int_field("demo_load_time_scale", c.demo_load_time_scale, 1, 1'000'000)}) {
     if (!res) return res;
   }
   for (auto [key, dest] :
@@ -202,6 +217,12 @@ Json config_to_json(const Config& c) {
           {"data_dir", c.data_dir.string()},
           {"web_dir", c.web_dir.string()},
           {"demo", c.demo},
+          {"demo_load", c.demo_load},
+          {"demo_load_seed", c.demo_load_seed},
+          {"demo_load_jobs_per_minute", c.demo_load_jobs_per_minute},
+          {"demo_load_max_in_flight", c.demo_load_max_in_flight},
+          {"demo_load_keep_jobs", c.demo_load_keep_jobs},
+          {"demo_load_time_scale", c.demo_load_time_scale},
           {"io_threads", c.io_threads},
           {"log_level", c.log_level},
           {"log_format", c.log_format},

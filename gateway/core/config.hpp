@@ -21,6 +21,16 @@ struct Config {
   // The portal's files; empty = found next to the binary (gateway/app/web_dir.hpp).
   std::filesystem::path web_dir;
   bool demo = false;
+  // With demo: a light, seeded background demand from the org `demo-load` on the emulated
+  // (sim) sites, so the demo's map, charts and queues move (gateway/app/demo_load.hpp). Never
+  // more than demo_load_max_in_flight of its jobs in flight; its finished jobs beyond the newest
+  // demo_load_keep_jobs are deleted. No effect without demo.
+  bool demo_load = true;
+  uint64_t demo_load_seed = 1;
+  int demo_load_jobs_per_minute = 3;
+  int demo_load_max_in_flight = 10;
+  int demo_load_keep_jobs = 200;
+  int demo_load_time_scale = 30;  // an hour of the generator's runtime runs 3600/30 s
   int io_threads = 2;
   std::string log_level = "info";
   // Logs (gateway/core/logging.hpp): the terminal (stderr) in "text" (short lines for people;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "gateway/federation/counted_capacity.hpp"
+
 namespace suanwang::federation {
 
 CapacitySample take_capacity_sample(const std::vector<SiteView>& views, TimePoint now,
@@ -12,10 +14,10 @@ CapacitySample take_capacity_sample(const std::vector<SiteView>& views, TimePoin
   // To the millisecond, as the API shows times, so that `since` = a shown time excludes it.
   s.at = std::chrono::floor<std::chrono::milliseconds>(now);
   for (const auto& v : views) {
-    if (!v.capacity || v.site.status == model::SiteStatus::offline) continue;
-    if (now - v.capacity->observed_at > stale_after) continue;
-    s.national.add(*v.capacity);
-    s.by_region[v.site.region].add(*v.capacity);
+    const auto c = counted_capacity(v, now, stale_after);
+    if (!c) continue;
+    s.national.add(*c);
+    s.by_region[v.site.region].add(*c);
   }
   return s;
 }

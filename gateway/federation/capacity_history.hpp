@@ -1,7 +1,8 @@
 // CapacityHistory: a bounded in-memory ring of capacity samples, one taken after each capacity
 // refresh, for charts of capacity over time (GET /api/v1/capacity/history). A sample holds the
 // national totals and the totals per region, each with accelerators by model, counted the way
-// GET /api/v1/capacity counts them (fresh reports of sites that are not offline).
+// GET /api/v1/capacity counts them (counted_capacity.hpp: fresh reports of sites that are
+// neither offline nor checking; a drained site's capacity is not free).
 //
 // It is a view of the recent past, not a record: it starts empty at every start of the gateway
 // and keeps the newest `max_samples` samples.
@@ -28,8 +29,8 @@ struct CapacitySample {
   std::map<std::string, model::CapacityTotals> by_region;
 };
 
-// Sums the sites' latest reports as of `now` (kept to the millisecond), leaving out offline
-// sites and reports older than `stale_after` (pure).
+// Sums the sites' latest reports as of `now` (kept to the millisecond), as counted_capacity()
+// counts them (pure).
 CapacitySample take_capacity_sample(const std::vector<SiteView>& views, TimePoint now,
                                     std::chrono::milliseconds stale_after);
 

@@ -183,7 +183,10 @@ std::optional<model::Site> SiteDirectory::record_failure(const std::string& site
   auto next = l.site.status;
   if (l.consecutive_failures >= until_offline) {
     next = model::SiteStatus::offline;
-  } else if (l.consecutive_failures >= until_degraded) {
+  } else if (l.consecutive_failures >= until_degraded &&
+             l.site.status != model::SiteStatus::checking) {
+    // A site never heard from stays `checking` until it answers or is found offline: `degraded`
+    // would say it is still eligible, with no report to place on.
     next = model::SiteStatus::degraded;
   }
   if (next == l.site.status) return std::nullopt;
@@ -205,7 +208,12 @@ std::optional<model::Site> SiteDirectory::record_success(const std::string& site
   l.consecutive_failures = 0;
   l.last_error.clear();
   if (l.site.drained || l.site.status == model::SiteStatus::online) return std::nullopt;
-  log_.info("site healthy again", {{"site", site_id}});
+  if (l.site.status == model::SiteStatus::checking) {
+    // Every new site's first report (eleven at the demo's first start): not news.
+    log_.debug("site reported for the first time: online", {{"site", site_id}});
+  } else {
+    log_.info("site healthy again", {{"site", site_id}});
+  }
   version_.fetch_add(1, std::memory_order_acq_rel);
   l.site.status = model::SiteStatus::online;
   l.site.updated_at = clock_.now();

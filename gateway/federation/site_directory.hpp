@@ -72,7 +72,8 @@ class SiteDirectory {
   // first upsert).
   void set_metrics(metrics::Registry& registry) { metrics_ = &registry; }
 
-  // Returns the updated site when its health status changed (for the caller to persist).
+  // Returns the updated site when its health status changed (for the caller to persist). A
+  // `checking` site becomes online at its first success, offline after until_offline failures.
   std::optional<model::Site> record_failure(const std::string& site_id, const std::string& error,
                                             int until_degraded, int until_offline);
   std::optional<model::Site> record_success(const std::string& site_id);

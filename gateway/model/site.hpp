@@ -25,11 +25,14 @@ inline std::optional<SiteKind> parse_site_kind(std::string_view s) {
   return kSiteKindNames.parse(s);
 }
 
-enum class SiteStatus { online, degraded, offline, draining };
-inline constexpr EnumNames<SiteStatus, 4> kSiteStatusNames({{{SiteStatus::online, "online"},
+// checking: registered, not heard from yet (until its first successful capacity report; a
+// site that never answers goes offline after failures_until_offline polls, as others do).
+enum class SiteStatus { online, degraded, offline, draining, checking };
+inline constexpr EnumNames<SiteStatus, 5> kSiteStatusNames({{{SiteStatus::online, "online"},
                                                              {SiteStatus::degraded, "degraded"},
                                                              {SiteStatus::offline, "offline"},
-                                                             {SiteStatus::draining, "draining"}}});
+                                                             {SiteStatus::draining, "draining"},
+                                                             {SiteStatus::checking, "checking"}}});
 inline const char* site_status_name(SiteStatus s) {
   return kSiteStatusNames.name(s);
 }

@@ -308,7 +308,12 @@ constexpr auto kSiteFilters = std::tuple{
               }},
     FilterRow{RejectCode::offline,
               [](SiteCheck& c) { return c.site.status != model::SiteStatus::offline; }},
-    FilterRow{RejectCode::capacity_unknown, [](SiteCheck& c) { return c.st.capacity.has_value(); }},
+    // A `checking` site has not reported to the aggregator yet: what its registration saw is
+    // not trusted until it does, so it is treated as unreported.
+    FilterRow{RejectCode::capacity_unknown,
+              [](SiteCheck& c) {
+                return c.st.capacity.has_value() && c.site.status != model::SiteStatus::checking;
+              }},
     FilterRow{RejectCode::capacity_stale,
               [](SiteCheck& c) {
                 if (c.st.capacity_age_s <= c.d.snap.capacity_stale_after_s) return true;

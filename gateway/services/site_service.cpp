@@ -103,7 +103,7 @@ asio::awaitable<Result<federation::SiteView>> SiteService::create(const Caller& 
   site->id = ids_.next("site");
   site->org_id = caller.who.org_id;
   site->created_at = site->updated_at = clock_.now();
-  site->status = model::SiteStatus::online;
+  site->status = model::SiteStatus::checking;  // until the capacity poll first hears from it
   Json detail = {{"name", site->name}, {"adapter", site->adapter.type}};
   const AuditEntry created =
       audit_.entry(caller, "site.create", "site", site->id, site->org_id, std::move(detail));

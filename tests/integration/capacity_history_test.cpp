@@ -109,3 +109,69 @@ TEST_CASE("capacity history keeps only the newest capacity_history_samples sampl
 }
 
 }  // namespace suanwang::testing
+
+namespace suanwang::testing {
+
+TEST_CASE("a drained site's capacity counts in the totals and their history, none of it free",
+          "[integration][capacity]") {
+  TempDir dir;
+  TestGateway gw(dir.path(), {.demo = true});
+  auto user = gw.client(gw.demo_key("demo-user"));
+  auto op = gw.client(gw.demo_key("demo-operator"));
+  json cap;
+  REQUIRE(eventually([&] {
+    cap = user.get("/api/v1/capacity").json();
+    return cap.at("national").at("sites") == 11;
+  }));
+  // Drain the only center of its region (each hub has one emulated center; the local site
+  // shares Shanghai), so its region's figures are its own.
+  std::string drained, region;
+  for (const auto& s : cap.at("sites")) {
+    if (s.at("region") == "cn-cy-chengdu") {
+      drained = s.at("site");
+      region = s.at("region");
+    }
+  }
+  REQUIRE_FALSE(drained.empty());
+  const int total_before = cap.at("national").at("cpus").at("total");
+  REQUIRE(op.post("/api/v1/sites/" + drained + "/drain", json::object()).status == 200);
+
+  json after, hist;
+  REQUIRE(eventually([&] {
+    after = user.get("/api/v1/capacity").json();
+    hist = user.get("/api/v1/capacity/history?limit=1").json();
+    const json& r = after.at("by_region").at(region);
+    const json& h = hist.at("samples").back().at("by_region").at(region);
+    return r.at("cpus").at("free") == 0 && h.at("cpus").at("free") == 0;
+  }));
+  INFO(after.dump());
+  // Still counted: the site, its CPUs and accelerators; free: none of them.
+  const json& r = after.at("by_region").at(region);
+  CHECK(r.at("sites") == 1);
+  CHECK(r.at("cpus").at("total").get<int>() > 0);
+  CHECK(r.at("memory_gb").at("free").get<double>() == 0);
+  for (const auto& [m, a] : r.at("accelerators").items()) {
+    INFO(m);
+    CHECK(a.at("total").get<int>() > 0);
+    CHECK(a.at("free") == 0);
+  }
+  CHECK(after.at("national").at("sites") == 11);
+  CHECK(after.at("national").at("cpus").at("total") == total_before);
+  // Ascend910B is also elsewhere: its free count is the other sites' alone.
+  int elsewhere_free = 0;
+  for (const auto& [reg, t] : after.at("by_region").items()) {
+    if (reg != region && t.at("accelerators").contains("Ascend910B")) {
+      elsewhere_free += t.at("accelerators").at("Ascend910B").at("free").get<int>();
+    }
+  }
+  CHECK(after.at("by_accelerator").at("Ascend910B").at("free") == elsewhere_free);
+  // The site's own entry still shows what it reports.
+  for (const auto& s : after.at("sites")) {
+    if (s.at("site") == drained) {
+      CHECK(s.at("drained") == true);
+      CHECK(s.at("totals").at("cpus").at("free").get<int>() > 0);
+    }
+  }
+}
+
+}  // namespace suanwang::testing

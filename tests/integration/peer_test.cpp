@@ -118,10 +118,12 @@ struct Nation {
     INFO(site.body);
     REQUIRE(site.status == 201);
     site_id = site.json().at("id");
+    // Usable once the capacity poll has heard from it (`checking` until then).
     REQUIRE(eventually([&] {
       auto c = op.get("/api/v1/sites/" + site_id + "/capacity");
       return c.status == 200 && !c.json().at("observed_at").is_null() &&
-             !c.json().at("pools").empty();
+             !c.json().at("pools").empty() &&
+             op.get("/api/v1/sites/" + site_id).json().at("status") == "online";
     }));
   }
 };

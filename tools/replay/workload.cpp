@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <numbers>
@@ -184,7 +185,7 @@ void training(Draw& d, WorkloadJob& j, const std::vector<model::Dataset>& data) 
   s.resources.walltime_s = round_up(static_cast<double>(j.runtime_s) * d.uniform(1.2, 2), 3600);
   s.expected_runtime_s =
       static_cast<int64_t>(static_cast<double>(j.runtime_s) * d.uniform(0.8, 1.25));
-  if (d.chance(0.7)) {
+  if (d.chance(0.7) && !data.empty()) {  // drawn first either way: the same stream for a seed
     const auto& ds = data[static_cast<std::size_t>(d.uniform() * static_cast<double>(data.size()))];
     s.inputs.push_back({ds.id, 0, ""});
   } else {
@@ -254,6 +255,30 @@ const char* job_class_name(JobClass c) {
       return "trace";
   }
   return "trace";
+}
+
+WorkloadJob draw_job(JobClass c, uint64_t seed) {
+  Draw d(seed);
+  WorkloadJob j;
+  j.job_class = c;
+  j.spec.command = "run";
+  j.spec.name = job_class_name(c);
+  switch (c) {
+    case JobClass::sme_cpu:
+      sme_cpu(d, j);
+      break;
+    case JobClass::training:
+      training(d, j, {});
+      break;
+    case JobClass::inference:
+      inference(d, j);
+      break;
+    case JobClass::data_heavy:
+    case JobClass::trace:
+      assert(false && "draw_job: sme_cpu, training or inference only");
+      break;
+  }
+  return j;
 }
 
 const std::vector<std::string>& hub_regions() {

@@ -86,4 +86,11 @@ const std::vector<std::string>& hub_regions();
 
 Workload generate_workload(const WorkloadOptions& options);
 
+// One job of class `c` drawn from `seed` with the generator's distributions for its class
+// (submitter region, resources, runtime_s, walltime, expected runtime, inputs and outputs as
+// sizes), without an arrival time; a training job reads a blob, never a catalogue dataset. For
+// callers that make their own arrivals (the demo's background load, gateway/app/demo_load.hpp).
+// REQUIRES: c is sme_cpu, training or inference.
+WorkloadJob draw_job(JobClass c, uint64_t seed);
+
 }  // namespace suanwang::replay

@@ -50,10 +50,11 @@ LocalFederation set_up_local_federation(TestGateway& gw) {
   INFO(site.body);
   REQUIRE(site.status == 201);
   f.site_id = site.json().at("id");
-  // The site is usable once its first capacity report arrived.
+  // The site is usable once the capacity poll has heard from it (`checking` until then).
   REQUIRE(eventually([&] {
     auto s = op.get("/api/v1/sites/" + f.site_id + "/capacity");
-    return s.status == 200 && !s.json().at("observed_at").is_null();
+    return s.status == 200 && !s.json().at("observed_at").is_null() &&
+           op.get("/api/v1/sites/" + f.site_id).json().at("status") == "online";
   }));
   return f;
 }

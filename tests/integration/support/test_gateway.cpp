@@ -19,6 +19,7 @@ TestGateway::TestGateway(const fs::path& data_dir, GatewayOptions options)
   config.listen_port = 0;
   config.data_dir = data_dir;
   config.demo = options.demo;
+  config.demo_load = options.demo_load;
   config.capacity_interval = std::chrono::milliseconds(200);
   config.reconcile_interval = std::chrono::milliseconds(100);
   config.shutdown_grace = std::chrono::milliseconds(3000);

@@ -21,6 +21,9 @@ namespace suanwang::testing {
 
 struct GatewayOptions {
   bool demo = false;
+  // The demo's background load (app/demo_load.hpp), off unless a test asks for it: tests count
+  // jobs, capacity and usage.
+  bool demo_load = false;
   // Applied to the config after the test defaults (port 0, fast loops).
   std::function<void(Config&)> tweak;
 };

@@ -29,6 +29,8 @@ TEST_CASE("an empty config object keeps every default", "[core][config]") {
   CHECK(c.log_format == "text");  // people at a terminal; tests and log shippers ask for json
   CHECK(c.log_file.empty());
   CHECK_FALSE(c.learn_queue_waits);  // placement times queues by the sites' figures (README)
+  CHECK(c.demo_load);                // on, but only with demo
+  CHECK_FALSE(c.demo);
 }
 
 TEST_CASE("config JSON overrides the fields it names and only those", "[core][config]") {
@@ -129,6 +131,12 @@ TEST_CASE("config_to_json and apply_config_json round-trip every field", "[core]
   c.data_dir = "/srv/suanwang";
   c.web_dir = "/srv/web";
   c.demo = true;
+  c.demo_load = false;
+  c.demo_load_seed = 42;
+  c.demo_load_jobs_per_minute = 12;
+  c.demo_load_max_in_flight = 4;
+  c.demo_load_keep_jobs = 50;
+  c.demo_load_time_scale = 600;
   c.io_threads = 8;
   c.log_level = "warn";
   c.log_format = "json";
@@ -156,6 +164,9 @@ TEST_CASE("config_to_json and apply_config_json round-trip every field", "[core]
   CHECK(back.web_dir == "/srv/web");
   CHECK(back.shutdown_grace == 1004ms);
   CHECK(back.failures_until_offline == 7);
+  CHECK_FALSE(back.demo_load);
+  CHECK(back.demo_load_seed == 42);
+  CHECK(back.demo_load_max_in_flight == 4);
   CHECK(back.log_file == "/var/log/suanwang/gateway.log");
   CHECK(back.log_file_keep == 2);
 }

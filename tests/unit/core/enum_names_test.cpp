@@ -39,7 +39,7 @@ TEST_CASE("enum name tables round-trip and cover every value", "[core][enum_name
   check_table(kRoutingPolicyNames, 6);
   check_table(kOrgKindNames, 3);
   check_table(kSiteKindNames, 3);
-  check_table(kSiteStatusNames, 4);
+  check_table(kSiteStatusNames, 5);
   // Spellings that are stored and sent.
   CHECK(std::string(routing_policy_name(RoutingPolicy::data_local)) == "data-local");
   CHECK(std::string(org_kind_name(OrgKind::operator_)) == "operator");

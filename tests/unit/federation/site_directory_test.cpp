@@ -22,18 +22,23 @@ model::Site sim_site(std::string id) {
   return s;
 }
 
-}  // namespace
-
-TEST_CASE("the directory's snapshot is shared until something it shows changes",
-          "[federation][directory]") {
+// A directory of sim sites on a manual clock, its log kept in memory.
+struct DirectoryFixture {
   boost::asio::io_context io;
-  const auto registry = adapters::AdapterRegistry::builtin();
+  const adapters::AdapterRegistry registry = adapters::AdapterRegistry::builtin();
   ManualClock clock;
   std::ostringstream out;
-  Logger log(out);
+  Logger log{out};
   testing::TempDir dir;
-  federation::SiteDirectory directory(io, registry, clock, dir.path(), std::chrono::seconds(1),
-                                      log);
+  federation::SiteDirectory directory{io, registry, clock, dir.path(), std::chrono::seconds(1),
+                                      log};
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(DirectoryFixture,
+                 "the directory's snapshot is shared until something it shows changes",
+                 "[federation][directory]") {
 
   const auto v0 = directory.version();
   REQUIRE(directory.upsert(sim_site("site_a")));
@@ -78,4 +83,30 @@ TEST_CASE("the directory's snapshot is shared until something it shows changes",
   directory.record_success("site_a");
   CHECK(directory.version() == before);
   CHECK(directory.snapshot() == first);
+}
+
+TEST_CASE_METHOD(DirectoryFixture,
+                 "a checking site turns online at its first success, or offline, never degraded",
+                 "[federation][directory]") {
+  for (const char* id : {"site_answers", "site_silent"}) {
+    auto s = sim_site(id);
+    s.status = model::SiteStatus::checking;
+    REQUIRE(directory.upsert(s));
+  }
+  // One success: online, and the change is returned for the caller to persist.
+  auto online = directory.record_success("site_answers");
+  REQUIRE(online);
+  CHECK(online->status == model::SiteStatus::online);
+
+  // Failures past until_degraded leave it checking; at until_offline it is offline.
+  CHECK_FALSE(directory.record_failure("site_silent", "unreachable", 1, 3));
+  CHECK_FALSE(directory.record_failure("site_silent", "unreachable", 1, 3));
+  CHECK(directory.view("site_silent")->site.status == model::SiteStatus::checking);
+  auto offline = directory.record_failure("site_silent", "unreachable", 1, 3);
+  REQUIRE(offline);
+  CHECK(offline->status == model::SiteStatus::offline);
+  // And it comes online when it answers at last.
+  auto back = directory.record_success("site_silent");
+  REQUIRE(back);
+  CHECK(back->status == model::SiteStatus::online);
 }

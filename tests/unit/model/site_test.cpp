@@ -140,10 +140,11 @@ TEST_CASE("accelerator model names", "[model][site]") {
 }
 
 TEST_CASE("site status names round-trip", "[model][site]") {
-  for (SiteStatus s :
-       {SiteStatus::online, SiteStatus::degraded, SiteStatus::offline, SiteStatus::draining}) {
+  for (const auto& [s, name] : kSiteStatusNames.entries()) {
     CHECK(parse_site_status(site_status_name(s)) == s);
+    CHECK(site_status_name(s) == name);
   }
+  CHECK(std::string(site_status_name(SiteStatus::checking)) == "checking");
   CHECK_FALSE(parse_site_status("up"));
   CHECK(std::string(site_kind_name(SiteKind::hpc)) == "hpc");
   CHECK(std::string(site_kind_name(SiteKind::ai)) == "ai");

@@ -173,6 +173,8 @@ TEST_CASE("each filter rejects with its documented reason code", "[placement][fi
        }},
       {"no capacity report yet", "capacity_unknown",
        [](World& w, model::JobSpec&, auto&) { w.state("s1").capacity.reset(); }},
+      {"checking: registered, its report not trusted before the first poll", "capacity_unknown",
+       [](World& w, model::JobSpec&, auto&) { w.site("s1").status = model::SiteStatus::checking; }},
       {"stale capacity", "capacity_stale",
        [](World& w, model::JobSpec&, auto&) { w.state("s1").capacity_age_s = 60.5; }},
       {"more CPUs than any pool", "too_large",
@@ -357,15 +359,17 @@ TEST_CASE("a site carries a reason that may clear only when waiting could make i
     CHECK(code_of(d.rejected[1]) == "too_large");
     CHECK_FALSE(d.may_clear());
   }
-  SECTION("a site that fits the job but is full, draining or offline may clear") {
-    for (int k = 0; k < 3; ++k) {
+  SECTION("a site that fits the job but is full, draining, offline or checking may clear") {
+    for (int k = 0; k < 4; ++k) {
       World w;
       auto& s = w.add("s1", kGZ);
       if (k == 0) {
         s.policy.max_in_flight = 1;
         w.state("s1").in_flight = 1;
       } else {
-        s.status = k == 1 ? model::SiteStatus::draining : model::SiteStatus::offline;
+        s.status = k == 1   ? model::SiteStatus::draining
+                   : k == 2 ? model::SiteStatus::offline
+                            : model::SiteStatus::checking;
       }
       const auto d = w.decide(job());
       CHECK_FALSE(d.feasible());

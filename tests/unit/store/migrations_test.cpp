@@ -148,3 +148,41 @@ TEST_CASE("Store::open reports a database it cannot open", "[store][migrations]"
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("migration 0013 keeps every site and its sealed credentials, and allows checking",
+          "[store][migrations]") {
+  auto db = Db::open(":memory:");
+  REQUIRE(db);
+  auto all = embedded_migrations();
+  REQUIRE(all);
+  std::vector<Migration> before, after;
+  for (const auto& m : *all) (m.version < 13 ? before : after).push_back(m);
+  REQUIRE_FALSE(after.empty());
+  REQUIRE(after.front().name == "site_checking");
+  REQUIRE(migrate(**db, before));
+  auto run = [&](const std::string& status) {
+    return (*db)->exec(
+        "INSERT INTO sites (id, org_id, name, region, spec_json, status, drained, created_at,"
+        " updated_at, credentials_sealed, credentials_key_id) VALUES"
+        " ('site_1', 'org_op', 'one', 'r1', '{}', '" +
+        status + "', 1, 10, 20, 'sealed', 'k1')");
+  };
+  REQUIRE((*db)->exec("INSERT INTO orgs (id, name, kind, created_at) VALUES"
+                      " ('org_op', 'op', 'operator', 1);"
+                      "INSERT INTO regions (id, name, hub, side, lat, lon) VALUES"
+                      " ('r1', 'R', '', 'east', 0, 0)"));
+  CHECK_FALSE(run("checking"));  // before 0012: refused by the CHECK constraint
+  REQUIRE(run("online"));
+
+  REQUIRE(migrate(**db, *all));
+  CHECK(scalar(**db, "SELECT COUNT(*) FROM sites WHERE id = 'site_1' AND status = 'online'"
+                     " AND drained = 1 AND credentials_sealed = 'sealed'"
+                     " AND credentials_key_id = 'k1' AND updated_at = 20") == 1);
+  REQUIRE((*db)->exec("UPDATE sites SET status = 'checking' WHERE id = 'site_1'"));
+  CHECK_FALSE((*db)->exec("UPDATE sites SET status = 'asleep' WHERE id = 'site_1'"));
+  CHECK(scalar(**db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sites_org_name'") == 1);
+}
+
+}  // namespace
