@@ -7,7 +7,8 @@ bool can_transition(model::JobState from, model::JobState to) {
   using S = model::JobState;
   switch (from) {
     case S::pending:
-      return to == S::placed || to == S::failed || to == S::canceled;
+      // pending -> staging: a job with files to stage goes to staging when it is placed.
+      return to == S::placed || to == S::staging || to == S::failed || to == S::canceled;
     case S::placed:
       return to == S::staging || to == S::submitted || to == S::pending || to == S::failed ||
              to == S::canceled;

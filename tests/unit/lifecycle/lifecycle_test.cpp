@@ -167,6 +167,16 @@ TEST_CASE("lifecycle: every (state, input) pair does what the table says, and no
   CHECK(listed == expected.size());  // every row of the table was reached
 }
 
+TEST_CASE("lifecycle: a waiting job with files to stage is placed straight into staging, and "
+          "the state machine lets it", "[lifecycle]") {
+  Facts job = job_in(S::pending);
+  job.stages = true;
+  const Outcome out = step(job, Placed{"site_a", "A"}, kLimits);
+  CHECK(out.next == S::staging);
+  CHECK(out.event == EV::placed);
+  CHECK(can_transition(S::pending, out.next));  // else the job would wait forever
+}
+
 TEST_CASE("lifecycle: a placement counts an attempt, and the attempt limit ends the job",
           "[lifecycle]") {
   Facts job = job_in(S::pending);
