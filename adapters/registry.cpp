@@ -27,7 +27,9 @@ const AdapterFactory* AdapterRegistry::find(std::string_view type) const {
 AdapterResult<void> AdapterRegistry::validate(const AdapterConfig& config) const {
   const auto* f = find(config.type);
   if (f == nullptr) {
-    return adapter_fail(AdapterErrc::invalid_config, "unknown adapter type '" + config.type + "'");
+    return adapter_fail_coded(AdapterErrc::invalid_config, "type",
+                              "unknown adapter type '" + config.type + "'", "adapter.unknown_type",
+                              {{"type", config.type}});
   }
   return f->validate(config);
 }

@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -40,12 +41,32 @@ enum class AdapterErrc {
 
 const char* adapter_errc_name(AdapterErrc code);
 
+// Named parameters of a coded sentence, as the gateway's i18n::Params (values already written
+// out; the site's own words, such as a Slurm error or an HTTP status, go here untranslated).
+using TextParams = std::vector<std::pair<std::string, std::string>>;
+
+// One coded part of an error's sentence: a catalog code (schema/i18n/*.json, prefix "adapter.")
+// and its parameters.
+struct TextPart {
+  std::string code;
+  TextParams params;
+};
+
 struct AdapterError {
   AdapterErrc code = AdapterErrc::internal;
   std::string message;  // never contains credentials
   // The site setting the error is about, as the registration API names it ("endpoint",
   // "credentials.token", "options.partition"), or "" when it is not one setting's fault.
   std::string field = {};
+  // `message` as catalog codes, so the gateway can write it in the caller's language (adapters
+  // include no gateway header): text_lead's parts (who said it: "slurmrestd at h:6820: "), then
+  // text_code with text_params, then text_tail's parts (what it likely means), one after
+  // another; their English rendering equals `message`. An empty text_code means the error has
+  // no coded form and `message` is shown as it is.
+  std::string text_code = {};
+  TextParams text_params = {};
+  std::vector<TextPart> text_lead = {};
+  std::vector<TextPart> text_tail = {};
 };
 
 template <class T>
@@ -53,6 +74,33 @@ using AdapterResult = std::expected<T, AdapterError>;
 
 inline std::unexpected<AdapterError> adapter_fail(AdapterErrc code, std::string message) {
   return std::unexpected<AdapterError>(AdapterError{code, std::move(message)});
+}
+
+// An error with its coded form: `english` is what text_code renders to in English with `params`.
+inline AdapterError adapter_error_coded(AdapterErrc code, std::string field, std::string english,
+                                        std::string text_code, TextParams params) {
+  return AdapterError{code, std::move(english), std::move(field), std::move(text_code),
+                      std::move(params)};
+}
+inline std::unexpected<AdapterError> adapter_fail_coded(AdapterErrc code, std::string field,
+                                                        std::string english, std::string text_code,
+                                                        TextParams params) {
+  return std::unexpected<AdapterError>(adapter_error_coded(
+      code, std::move(field), std::move(english), std::move(text_code), std::move(params)));
+}
+
+// Puts `english` (coded as `text_code` with `params`) before the error's sentence: who said it.
+inline void add_lead(AdapterError& e, std::string english, std::string text_code,
+                     TextParams params) {
+  e.message = english + e.message;
+  e.text_lead.insert(e.text_lead.begin(), TextPart{std::move(text_code), std::move(params)});
+}
+
+// Puts `english` (coded as `text_code` with `params`) after the error's sentence.
+inline void add_tail(AdapterError& e, std::string english, std::string text_code,
+                     TextParams params = {}) {
+  e.message += english;
+  e.text_tail.push_back(TextPart{std::move(text_code), std::move(params)});
 }
 
 // ---- what the gateway sends -----------------------------------------------------------------

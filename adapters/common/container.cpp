@@ -31,7 +31,9 @@ AdapterResult<ContainerRuntime> parse_container_runtime(
     names += container_runtime_name(r);
   }
   return option_error(option_path(parent, "container_runtime"),
-                      "must be one of none, " + names + " (got '" + *text + "')");
+                      "must be one of none, " + names + " (got '" + *text + "')",
+                      "adapter.option.one_of_got",
+                      {{"allowed", "none, " + names}, {"value", *text}});
 }
 
 std::optional<std::string> image_refusal(std::string_view image) {

@@ -52,11 +52,10 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::unexpected<AdapterError> url_error(std::string_view what, std::string_view why) {
-  std::string m(what);
-  m += ' ';
-  m += why;
-  return adapter_fail(AdapterErrc::invalid_config, std::move(m));
+// "<what> <why>", coded as adapter.url.<code> ("{path} <why>") with `params`.
+std::unexpected<AdapterError> url_error(std::string_view what, std::string_view why,
+                                        std::string_view code, TextParams params = {}) {
+  return option_error(what, why, "adapter.url." + std::string(code), std::move(params));
 }
 
 // How long is left until `deadline`, never negative.
@@ -69,41 +68,47 @@ std::chrono::milliseconds remaining(Clock::time_point deadline) {
 
 AdapterResult<HttpUrl> parse_http_url(std::string_view url, std::string_view what) {
   constexpr size_t kMaxUrl = 2048;
-  if (url.empty()) return url_error(what, "is required (e.g. http://127.0.0.1:6820)");
-  if (url.size() > kMaxUrl) return url_error(what, "is longer than 2048 characters");
+  if (url.empty()) return url_error(what, "is required (e.g. http://127.0.0.1:6820)", "required");
+  if (url.size() > kMaxUrl) {
+    return url_error(what, "is longer than 2048 characters", "too_long", {{"max", "2048"}});
+  }
   for (const char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-      return url_error(what, "must not contain spaces or control characters");
+      return url_error(what, "must not contain spaces or control characters", "spaces");
     }
   }
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) {
-    return url_error(what, "must start with http:// or https:// (got '" + std::string(url) + "')");
+    return url_error(what, "must start with http:// or https:// (got '" + std::string(url) + "')",
+                     "scheme_got", {{"value", std::string(url)}});
   }
   const std::string scheme = lower(url.substr(0, scheme_end));
   if (scheme != "http" && scheme != "https") {
-    return url_error(what, "must start with http:// or https://");
+    return url_error(what, "must start with http:// or https://", "scheme");
   }
   std::string_view rest = url.substr(scheme_end + 3);
   const auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
   if (authority.find('@') != std::string_view::npos) {
-    return url_error(what, "must not carry credentials (user@host); put them in credentials");
+    return url_error(what, "must not carry credentials (user@host); put them in credentials",
+                     "credentials");
   }
   if (path.find_first_of("?#") != std::string_view::npos) {
-    return url_error(what, "must not have a query or fragment");
+    return url_error(what, "must not have a query or fragment", "query");
   }
   HttpUrl out;
   out.tls = scheme == "https";
   std::string_view port;
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
-    if (close == std::string_view::npos) return url_error(what, "has an unclosed '[' in its host");
+    if (close == std::string_view::npos) {
+      return url_error(what, "has an unclosed '[' in its host", "bracket");
+    }
     out.host = std::string(authority.substr(1, close - 1));
     const auto after = authority.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':') return url_error(what, "has junk after ']'");
+      if (after.front() != ':') return url_error(what, "has junk after ']'", "after_bracket");
       port = after.substr(1);
     }
   } else {
@@ -111,14 +116,15 @@ AdapterResult<HttpUrl> parse_http_url(std::string_view url, std::string_view wha
     out.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
   }
-  if (out.host.empty()) return url_error(what, "has no host");
+  if (out.host.empty()) return url_error(what, "has no host", "no_host");
   if (port.empty()) {
     out.port = out.tls ? "443" : "80";
   } else {
     int n = 0;
     auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
     if (ec != std::errc() || end != port.data() + port.size() || n < 1 || n > 65535) {
-      return url_error(what, "has an invalid port '" + std::string(port) + "'");
+      return url_error(what, "has an invalid port '" + std::string(port) + "'", "port",
+                       {{"port", std::string(port)}});
     }
     out.port = std::to_string(n);
   }
@@ -196,10 +202,14 @@ AdapterResult<std::shared_ptr<asio::ssl::context>> make_client_context(const std
     ctx->load_verify_file(ca_file, ec);
   }
   if (ec) {
-    return adapter_fail(
-        AdapterErrc::invalid_config,
-        (ca_file.empty() ? std::string("the system's CA certificates") : "ca_file " + ca_file) +
-            " could not be loaded: " + ec.message());
+    if (ca_file.empty()) {
+      return adapter_fail_coded(AdapterErrc::invalid_config, "",
+                                "the system's CA certificates could not be loaded: " + ec.message(),
+                                "adapter.tls.system_ca", {{"error", ec.message()}});
+    }
+    return adapter_fail_coded(AdapterErrc::invalid_config, "options.ca_file",
+                              "ca_file " + ca_file + " could not be loaded: " + ec.message(),
+                              "adapter.tls.ca_file", {{"file", ca_file}, {"error", ec.message()}});
   }
   return ctx;
 }
@@ -214,22 +224,24 @@ AdapterResult<HttpClientOptions> parse_client_options(const nlohmann::json& opti
   out.timeout = std::chrono::milliseconds(5000);
   out.max_body_bytes = size_t{32} << 20;
   out.user_agent = std::move(user_agent);
-  auto timeout =
-      optional_int(options, "timeout_ms", kRoot, 100, 120'000, "an integer in [100, 120000]");
+  auto timeout = optional_int(options, "timeout_ms", kRoot, 100, 120'000, int_in(100, 120'000));
   if (!timeout) return std::unexpected(timeout.error());
   if (*timeout) out.timeout = std::chrono::milliseconds(**timeout);
-  auto max_mb = optional_int(options, "max_response_mb", kRoot, 1, 1024, "an integer in [1, 1024]");
+  auto max_mb = optional_int(options, "max_response_mb", kRoot, 1, 1024, int_in(1, 1024));
   if (!max_mb) return std::unexpected(max_mb.error());
   if (*max_mb) out.max_body_bytes = static_cast<size_t>(**max_mb) << 20;
   auto ca = string_option(options, "ca_file", kRoot, std::string());
   if (!ca) return std::unexpected(ca.error());
   if (!ca->empty()) {
     const auto path = option_path(kRoot, "ca_file");
-    if (!endpoint.tls) return option_error(path, "is only for an https:// endpoint");
+    if (!endpoint.tls) {
+      return option_error(path, "is only for an https:// endpoint", "adapter.option.https_only");
+    }
     if (ca->front() != '/' || ca->size() > 1024 || !make_client_context(*ca)) {
       return option_error(path,
                           "must be the absolute path of a readable PEM file of CA "
-                          "certificates");
+                          "certificates",
+                          "adapter.option.ca_file");
     }
   }
   out.ca_file = *ca;
@@ -290,26 +302,34 @@ AdapterError read_failure(const boost::system::error_code& rec, size_t read,
                           const std::string& where, uint64_t body_limit, uint32_t header_limit,
                           bool& nothing_received) {
   if (rec == beast::error::timeout) {
-    return AdapterError{AdapterErrc::timeout,
-                        "no complete answer from " + where + " within the deadline"};
+    return adapter_error_coded(AdapterErrc::timeout, "",
+                               "no complete answer from " + where + " within the deadline",
+                               "adapter.http.read_timeout", {{"where", where}});
   }
   if (rec == http::error::body_limit) {
-    return AdapterError{AdapterErrc::bad_response, "answer from " + where + " is larger than " +
-                                                       std::to_string(body_limit) + " bytes"};
+    return adapter_error_coded(
+        AdapterErrc::bad_response, "",
+        "answer from " + where + " is larger than " + std::to_string(body_limit) + " bytes",
+        "adapter.http.body_limit", {{"where", where}, {"max", std::to_string(body_limit)}});
   }
   if (rec == http::error::header_limit) {
-    return AdapterError{AdapterErrc::bad_response, "answer headers from " + where +
-                                                       " are larger than " +
-                                                       std::to_string(header_limit) + " bytes"};
+    return adapter_error_coded(AdapterErrc::bad_response, "",
+                               "answer headers from " + where + " are larger than " +
+                                   std::to_string(header_limit) + " bytes",
+                               "adapter.http.header_limit",
+                               {{"where", where}, {"max", std::to_string(header_limit)}});
   }
   if (rec.category() == http::make_error_code(http::error::end_of_stream).category() &&
       rec != http::error::end_of_stream && rec != http::error::partial_message) {
-    return AdapterError{AdapterErrc::bad_response,
-                        "answer from " + where + " is not valid HTTP: " + rec.message()};
+    return adapter_error_coded(AdapterErrc::bad_response, "",
+                               "answer from " + where + " is not valid HTTP: " + rec.message(),
+                               "adapter.http.not_http",
+                               {{"where", where}, {"error", rec.message()}});
   }
   nothing_received = read == 0;
-  return AdapterError{AdapterErrc::unreachable,
-                      "reading from " + where + " failed: " + rec.message()};
+  return adapter_error_coded(
+      AdapterErrc::unreachable, "", "reading from " + where + " failed: " + rec.message(),
+      "adapter.http.read_failed", {{"where", where}, {"error", rec.message()}});
 }
 
 }  // namespace
@@ -338,12 +358,15 @@ asio::awaitable<AdapterResult<std::unique_ptr<HttpClient::Connection>>> HttpClie
     auto which =
         co_await (resolver.async_resolve(url_.host, url_.port, kTuple) || timer.async_wait(kTuple));
     if (which.index() == 1) {
-      co_return adapter_fail(AdapterErrc::timeout, "resolving " + url_.host + " timed out");
+      co_return adapter_fail_coded(AdapterErrc::timeout, "",
+                                   "resolving " + url_.host + " timed out",
+                                   "adapter.http.resolve_timeout", {{"host", url_.host}});
     }
     auto [ec, results] = std::get<0>(std::move(which));
     if (ec) {
-      co_return adapter_fail(AdapterErrc::unreachable,
-                             "cannot resolve " + url_.host + ": " + ec.message());
+      co_return adapter_fail_coded(
+          AdapterErrc::unreachable, "", "cannot resolve " + url_.host + ": " + ec.message(),
+          "adapter.http.resolve_failed", {{"host", url_.host}, {"error", ec.message()}});
     }
     for (const auto& r : results) endpoints.push_back(r.endpoint());
   }
@@ -356,11 +379,13 @@ asio::awaitable<AdapterResult<std::unique_ptr<HttpClient::Connection>>> HttpClie
   conn->tcp().expires_at(deadline);
   auto [ec, ep] = co_await conn->tcp().async_connect(endpoints, kTuple);
   if (ec == beast::error::timeout) {
-    co_return adapter_fail(AdapterErrc::timeout, "connecting to " + where + " timed out");
+    co_return adapter_fail_coded(AdapterErrc::timeout, "", "connecting to " + where + " timed out",
+                                 "adapter.http.connect_timeout", {{"where", where}});
   }
   if (ec) {
-    co_return adapter_fail(AdapterErrc::unreachable,
-                           "cannot connect to " + where + ": " + ec.message());
+    co_return adapter_fail_coded(
+        AdapterErrc::unreachable, "", "cannot connect to " + where + ": " + ec.message(),
+        "adapter.http.connect_failed", {{"where", where}, {"error", ec.message()}});
   }
   if (conn->tls) {
     // SNI for names (not for addresses), and the certificate must name the host we asked for.
@@ -368,11 +393,14 @@ asio::awaitable<AdapterResult<std::unique_ptr<HttpClient::Connection>>> HttpClie
     conn->tls->set_verify_callback(asio::ssl::host_name_verification(url_.host));
     auto [hec] = co_await conn->tls->async_handshake(asio::ssl::stream_base::client, kTuple);
     if (hec == beast::error::timeout) {
-      co_return adapter_fail(AdapterErrc::timeout, "TLS handshake with " + where + " timed out");
+      co_return adapter_fail_coded(AdapterErrc::timeout, "",
+                                   "TLS handshake with " + where + " timed out",
+                                   "adapter.http.tls_timeout", {{"where", where}});
     }
     if (hec) {
-      co_return adapter_fail(AdapterErrc::unreachable,
-                             "TLS handshake with " + where + " failed: " + hec.message());
+      co_return adapter_fail_coded(
+          AdapterErrc::unreachable, "", "TLS handshake with " + where + " failed: " + hec.message(),
+          "adapter.http.tls_failed", {{"where", where}, {"error", hec.message()}});
     }
   }
   co_return conn;
@@ -431,12 +459,14 @@ asio::awaitable<AdapterResult<HttpResponse>> HttpClient::exchange(Connection& co
   }
   const auto [wec, written] = sent;
   if (wec == beast::error::timeout) {
-    co_return adapter_fail(AdapterErrc::timeout, "sending to " + where + " timed out");
+    co_return adapter_fail_coded(AdapterErrc::timeout, "", "sending to " + where + " timed out",
+                                 "adapter.http.send_timeout", {{"where", where}});
   }
   if (wec) {
     nothing_received = true;
-    co_return adapter_fail(AdapterErrc::unreachable,
-                           "sending to " + where + " failed: " + wec.message());
+    co_return adapter_fail_coded(
+        AdapterErrc::unreachable, "", "sending to " + where + " failed: " + wec.message(),
+        "adapter.http.send_failed", {{"where", where}, {"error", wec.message()}});
   }
   const uint64_t body_limit =
       req.max_body_bytes > 0 ? req.max_body_bytes : uint64_t{options_.max_body_bytes};
@@ -548,7 +578,8 @@ asio::awaitable<AdapterResult<HttpResponse>> HttpClient::request(HttpRequest req
     // The pooled connection was dead: every other idle one probably is too.
     idle_.clear();
   }
-  co_return adapter_fail(AdapterErrc::unreachable, "no usable connection to " + url_.host);
+  co_return adapter_fail_coded(AdapterErrc::unreachable, "", "no usable connection to " + url_.host,
+                               "adapter.http.no_connection", {{"host", url_.host}});
 }
 
 }  // namespace suanwang::adapters

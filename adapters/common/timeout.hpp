@@ -23,8 +23,9 @@ boost::asio::awaitable<AdapterResult<T>> with_timeout(boost::asio::awaitable<Ada
   auto which = co_await (std::move(op) ||
                          timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable)));
   if (which.index() == 0) co_return std::move(std::get<0>(which));
-  co_return adapter_fail(AdapterErrc::timeout,
-                         "no answer within " + std::to_string(limit.count()) + " ms");
+  const auto ms = std::to_string(limit.count());
+  co_return adapter_fail_coded(AdapterErrc::timeout, "", "no answer within " + ms + " ms",
+                               "adapter.call_timeout", {{"ms", ms}});
 }
 
 }  // namespace suanwang::adapters

@@ -775,8 +775,9 @@ AdapterResult<std::unique_ptr<SiteAdapter>> create(const AdapterConfig& config,
   } else if (auto mem = mem_total_gb()) {
     site.memory_gb = *mem;
   } else {
-    return adapter_fail(AdapterErrc::internal,
-                        "cannot read MemTotal from /proc/meminfo; set options.memory_gb");
+    return adapter_fail_coded(AdapterErrc::internal, "options.memory_gb",
+                              "cannot read MemTotal from /proc/meminfo; set options.memory_gb",
+                              "adapter.local.no_memtotal", {});
   }
   site.max_walltime_s = options->max_walltime_s;
   site.container_runtime = options->container_runtime;
@@ -784,8 +785,10 @@ AdapterResult<std::unique_ptr<SiteAdapter>> create(const AdapterConfig& config,
   std::error_code ec;
   fs::create_directories(context.work_dir, ec);
   if (ec) {
-    return adapter_fail(AdapterErrc::internal,
-                        "cannot create work_dir " + context.work_dir + ": " + ec.message());
+    return adapter_fail_coded(AdapterErrc::internal, "",
+                              "cannot create work_dir " + context.work_dir + ": " + ec.message(),
+                              "adapter.local.work_dir",
+                              {{"dir", context.work_dir}, {"error", ec.message()}});
   }
   auto work_dir = fs::absolute(context.work_dir, ec);
   if (ec) work_dir = context.work_dir;

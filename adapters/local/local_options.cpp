@@ -16,23 +16,25 @@ AdapterResult<LocalOptions> parse_local_options(const nlohmann::json& options) {
   }
   LocalOptions out;
   auto cpus = optional_int(options, "cpus", kRoot, 1, std::numeric_limits<int>::max(),
-                           "a positive integer");
+                           must_be("a positive integer", "adapter.option.positive_int"));
   if (!cpus) return std::unexpected(cpus.error());
   if (*cpus) out.cpus = static_cast<int>(**cpus);
 
-  auto memory = optional_number(options, "memory_gb", kRoot, 0, std::numeric_limits<double>::max(),
-                                true, "a positive number");
+  auto memory =
+      optional_number(options, "memory_gb", kRoot, 0, std::numeric_limits<double>::max(), true,
+                      must_be("a positive number", "adapter.option.positive_number"));
   if (!memory) return std::unexpected(memory.error());
   out.memory_gb = *memory;
 
-  auto walltime =
-      optional_int(options, "max_walltime_s", kRoot, 0, std::numeric_limits<int64_t>::max(),
-                   "a non-negative integer (0 = no limit)");
+  auto walltime = optional_int(
+      options, "max_walltime_s", kRoot, 0, std::numeric_limits<int64_t>::max(),
+      must_be("a non-negative integer (0 = no limit)", "adapter.option.walltime_limit"));
   if (!walltime) return std::unexpected(walltime.error());
   out.max_walltime_s = walltime->value_or(0);
 
-  auto rtt = optional_number(options, "rtt_ms", kRoot, 0, std::numeric_limits<double>::max(), false,
-                             "a non-negative number");
+  auto rtt =
+      optional_number(options, "rtt_ms", kRoot, 0, std::numeric_limits<double>::max(), false,
+                      must_be("a non-negative number", "adapter.option.non_negative_number"));
   if (!rtt) return std::unexpected(rtt.error());
 
   auto runtime = parse_container_runtime(options, kRoot, {ContainerRuntime::podman});
@@ -41,7 +43,8 @@ AdapterResult<LocalOptions> parse_local_options(const nlohmann::json& options) {
   auto conf = string_option(options, "containers_conf", kRoot, std::string());
   if (!conf) return std::unexpected(conf.error());
   if (!conf->empty() && conf->front() != '/') {
-    return option_error(option_path(kRoot, "containers_conf"), "must be an absolute path");
+    return option_error(option_path(kRoot, "containers_conf"), "must be an absolute path",
+                        "adapter.option.absolute_path");
   }
   out.containers_conf = *conf;
   return out;

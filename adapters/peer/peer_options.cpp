@@ -26,7 +26,9 @@ AdapterResult<PeerOptions> parse_peer_options(const AdapterConfig& config) {
                                                   "greenest"};
   if (std::find(std::begin(kPolicies), std::end(kPolicies), *policy) == std::end(kPolicies)) {
     return option_error(option_path(kRoot, "policy"),
-                        "must be one of balanced, cheapest, fastest, data-local, greenest");
+                        "must be one of balanced, cheapest, fastest, data-local, greenest",
+                        "adapter.option.one_of",
+                        {{"allowed", "balanced, cheapest, fastest, data-local, greenest"}});
   }
   out.policy = *policy;
 
@@ -34,12 +36,12 @@ AdapterResult<PeerOptions> parse_peer_options(const AdapterConfig& config) {
     const auto& r = o["regions"];
     const auto path = option_path(kRoot, "regions");
     if (!r.is_array() || r.empty() || r.size() > 64) {
-      return option_error(path, "must be a non-empty list of at most 64 region ids");
+      return option_error(path, "must be a non-empty list of at most 64 region ids",
+                          "adapter.peer.regions", {{"max", "64"}});
     }
     for (size_t i = 0; i < r.size(); ++i) {
       if (!r[i].is_string() || !is_plain_name(r[i].get_ref<const std::string&>(), 64)) {
-        return option_error(option_path(path, i),
-                            "must be a region id (letters, digits, _ - ., at most 64)");
+        return plain_name_error(option_path(path, i), "region", "a region id", 64);
       }
       out.regions.push_back(r[i].get<std::string>());
     }
@@ -54,8 +56,9 @@ AdapterResult<PeerOptions> parse_peer_options(const AdapterConfig& config) {
   const auto& c = config.credentials;
   if (auto ok = require_object(c, kCred, {"api_key"}); !ok) return std::unexpected(ok.error());
   auto key = secret_option(c, "api_key", kCred, 512,
-                           "an API key of the peer gateway (printable ASCII without spaces, at "
-                           "most 512 bytes)");
+                           must_be("an API key of the peer gateway (printable ASCII without "
+                                   "spaces, at most 512 bytes)",
+                                   "adapter.peer.api_key", {{"max", "512"}}));
   if (!key) return std::unexpected(key.error());
   out.api_key = *key;
   return out;

@@ -157,7 +157,9 @@ class DataParserApi final : public SlurmApi {
     auto list = answer_items(*body, "pings", "ping", status, raw, /*vague_auth_errors=*/false);
     if (!list) return std::unexpected(list.error());
     if ((*list)->empty()) {
-      return adapter_fail(AdapterErrc::bad_response, "slurmrestd ping: no controller listed");
+      return adapter_fail_coded(AdapterErrc::bad_response, "",
+                                "slurmrestd ping: no controller listed",
+                                "adapter.slurm.no_controller", {});
     }
     std::string states;
     for (const auto& p : **list) {
@@ -173,10 +175,11 @@ class DataParserApi final : public SlurmApi {
     }
     // The ping answers 200 either way: "DOWN" is also what a bad, expired or mismatched token
     // gets (README pitfall 5), so the message names both causes.
-    return adapter_fail(AdapterErrc::unreachable,
-                        "slurmctld is not up: " + states +
-                            " (slurmrestd also says DOWN when credentials.token is invalid, "
-                            "expired or not credentials.user's)");
+    return adapter_fail_coded(AdapterErrc::unreachable, "",
+                              "slurmctld is not up: " + states +
+                                  " (slurmrestd also says DOWN when credentials.token is invalid, "
+                                  "expired or not credentials.user's)",
+                              "adapter.slurm.down_or_token", {{"states", states}});
   }
 
   AdapterResult<std::vector<SlurmNode>> parse_nodes(int status,

@@ -199,8 +199,8 @@ asio::awaitable<AdapterResult<HttpResponse>> SlurmAdapter::call(std::string meth
   auto r = co_await http_.request(std::move(req));
   if (!r) {
     AdapterError e = r.error();
-    e.message =
-        "slurmrestd at " + options_.endpoint.host + ":" + options_.endpoint.port + ": " + e.message;
+    const std::string where = options_.endpoint.host + ":" + options_.endpoint.port;
+    add_lead(e, "slurmrestd at " + where + ": ", "adapter.slurm.at", {{"where", where}});
     co_return std::unexpected(std::move(e));
   }
   if (path_not_served(r->status, r->body)) recheck_ = true;
@@ -241,17 +241,24 @@ asio::awaitable<AdapterResult<HttpResponse>> SlurmAdapter::agree() {
     for (const auto& v : versions_in_openapi(doc->body))
       offered += (offered.empty() ? "" : ", ") + v;
   }
-  if (offered.empty()) offered = "no version it names (GET /openapi/v3 listed none)";
   const std::string where = options_.endpoint.host + ":" + options_.endpoint.port;
+  // What the site offers: its versions, or (coded apart) none it names.
+  const bool none = offered.empty();
+  const std::string offers = none ? "no version it names (GET /openapi/v3 listed none)" : offered;
   if (pinned) {
-    co_return adapter_fail(AdapterErrc::invalid_config,
-                           "options.api_version: slurmrestd at " + where + " does not serve " +
-                               options_.api_version + "; it offers " + offered +
-                               " (use \"auto\" or one of those)");
+    co_return adapter_fail_coded(
+        AdapterErrc::invalid_config, "options.api_version",
+        "options.api_version: slurmrestd at " + where + " does not serve " + options_.api_version +
+            "; it offers " + offers + " (use \"auto\" or one of those)",
+        none ? "adapter.slurm.version_not_served_none" : "adapter.slurm.version_not_served",
+        {{"where", where}, {"version", options_.api_version}, {"offered", offered}});
   }
-  co_return adapter_fail(AdapterErrc::invalid_config,
-                         "options.api_version: slurmrestd at " + where + " offers " + offered +
-                             "; this gateway speaks " + known_api_versions_text());
+  co_return adapter_fail_coded(
+      AdapterErrc::invalid_config, "options.api_version",
+      "options.api_version: slurmrestd at " + where + " offers " + offers +
+          "; this gateway speaks " + known_api_versions_text(),
+      none ? "adapter.slurm.no_common_version_none" : "adapter.slurm.no_common_version",
+      {{"where", where}, {"offered", offered}, {"known", known_api_versions_text()}});
 }
 
 bool SlurmAdapter::agreement_due() const {
@@ -678,11 +685,11 @@ asio::awaitable<AdapterResult<void>> SlurmAdapter::check_connection() {
                    [&](const SlurmPartition& p) { return p.name == options_.partition; })) {
     std::string names;
     for (const auto& p : partitions_) names += (names.empty() ? "" : ", ") + p.name;
-    AdapterError e{AdapterErrc::invalid_config,
-                   "slurm: partition '" + options_.partition +
-                       "' does not exist at the site (it has: " + names + ")",
-                   "options.partition"};
-    co_return std::unexpected(std::move(e));
+    co_return adapter_fail_coded(AdapterErrc::invalid_config, "options.partition",
+                                 "slurm: partition '" + options_.partition +
+                                     "' does not exist at the site (it has: " + names + ")",
+                                 "adapter.slurm.no_partition",
+                                 {{"partition", options_.partition}, {"partitions", names}});
   }
   co_return AdapterResult<void>{};
 }

@@ -172,19 +172,23 @@ std::string slurm_release_of(std::string_view body) {
 
 AdapterResult<nlohmann::json> parse_body(std::string_view body, std::string_view what) {
   if (!depth_within(body, kMaxDepth)) {
-    return adapter_fail(AdapterErrc::bad_response, "slurmrestd " + std::string(what) +
-                                                       ": answer nests deeper than " +
-                                                       std::to_string(kMaxDepth) + " levels");
+    return adapter_fail_coded(AdapterErrc::bad_response, "",
+                              "slurmrestd " + std::string(what) + ": answer nests deeper than " +
+                                  std::to_string(kMaxDepth) + " levels",
+                              "adapter.slurm.too_deep",
+                              {{"what", std::string(what)}, {"max", std::to_string(kMaxDepth)}});
   }
   auto value = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {
-    return adapter_fail(
-        AdapterErrc::bad_response,
-        "slurmrestd " + std::string(what) + ": answer is not JSON: '" + excerpt(body) + "'");
+    return adapter_fail_coded(
+        AdapterErrc::bad_response, "",
+        "slurmrestd " + std::string(what) + ": answer is not JSON: '" + excerpt(body) + "'",
+        "adapter.slurm.not_json", {{"what", std::string(what)}, {"body", excerpt(body)}});
   }
   if (!value.is_object()) {
-    return adapter_fail(AdapterErrc::bad_response,
-                        "slurmrestd " + std::string(what) + ": answer is not a JSON object");
+    return adapter_fail_coded(AdapterErrc::bad_response, "",
+                              "slurmrestd " + std::string(what) + ": answer is not a JSON object",
+                              "adapter.slurm.not_object", {{"what", std::string(what)}});
   }
   return value;
 }
@@ -206,9 +210,11 @@ AdapterResult<const nlohmann::json*> answer_items(const nlohmann::json& body, st
     return std::unexpected(answer_error(what, status, raw, vague_auth_errors));
   }
   if (it->size() > kMaxItems) {
-    return adapter_fail(AdapterErrc::bad_response, "slurmrestd " + std::string(what) +
-                                                       ": more than " + std::to_string(kMaxItems) +
-                                                       " entries");
+    return adapter_fail_coded(
+        AdapterErrc::bad_response, "",
+        "slurmrestd " + std::string(what) + ": more than " + std::to_string(kMaxItems) + " entries",
+        "adapter.slurm.too_many",
+        {{"what", std::string(what)}, {"max", std::to_string(kMaxItems)}});
   }
   return &*it;
 }
@@ -284,18 +290,30 @@ std::vector<SlurmError> read_errors(const nlohmann::json& body) {
 
 AdapterError answer_error(std::string_view what, int status, std::string_view body,
                           bool vague_auth_errors) {
-  const std::string prefix = "slurmrestd " + std::string(what) + ": HTTP " + std::to_string(status);
-  constexpr std::string_view kCredentials =
-      "slurmrestd rejected the credentials (credentials.user / credentials.token)";
-  AdapterError e;
+  // Coded in parts: "slurmrestd <what>: HTTP <status>", then the site's words, then what they
+  // likely mean.
+  AdapterError e = adapter_error_coded(
+      AdapterErrc::bad_response, "",
+      "slurmrestd " + std::string(what) + ": HTTP " + std::to_string(status),
+      "adapter.slurm.answer", {{"what", std::string(what)}, {"status", std::to_string(status)}});
+  const auto credentials = [&e] {
+    add_tail(e, ": slurmrestd rejected the credentials (credentials.user / credentials.token)",
+             "adapter.slurm.credentials_rejected");
+  };
+  const auto quoted = [&e](std::string_view raw) {
+    const auto text = excerpt(raw);
+    add_tail(e, " '" + text + "'", "adapter.slurm.quoted", {{"body", text}});
+  };
   if (status == 401 || status == 403) {
     e.code = AdapterErrc::refused;
-    e.message = prefix + " '" + excerpt(body) + "': " + std::string(kCredentials);
+    quoted(body);
+    credentials();
     return e;
   }
   if (path_not_served(status, body)) {
     e.code = AdapterErrc::unsupported;
-    e.message = prefix + ": not served here; does slurmrestd load this api_version's plugin?";
+    add_tail(e, ": not served here; does slurmrestd load this api_version's plugin?",
+             "adapter.slurm.not_served");
     return e;
   }
   auto parsed = parse_body(body, what);
@@ -306,9 +324,12 @@ AdapterError answer_error(std::string_view what, int status, std::string_view bo
              : status == 511 ? AdapterErrc::refused
              : status == 400 ? AdapterErrc::refused
                              : AdapterErrc::bad_response;
-    e.message = prefix + (parsed ? std::string(": no usable data and no error entries")
-                                 : " '" + excerpt(body) + "'");
-    if (status == 511) e.message += ": " + std::string(kCredentials);
+    if (parsed) {
+      add_tail(e, ": no usable data and no error entries", "adapter.slurm.no_data");
+    } else {
+      quoted(body);
+    }
+    if (status == 511) credentials();
     return e;
   }
   std::string words;
@@ -329,22 +350,23 @@ AdapterError answer_error(std::string_view what, int status, std::string_view bo
         unreachable || (err.code >= 1000 && err.code < 2000 && err.code != kProtocolAuthError);
     vague_auth = vague_auth || err.code == -1 || err.code == kProtocolZeroBytes;
   }
-  e.message = prefix + ": " + words;
+  add_tail(e, ": " + words, "adapter.slurm.errors", {{"errors", words}});
   if (not_found) {
     e.code = AdapterErrc::not_found;
   } else if (auth) {
     e.code = AdapterErrc::refused;
-    e.message += ": " + std::string(kCredentials);
+    credentials();
   } else if (unreachable) {
     e.code = AdapterErrc::unreachable;
-    e.message += ": slurmrestd cannot reach slurmctld";
+    add_tail(e, ": slurmrestd cannot reach slurmctld", "adapter.slurm.no_slurmctld");
   } else if (status == 504) {
     e.code = AdapterErrc::timeout;
   } else {
     e.code = AdapterErrc::refused;
     // slurmrestd 22.05 answers a bad or expired token with a 500 and these vague entries.
-    if (vague_auth && vague_auth_errors)
-      e.message += " (often an invalid or expired credentials.token)";
+    if (vague_auth && vague_auth_errors) {
+      add_tail(e, " (often an invalid or expired credentials.token)", "adapter.slurm.vague_auth");
+    }
   }
   return e;
 }

@@ -31,15 +31,16 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
     what += "' is not supported (\"auto\", or one of: ";
     what += known_api_versions_text();
     what += ")";
-    return option_error(option_path(kRoot, "api_version"), what);
+    return option_error(option_path(kRoot, "api_version"), what, "adapter.slurm.api_version",
+                        {{"value", version->substr(0, 32)}, {"known", known_api_versions_text()}});
   }
   out.api_version = *version;
 
   auto partition = string_option(o, "partition", kRoot, std::nullopt);
   if (!partition) return std::unexpected(partition.error());
   if (!is_plain_name(*partition, 64)) {
-    return option_error(option_path(kRoot, "partition"),
-                        "must be a Slurm partition name (letters, digits, _ - ., at most 64)");
+    return plain_name_error(option_path(kRoot, "partition"), "partition", "a Slurm partition name",
+                            64);
   }
   out.partition = *partition;
 
@@ -51,7 +52,8 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
   if (dir->empty() || dir->front() != '/' || dir->size() > 1024 || bad_char) {
     return option_error(option_path(kRoot, "output_dir"),
                         "must be an absolute path (at most 1024 bytes, no control characters, "
-                        "quotes or %) on the cluster, readable by the gateway");
+                        "quotes or %) on the cluster, readable by the gateway",
+                        "adapter.slurm.output_dir", {{"max", "1024"}});
   }
   out.output_dir = *dir;
   while (out.output_dir.size() > 1 && out.output_dir.back() == '/') out.output_dir.pop_back();
@@ -66,7 +68,8 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
     return option_error(option_path(kRoot, "staging_dir"),
                         "must be an absolute path (at most 1024 bytes, no control characters, "
                         "quotes, %, ',' or ':') on the cluster's shared file system, writable "
-                        "by the gateway");
+                        "by the gateway",
+                        "adapter.slurm.staging_dir", {{"max", "1024"}});
   }
   out.staging_dir = *staging;
   while (out.staging_dir.size() > 1 && out.staging_dir.back() == '/') out.staging_dir.pop_back();
@@ -80,14 +83,16 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
       out.output_dir.find_first_of(",:") != std::string::npos) {
     return option_error(option_path(kRoot, "output_dir"),
                         "must not hold ',' or ':' on a site with a container_runtime (the "
-                        "runtimes' bind mounts cannot name it)");
+                        "runtimes' bind mounts cannot name it)",
+                        "adapter.slurm.output_dir_container");
   }
   auto conf = string_option(o, "containers_conf", kRoot, std::string());
   if (!conf) return std::unexpected(conf.error());
   if (!conf->empty() && (conf->front() != '/' || out.container.runtime != ContainerRuntime::podman)) {
     return option_error(option_path(kRoot, "containers_conf"),
                         "must be an absolute path on the nodes, and is for container_runtime "
-                        "podman only");
+                        "podman only",
+                        "adapter.slurm.containers_conf");
   }
   out.container.containers_conf = *conf;
 
@@ -98,8 +103,8 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
   auto untyped = string_option(o, "untyped_gpu_model", kRoot, out.untyped_gpu_model);
   if (!untyped) return std::unexpected(untyped.error());
   if (!is_plain_name(*untyped, 32)) {
-    return option_error(option_path(kRoot, "untyped_gpu_model"),
-                        "must be an accelerator model name (letters, digits, _ - ., at most 32)");
+    return plain_name_error(option_path(kRoot, "untyped_gpu_model"), "gpu_model",
+                            "an accelerator model name", 32);
   }
   out.untyped_gpu_model = *untyped;
 
@@ -111,13 +116,13 @@ AdapterResult<SlurmOptions> parse_slurm_options(const AdapterConfig& config) {
   auto user = string_option(c, "user", kCred, std::nullopt);
   if (!user) return std::unexpected(user.error());
   if (!is_plain_name(*user, 64)) {
-    return option_error(option_path(kCred, "user"),
-                        "must be a user name (letters, digits, _ - ., at most 64)");
+    return plain_name_error(option_path(kCred, "user"), "user", "a user name", 64);
   }
   out.user = *user;
   auto token = secret_option(c, "token", kCred, 8192,
-                             "a JWT (printable ASCII without spaces, at most 8192 bytes; e.g. "
-                             "from `scontrol token username=<user>`)");
+                             must_be("a JWT (printable ASCII without spaces, at most 8192 "
+                                     "bytes; e.g. from `scontrol token username=<user>`)",
+                                     "adapter.slurm.token", {{"max", "8192"}}));
   if (!token) return std::unexpected(token.error());
   out.token = *token;
   return out;

@@ -108,7 +108,9 @@ class V0038 final : public SlurmApi {
     auto list = items(*body, "pings", "ping", status, raw);
     if (!list) return std::unexpected(list.error());
     if ((*list)->empty()) {
-      return adapter_fail(AdapterErrc::bad_response, "slurmrestd ping: no controller listed");
+      return adapter_fail_coded(AdapterErrc::bad_response, "",
+                                "slurmrestd ping: no controller listed",
+                                "adapter.slurm.no_controller", {});
     }
     std::string states;
     for (const auto& p : **list) {
@@ -117,7 +119,8 @@ class V0038 final : public SlurmApi {
       if (!states.empty()) states += ", ";
       states += get_string(p, "hostname", 256).value_or("?") + " " + state;
     }
-    return adapter_fail(AdapterErrc::unreachable, "slurmctld is not up: " + states);
+    return adapter_fail_coded(AdapterErrc::unreachable, "", "slurmctld is not up: " + states,
+                              "adapter.slurm.down", {{"states", states}});
   }
 
   AdapterResult<std::vector<SlurmNode>> parse_nodes(int status,

@@ -3,10 +3,25 @@
 
 #include <functional>
 
+#include "gateway/core/i18n.hpp"
+
 namespace suanwang::federation {
 
 adapters::AdapterConfig to_adapter_config(const model::SiteAdapterSettings& s) {
   return {s.type, s.endpoint, s.options, s.credentials};
+}
+
+Error adapter_problem(std::string lead_code, std::string field, const adapters::AdapterError& e) {
+  i18n::Params params{{"field", field}, {"error", e.message}};
+  if (!e.text_code.empty()) {
+    std::vector<i18n::Message> parts;
+    for (const auto& part : e.text_lead) parts.push_back({part.code, part.params});
+    parts.push_back({e.text_code, e.text_params});
+    for (const auto& part : e.text_tail) parts.push_back({part.code, part.params});
+    params.emplace_back("error_zh", i18n::render(parts, i18n::Lang::zh));
+    params.emplace_back("error_code", e.text_code);
+  }
+  return Error::invalid_coded(std::move(field), {std::move(lead_code), std::move(params)});
 }
 
 model::SiteCapacity to_model(const adapters::Capacity& c) {
@@ -60,9 +75,7 @@ Result<void> SiteDirectory::upsert(const model::Site& site) {
   ctx.seed = std::hash<std::string>{}(site.id);
   auto adapter = registry_.create(to_adapter_config(site.adapter), ctx);
   if (!adapter) {
-    return fail(Error::invalid_coded(
-        "adapter",
-        {"site.adapter_invalid", {{"field", "adapter"}, {"error", adapter.error().message}}}));
+    return fail(adapter_problem("site.adapter_invalid", "adapter", adapter.error()));
   }
   live->adapter = std::move(*adapter);
   live->description = live->adapter->describe();

@@ -27,6 +27,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/coro.hpp"
 #include "gateway/core/logging.hpp"
+#include "gateway/core/result.hpp"
 #include "gateway/metrics/registry.hpp"
 #include "gateway/model/capacity.hpp"
 #include "gateway/model/site.hpp"
@@ -154,6 +155,12 @@ class SiteDirectory {
 };
 
 adapters::AdapterConfig to_adapter_config(const model::SiteAdapterSettings& s);
+// The 400 for an adapter's refusal of a site's settings: the sentence `lead_code`
+// ("site.adapter_invalid", "site.check_failed") naming `field`, then the adapter's own sentence
+// (parameter "error"). An adapter's sentence is coded in its own catalog codes (adapters include
+// no gateway header); it is written out here in English and, as "error_zh", in Chinese, which the
+// lead's zh template takes. One without a coded form stays in its English words.
+Error adapter_problem(std::string lead_code, std::string field, const adapters::AdapterError& e);
 model::SiteCapacity to_model(const adapters::Capacity& c);
 
 }  // namespace suanwang::federation

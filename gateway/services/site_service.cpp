@@ -39,15 +39,13 @@ asio::awaitable<Result<void>> SiteService::admit(std::string site_id) {
   if (!checked) {
     const std::string field =
         checked.error().field.empty() ? "adapter" : "adapter." + checked.error().field;
-    co_return fail(Error::invalid_coded(
-        field, {"site.check_failed", {{"field", field}, {"error", checked.error().message}}}));
+    co_return fail(federation::adapter_problem("site.check_failed", field, checked.error()));
   }
   adapters::Description described;
   auto h = co_await directory_.call(
       site_id, [&](adapters::SiteAdapter& a) { return health_described(a, described); });
   if (!h && h.error().code == adapters::AdapterErrc::invalid_config) {
-    co_return fail(Error::invalid_coded(
-        "adapter", {"site.check_failed", {{"field", "adapter"}, {"error", h.error().message}}}));
+    co_return fail(federation::adapter_problem("site.check_failed", "adapter", h.error()));
   }
   if (!described.adapter.empty()) directory_.record_description(site_id, std::move(described));
   if (h && h->reachable) {
@@ -66,8 +64,7 @@ Result<model::Site> SiteService::validate(const Json& doc) const {
                              {"region.unknown", {{"field", "region"}, {"region", site->region}}}));
   }
   if (auto v = registry_.validate(federation::to_adapter_config(site->adapter)); !v) {
-    return fail(Error::invalid_coded(
-        "adapter", {"site.adapter_invalid", {{"field", "adapter"}, {"error", v.error().message}}}));
+    return fail(federation::adapter_problem("site.adapter_invalid", "adapter", v.error()));
   }
   return site;
 }

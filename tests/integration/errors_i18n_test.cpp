@@ -8,9 +8,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "adapters/slurm/slurm_api.hpp"
 #include "gateway/core/i18n.hpp"
 #include "gateway/security/encoding.hpp"
 #include "integration/support/test_gateway.hpp"
+#include "support/replay_http_server.hpp"
+#include "unit/adapters/slurm_test_data.hpp"
 
 namespace suanwang::testing {
 namespace {
@@ -150,6 +153,112 @@ TEST_CASE("errors: data, quota, site, region, org and key errors are Chinese in 
     ezh_check(user.request("GET", "/api/v1/usage?format=xml", "", kZh), 400, "usage.format");
     ezh_check(user.request("GET", "/api/v1/usage?from=yesterday", "", kZh), 400,
               "usage.time_range");
+  }
+}
+
+namespace {
+
+json ezh_slurm_site(const std::string& endpoint, json options) {
+  options["output_dir"] = "/srv/slurm/jobs";
+  if (!options.contains("partition")) options["partition"] = "debug";
+  return ezh_site(
+      {{"adapter",
+        {{"type", "slurm"},
+         {"endpoint", endpoint},
+         {"options", options},
+         {"credentials", {{"user", "nobody"}, {"token", "eyJhbGciOiJIUzI1NiJ9.e30.x"}}}}}});
+}
+
+// A refused site's settings, asked in Chinese: the lead `code` and the adapter's sentence
+// (params.error_code) in Chinese; no English sentence once `own` (the operator's and the site's
+// own words: paths, names, versions) is taken out. The English sentence stays in params.error.
+json ezh_adapter_refusal(const HttpResponse& r, const std::string& code,
+                         const std::string& adapter_code, const std::vector<std::string>& own) {
+  INFO(r.body);
+  REQUIRE(r.status == 400);
+  const json p = r.json();
+  CHECK(p.at("message_code") == code);
+  CHECK(p.at("params").at("error_code") == adapter_code);
+  CHECK(r.header("content-language") == "zh");
+  const std::string detail = p.at("detail");
+  // Only the words the operator or the site wrote are taken out, never the rendered sentences.
+  json words = json::object();
+  words["field"] = p.at("field");
+  for (size_t i = 0; i < own.size(); ++i) words["own" + std::to_string(i)] = own[i];
+  CHECK_FALSE(ezh_has_english(detail, words));
+  CHECK(detail.find('{') == std::string::npos);
+  CHECK(detail.find(p.at("params").at("error").get<std::string>()) == std::string::npos);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("errors: a site's adapter settings refused are Chinese in 中文",
+          "[integration][i18n][errors][sites]") {
+  TempDir dir;
+  TestGateway gw(dir.path(), {.demo = true});
+  auto op = gw.client(gw.demo_key("demo-operator"));
+
+  SECTION("sim options that do not validate") {
+    const json bad = ezh_site({{"adapter", {{"options", {{"pools", json::array()}}}}}});
+    auto zh = op.post("/api/v1/sites", bad, kZh);
+    const json p = ezh_adapter_refusal(zh, "site.adapter_invalid", "adapter.sim.pools", {});
+    CHECK(p.at("detail") == "adapter：适配器设置无效：options.pools 必须是非空的资源池数组");
+    auto en = op.post("/api/v1/sites", bad);
+    CHECK(en.json().at("detail") == "adapter: options.pools must be a non-empty array of pools");
+
+    auto rate = op.post("/api/v1/sites",
+                        ezh_site({{"adapter",
+                                   {{"options",
+                                     {{"pools", {{{"name", "p"}, {"cpus", 2}, {"memory_gb", 4}}}},
+                                      {"failure_rate", 3}}}}}}),
+                        kZh);
+    ezh_adapter_refusal(rate, "site.adapter_invalid", "adapter.option.number_range", {});
+    CHECK(rate.json().at("detail") ==
+          "adapter：适配器设置无效：options.failure_rate 必须是 0 到 1 之间的数");
+  }
+  SECTION("slurm settings that do not validate") {
+    auto scheme =
+        op.post("/api/v1/sites", ezh_slurm_site("slurm.example:6820", json::object()), kZh);
+    ezh_adapter_refusal(scheme, "site.adapter_invalid", "adapter.url.scheme_got",
+                        {"slurm.example:6820"});
+    auto partition = op.post(
+        "/api/v1/sites", ezh_slurm_site("http://127.0.0.1:6820", {{"partition", "gpu a"}}), kZh);
+    ezh_adapter_refusal(partition, "site.adapter_invalid", "adapter.option.plain_name", {});
+    CHECK(partition.json().at("detail") ==
+          "adapter：适配器设置无效：options.partition 必须是合法的 Slurm "
+          "分区名（只能包含字母、数字和 _ - "
+          ".，最多 64 个字符）");
+  }
+  SECTION("a slurmrestd without the partition, or without a version in common") {
+    ReplayHttpServer slurm;
+    serve_recorded_slurm(slurm, "v0.0.43");
+    auto no_partition =
+        op.post("/api/v1/sites", ezh_slurm_site(slurm.endpoint(), {{"partition", "gpu"}}), kZh);
+    const json p = ezh_adapter_refusal(no_partition, "site.check_failed",
+                                       "adapter.slurm.no_partition", {"debug"});
+    CHECK(p.at("field") == "adapter.options.partition");
+    CHECK_THAT(
+        p.at("detail").get<std::string>(),
+        Catch::StartsWith("adapter.options."
+                          "partition：站点连接检查未通过：slurm：站点上没有分区“gpu”（现有分区："));
+    auto en = op.post("/api/v1/sites", ezh_slurm_site(slurm.endpoint(), {{"partition", "gpu"}}));
+    CHECK_THAT(en.json().at("detail").get<std::string>(),
+               Catch::StartsWith("adapter.options.partition: slurm: partition 'gpu' does not exist "
+                                 "at the site (it has: "));
+
+    ReplayHttpServer old;  // serves only v0.0.39
+    old.answer(
+        "GET", "/openapi/v3",
+        {200, "application/json", R"({"openapi":"3.0.3","paths":{"/slurm/v0.0.39/ping":{}}})"});
+    const std::string where = old.endpoint().substr(std::string("http://").size());
+    const std::string known = adapters::slurm::known_api_versions_text();
+    auto refused = op.post("/api/v1/sites", ezh_slurm_site(old.endpoint(), json::object()), kZh);
+    const json q = ezh_adapter_refusal(refused, "site.check_failed",
+                                       "adapter.slurm.no_common_version", {where, known});
+    CHECK(q.at("detail") ==
+          "adapter.options.api_version：站点连接检查未通过：options.api_version：" + where +
+              " 上的 slurmrestd 提供的是 v0.0.39，而本网关支持 " + known);
   }
 }
 

@@ -10,6 +10,12 @@ coded "error.internal" sentence and keeps the English for the log.
 
 Usage: errors_coded.py ROOT   (the source tree). Exit status 1 and one line per finding.
 
+Adapters (which cannot include the catalog) give an AdapterError its code with
+adapter_fail_coded / adapter_error_coded / option_error; the gateway renders it. Checked there:
+every invalid_config error anywhere under adapters/ (what an operator's registration gets), and
+every error but internal ones in the files of the registration's connection check
+(ADAPTER_CHECKED), built with adapter_fail(...) or AdapterError{...} from an English literal.
+
 Checked: the folders and files whose errors reach an API response (below). Not checked: what the
 operator reads on the terminal at start-up (gateway/core/config.cpp, gateway/security except the
 password policy, gateway/app, gateway/store/db.cpp and migrations.cpp) and the job paths another
@@ -38,6 +44,33 @@ EXEMPT = {
     "gateway/store/job_repo.cpp": "Idempotency-Key: a jobs. code, with the job path",
     "gateway/services/page.hpp": "page_token: no page. prefix yet",
 }
+
+# Files whose every non-internal error can reach an operator at registration.
+ADAPTER_CHECKED = [
+    "adapters/common/options.cpp",
+    "adapters/common/http_client.cpp",
+    "adapters/common/container.cpp",
+    "adapters/slurm/slurm_api.cpp",
+    "adapters/slurm/slurm_options.cpp",
+    "adapters/slurm/v0_0_38.cpp",
+    "adapters/sim/sim_options.cpp",
+    "adapters/local/local_options.cpp",
+    "adapters/peer/peer_options.cpp",
+    "adapters/registry.cpp",
+]
+
+# path -> why its invalid_config errors are not checked
+ADAPTER_EXEMPT = {
+    "adapters/sim/sim_engine.cpp": "a saved state that no longer fits the pools: read at start, "
+                                   "it reaches only the site's health detail, never a response",
+}
+
+ADAPTER_INVALID = re.compile(
+    r"\badapter_fail\s*\(\s*AdapterErrc::invalid_config\b"
+    r"|\bAdapterError\s*\{\s*AdapterErrc::invalid_config\b")
+ADAPTER_ANY = re.compile(
+    r"\badapter_fail\s*\(\s*AdapterErrc::(?!internal\b)\w+"
+    r"|\bAdapterError\s*\{\s*AdapterErrc::(?!internal\b)\w+")
 
 START = re.compile(
     r"\bError::(invalid|not_found|conflict|forbidden|unavailable)\s*\("
@@ -101,6 +134,22 @@ def main() -> int:
                 line = text.count("\n", 0, m.start()) + 1
                 findings.append(f"{rel}:{line}: an error built from English text, not a "
                                 f"catalog code: \"{english[0]}\"")
+    for f in sorted((root / "adapters").rglob("*")):
+        if f.suffix not in (".cpp", ".hpp"):
+            continue
+        rel = f.relative_to(root).as_posix()
+        if rel in ADAPTER_EXEMPT:
+            continue
+        checked += 1
+        text = strip_comments(f.read_text(errors="replace"))
+        start = ADAPTER_ANY if rel in ADAPTER_CHECKED else ADAPTER_INVALID
+        for m in start.finditer(text):
+            args = call_args(text, m.start())
+            english = [s for s in LITERAL.findall(args) if SENTENCE.search(s)]
+            if english:
+                line = text.count("\n", 0, m.start()) + 1
+                findings.append(f"{rel}:{line}: an adapter error built from English text, not "
+                                f"a catalog code: \"{english[0]}\"")
     for x in findings:
         print(x)
     if checked < 20:
