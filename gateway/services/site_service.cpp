@@ -51,6 +51,13 @@ asio::awaitable<Result<void>> SiteService::admit(std::string site_id) {
   if (h && h->reachable) {
     if (auto cap = co_await directory_.call(site_id, &first_capacity)) {
       directory_.record_capacity(site_id, federation::to_model(*cap), h->rtt_ms);
+      // This answer is the site's first report: it is online from here, not `checking` until
+      // the next capacity round (a job sent to it at once would otherwise wait for that).
+      if (auto changed = directory_.record_success(site_id)) {
+        auto stored =
+            co_await store_.run([&](store::Db& db) { return store::update_site(db, *changed); });
+        if (!stored) co_return fail(stored.error());
+      }
     }
   }
   co_return ok();
@@ -100,7 +107,9 @@ asio::awaitable<Result<federation::SiteView>> SiteService::create(const Caller& 
   site->id = ids_.next("site");
   site->org_id = caller.who.org_id;
   site->created_at = site->updated_at = clock_.now();
-  site->status = model::SiteStatus::checking;  // until the capacity poll first hears from it
+  // Until it first reports: at once when the registration's check reads its capacity (admit),
+  // else at the first capacity round that hears from it.
+  site->status = model::SiteStatus::checking;
   Json detail = {{"name", site->name}, {"adapter", site->adapter.type}};
   const AuditEntry created =
       audit_.entry(caller, "site.create", "site", site->id, site->org_id, std::move(detail));

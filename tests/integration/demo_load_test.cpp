@@ -45,6 +45,8 @@ TEST_CASE("the demo load submits to emulated sites only, bounded, and deletes it
   INFO(mine_site.body);
   REQUIRE(mine_site.status == 201);
   const std::string operators_own = mine_site.json().at("id");
+  // Its registration read its capacity: that was its first report, so it is online at once.
+  CHECK(mine_site.json().at("status") == "online");
 
   // Watch the demo-load org's jobs until more of them have been seen than may be kept at once
   // and some have finished: every look finds the bounds kept.
